@@ -1,0 +1,182 @@
+/**
+ * Boundary checks shared by every public entry point. Hot code below this layer trusts its
+ * inputs; everything a user passes is checked once here.
+ *
+ * @module
+ */
+import { NonFiniteError, ShapeError, describeValue, formatShape } from './errors.js';
+
+/** Storage types accepted for dense data. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Numeric typed arrays accepted as input data (converted on entry). */
+export type NumericArray =
+  | Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray
+  | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/**
+ * A 2-D data matrix as users pass it: nested arrays, a typed array with its shape, or anything
+ * shaped like a {@link Tensor} (`{ data, shape }`). Rows are samples.
+ */
+export type MatrixInput =
+  | readonly (readonly number[])[]
+  | { readonly data: NumericArray | readonly number[]; readonly shape: readonly number[] };
+
+/** A validated dense row-major matrix. */
+export interface DenseMatrix<T extends FloatArray = FloatArray> {
+  data: T;
+  rows: number;
+  cols: number;
+}
+
+/** Options for {@link toMatrix}. */
+export interface ToMatrixOptions {
+  /** Storage of the returned copy. Default `'float64'`. */
+  dtype?: 'float32' | 'float64';
+  /** Let NaN through (missing values). ±Infinity is still an error. Default false. */
+  allowNaN?: boolean;
+  /** Minimum number of rows. Default 1. */
+  minRows?: number;
+}
+
+/**
+ * Converts and checks a user matrix, returning a fresh copy (the input is never mutated or
+ * aliased). `where` names the calling method in messages, e.g. `'PCA.fit'`.
+ */
+export function toMatrix(x: unknown, where: string, arg: string, options: ToMatrixOptions & { dtype: 'float32' }): DenseMatrix<Float32Array>;
+export function toMatrix(x: unknown, where: string, arg?: string, options?: ToMatrixOptions): DenseMatrix<Float64Array>;
+export function toMatrix(x: unknown, where: string, arg = 'X', options: ToMatrixOptions = {}): DenseMatrix {
+  const dtype = options.dtype ?? 'float64';
+  const minRows = options.minRows ?? 1;
+  const out = Array.isArray(x) ? fromNested(x, where, arg, dtype) : fromShaped(x, where, arg, dtype);
+  if (out.rows < minRows || out.rows === 0) {
+    const need = Math.max(minRows, 1);
+    throw new ShapeError(
+      `${where}: ${arg} must have at least ${need} sample${need === 1 ? '' : 's'} (got shape ${formatShape([out.rows, out.cols])})`,
+    );
+  }
+  if (out.cols === 0) {
+    throw new ShapeError(`${where}: ${arg} must have at least 1 feature (got shape ${formatShape([out.rows, out.cols])})`);
+  }
+  assertFiniteMatrix(out, where, arg, options.allowNaN ?? false);
+  return out;
+}
+
+function fromNested(x: readonly unknown[], where: string, arg: string, dtype: 'float32' | 'float64'): DenseMatrix {
+  const rows = x.length;
+  if (rows > 0 && !Array.isArray(x[0])) {
+    throw new ShapeError(
+      `${where}: ${arg} must be 2-D [nSamples, nFeatures]; got 1-D of length ${rows}. Wrap one sample as [[…]]`,
+    );
+  }
+  const cols = rows === 0 ? 0 : (x[0] as unknown[]).length;
+  const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const row = x[i];
+    if (!Array.isArray(row)) throw new ShapeError(`${where}: ${arg}[${i}] is not an array (got ${describeValue(row)})`);
+    if (row.length !== cols) throw new ShapeError(`${where}: ${arg}[${i}] has length ${row.length}, expected ${cols}`);
+    for (let j = 0; j < cols; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') {
+        throw new TypeError(`${where}: ${arg}[${i}][${j}] is not a finite number (got ${describeValue(v)})`);
+      }
+      data[i * cols + j] = v;
+    }
+  }
+  return { data, rows, cols };
+}
+
+function fromShaped(x: unknown, where: string, arg: string, dtype: 'float32' | 'float64'): DenseMatrix {
+  if (x === null || typeof x !== 'object') {
+    throw new TypeError(`${where}: ${arg} must be number[][], { data, shape } or a Tensor (got ${describeValue(x)})`);
+  }
+  const { data, shape } = x as { data?: unknown; shape?: unknown };
+  if (data === undefined || !(ArrayBuffer.isView(data) || Array.isArray(data))) {
+    if (ArrayBuffer.isView(x)) {
+      throw new ShapeError(
+        `${where}: ${arg} must be 2-D [nSamples, nFeatures]; got a flat typed array of length ${(x as unknown as ArrayLike<number>).length} without a shape. Pass { data, shape: [nSamples, nFeatures] }`,
+      );
+    }
+    throw new TypeError(`${where}: ${arg} must be number[][], { data, shape } or a Tensor (got ${describeValue(x)})`);
+  }
+  if (!Array.isArray(shape) || shape.length !== 2) {
+    const got = Array.isArray(shape) ? `${shape.length}-D shape ${formatShape(shape as number[])}` : 'no shape';
+    throw new ShapeError(`${where}: ${arg} must be 2-D [nSamples, nFeatures]; got ${got}`);
+  }
+  const [rows, cols] = shape as number[];
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+    throw new ShapeError(`${where}: ${arg}.shape must hold two non-negative integers (got ${formatShape(shape as number[])})`);
+  }
+  const src = data as ArrayLike<unknown>;
+  if (src.length !== rows * cols) {
+    throw new ShapeError(
+      `${where}: ${arg}.data has ${src.length} elements, but shape ${formatShape([rows, cols])} needs ${rows * cols}`,
+    );
+  }
+  const out = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+  if (ArrayBuffer.isView(src)) {
+    out.set(src as unknown as ArrayLike<number>);
+  } else {
+    for (let i = 0; i < out.length; i++) {
+      const v = src[i];
+      if (typeof v !== 'number') {
+        throw new TypeError(`${where}: ${arg}[${Math.floor(i / cols)}][${i % cols}] is not a finite number (got ${describeValue(v)})`);
+      }
+      out[i] = v;
+    }
+  }
+  return { data: out, rows, cols };
+}
+
+/** Throws {@link NonFiniteError} at the first NaN or ±Infinity (NaN allowed when asked). */
+export function assertFiniteMatrix(m: DenseMatrix, where: string, arg: string, allowNaN = false): void {
+  const { data, cols } = m;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0 && !(allowNaN && v !== v)) {
+      const what = v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+      throw new NonFiniteError(`${where}: ${arg} contains ${what} at [row ${Math.floor(i / cols)}, col ${i % cols}]`);
+    }
+  }
+}
+
+/** Throws a ShapeError unless `cols` matches what the model was fitted with. */
+export function assertFeatures(cols: number, expected: number, where: string, model: string, arg = 'X'): void {
+  if (cols !== expected) {
+    throw new ShapeError(`${where}: ${arg} has ${cols} features, but ${model} was fitted with ${expected}`);
+  }
+}
+
+/** Throws a RangeError unless `value` is an integer in [min, max]. */
+export function assertInt(value: unknown, name: string, where: string, min = -Infinity, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const bound = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new RangeError(`${where}: ${name} must be an integer ${bound} (got ${describeValue(value)})`);
+  }
+  return value;
+}
+
+/** Throws a RangeError unless `value` is a finite number in the given (open or closed) range. */
+export function assertNumber(
+  value: unknown, name: string, where: string,
+  range: { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean } = {},
+): number {
+  const { min = -Infinity, max = Infinity, minExclusive = false, maxExclusive = false } = range;
+  const ok = typeof value === 'number' && Number.isFinite(value)
+    && (minExclusive ? value > min : value >= min) && (maxExclusive ? value < max : value <= max);
+  if (!ok) {
+    const lo = min === -Infinity ? '' : `${minExclusive ? '>' : '>='} ${min}`;
+    const hi = max === Infinity ? '' : `${maxExclusive ? '<' : '<='} ${max}`;
+    const bound = [lo, hi].filter(Boolean).join(' and ');
+    throw new RangeError(`${where}: ${name} must be a finite number${bound ? ' ' + bound : ''} (got ${describeValue(value)})`);
+  }
+  return value as number;
+}
+
+/** Throws a RangeError unless `value` is one of `allowed`. */
+export function assertOneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, where: string): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new RangeError(`${where}: ${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got ${describeValue(value)})`);
+  }
+  return value as T;
+}

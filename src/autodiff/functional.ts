@@ -1,0 +1,152 @@
+/**
+ * The differentiable functions behind the Tensor methods, also usable directly:
+ * `mse(pred, target)`, `gaussianKl(mu, logVar, { reduction: 'batchMean' })`, ...
+ *
+ * @module
+ */
+import { describeValue } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { normalizeAxis, checkShape } from '../tensor/shape.js';
+import { apply } from './op.js';
+import { ops } from './ops/index.js';
+import type { Reduction } from './ops/losses.js';
+
+export type { Reduction } from './ops/losses.js';
+
+/** Transpose flags for {@link matmul}. */
+export interface MatmulOptions {
+  /** Use Aᵀ. Default false. */
+  transA?: boolean;
+  /** Use Bᵀ. Default false. */
+  transB?: boolean;
+}
+
+/** Options of the fused losses. */
+export interface LossOptions {
+  /** Default `'mean'`, as in PyTorch. */
+  reduction?: Reduction;
+}
+
+function asTensor(x: Tensor | number, like: Tensor, op: string, arg: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number') throw new TypeError(`${op}: argument '${arg}' must be a Tensor or a number (got ${describeValue(x)})`);
+  const data = like.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1);
+  data[0] = x;
+  return new Tensor(data, []);
+}
+
+function check(x: unknown, op: string, arg: string): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: argument '${arg}' must be a Tensor (got ${describeValue(x)})`);
+  return x;
+}
+
+function reduction(options: LossOptions | undefined, op: string): Reduction {
+  const r = options?.reduction ?? 'mean';
+  if (!['none', 'sum', 'mean', 'batchMean'].includes(r)) {
+    throw new RangeError(`${op}: reduction must be 'none', 'sum', 'mean' or 'batchMean' (got ${describeValue(r)})`);
+  }
+  return r;
+}
+
+/** a + b with broadcasting. @example `add(x, bias)` */
+export function add(a: Tensor, b: Tensor | number): Tensor { return apply(ops.add, [check(a, 'add', 'a'), asTensor(b, a, 'add', 'b')], null); }
+/** a − b with broadcasting. @example `sub(x, mean)` */
+export function sub(a: Tensor, b: Tensor | number): Tensor { return apply(ops.sub, [check(a, 'sub', 'a'), asTensor(b, a, 'sub', 'b')], null); }
+/** a ⊙ b with broadcasting. @example `mul(sigma, eps)` */
+export function mul(a: Tensor, b: Tensor | number): Tensor { return apply(ops.mul, [check(a, 'mul', 'a'), asTensor(b, a, 'mul', 'b')], null); }
+/** a / b with broadcasting. @example `div(x, 255)` */
+export function div(a: Tensor, b: Tensor | number): Tensor { return apply(ops.div, [check(a, 'div', 'a'), asTensor(b, a, 'div', 'b')], null); }
+/** −a. @example `neg(x)` */
+export function neg(a: Tensor): Tensor { return apply(ops.neg, [check(a, 'neg', 'a')], null); }
+/** eˣ. @example `exp(logVar.mul(0.5))` */
+export function exp(x: Tensor): Tensor { return apply(ops.exp, [check(x, 'exp', 'x')], null); }
+/** Natural logarithm. @example `log(p)` */
+export function log(x: Tensor): Tensor { return apply(ops.log, [check(x, 'log', 'x')], null); }
+/** Square root. @example `sqrt(v)` */
+export function sqrt(x: Tensor): Tensor { return apply(ops.sqrt, [check(x, 'sqrt', 'x')], null); }
+/** x². @example `square(err)` */
+export function square(x: Tensor): Tensor { return apply(ops.square, [check(x, 'square', 'x')], null); }
+/** |x|. @example `abs(codes).mean()` */
+export function abs(x: Tensor): Tensor { return apply(ops.abs, [check(x, 'abs', 'x')], null); }
+/** Hyperbolic tangent. @example `tanh(h)` */
+export function tanh(x: Tensor): Tensor { return apply(ops.tanh, [check(x, 'tanh', 'x')], null); }
+/** Logistic sigmoid, stable for large |x|. @example `sigmoid(logits)` */
+export function sigmoid(x: Tensor): Tensor { return apply(ops.sigmoid, [check(x, 'sigmoid', 'x')], null); }
+/** max(x, 0); NaN stays NaN. @example `relu(h)` */
+export function relu(x: Tensor): Tensor { return apply(ops.relu, [check(x, 'relu', 'x')], null); }
+/** x for x > 0, slope·x otherwise. @example `leakyRelu(h, 0.2)` */
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  if (typeof slope !== 'number' || !Number.isFinite(slope)) throw new RangeError(`leakyRelu: slope must be a finite number (got ${describeValue(slope)})`);
+  return apply(ops.leakyRelu, [check(x, 'leakyRelu', 'x')], { slope });
+}
+/** log(1 + eˣ), stable. @example `softplus(x)` */
+export function softplus(x: Tensor): Tensor { return apply(ops.softplus, [check(x, 'softplus', 'x')], null); }
+/** log σ(x), stable. @example `logSigmoid(x)` */
+export function logSigmoid(x: Tensor): Tensor { return apply(ops.logSigmoid, [check(x, 'logSigmoid', 'x')], null); }
+
+/** op(a)·op(b) for 2-D tensors. @example `matmul(x, w, { transB: true })` */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  return apply(ops.matmul, [check(a, 'matmul', 'a'), check(b, 'matmul', 'b')], {
+    transA: options.transA ?? false, transB: options.transB ?? false,
+  });
+}
+
+function axisAttr(x: Tensor, axis: number | undefined, keepDims: boolean, op: string) {
+  return { axis: axis === undefined ? null : normalizeAxis(axis, x.shape.length, op), keepDims };
+}
+
+/** Σ over `axis` (all elements when omitted). @example `sum(x, 1)` */
+export function sum(x: Tensor, axis?: number, keepDims = false): Tensor { return apply(ops.sum, [check(x, 'sum', 'x')], axisAttr(x, axis, keepDims, 'sum')); }
+/** Mean over `axis` (all elements when omitted). @example `mean(x, 0)` */
+export function mean(x: Tensor, axis?: number, keepDims = false): Tensor { return apply(ops.mean, [check(x, 'mean', 'x')], axisAttr(x, axis, keepDims, 'mean')); }
+/** log Σ exp over `axis`, max-shifted. @example `logSumExp(logW, 0)` */
+export function logSumExp(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return apply(ops.logSumExp, [check(x, 'logSumExp', 'x')], axisAttr(x, axis, keepDims, 'logSumExp'));
+}
+
+/** Same data with a new shape. @example `reshape(x, [n, 28, 28])` */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  return apply(ops.reshape, [check(x, 'reshape', 'x')], { shape: checkShape(shape, 'reshape') });
+}
+/** Permutes axes (reverses them by default). @example `transpose(w)` */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  const p = perm ? perm.slice() : x.shape.map((_, i) => x.shape.length - 1 - i);
+  return apply(ops.transpose, [check(x, 'transpose', 'x')], { perm: p });
+}
+/** Expands by NumPy rules. @example `broadcastTo(bias, [n, d])` */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  return apply(ops.broadcastTo, [check(x, 'broadcastTo', 'x')], { shape: checkShape(shape, 'broadcastTo') });
+}
+/** Elements start..end−1 along `axis`. @example `slice(h, 1, 0, k)` (the first k columns) */
+export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
+  return apply(ops.slice, [check(x, 'slice', 'x')], { axis: normalizeAxis(axis, x.shape.length, 'slice'), start, end });
+}
+/** Joins tensors along `axis`. @example `concat([a, b], 1)` */
+export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0) throw new TypeError('concat: xs must be a non-empty array of Tensors');
+  xs.forEach((x, i) => check(x, 'concat', `xs[${i}]`));
+  return apply(ops.concat, xs, { axis: normalizeAxis(axis, xs[0].shape.length, 'concat') });
+}
+
+/** Squared error (p − t)², reduced. @example `mse(recon, x)` */
+export function mse(pred: Tensor, target: Tensor, options?: LossOptions): Tensor {
+  return apply(ops.mse, [check(pred, 'mse', 'pred'), check(target, 'mse', 'target')], { reduction: reduction(options, 'mse') });
+}
+/** Binary cross-entropy on logits, softplus(x) − x·y, stable. @example `bceWithLogits(logits, x, { reduction: 'batchMean' })` */
+export function bceWithLogits(logits: Tensor, target: Tensor, options?: LossOptions): Tensor {
+  return apply(ops.bceWithLogits, [check(logits, 'bceWithLogits', 'logits'), check(target, 'bceWithLogits', 'target')], {
+    reduction: reduction(options, 'bceWithLogits'),
+  });
+}
+/** Gaussian negative log-likelihood with log-variance, including ½log 2π. @example `gaussianNll(x, mu, logVar)` */
+export function gaussianNll(x: Tensor, mean: Tensor, logVar: Tensor, options?: LossOptions): Tensor {
+  return apply(ops.gaussianNll, [check(x, 'gaussianNll', 'x'), check(mean, 'gaussianNll', 'mean'), check(logVar, 'gaussianNll', 'logVar')], {
+    reduction: reduction(options, 'gaussianNll'),
+  });
+}
+/** KL(N(mean, diag e^{logVar}) ‖ N(0, I)) per coordinate, reduced. @example `gaussianKl(mu, logVar, { reduction: 'batchMean' })` */
+export function gaussianKl(mean: Tensor, logVar: Tensor, options?: LossOptions): Tensor {
+  return apply(ops.gaussianKl, [check(mean, 'gaussianKl', 'mean'), check(logVar, 'gaussianKl', 'logVar')], {
+    reduction: reduction(options, 'gaussianKl'),
+  });
+}

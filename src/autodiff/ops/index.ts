@@ -1,0 +1,35 @@
+import type { OpDef } from '../op.js';
+import { add, div, mul, neg, sub } from './arithmetic.js';
+import { bceWithLogits, gaussianKl, gaussianNll, mse, type LossAttrs } from './losses.js';
+import { matmul, type MatmulAttrs } from './matmul.js';
+import { logSumExp, mean, sum, type ReduceAttrs } from './reduce.js';
+import { broadcastTo, concat, reshape, slice, transpose } from './shape.js';
+import { abs, exp, leakyRelu, log, logSigmoid, relu, sigmoid, softplus, sqrt, square, tanh } from './unary.js';
+
+/** The attributes each primitive takes; the keys are the complete set of primitives. */
+export interface OpAttrs {
+  add: null; sub: null; mul: null; div: null; neg: null;
+  exp: null; log: null; sqrt: null; square: null; abs: null; tanh: null; sigmoid: null; relu: null;
+  leakyRelu: { slope: number }; softplus: null; logSigmoid: null;
+  matmul: MatmulAttrs;
+  sum: ReduceAttrs; mean: ReduceAttrs; logSumExp: ReduceAttrs;
+  reshape: { shape: number[] }; transpose: { perm: number[] }; broadcastTo: { shape: number[] };
+  slice: { axis: number; start: number; end: number }; concat: { axis: number };
+  mse: LossAttrs; bceWithLogits: LossAttrs; gaussianNll: LossAttrs; gaussianKl: LossAttrs;
+}
+
+/** Name of a differentiable primitive. */
+export type OpName = keyof OpAttrs;
+
+// A mapped type over every primitive: leaving one out, or giving one no backward, is a
+// compile error (the jax-js rule-table idiom).
+type OpTable = { readonly [K in OpName]: OpDef<OpAttrs[K], any> };
+
+/** Every differentiable primitive, forward and backward together. */
+export const ops: OpTable = {
+  add, sub, mul, div, neg,
+  exp, log, sqrt, square, abs, tanh, sigmoid, relu, leakyRelu, softplus, logSigmoid,
+  matmul, sum, mean, logSumExp,
+  reshape, transpose, broadcastTo, slice, concat,
+  mse, bceWithLogits, gaussianNll, gaussianKl,
+};

@@ -1,0 +1,130 @@
+import { ShapeError } from '../../errors.js';
+import { expandTo } from '../../kernels/broadcast.js';
+import { log1pexp, sigmoid } from '../../kernels/stable.js';
+import { broadcastShapes, sameShape, sizeOf } from '../../tensor/shape.js';
+import type { FloatArray } from '../../validate.js';
+import { allocLike, defineOp, type OpDef, type RawTensor } from '../op.js';
+import { reduceTo } from './arithmetic.js';
+
+/**
+ * How a loss reduces its elementwise values: keep them (`'none'`), add them (`'sum'`),
+ * average over all elements (`'mean'`) or add and divide by the batch size, the first
+ * axis (`'batchMean'`, nats per sample).
+ */
+export type Reduction = 'none' | 'sum' | 'mean' | 'batchMean';
+
+/** Attributes of every fused loss. */
+export interface LossAttrs {
+  reduction: Reduction;
+}
+
+interface LossSaved {
+  /** ∂lᵢ/∂inputₖ for each input k, laid out in the broadcast shape. */
+  partials: (FloatArray | null)[];
+  shape: number[];
+  scale: number;
+}
+
+type Pointwise = (v: number[], d: number[]) => number;
+
+function expandAll(inputs: readonly RawTensor[], name: string): { arrays: FloatArray[]; shape: number[] } {
+  let shape = inputs[0].shape.slice();
+  for (const x of inputs.slice(1)) shape = broadcastShapes(shape, x.shape, name);
+  const n = sizeOf(shape);
+  const arrays = inputs.map((x) => (sameShape(x.shape, shape) ? x.data : expandTo(x.data, x.shape, shape, allocLike(x.data, n))));
+  return { arrays, shape };
+}
+
+function scaleOf(reduction: Reduction, shape: readonly number[], name: string): number {
+  if (reduction === 'mean') return 1 / Math.max(sizeOf(shape), 1);
+  if (reduction === 'batchMean') {
+    if (shape.length === 0) throw new ShapeError(`${name}: reduction 'batchMean' needs a batch axis (got a scalar)`);
+    return 1 / Math.max(shape[0], 1);
+  }
+  return 1;
+}
+
+/**
+ * Builds a fused loss from its pointwise value and partial derivatives. `f(v, d)` reads the
+ * input values `v` at one element, writes ∂l/∂vₖ into `d` and returns l.
+ */
+function fusedLoss(name: string, arity: number, f: Pointwise): OpDef<LossAttrs, LossSaved> {
+  return defineOp<LossAttrs, LossSaved>({
+    name,
+    forward: (inputs, { reduction }) => {
+      const { arrays, shape } = expandAll(inputs, name);
+      const n = sizeOf(shape);
+      const like = arrays[0];
+      const values = allocLike(like, n);
+      const partials = arrays.map(() => allocLike(like, n));
+      const v = new Array<number>(arity);
+      const d = new Array<number>(arity);
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < arity; k++) v[k] = arrays[k][i];
+        const l = f(v, d);
+        values[i] = l;
+        total += l;
+        for (let k = 0; k < arity; k++) partials[k][i] = d[k];
+      }
+      const scale = scaleOf(reduction, shape, name);
+      if (reduction === 'none') return { data: values, shape, saved: { partials, shape, scale } };
+      const data = allocLike(like, 1);
+      data[0] = total * scale;
+      return { data, shape: [], saved: { partials, shape, scale } };
+    },
+    backward: (g, { inputs, attrs: { reduction }, saved: { partials, shape, scale }, needsGrad }) =>
+      inputs.map((x, k) => {
+        const p = partials[k];
+        if (!needsGrad[k] || p === null) return null;
+        const r = allocLike(g, p.length);
+        if (reduction === 'none') for (let i = 0; i < r.length; i++) r[i] = g[i] * p[i];
+        else {
+          const s = g[0] * scale;
+          for (let i = 0; i < r.length; i++) r[i] = s * p[i];
+        }
+        return reduceTo(r, shape, x);
+      }),
+  });
+}
+
+/** (p − t)²; ∂/∂p = 2(p − t), ∂/∂t = −2(p − t). */
+export const mse = fusedLoss('mse', 2, ([p, t], d) => {
+  const e = p - t;
+  d[0] = 2 * e;
+  d[1] = -2 * e;
+  return e * e;
+});
+
+/** −[y log σ(x) + (1 − y) log(1 − σ(x))] = softplus(x) − x·y; ∂/∂x = σ(x) − y, ∂/∂y = −x. */
+export const bceWithLogits = fusedLoss('bceWithLogits', 2, ([x, y], d) => {
+  d[0] = sigmoid(x) - y;
+  d[1] = -x;
+  return log1pexp(x) - x * y;
+});
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/**
+ * −log N(x | m, e^{lv}) = ½[log 2π + lv + (x − m)² e^{−lv}];
+ * ∂/∂x = (x − m)e^{−lv}, ∂/∂m = −(x − m)e^{−lv}, ∂/∂lv = ½[1 − (x − m)² e^{−lv}].
+ */
+export const gaussianNll = fusedLoss('gaussianNll', 3, ([x, m, lv], d) => {
+  const e = x - m;
+  const prec = Math.exp(-lv);
+  d[0] = e * prec;
+  d[1] = -e * prec;
+  d[2] = 0.5 * (1 - e * e * prec);
+  return 0.5 * (LOG_2PI + lv + e * e * prec);
+});
+
+/**
+ * KL(N(m, e^{lv}) ‖ N(0, 1)) per coordinate = −½(1 + lv − m² − e^{lv});
+ * ∂/∂m = m, ∂/∂lv = ½(e^{lv} − 1).
+ */
+export const gaussianKl = fusedLoss('gaussianKl', 2, ([m, lv], d) => {
+  const ev = Math.exp(lv);
+  d[0] = m;
+  d[1] = 0.5 * (ev - 1);
+  return -0.5 * (1 + lv - m * m - ev);
+});

@@ -1,0 +1,117 @@
+/**
+ * File reads and atomic writes for Node. `node:fs/promises` is loaded with a dynamic import
+ * inside each call, so importing latent-ts in a browser never touches it.
+ *
+ * @module
+ */
+
+/** The subset of a `node:fs/promises` file handle that {@link writeFileAtomic} uses. */
+export interface AtomicFileHandle {
+  writeFile(data: Uint8Array): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The subset of `node:fs/promises` that {@link writeFileAtomic} uses. Tests pass a wrapper that
+ * fails at a chosen step to check that the old file survives.
+ */
+export interface AtomicFs {
+  open(path: string, flags: string, mode?: number): Promise<AtomicFileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
+/** Options for {@link writeFileAtomic}. */
+export interface WriteFileAtomicOptions {
+  /** File-system implementation (default: `node:fs/promises`). */
+  fs?: AtomicFs;
+  /** Permission bits of a newly created file (default 0o666, reduced by the umask). */
+  mode?: number;
+}
+
+let tempCounter = 0;
+
+/**
+ * Writes `bytes` to `path` atomically: into a temporary file in the same directory, flushed with
+ * fsync, then renamed over `path`. Readers see either the old file or the complete new one. On
+ * any failure the temporary file is removed, `path` is left byte-identical, and the error is
+ * rethrown.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('model.safetensors', encodeSafetensors(tensors, metadata));
+ * ```
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+  if (typeof path !== 'string' || path === '') {
+    throw new TypeError(`writeFileAtomic: path must be a non-empty string (got ${typeof path === 'string' ? "''" : typeof path})`);
+  }
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`writeFileAtomic: bytes must be a Uint8Array (got ${typeof bytes})`);
+  const fs = options.fs ?? ((await import('node:fs/promises')) as unknown as AtomicFs);
+  const temp = tempPath(path);
+  let handle: AtomicFileHandle | undefined;
+  try {
+    // 'wx' fails if the name exists, so a stale temp file is never reused.
+    handle = await fs.open(temp, 'wx', options.mode ?? 0o666);
+    await handle.writeFile(bytes);
+    await handle.sync();
+    const h = handle;
+    handle = undefined;
+    await h.close();
+    await fs.rename(temp, path);
+  } catch (error) {
+    if (handle) await handle.close().catch(() => undefined);
+    await fs.unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(path, options.fs);
+}
+
+/**
+ * Reads a whole file into a `Uint8Array` (a plain one, not a Node `Buffer`).
+ *
+ * @example
+ * ```ts
+ * const bytes = await readFileBytes('model.safetensors');
+ * ```
+ */
+export async function readFileBytes(path: string): Promise<Uint8Array> {
+  if (typeof path !== 'string' || path === '') {
+    throw new TypeError(`readFileBytes: path must be a non-empty string (got ${typeof path === 'string' ? "''" : typeof path})`);
+  }
+  const { readFile } = await import('node:fs/promises');
+  const buffer = await readFile(path);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** A temporary name beside `path`: `dir/.name.<pid>.<time>.<n>.tmp`. */
+function tempPath(path: string): string {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const dir = path.slice(0, slash + 1);
+  const base = path.slice(slash + 1);
+  const pid = typeof process !== 'undefined' ? process.pid : 0;
+  tempCounter += 1;
+  return `${dir}.${base}.${pid}.${Date.now().toString(36)}.${tempCounter}.tmp`;
+}
+
+/**
+ * Flushes the directory entry of the rename, so the new name survives a power cut. Best effort:
+ * some platforms cannot open a directory, and the data itself is already synced.
+ */
+async function syncDirectory(path: string, injected: AtomicFs | undefined): Promise<void> {
+  if (injected) return;
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const dir = slash < 0 ? '.' : path.slice(0, slash + 1) || '/';
+  try {
+    const { open } = await import('node:fs/promises');
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Not supported here (Windows, some network file systems): nothing more to do.
+  }
+}

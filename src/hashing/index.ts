@@ -1,0 +1,12 @@
+/**
+ * Semantic hashing: binary codes, Hamming search, retrieval precision.
+ *
+ * @module
+ */
+export { binaryCodes, codeWords } from './binary-codes.js';
+export type { BinaryCodes, BinaryCodesOptions, ThresholdRule } from './binary-codes.js';
+export { HammingIndex } from './hamming-index.js';
+export type { HammingQueryOptions, HammingResult } from './hamming-index.js';
+export { precisionAtK } from './precision.js';
+export type { PrecisionAtKOptions } from './precision.js';
+export { popcount32, hammingDistance } from './popcount.js';

@@ -48,10 +48,14 @@ export function checkShape(shape: unknown, where: string): number[] {
   return shape.slice();
 }
 
-/** Normalises a possibly negative axis against a rank, or throws. */
+/**
+ * Normalises a possibly negative axis against a rank, or throws. As in PyTorch, a 0-d tensor
+ * accepts axis 0 and −1 (it behaves as one axis of extent 1).
+ */
 export function normalizeAxis(axis: number, rank: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  const n = Math.max(rank, 1);
+  if (!Number.isInteger(axis) || axis < -n || axis >= n) {
     throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
   }
-  return axis < 0 ? axis + rank : axis;
+  return axis < 0 ? axis + n : axis;
 }

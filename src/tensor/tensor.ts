@@ -112,7 +112,14 @@ export class Tensor {
         throw new ShapeError(`Tensor.from: values have ${src.length} elements, but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
       }
       const data = allocate(dtype, src.length);
-      for (let i = 0; i < src.length; i++) data[i] = src[i];
+      const typed = ArrayBuffer.isView(src);
+      for (let i = 0; i < src.length; i++) {
+        const v = src[i];
+        if (!typed && typeof v !== 'number') {
+          throw new TypeError(`Tensor.from: values[${i}] is not a number (got ${describeValue(v)})`);
+        }
+        data[i] = v;
+      }
       return new Tensor(data, shape, options);
     }
     if (ArrayBuffer.isView(values)) {

@@ -13,7 +13,8 @@ export interface ReduceAttrs {
 interface Plan { outer: number; len: number; inner: number; shape: number[] }
 
 function plan(x: RawTensor, { axis, keepDims }: ReduceAttrs, op: string): Plan {
-  if (axis === null) {
+  // A 0-d tensor reduced over its only (virtual) axis is itself.
+  if (axis === null || x.shape.length === 0) {
     return { outer: 1, len: x.data.length, inner: 1, shape: keepDims ? x.shape.map(() => 1) : [] };
   }
   const ax = normalizeAxis(axis, x.shape.length, op);

@@ -74,6 +74,7 @@ export const broadcastTo: OpDef<{ shape: number[] }, null> = defineOp({
 export const slice: OpDef<{ axis: number; start: number; end: number }, null> = defineOp({
   name: 'slice',
   forward: ([x], { axis, start, end }) => {
+    if (x.shape.length === 0) throw new ShapeError('slice: cannot slice a 0-d tensor (shape [])');
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > x.shape[axis] || start > end) {
       throw new ShapeError(`slice: range [${start}, ${end}) is out of bounds for axis ${axis} of ${formatShape(x.shape)}`);
     }
@@ -98,6 +99,7 @@ export const concat: OpDef<{ axis: number }, null> = defineOp({
   forward: (xs, { axis }) => {
     if (xs.length === 0) throw new ShapeError('concat: needs at least one tensor');
     const ref = xs[0].shape;
+    if (ref.length === 0) throw new ShapeError('concat: 0-d tensors cannot be concatenated (shape [])');
     for (const x of xs) {
       if (x.shape.length !== ref.length || x.shape.some((d, i) => i !== axis && d !== ref[i])) {
         throw new ShapeError(`concat: shapes ${formatShape(ref)} and ${formatShape(x.shape)} differ outside axis ${axis}`);

@@ -1,0 +1,320 @@
+/**
+ * TESTING.md §3.1 item 21: every primitive passes float64 gradcheck on fast-check shapes,
+ * including 0-d, 1-element, odd and broadcast shapes. Inputs stay ≥ 1e-2 from kinks, and
+ * log/sqrt/div see inputs bounded away from 0.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { gradcheck } from '../../src/autodiff/gradcheck.js';
+import * as F from '../../src/autodiff/functional.js';
+import type { Reduction } from '../../src/autodiff/functional.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import {
+  broadcastOf, broadcastShapesArb, dimArb, randomTensor, seedArb, shapeArb, type RandomTensorOptions,
+} from '../helpers/arbitraries.js';
+
+const RUNS = 40;
+const leaf = (shape: readonly number[], seed: number, o: RandomTensorOptions = {}): Tensor =>
+  randomTensor(shape, seed, { requiresGrad: true, ...o });
+
+const smallShape = shapeArb({ maxRank: 3, maxDim: 7, maxSize: 24 });
+
+interface UnaryCase {
+  name: string;
+  f: (x: Tensor) => Tensor;
+  input?: RandomTensorOptions;
+}
+
+const unaryCases: UnaryCase[] = [
+  { name: 'neg', f: (x) => x.neg() },
+  { name: 'exp', f: (x) => x.exp() },
+  { name: 'log', f: (x) => x.log(), input: { positive: 0.1 } },
+  { name: 'sqrt', f: (x) => x.sqrt(), input: { positive: 0.1 } },
+  { name: 'square', f: (x) => x.square() },
+  { name: 'abs', f: (x) => x.abs(), input: { kinks: [0] } },
+  { name: 'tanh', f: (x) => x.tanh() },
+  { name: 'sigmoid', f: (x) => x.sigmoid(), input: { scale: 3 } },
+  { name: 'relu', f: (x) => x.relu(), input: { kinks: [0] } },
+  { name: 'leakyRelu', f: (x) => x.leakyRelu(0.2), input: { kinks: [0] } },
+  { name: 'softplus', f: (x) => x.softplus(), input: { scale: 3 } },
+  { name: 'logSigmoid', f: (x) => x.logSigmoid(), input: { scale: 3 } },
+];
+
+describe('gradcheck: unary ops', () => {
+  for (const c of unaryCases) {
+    it(`${c.name} on random shapes (0-d, 1-element, odd)`, () => {
+      fc.assert(
+        fc.property(smallShape, seedArb, (shape, seed) => {
+          const x = leaf(shape, seed, c.input);
+          gradcheck(c.f, [x]);
+          const y = c.f(x);
+          expect(y.shape).toEqual(shape);
+        }),
+        { seed: 21, numRuns: RUNS },
+      );
+    });
+  }
+});
+
+const binaryCases: { name: string; f: (a: Tensor, b: Tensor) => Tensor; b?: RandomTensorOptions }[] = [
+  { name: 'add', f: (a, b) => a.add(b) },
+  { name: 'sub', f: (a, b) => a.sub(b) },
+  { name: 'mul', f: (a, b) => a.mul(b) },
+  // b is kept ≥ 0.5 in magnitude: near 0, a/b is ill-conditioned and central differences lie.
+  { name: 'div', f: (a, b) => a.div(b), b: { kinks: [0], margin: 0.5 } },
+];
+
+describe('gradcheck: broadcasting binary ops', () => {
+  for (const c of binaryCases) {
+    it(`${c.name} on broadcast-compatible shapes; each gradient has its input's shape`, () => {
+      fc.assert(
+        fc.property(broadcastShapesArb(2, { maxSize: 36 }), seedArb, ([sa, sb], seed) => {
+          const a = leaf(sa, seed);
+          const b = leaf(sb, seed + 1, c.b);
+          gradcheck(c.f, [a, b]);
+          // Item 22: the gradient of a broadcast op has exactly the input's shape.
+          a.zeroGrad();
+          b.zeroGrad();
+          c.f(a, b).sum().backward();
+          expect(a.grad!.shape).toEqual(sa);
+          expect(b.grad!.shape).toEqual(sb);
+        }),
+        { seed: 22, numRuns: RUNS },
+      );
+    });
+
+    it(`${c.name} with a plain number on the right`, () => {
+      fc.assert(
+        fc.property(smallShape, seedArb, fc.constantFrom(-2.5, 0.75, 3), (shape, seed, s) => {
+          const a = leaf(shape, seed);
+          gradcheck((x) => c.f(x, Tensor.from(s, { dtype: 'float64' })), [a]);
+          gradcheck((x) => (x as unknown as Record<string, (v: number) => Tensor>)[c.name](s), [a]);
+        }),
+        { seed: 23, numRuns: 15 },
+      );
+    });
+  }
+
+  it('only one side requiring grad still gives the right gradient', () => {
+    fc.assert(
+      fc.property(broadcastShapesArb(2, { maxSize: 36 }), seedArb, ([sa, sb], seed) => {
+        const a = leaf(sa, seed);
+        const b = randomTensor(sb, seed + 1, { kinks: [0], margin: 0.5 });
+        for (const c of binaryCases) gradcheck(c.f, [a, b]);
+        for (const c of binaryCases) gradcheck((bb: Tensor) => c.f(b, bb), [leaf(sa, seed, { kinks: [0], margin: 0.5 })]);
+      }),
+      { seed: 24, numRuns: 20 },
+    );
+  });
+});
+
+describe('gradcheck: matmul', () => {
+  const dim = dimArb({ max: 9 });
+  it('all four transA/transB combinations on odd and block-edge sizes', () => {
+    fc.assert(
+      fc.property(dim, dim, dim, fc.boolean(), fc.boolean(), seedArb, (m, k, n, transA, transB, seed) => {
+        const a = leaf(transA ? [k, m] : [m, k], seed);
+        const b = leaf(transB ? [n, k] : [k, n], seed + 1);
+        gradcheck((x, y) => x.matmul(y, { transA, transB }), [a, b], { fullLimit: 40 });
+        expect(a.matmul(b, { transA, transB }).shape).toEqual([m, n]);
+      }),
+      { seed: 26, numRuns: 60 },
+    );
+  });
+
+  it('large inputs use the projection mode and still pass', () => {
+    const a = leaf([31, 13], 1);
+    const b = leaf([13, 9], 2);
+    const r = gradcheck((x, y) => x.matmul(y).tanh(), [a, b]);
+    expect(r.passed).toBe(true);
+  });
+});
+
+describe('gradcheck: reductions', () => {
+  const reduceCase = smallShape.chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      axis: shape.length === 0
+        ? fc.constantFrom<number | undefined>(undefined, 0, -1)
+        : fc.option(fc.integer({ min: -shape.length, max: shape.length - 1 }), { nil: undefined }),
+      keepDims: fc.boolean(),
+      seed: seedArb,
+    }),
+  );
+  const reductions: [string, (x: Tensor, axis: number | undefined, keep: boolean) => Tensor][] = [
+    ['sum', (x, a, k) => x.sum(a, k)],
+    ['mean', (x, a, k) => x.mean(a, k)],
+    ['logSumExp', (x, a, k) => x.logSumExp(a, k)],
+  ];
+  for (const [name, f] of reductions) {
+    it(`${name} over all axes and each axis, with and without keepDims`, () => {
+      fc.assert(
+        fc.property(reduceCase, ({ shape, axis, keepDims, seed }) => {
+          const x = leaf(shape, seed, { scale: 2 });
+          gradcheck((t) => f(t, axis, keepDims), [x]);
+          const y = f(x, axis, keepDims);
+          let expected: number[];
+          if (axis === undefined || shape.length === 0) expected = keepDims ? shape.map(() => 1) : [];
+          else {
+            const ax = axis < 0 ? axis + shape.length : axis;
+            expected = keepDims ? shape.map((d, i) => (i === ax ? 1 : d)) : shape.filter((_, i) => i !== ax);
+          }
+          expect(y.shape).toEqual(expected);
+        }),
+        { seed: 27, numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe('gradcheck: shape ops', () => {
+  it('reshape (flatten, reverse extents, add unit axes)', () => {
+    fc.assert(
+      fc.property(smallShape, seedArb, fc.constantFrom('flat', 'reverse', 'unit'), (shape, seed, how) => {
+        const x = leaf(shape, seed);
+        const size = shape.reduce((a, d) => a * d, 1);
+        const target = how === 'flat' ? [size] : how === 'reverse' ? shape.slice().reverse() : [1, ...shape, 1];
+        gradcheck((t) => t.reshape(target).mul(t.reshape(target).sigmoid()), [x]);
+        expect(x.reshape(target).shape).toEqual(target);
+      }),
+      { seed: 28, numRuns: RUNS },
+    );
+  });
+
+  it('transpose with a random permutation (and the default reversal)', () => {
+    const permCase = smallShape.chain((shape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        keys: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: shape.length, maxLength: shape.length }),
+        seed: seedArb,
+      }),
+    );
+    fc.assert(
+      fc.property(permCase, ({ shape, keys, seed }) => {
+        const perm = shape.map((_, i) => i).sort((i, j) => keys[i] - keys[j] || i - j);
+        const x = leaf(shape, seed);
+        gradcheck((t) => t.transpose(perm), [x]);
+        gradcheck((t) => t.transpose(), [x]);
+        expect(x.transpose(perm).shape).toEqual(perm.map((p) => shape[p]));
+      }),
+      { seed: 29, numRuns: RUNS },
+    );
+  });
+
+  it('broadcastTo sums back to the input shape', () => {
+    fc.assert(
+      fc.property(broadcastShapesArb(2, { maxSize: 36 }), seedArb, ([sa, sb], seed) => {
+        // One new leading axis plus the broadcast against the other operand.
+        const full = [2, ...broadcastOf(sa, sb)];
+        const x = leaf(sa, seed);
+        gradcheck((t) => t.broadcastTo(full), [x]);
+        x.zeroGrad();
+        x.broadcastTo(full).sum().backward();
+        expect(x.grad!.shape).toEqual(sa);
+      }),
+      { seed: 30, numRuns: RUNS },
+    );
+  });
+
+  it('slice along any axis, including empty ranges', () => {
+    const sliceCase = shapeArb({ minRank: 1, maxRank: 3, maxSize: 24 }).chain((shape) =>
+      fc.integer({ min: 0, max: shape.length - 1 }).chain((axis) =>
+        fc.record({
+          shape: fc.constant(shape),
+          axis: fc.constant(axis),
+          bounds: fc.tuple(fc.integer({ min: 0, max: shape[axis] }), fc.integer({ min: 0, max: shape[axis] })),
+          seed: seedArb,
+        }),
+      ),
+    );
+    fc.assert(
+      fc.property(sliceCase, ({ shape, axis, bounds, seed }) => {
+        const [start, end] = bounds[0] <= bounds[1] ? bounds : [bounds[1], bounds[0]];
+        const x = leaf(shape, seed);
+        gradcheck((t) => t.slice(axis, start, end).square(), [x]);
+        expect(x.slice(axis, start, end).shape).toEqual(shape.map((d, i) => (i === axis ? end - start : d)));
+      }),
+      { seed: 31, numRuns: RUNS },
+    );
+  });
+
+  it('concat of 1-3 tensors along any axis', () => {
+    const concatCase = shapeArb({ minRank: 1, maxRank: 3, maxSize: 12 }).chain((shape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        axis: fc.integer({ min: 0, max: shape.length - 1 }),
+        extents: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+        seed: seedArb,
+      }),
+    );
+    fc.assert(
+      fc.property(concatCase, ({ shape, axis, extents, seed }) => {
+        const xs = extents.map((e, i) => leaf(shape.map((d, j) => (j === axis ? e : d)), seed + i));
+        gradcheck((...ts) => F.concat(ts, axis).tanh(), xs);
+        const total = extents.reduce((a, e) => a + e, 0);
+        expect(F.concat(xs, axis).shape).toEqual(shape.map((d, j) => (j === axis ? total : d)));
+      }),
+      { seed: 32, numRuns: RUNS },
+    );
+  });
+});
+
+describe('gradcheck: fused losses', () => {
+  const reductionArb = fc.constantFrom<Reduction>('none', 'sum', 'mean', 'batchMean');
+  const lossCases: {
+    name: string; arity: number;
+    f: (xs: Tensor[], reduction: Reduction) => Tensor;
+    input?: (k: number) => RandomTensorOptions;
+  }[] = [
+    { name: 'mse', arity: 2, f: ([p, t], reduction) => F.mse(p, t, { reduction }) },
+    {
+      name: 'bceWithLogits', arity: 2, f: ([x, y], reduction) => F.bceWithLogits(x, y, { reduction }),
+      input: (k) => (k === 1 ? { scale: 0.2, shift: 0.5 } : { scale: 3 }),
+    },
+    {
+      name: 'gaussianNll', arity: 3, f: ([x, m, lv], reduction) => F.gaussianNll(x, m, lv, { reduction }),
+      input: (k) => (k === 2 ? { scale: 1.5 } : {}),
+    },
+    {
+      name: 'gaussianKl', arity: 2, f: ([m, lv], reduction) => F.gaussianKl(m, lv, { reduction }),
+      input: (k) => (k === 1 ? { scale: 1.5 } : {}),
+    },
+  ];
+  for (const c of lossCases) {
+    it(`${c.name} with every reduction and broadcast operands`, () => {
+      fc.assert(
+        fc.property(broadcastShapesArb(c.arity, { maxSize: 30 }), reductionArb, seedArb, (shapes, reduction, seed) => {
+          const out = shapes.reduce((a, s) => (s.length > a.length ? s : a), [] as number[]);
+          fc.pre(reduction !== 'batchMean' || out.length > 0); // batchMean needs a batch axis
+          const xs = shapes.map((s, k) => leaf(s, seed + k, c.input?.(k)));
+          gradcheck((...ts) => c.f(ts, reduction), xs);
+          const y = c.f(xs, reduction);
+          if (reduction !== 'none') expect(y.shape).toEqual([]);
+          y.sum().backward();
+          xs.forEach((x, k) => expect(x.grad!.shape).toEqual(shapes[k]));
+        }),
+        { seed: 33, numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe('gradcheck: composites', () => {
+  it('a small MLP-like expression with every family', () => {
+    fc.assert(
+      fc.property(dimArb({ max: 7 }), dimArb({ max: 7 }), dimArb({ max: 5 }), seedArb, (n, d, h, seed) => {
+        const x = leaf([n, d], seed);
+        const w = leaf([d, 2 * h], seed + 1, { scale: 0.5 });
+        const b = leaf([2 * h], seed + 2);
+        const f = (xx: Tensor, ww: Tensor, bb: Tensor): Tensor => {
+          const z = xx.matmul(ww).add(bb);
+          const mu = z.slice(1, 0, h);
+          const lv = z.slice(1, h, 2 * h).tanh();
+          return F.gaussianKl(mu, lv, { reduction: 'batchMean' }).add(mu.softplus().logSumExp(1).mean());
+        };
+        gradcheck(f, [x, w, b], { fullLimit: 32 });
+      }),
+      { seed: 34, numRuns: 25 },
+    );
+  });
+});

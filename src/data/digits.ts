@@ -7,7 +7,15 @@
 import { Rng } from '../random/rng.js';
 import { assertNumber } from '../validate.js';
 
-/** One split of {@link loadDigits}: pass it straight to `fit`. */
+/**
+ * One split of {@link loadDigits}: pass it straight to `fit`.
+ *
+ * @example
+ * ```ts
+ * const { train } = await loadDigits();
+ * new PCA({ nComponents: 2 }).fit(train); // { data, shape, labels } is a MatrixInput
+ * ```
+ */
 export interface DigitsSplit {
   /** Pixels in [0, 1] (the original bytes divided by 255), one 28×28 image per row. */
   data: Float32Array;
@@ -17,7 +25,15 @@ export interface DigitsSplit {
   labels: Uint8Array;
 }
 
-/** What {@link loadDigits} returns. */
+/**
+ * What {@link loadDigits} returns.
+ *
+ * @example
+ * ```ts
+ * const { train, test, imageShape } = await loadDigits();
+ * test.labels[0]; // a digit 0–9
+ * ```
+ */
 export interface Digits {
   train: DigitsSplit;
   test: DigitsSplit;
@@ -25,7 +41,14 @@ export interface Digits {
   imageShape: [number, number];
 }
 
-/** Options for {@link loadDigits}. */
+/**
+ * Options for {@link loadDigits}.
+ *
+ * @example
+ * ```ts
+ * await loadDigits({ testFraction: 0.1, seed: 'run-1' });
+ * ```
+ */
 export interface LoadDigitsOptions {
   /** Fraction of each class put in the test set, in [0, 1] (default 0.2). */
   testFraction?: number;

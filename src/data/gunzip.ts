@@ -6,7 +6,14 @@
  */
 import { FormatError } from '../errors.js';
 
-/** True when `bytes` start with the gzip magic number 1f 8b. */
+/**
+ * True when `bytes` start with the gzip magic number 1f 8b.
+ *
+ * @example
+ * ```ts
+ * isGzip(new Uint8Array([0x1f, 0x8b, 8])); // true
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -16,6 +23,11 @@ export function isGzip(bytes: Uint8Array): boolean {
  * total length the content declares once its header is readable (or undefined while it is not);
  * output past that length stops decompression at once, so a corrupt or hostile file cannot
  * exhaust memory. Truncated or corrupt streams throw {@link FormatError} with `where` as prefix.
+ *
+ * @example
+ * ```ts
+ * const raw = await gunzip(bytes, 'loadIdx: a.gz', (head) => (head.length >= 16 ? 16 + size : undefined));
+ * ```
  */
 export async function gunzip(
   bytes: Uint8Array,

@@ -7,7 +7,15 @@ import { FormatError } from '../errors.js';
 import { readFileBytes } from '../io/node-file.js';
 import { gunzip, isGzip } from './gunzip.js';
 
-/** An IDX images file (magic 0x00000803), pixels scaled from bytes to [0, 1]. */
+/**
+ * An IDX images file (magic 0x00000803), pixels scaled from bytes to [0, 1].
+ *
+ * @example
+ * ```ts
+ * const out = await loadIdx('t10k-images-idx3-ubyte.gz');
+ * if (out.kind === 'images') out.imageShape; // [28, 28]
+ * ```
+ */
 export interface IdxImages {
   kind: 'images';
   /** Row-major pixels, one image per row, each byte divided by 255. */
@@ -18,16 +26,39 @@ export interface IdxImages {
   imageShape: [number, number];
 }
 
-/** An IDX labels file (magic 0x00000801). */
+/**
+ * An IDX labels file (magic 0x00000801).
+ *
+ * @example
+ * ```ts
+ * const out = await loadIdx('t10k-labels-idx1-ubyte.gz');
+ * if (out.kind === 'labels') out.labels.length; // 10000
+ * ```
+ */
 export interface IdxLabels {
   kind: 'labels';
   labels: Uint8Array;
 }
 
-/** What {@link loadIdx} returns; `kind` tells which. */
+/**
+ * What {@link loadIdx} returns; `kind` tells which.
+ *
+ * @example
+ * ```ts
+ * const out = await loadIdx(bytes);
+ * const n = out.kind === 'images' ? out.shape[0] : out.labels.length;
+ * ```
+ */
 export type IdxContent = IdxImages | IdxLabels;
 
-/** Images with their labels, as {@link loadIdxPair} returns them. */
+/**
+ * Images with their labels, as {@link loadIdxPair} returns them.
+ *
+ * @example
+ * ```ts
+ * const { data, shape, labels } = await loadIdxPair(imagesPath, labelsPath);
+ * ```
+ */
 export interface LabelledImages {
   data: Float32Array;
   shape: [number, number];

@@ -9,6 +9,12 @@ import { toMatrix, type MatrixInput } from '../validate.js';
 /**
  * Packed binary codes. Code `i` occupies `words[i * wordsPerCode, (i + 1) * wordsPerCode)`; bit
  * `j` of the code is bit `j % 32` of word `floor(j / 32)`. Unused high bits of the last word are 0.
+ *
+ * @example
+ * ```ts
+ * const codes = binaryCodes([[0.3, -1], [-2, 0.5]], { threshold: 'zero' });
+ * codes.words; // Uint32Array [1, 2]
+ * ```
  */
 export interface BinaryCodes {
   words: Uint32Array;
@@ -23,10 +29,22 @@ export interface BinaryCodes {
  * How each bit is thresholded: `'median'` (of that column of Z, so about half the codes have the
  * bit set), `'zero'` (the sign), or explicit per-bit thresholds, e.g. `codes.thresholds` of
  * codes made earlier.
+ *
+ * @example
+ * ```ts
+ * binaryCodes(Ztest, { threshold: trainCodes.thresholds });
+ * ```
  */
 export type ThresholdRule = 'median' | 'zero' | ArrayLike<number>;
 
-/** Options for {@link binaryCodes}. */
+/**
+ * Options for {@link binaryCodes}.
+ *
+ * @example
+ * ```ts
+ * binaryCodes(Z, { threshold: 'zero' });
+ * ```
+ */
 export interface BinaryCodesOptions {
   /** Default `'median'`. */
   threshold?: ThresholdRule;

@@ -6,7 +6,14 @@
 import type { BinaryCodes } from './binary-codes.js';
 import { checkCodes, type HammingIndex } from './hamming-index.js';
 
-/** Options for {@link precisionAtK}. */
+/**
+ * Options for {@link precisionAtK}.
+ *
+ * @example
+ * ```ts
+ * precisionAtK(index, codes, labels, labels, 100, { excludeSelf: true });
+ * ```
+ */
 export interface PrecisionAtKOptions {
   /**
    * Query `i` leaves database code `i` out of its results: for leave-one-out evaluation where

@@ -5,7 +5,14 @@
  * @module
  */
 
-/** The subset of a `node:fs/promises` file handle that {@link writeFileAtomic} uses. */
+/**
+ * The subset of a `node:fs/promises` file handle that {@link writeFileAtomic} uses.
+ *
+ * @example
+ * ```ts
+ * const handle: AtomicFileHandle = await (await import('node:fs/promises')).open('x.tmp', 'wx');
+ * ```
+ */
 export interface AtomicFileHandle {
   writeFile(data: Uint8Array): Promise<void>;
   sync(): Promise<void>;
@@ -15,6 +22,12 @@ export interface AtomicFileHandle {
 /**
  * The subset of `node:fs/promises` that {@link writeFileAtomic} uses. Tests pass a wrapper that
  * fails at a chosen step to check that the old file survives.
+ *
+ * @example
+ * ```ts
+ * const fs: AtomicFs = await import('node:fs/promises') as unknown as AtomicFs;
+ * await writeFileAtomic('m.safetensors', bytes, { fs });
+ * ```
  */
 export interface AtomicFs {
   open(path: string, flags: string, mode?: number): Promise<AtomicFileHandle>;
@@ -22,7 +35,14 @@ export interface AtomicFs {
   unlink(path: string): Promise<void>;
 }
 
-/** Options for {@link writeFileAtomic}. */
+/**
+ * Options for {@link writeFileAtomic}.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('m.safetensors', bytes, { mode: 0o600 });
+ * ```
+ */
 export interface WriteFileAtomicOptions {
   /** File-system implementation (default: `node:fs/promises`). */
   fs?: AtomicFs;

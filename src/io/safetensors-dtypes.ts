@@ -5,7 +5,14 @@
  * @module
  */
 
-/** The typed array that holds each safetensors dtype. F16 and BF16 are kept as raw bit patterns. */
+/**
+ * The typed array that holds each safetensors dtype. F16 and BF16 are kept as raw bit patterns.
+ *
+ * @example
+ * ```ts
+ * const data: SafetensorsArrays['F32'] = new Float32Array(4);
+ * ```
+ */
 export interface SafetensorsArrays {
   F64: Float64Array;
   F32: Float32Array;
@@ -22,12 +29,24 @@ export interface SafetensorsArrays {
   BOOL: Uint8Array;
 }
 
-/** A safetensors dtype name, as written in the header (`'F32'`, `'U8'`, ...). */
+/**
+ * A safetensors dtype name, as written in the header (`'F32'`, `'U8'`, ...).
+ *
+ * @example
+ * ```ts
+ * const dtype: SafetensorsDtype = 'F32';
+ * ```
+ */
 export type SafetensorsDtype = keyof SafetensorsArrays;
 
 /**
  * One tensor: dtype, shape and row-major data in the matching typed array. Narrowing on `dtype`
  * narrows `data` (`t.dtype === 'F32'` makes `t.data` a `Float32Array`).
+ *
+ * @example
+ * ```ts
+ * const t: SafetensorsTensor = { dtype: 'U8', shape: [2], data: new Uint8Array([1, 2]) };
+ * ```
  */
 export type SafetensorsTensor = {
   [D in SafetensorsDtype]: { dtype: D; shape: readonly number[]; data: SafetensorsArrays[D] };
@@ -38,7 +57,14 @@ type TypedArrayCtor = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
-/** Element size in bytes and typed-array class per dtype. */
+/**
+ * Element size in bytes and typed-array class per dtype.
+ *
+ * @example
+ * ```ts
+ * DTYPES.F64.size; // 8
+ * ```
+ */
 export const DTYPES: Readonly<Record<SafetensorsDtype, { size: number; ctor: TypedArrayCtor }>> = {
   F64: { size: 8, ctor: Float64Array },
   F32: { size: 4, ctor: Float32Array },
@@ -55,7 +81,14 @@ export const DTYPES: Readonly<Record<SafetensorsDtype, { size: number; ctor: Typ
   BOOL: { size: 1, ctor: Uint8Array },
 };
 
-/** True when `name` is a dtype in {@link DTYPES}. */
+/**
+ * True when `name` is a dtype in {@link DTYPES}.
+ *
+ * @example
+ * ```ts
+ * isDtype('BF16'); // true
+ * ```
+ */
 export function isDtype(name: unknown): name is SafetensorsDtype {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, name);
 }
@@ -64,6 +97,11 @@ export function isDtype(name: unknown): name is SafetensorsDtype {
  * Throws unless the host stores numbers little-endian. safetensors is little-endian and the
  * codec copies raw bytes (which keeps NaN payloads and −0 exact), so a big-endian host would
  * silently swap every value.
+ *
+ * @example
+ * ```ts
+ * assertLittleEndian('decodeSafetensors'); // no-op on x86 and ARM
+ * ```
  */
 export function assertLittleEndian(where: string): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {

@@ -7,14 +7,42 @@
 import { FormatError } from '../errors.js';
 import { DTYPES, isDtype, type SafetensorsDtype } from './safetensors-dtypes.js';
 
-/** Largest header accepted, as in the reference implementation (100 MB). */
+/**
+ * Largest header accepted, as in the reference implementation (100 MB).
+ *
+ * @example
+ * ```ts
+ * MAX_HEADER_BYTES; // 100000000
+ * ```
+ */
 export const MAX_HEADER_BYTES = 100_000_000;
-/** Metadata key naming the integrity scheme of files written by latent-ts. */
+/**
+ * Metadata key naming the integrity scheme of files written by latent-ts.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(headerText).__metadata__[CHECKSUM_SCHEME_KEY]; // 'crc32'
+ * ```
+ */
 export const CHECKSUM_SCHEME_KEY = 'latent_ts.checksum';
-/** Metadata key holding the CRC-32 as 8 lowercase hex digits. */
+/**
+ * Metadata key holding the CRC-32 as 8 lowercase hex digits.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(headerText).__metadata__[CHECKSUM_KEY]; // e.g. '1a2b3c4d'
+ * ```
+ */
 export const CHECKSUM_KEY = 'latent_ts.crc32';
 
-/** One validated tensor entry: byte range relative to the start of the data section. */
+/**
+ * One validated tensor entry: byte range relative to the start of the data section.
+ *
+ * @example
+ * ```ts
+ * parseHeader(bytes, 'm.safetensors').entries[0]; // { name, dtype, shape, begin, end }
+ * ```
+ */
 export interface HeaderEntry {
   name: string;
   dtype: SafetensorsDtype;
@@ -23,7 +51,14 @@ export interface HeaderEntry {
   end: number;
 }
 
-/** A validated header. */
+/**
+ * A validated header.
+ *
+ * @example
+ * ```ts
+ * const { metadata, entries, dataStart } = parseHeader(bytes, 'm.safetensors');
+ * ```
+ */
 export interface ParsedHeader {
   /** Metadata without the integrity keys. */
   metadata: Record<string, string>;
@@ -37,7 +72,14 @@ export interface ParsedHeader {
 
 const INFO_KEYS = ['data_offsets', 'dtype', 'shape'];
 
-/** Parses and validates the header of `bytes`; throws {@link FormatError} naming `source`. */
+/**
+ * Parses and validates the header of `bytes`; throws {@link FormatError} naming `source`.
+ *
+ * @example
+ * ```ts
+ * const header = parseHeader(bytes, 'model.safetensors');
+ * ```
+ */
 export function parseHeader(bytes: Uint8Array, source: string): ParsedHeader {
   const fail = (what: string): never => {
     throw new FormatError(`decodeSafetensors: ${source}: ${what}`);

@@ -16,7 +16,14 @@ import { CHECKSUM_KEY, CHECKSUM_SCHEME_KEY, parseHeader } from './safetensors-he
 
 export type { SafetensorsArrays, SafetensorsDtype, SafetensorsTensor } from './safetensors-dtypes.js';
 
-/** The content of a safetensors file. */
+/**
+ * The content of a safetensors file.
+ *
+ * @example
+ * ```ts
+ * const { tensors, metadata }: SafetensorsContent = decodeSafetensors(bytes);
+ * ```
+ */
 export interface SafetensorsContent {
   /** Tensors by name (a null-prototype object; each `data` is a fresh, aligned copy). */
   tensors: Record<string, SafetensorsTensor>;
@@ -24,7 +31,14 @@ export interface SafetensorsContent {
   metadata: Record<string, string>;
 }
 
-/** Options for {@link encodeSafetensors}. */
+/**
+ * Options for {@link encodeSafetensors}.
+ *
+ * @example
+ * ```ts
+ * encodeSafetensors(tensors, {}, { checksum: false });
+ * ```
+ */
 export interface EncodeSafetensorsOptions {
   /** Store a CRC-32 in `__metadata__` (default true). Other tools ignore it. */
   checksum?: boolean;

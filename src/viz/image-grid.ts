@@ -8,13 +8,27 @@ import { ShapeError } from '../errors.js';
 import { base64, encodeGrayPng } from './png.js';
 import { escapeXml, num, positive, svgDocument, textEl } from './svg.js';
 
-/** Images as rows of a matrix: `shape` is `[nImages, height * width]`. */
+/**
+ * Images as rows of a matrix: `shape` is `[nImages, height * width]`.
+ *
+ * @example
+ * ```ts
+ * imageGridSvg({ data: new Float32Array(4 * 784), shape: [4, 784] }, { imageShape: [28, 28] });
+ * ```
+ */
 export interface ImageBatch {
   data: ArrayLike<number>;
   shape: readonly [number, number] | readonly number[];
 }
 
-/** Options for {@link imageGridSvg}. */
+/**
+ * Options for {@link imageGridSvg}.
+ *
+ * @example
+ * ```ts
+ * imageGridSvg(samples, { imageShape: [28, 28], columns: 8, scale: 2, captions });
+ * ```
+ */
 export interface ImageGridOptions {
   /** `[height, width]` of one image; their product must equal `shape[1]`. */
   imageShape: readonly [number, number];

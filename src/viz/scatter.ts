@@ -8,7 +8,14 @@ import { PALETTE, colorFor } from './palette.js';
 import { num, positive, svgDocument, textEl } from './svg.js';
 import { formatTick, niceTicks } from './ticks.js';
 
-/** The points of {@link scatterSvg}: coordinates and an optional label per point. */
+/**
+ * The points of {@link scatterSvg}: coordinates and an optional label per point.
+ *
+ * @example
+ * ```ts
+ * scatterSvg({ x: [0, 1, 2], y: [2, 0, 1], labels: [0, 1, 1] });
+ * ```
+ */
 export interface ScatterPoints {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
@@ -16,7 +23,14 @@ export interface ScatterPoints {
   labels?: ArrayLike<number>;
 }
 
-/** Options for {@link scatterSvg}. */
+/**
+ * Options for {@link scatterSvg}.
+ *
+ * @example
+ * ```ts
+ * scatterSvg(points, { title: 'VAE', xLabel: 'z1', yLabel: 'z2', width: 480, height: 400 });
+ * ```
+ */
 export interface ScatterOptions {
   title?: string;
   xLabel?: string;

@@ -5,7 +5,14 @@
  */
 import { num, positive, svgDocument, textEl } from './svg.js';
 
-/** Options for {@link sideBySideSvg}. */
+/**
+ * Options for {@link sideBySideSvg}.
+ *
+ * @example
+ * ```ts
+ * sideBySideSvg([a, b], { titles: ['[A] PCA', '[B] AE'], gap: 24 });
+ * ```
+ */
 export interface SideBySideOptions {
   /** A title above each panel, e.g. `['[A] PCA', '[B] Autoencoder', '[C] VAE']`. */
   titles?: readonly string[];

@@ -27,18 +27,39 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** A coordinate with at most 2 decimals and no trailing zeros (keeps files small). */
+/**
+ * A coordinate with at most 2 decimals and no trailing zeros (keeps files small).
+ *
+ * @example
+ * ```ts
+ * num(1.23456); // '1.23'
+ * ```
+ */
 export function num(v: number): string {
   const r = Math.round(v * 100) / 100;
   return Object.is(r, -0) ? '0' : String(r);
 }
 
-/** A `<text>` element; `attrs` is raw attribute text the caller built from numbers. */
+/**
+ * A `<text>` element; `attrs` is raw attribute text the caller built from numbers.
+ *
+ * @example
+ * ```ts
+ * textEl(10, 20, 'a < b'); // '<text x="10" y="20">a &lt; b</text>'
+ * ```
+ */
 export function textEl(x: number, y: number, text: string, attrs = ''): string {
   return `<text x="${num(x)}" y="${num(y)}"${attrs ? ' ' + attrs : ''}>${escapeXml(text)}</text>`;
 }
 
-/** Wraps a body in a standalone SVG document of the given size with a white background. */
+/**
+ * Wraps a body in a standalone SVG document of the given size with a white background.
+ *
+ * @example
+ * ```ts
+ * svgDocument(100, 50, '<circle cx="5" cy="5" r="2"/>');
+ * ```
+ */
 export function svgDocument(width: number, height: number, body: string, style = ''): string {
   const w = num(width);
   const h = num(height);
@@ -50,7 +71,14 @@ export function svgDocument(width: number, height: number, body: string, style =
   );
 }
 
-/** Throws a RangeError unless `value` is a finite number > 0 (or undefined, giving `fallback`). */
+/**
+ * Throws a RangeError unless `value` is a finite number > 0 (or undefined, giving `fallback`).
+ *
+ * @example
+ * ```ts
+ * positive(undefined, 'width', 'scatterSvg', 640); // 640
+ * ```
+ */
 export function positive(value: unknown, name: string, where: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

@@ -4,7 +4,14 @@
  * @module
  */
 
-/** Ticks covering a range, and the range rounded out to whole steps. */
+/**
+ * Ticks covering a range, and the range rounded out to whole steps.
+ *
+ * @example
+ * ```ts
+ * const { values, lo, hi, step } = niceTicks(-3.2, 7.9);
+ * ```
+ */
 export interface Ticks {
   values: number[];
   lo: number;

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../validate.js';
-import { logSumExp } from './stable.js';
+import { logSumExpParts } from './stable.js';
 
 /**
  * Reductions over all elements or one axis. Accumulation is in double (JS numbers) and
@@ -39,10 +39,22 @@ export function sumAxis(x: FloatArray, outer: number, len: number, inner: number
   return out;
 }
 
-/** out[o, i] = logΣexp_a x[o, a, i], shifted by the max for stability. */
-export function logSumExpAxis(x: FloatArray, outer: number, len: number, inner: number, out: FloatArray): FloatArray {
+/**
+ * out[o, i] = logΣexp_a x[o, a, i], shifted by the max for stability. When given, `shift` and
+ * `logSum` receive the two parts in double (see logSumExpParts) for an accurate softmax.
+ */
+export function logSumExpAxis(
+  x: FloatArray, outer: number, len: number, inner: number, out: FloatArray,
+  shift?: Float64Array, logSum?: Float64Array,
+): FloatArray {
   for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) out[o * inner + i] = logSumExp(x, o * len * inner + i, len, inner);
+    for (let i = 0; i < inner; i++) {
+      const j = o * inner + i;
+      const [m, l] = logSumExpParts(x, o * len * inner + i, len, inner);
+      out[j] = m + l;
+      if (shift) shift[j] = m;
+      if (logSum) logSum[j] = l;
+    }
   }
   return out;
 }

@@ -28,17 +28,27 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
-/** log Σ exp(xᵢ) over `x[offset], x[offset+stride], …` (n terms), shifted by the max. */
-export function logSumExp(x: ArrayLike<number>, offset = 0, n = x.length, stride = 1): number {
+/**
+ * The two parts of a max-shifted log Σ exp over `x[offset], x[offset+stride], …` (n terms):
+ * the shift m = max xᵢ and log Σ exp(xᵢ − m), so that logSumExp = m + the second part. Kept
+ * apart because m + log Σ loses log Σ entirely when |m| is huge (m = 3e38), while the softmax
+ * exp((xᵢ − m) − log Σ) needs it. NaN anywhere gives [NaN, NaN]; m = ±∞ gives [m, 0].
+ */
+export function logSumExpParts(x: ArrayLike<number>, offset = 0, n = x.length, stride = 1): [number, number] {
   let m = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = x[offset + i * stride];
-    if (v !== v) return NaN;
+    if (v !== v) return [NaN, NaN];
     if (v > m) m = v;
   }
-  if (m === -Infinity) return -Infinity;
-  if (m === Infinity) return Infinity;
+  if (m === -Infinity || m === Infinity) return [m, 0];
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.exp(x[offset + i * stride] - m);
-  return m + Math.log(s);
+  return [m, Math.log(s)];
+}
+
+/** log Σ exp(xᵢ) over `x[offset], x[offset+stride], …` (n terms), shifted by the max. */
+export function logSumExp(x: ArrayLike<number>, offset = 0, n = x.length, stride = 1): number {
+  const [m, logSum] = logSumExpParts(x, offset, n, stride);
+  return m + logSum;
 }

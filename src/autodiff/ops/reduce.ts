@@ -1,5 +1,4 @@
 import { axisExtents, logSumExpAxis, repeatAxis, sumAll, sumAxis } from '../../kernels/reduce.js';
-import { logSumExp as lseScalar } from '../../kernels/stable.js';
 import { normalizeAxis, sizeOf } from '../../tensor/shape.js';
 import type { FloatArray } from '../../validate.js';
 import { allocLike, defineOp, type OpDef, type RawTensor } from '../op.js';
@@ -59,25 +58,31 @@ export const mean: OpDef<ReduceAttrs, Plan> = defineOp({
   backward: (g, { inputs: [x], saved }) => [spread(g, saved, 1 / saved.len, x.data)],
 });
 
+interface LseSaved { plan: Plan; shift: Float64Array; logSum: Float64Array }
+
 /** log Σ exp, max-shifted; the gradient is g·softmax along the axis. */
-export const logSumExp: OpDef<ReduceAttrs, Plan> = defineOp({
+export const logSumExp: OpDef<ReduceAttrs, LseSaved> = defineOp({
   name: 'logSumExp',
   forward: ([x], attrs) => {
     const p = plan(x, attrs, 'logSumExp');
-    const data = allocLike(x.data, sizeOf(p.shape));
-    if (p.outer === 1 && p.inner === 1) data[0] = lseScalar(x.data);
-    else logSumExpAxis(x.data, p.outer, p.len, p.inner, data);
-    return { data, shape: p.shape, saved: p };
+    const n = sizeOf(p.shape);
+    const data = allocLike(x.data, n);
+    // The double-precision parts, not the stored output, feed the softmax: a float32 output
+    // rounds away log Σ at large |x| (lse([3e38, 3e38]) = 3e38 would give softmax [1, 1]).
+    const shift = new Float64Array(n);
+    const logSum = new Float64Array(n);
+    logSumExpAxis(x.data, p.outer, p.len, p.inner, data, shift, logSum);
+    return { data, shape: p.shape, saved: { plan: p, shift, logSum } };
   },
-  backward: (g, { inputs: [x], out, saved: p }) => {
+  backward: (g, { inputs: [x], saved: { plan: p, shift, logSum } }) => {
     const r = allocLike(x.data, x.data.length);
     for (let o = 0; o < p.outer; o++) {
       for (let a = 0; a < p.len; a++) {
         for (let i = 0; i < p.inner; i++) {
           const j = o * p.inner + i;
           const idx = (o * p.len + a) * p.inner + i;
-          // softmax = exp(x − lse); exact 0 where x = −∞.
-          r[idx] = g[j] * Math.exp(x.data[idx] - out.data[j]);
+          // softmax = exp((x − m) − log Σ); exact 0 where x = −∞ and the slice is not all −∞.
+          r[idx] = g[j] * Math.exp(x.data[idx] - shift[j] - logSum[j]);
         }
       }
     }

@@ -188,7 +188,9 @@ function fileCrc(bytes: Uint8Array, digitsAt: number): number {
 }
 
 function writeChecksum(out: Uint8Array, json: Uint8Array): void {
-  const at = 8 + checksumPosition(json);
+  const pos = checksumPosition(json);
+  if (pos < 0) throw new Error('encodeSafetensors: internal error: checksum field not found in the header');
+  const at = 8 + pos;
   const hex = fileCrc(out, at).toString(16).padStart(8, '0');
   out.set(new TextEncoder().encode(hex), at);
 }

@@ -104,3 +104,30 @@ describe('readFileBytes', () => {
     await expect(readFileBytes(join(dir, 'nope.idx'))).rejects.toThrow(/nope\.idx/);
   });
 });
+
+describe('saveSafetensors / loadSafetensors', () => {
+  it('round-trips through a file and names the file in errors', async () => {
+    const { saveSafetensors, loadSafetensors } = await import('../../src/io/safetensors-file.js');
+    const path = join(dir, 'model.safetensors');
+    const data = new Float32Array([1, -0, NaN, 1e-40]);
+    await saveSafetensors(path, { w: { dtype: 'F32', shape: [2, 2], data } }, { model: 'PCA' });
+    const back = await loadSafetensors(path);
+    expect(back.metadata.model).toBe('PCA');
+    expect(new Uint8Array(back.tensors.w.data.buffer)).toEqual(new Uint8Array(data.buffer));
+    const bytes = await readFileBytes(path);
+    bytes[bytes.length - 1] ^= 1;
+    await realFs.writeFile(path, bytes);
+    await expect(loadSafetensors(path)).rejects.toThrow(`decodeSafetensors: ${path}: checksum mismatch`);
+  });
+
+  it('keeps the old file when the save fails', async () => {
+    const { saveSafetensors } = await import('../../src/io/safetensors-file.js');
+    const path = join(dir, 'model.safetensors');
+    await saveSafetensors(path, { w: { dtype: 'U8', shape: [1], data: new Uint8Array([1]) } });
+    const old = await readFileBytes(path);
+    await expect(
+      saveSafetensors(path, { w: { dtype: 'U8', shape: [2], data: new Uint8Array([2, 3]) } }, {}, { fs: failingFs('write') }),
+    ).rejects.toThrow('injected write failure');
+    expect(await readFileBytes(path)).toEqual(old);
+  });
+});

@@ -27,8 +27,8 @@ export interface BinaryCodes {
 
 /**
  * How each bit is thresholded: `'median'` (of that column of Z, so about half the codes have the
- * bit set), `'zero'` (the sign), or explicit per-bit thresholds, e.g. `codes.thresholds` of
- * codes made earlier.
+ * bit set; fewer when many values tie at the median, as with ReLU codes), `'zero'` (the sign),
+ * or explicit per-bit thresholds, e.g. `codes.thresholds` of codes made earlier.
  *
  * @example
  * ```ts

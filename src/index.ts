@@ -16,3 +16,7 @@ export {
 } from './autodiff/functional.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autodiff/gradcheck.js';
 export { gemm } from './kernels/gemm.js';
+export * from './data/index.js';
+export * from './io/index.js';
+export * from './hashing/index.js';
+export * from './viz/index.js';

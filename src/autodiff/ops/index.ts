@@ -1,5 +1,6 @@
 import type { OpDef } from '../op.js';
 import { add, div, mul, neg, sub } from './arithmetic.js';
+import { linear } from './linear.js';
 import { bceWithLogits, gaussianKl, gaussianNll, mse, type LossAttrs } from './losses.js';
 import { matmul, type MatmulAttrs } from './matmul.js';
 import { logSumExp, mean, sum, type ReduceAttrs } from './reduce.js';
@@ -11,7 +12,7 @@ export interface OpAttrs {
   add: null; sub: null; mul: null; div: null; neg: null;
   exp: null; log: null; sqrt: null; square: null; abs: null; tanh: null; sigmoid: null; relu: null;
   leakyRelu: { slope: number }; softplus: null; logSigmoid: null;
-  matmul: MatmulAttrs;
+  matmul: MatmulAttrs; linear: null;
   sum: ReduceAttrs; mean: ReduceAttrs; logSumExp: ReduceAttrs;
   reshape: { shape: number[] }; transpose: { perm: number[] }; broadcastTo: { shape: number[] };
   slice: { axis: number; start: number; end: number }; concat: { axis: number };
@@ -29,7 +30,7 @@ type OpTable = { readonly [K in OpName]: OpDef<OpAttrs[K], any> };
 export const ops: OpTable = {
   add, sub, mul, div, neg,
   exp, log, sqrt, square, abs, tanh, sigmoid, relu, leakyRelu, softplus, logSigmoid,
-  matmul, sum, mean, logSumExp,
+  matmul, linear, sum, mean, logSumExp,
   reshape, transpose, broadcastTo, slice, concat,
   mse, bceWithLogits, gaussianNll, gaussianKl,
 };

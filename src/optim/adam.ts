@@ -1,0 +1,106 @@
+import type { FloatArray } from '../validate.js';
+import { assertNumber } from '../validate.js';
+import { Optimizer, type ParamsInput } from './optimizer.js';
+
+/** Options of {@link Adam} and {@link AdamW}; defaults are PyTorch's. */
+export interface AdamOptions {
+  /** Step size. Default 1e-3. */
+  learningRate?: number;
+  /** Decay of the first-moment average. Default 0.9. */
+  beta1?: number;
+  /** Decay of the second-moment average. Default 0.999. */
+  beta2?: number;
+  /** Added to √v̂ in the denominator. Default 1e-8. */
+  eps?: number;
+  /** L2 penalty (Adam: added to the gradient) or decoupled decay (AdamW). Default 0 (Adam), 1e-2 (AdamW). */
+  weightDecay?: number;
+}
+
+function hyper(options: AdamOptions, where: string, defaultDecay: number) {
+  return {
+    beta1: assertNumber(options.beta1 ?? 0.9, 'beta1', where, { min: 0, max: 1, maxExclusive: true }),
+    beta2: assertNumber(options.beta2 ?? 0.999, 'beta2', where, { min: 0, max: 1, maxExclusive: true }),
+    eps: assertNumber(options.eps ?? 1e-8, 'eps', where, { min: 0 }),
+    weightDecay: assertNumber(options.weightDecay ?? defaultDecay, 'weightDecay', where, { min: 0 }),
+  };
+}
+
+/**
+ * Adam (Kingma & Ba 2015) with PyTorch's semantics: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
+ * p ← p − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε). `weightDecay` adds λp to the gradient (L2).
+ * Buffers: `exp_avg`, `exp_avg_sq`.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam(mlp.parameters(), { learningRate: 1e-3 });
+ * mse(mlp.forward(x), y).backward();
+ * opt.step();
+ * opt.zeroGrad();
+ * ```
+ */
+export class Adam extends Optimizer {
+  readonly type: string = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** Decoupled weight decay (AdamW) instead of L2 in the gradient. */
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: ParamsInput, options: AdamOptions = {}, where = 'Adam', defaultDecay = 0) {
+    super(params, options.learningRate ?? 1e-3, where);
+    const h = hyper(options, where, defaultDecay);
+    this.beta1 = h.beta1;
+    this.beta2 = h.beta2;
+    this.eps = h.eps;
+    this.weightDecay = h.weightDecay;
+  }
+
+  hyper(): Record<string, number | boolean> {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
+  }
+
+  protected update(name: string, p: FloatArray, g: FloatArray, t: number): void {
+    const m = this.buffer('exp_avg', name, p);
+    const v = this.buffer('exp_avg_sq', name, p);
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const eps = this.eps;
+    const lr = this.learningRate;
+    const stepSize = lr / (1 - b1 ** t);
+    const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
+    const l2 = this.decoupled ? 0 : this.weightDecay;
+    if (this.decoupled && this.weightDecay !== 0) {
+      const keep = 1 - lr * this.weightDecay;
+      for (let i = 0; i < p.length; i++) p[i] *= keep;
+    }
+    const n = p.length;
+    for (let i = 0; i < n; i++) {
+      const gi = l2 === 0 ? g[i] : g[i] + l2 * p[i];
+      m[i] = b1 * m[i] + c1 * gi;
+      v[i] = b2 * v[i] + c2 * gi * gi;
+      // Read back the stored moments so the update depends only on the saved state.
+      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+    }
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter 2019) with PyTorch's semantics: p ← p(1 − lr·λ) first, then the
+ * Adam step without L2. Default `weightDecay` 1e-2.
+ *
+ * @example
+ * ```ts
+ * const opt = new AdamW(model.parameters(), { learningRate: 1e-3, weightDecay: 0.01 });
+ * ```
+ */
+export class AdamW extends Adam {
+  override readonly type: string = 'adamw';
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: ParamsInput, options: AdamOptions = {}) {
+    super(params, options, 'AdamW', 1e-2);
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Optimizers with PyTorch semantics and defaults ({@link SGD}, {@link Adam}, {@link AdamW}) and
+ * gradient clipping.
+ *
+ * @module
+ */
+export { Optimizer, type OptimizerState, type ParamsInput } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { clipGradNorm, gradNorm, type ClipOptions } from './clip.js';

@@ -1,0 +1,144 @@
+import { FormatError, formatShape } from '../errors.js';
+import type { TensorRecord } from '../io/model-state.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { FloatArray } from '../validate.js';
+import { assertNumber } from '../validate.js';
+
+/**
+ * A snapshot of an optimizer: its kind, hyper-parameters (informative: {@link Optimizer.loadState}
+ * does not apply them), per-parameter step counts, and its buffers as named arrays
+ * (`exp_avg.<param>`, `exp_avg_sq.<param>`, `momentum_buffer.<param>`), ready to go into a
+ * `ModelState`.
+ */
+export interface OptimizerState {
+  type: string;
+  hyper: Record<string, number | boolean>;
+  steps: Record<string, number>;
+  tensors: Record<string, TensorRecord>;
+}
+
+/** Parameters given by name (the checkpoint keys) or as a plain list (named `0`, `1`, …). */
+export type ParamsInput = ReadonlyMap<string, Tensor> | Iterable<Tensor>;
+
+function toNamed(params: ParamsInput, where: string): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  if (params instanceof Map) {
+    for (const [k, v] of params as ReadonlyMap<string, Tensor>) out.set(k, v);
+  } else {
+    let i = 0;
+    for (const p of params as Iterable<Tensor>) out.set(String(i++), p);
+  }
+  for (const [k, v] of out) {
+    if (!(v instanceof Tensor)) throw new TypeError(`${where}: parameter '${k}' is not a Tensor`);
+  }
+  return out;
+}
+
+/**
+ * The shared machinery of the optimizers: named parameters, lazily created buffers, per-parameter
+ * step counts (PyTorch's `state['step']`), `zeroGrad`, and `state()` / `loadState()`.
+ * Parameters without a gradient are skipped by `step()`, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam(model.parameters(), { learningRate: 1e-3 });
+ * loss.backward(); opt.step(); opt.zeroGrad();
+ * const saved = opt.state(); // later: fresh.loadState(saved)
+ * ```
+ */
+export abstract class Optimizer {
+  /** Kind tag stored in the state (`'adam'`, `'adamw'`, `'sgd'`). */
+  abstract readonly type: string;
+  /** The parameters being optimised, by name. */
+  readonly params: ReadonlyMap<string, Tensor>;
+  private lr: number;
+  private readonly buffers = new Map<string, Map<string, FloatArray>>();
+  private readonly steps = new Map<string, number>();
+
+  protected constructor(params: ParamsInput, learningRate: number, where: string) {
+    this.params = toNamed(params, where);
+    this.lr = assertNumber(learningRate, 'learningRate', where, { min: 0, minExclusive: true });
+  }
+
+  /** The step size; may be changed between steps (schedules). Must be finite and > 0. */
+  get learningRate(): number { return this.lr; }
+  set learningRate(value: number) { this.lr = assertNumber(value, 'learningRate', this.constructor.name, { min: 0, minExclusive: true }); }
+
+  /** Hyper-parameters as stored in the state. */
+  abstract hyper(): Record<string, number | boolean>;
+
+  /** Applies the update rule to one parameter, its gradient, and its 1-based step count. */
+  protected abstract update(name: string, p: FloatArray, g: FloatArray, step: number): void;
+
+  /** One update of every parameter that has a gradient. */
+  step(): void {
+    for (const [name, p] of this.params) {
+      if (p.grad === null) continue;
+      const t = (this.steps.get(name) ?? 0) + 1;
+      this.steps.set(name, t);
+      this.update(name, p.data, p.grad.data, t);
+    }
+  }
+
+  /** Drops every parameter's gradient (PyTorch's `set_to_none`). */
+  zeroGrad(): void {
+    for (const p of this.params.values()) p.grad = null;
+  }
+
+  /** The named buffer of a parameter, or null before it exists. */
+  protected peek(kind: string, name: string): FloatArray | null {
+    return this.buffers.get(kind)?.get(name) ?? null;
+  }
+
+  /** The named buffer of a parameter, created as zeros shaped like `like` on first use. */
+  protected buffer(kind: string, name: string, like: FloatArray): FloatArray {
+    let byName = this.buffers.get(kind);
+    if (byName === undefined) this.buffers.set(kind, (byName = new Map()));
+    let b = byName.get(name);
+    if (b === undefined) {
+      b = like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length);
+      byName.set(name, b);
+    }
+    return b;
+  }
+
+  /** A deep copy of the optimizer's state. */
+  state(): OptimizerState {
+    const tensors: Record<string, TensorRecord> = {};
+    for (const [kind, byName] of this.buffers) {
+      for (const [name, b] of byName) tensors[`${kind}.${name}`] = { shape: this.params.get(name)!.shape.slice(), data: b.slice() };
+    }
+    return { type: this.type, hyper: this.hyper(), steps: Object.fromEntries(this.steps), tensors };
+  }
+
+  /**
+   * Restores buffers and step counts from {@link Optimizer.state} (copied). The type, every
+   * parameter name and every shape are checked before anything changes. Hyper-parameters stay
+   * those given to the constructor.
+   */
+  loadState(state: OptimizerState): void {
+    const where = `${this.constructor.name}.loadState`;
+    if (state === null || typeof state !== 'object') throw new FormatError(`${where}: expected an object from state()`);
+    if (state.type !== this.type) throw new FormatError(`${where}: state is of type '${state.type}', expected '${this.type}'`);
+    const pending: [string, string, FloatArray][] = [];
+    for (const [key, rec] of Object.entries(state.tensors ?? {})) {
+      const dot = key.indexOf('.');
+      const kind = key.slice(0, dot);
+      const name = key.slice(dot + 1);
+      const p = this.params.get(name);
+      if (dot < 0 || p === undefined) throw new FormatError(`${where}: buffer '${key}' names no parameter`);
+      if (rec.data.length !== p.size || rec.shape.length !== p.shape.length || rec.shape.some((d, i) => d !== p.shape[i])) {
+        throw new FormatError(`${where}: buffer '${key}' has shape ${formatShape(rec.shape)}, but '${name}' is ${formatShape(p.shape)}`);
+      }
+      pending.push([kind, name, rec.data]);
+    }
+    const steps = Object.entries(state.steps ?? {});
+    for (const [name, t] of steps) {
+      if (!this.params.has(name) || !Number.isInteger(t) || t < 0) throw new FormatError(`${where}: invalid step count for '${name}'`);
+    }
+    this.buffers.clear();
+    this.steps.clear();
+    for (const [kind, name, data] of pending) this.buffer(kind, name, this.params.get(name)!.data).set(data);
+    for (const [name, t] of steps) this.steps.set(name, t);
+  }
+}

@@ -1,0 +1,296 @@
+import { clipGradNorm, gradNorm } from '../optim/clip.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import type { TensorRecord } from '../io/model-state.js';
+import { FormatError } from '../errors.js';
+import { Rng } from '../random/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { DenseMatrix } from '../validate.js';
+import { epochOrder, gatherRows, selectRows, splitRows } from './batches.js';
+import { packTrainerState, unpackTrainerState, type PendingEpoch, type TrainerJSON } from './checkpoint-state.js';
+import { EarlyStopping } from './early-stopping.js';
+import { assertFiniteQuantity, type StepLocation } from './guard.js';
+import { createOptimizer, type OptimizerName, type ResolvedTraining } from './options.js';
+import { ProgressLine } from './progress.js';
+
+/** What a model's loss sees of the training loop. */
+export interface StepContext {
+  /** 1-based number of the epoch in progress. */
+  epoch: number;
+  /** 0-based global index of this step. */
+  step: number;
+  batchesPerEpoch: number;
+  /** The named random stream (one the model declared, or `'validation'` during validation). */
+  rng(name: string): Rng;
+}
+
+/** A model's differentiable objective on one batch and the per-sample parts to report. */
+export interface BatchLoss {
+  loss: Tensor;
+  parts: Record<string, number>;
+}
+
+/** A loss evaluated without a graph. */
+export interface EvalLoss {
+  loss: number;
+  parts: Record<string, number>;
+}
+
+/** What the {@link Trainer} needs from a model. */
+export interface Trainable {
+  parameters(): Map<string, Tensor>;
+  /** The mean loss over the rows of `batch`, with a graph to the parameters. */
+  trainingLoss(batch: Tensor, ctx: StepContext): BatchLoss;
+  /** The mean loss over the rows of `batch`, without a graph. */
+  validationLoss(batch: Tensor, ctx: StepContext): EvalLoss;
+}
+
+/** One finished epoch, before a model turns it into its own history record. */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  parts: Record<string, number>;
+  validation: EvalLoss | null;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/** What `onBatchEnd` receives, after the step has been applied. */
+export interface BatchEnd {
+  epoch: number;
+  /** 1-based batch number in the epoch. */
+  batch: number;
+  batchesPerEpoch: number;
+  /** 1-based global step number. */
+  step: number;
+  batchSize: number;
+  loss: number;
+  parts: Record<string, number>;
+}
+
+/** Callbacks and controls of one `fit` call. A callback returning `false` stops training. */
+export interface FitHooks<E> {
+  /** After each epoch, with its history record. */
+  onEpochEnd?: (entry: E) => unknown;
+  /** After each step. */
+  onBatchEnd?: (info: BatchEnd) => unknown;
+  /** Stops training between steps; `fit` rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Print a progress line (Node: stderr). Default false. */
+  verbose?: boolean;
+  /** Yield to the event loop when this many ms have passed since the last yield. Default 50. */
+  yieldEveryMs?: number;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function settle(v: unknown): Promise<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function' ? await v : v;
+}
+
+/**
+ * The one training loop behind `Autoencoder.fit` and `VAE.fit`: seeded shuffling, minibatches,
+ * the non-finite guard (checked before the update, so a bad step changes nothing), clipping,
+ * the optimizer, validation, early stopping, callbacks, abort and progress. It owns every
+ * random stream used while training and can export its whole state for bit-exact resumption.
+ *
+ * @example
+ * ```ts
+ * const trainer = new Trainer(1, ['noise'], 'MyModel.fit');
+ * const history = await trainer.fit(model, X, null, resolveTraining({ epochs: 5 }, 'MyModel.fit'), {}, (log) => log);
+ * ```
+ */
+export class Trainer {
+  private epochs = 0;
+  private steps = 0;
+  private readonly streams = new Map<string, Rng>();
+  private optimizer: Optimizer | null = null;
+  private optimizerState: OptimizerState | null = null;
+  private pending: PendingEpoch | null = null;
+  private readonly modelStreams: readonly string[];
+
+  /** @param modelStreams names of the streams the model draws from while training. */
+  constructor(readonly seed: number | string, modelStreams: readonly string[], readonly where: string) {
+    this.modelStreams = modelStreams.slice();
+    for (const name of ['shuffle', 'validation', ...modelStreams]) this.streams.set(name, new Rng(`${seed}:${name}`));
+  }
+
+  /** Finished epochs, over all `fit` calls. */
+  get epoch(): number { return this.epochs; }
+  /** Finished steps, over all `fit` calls. */
+  get step(): number { return this.steps; }
+  /** True when an epoch was interrupted (abort, error, callback) and the next `fit` continues it. */
+  get hasPendingEpoch(): boolean { return this.pending !== null; }
+
+  /** The named stream. */
+  rng(name: string): Rng {
+    const r = this.streams.get(name);
+    if (r === undefined) throw new RangeError(`${this.where}: no random stream '${name}'`);
+    return r;
+  }
+
+  /**
+   * Trains `model` for `opts.epochs` epochs (an interrupted epoch is finished first and counts
+   * as one). Returns one record per finished epoch.
+   */
+  async fit<E>(
+    model: Trainable, data: DenseMatrix, validationData: DenseMatrix | null, opts: ResolvedTraining,
+    hooks: FitHooks<E>, format: (log: EpochLog) => E,
+  ): Promise<E[]> {
+    if (opts.epochs === 0) return [];
+    let train = data;
+    let validation = validationData;
+    if (validation === null && opts.validationSplit > 0) {
+      const split = splitRows(data.rows, opts.validationSplit, this.seed, this.where);
+      train = selectRows(data, split.train);
+      validation = selectRows(data, split.validation);
+    }
+    const params = model.parameters();
+    this.prepareOptimizer(params, opts);
+    const early = opts.patience === null ? null : new EarlyStopping(params, { patience: opts.patience, minDelta: opts.minDelta, restoreBest: opts.restoreBest });
+    const progress = hooks.verbose ? new ProgressLine(this.where) : null;
+    const yieldEvery = hooks.yieldEveryMs ?? 50;
+    const lastEpoch = (this.pending?.epoch ?? this.epochs + 1) + opts.epochs - 1;
+    const history: E[] = [];
+    let lastYield = performance.now();
+    let stop = false;
+    for (let e = 0; e < opts.epochs && !stop; e++) {
+      const pending = this.beginEpoch(train.rows, opts);
+      const order = epochOrder(train.rows, pending.order);
+      const nb = Math.ceil(train.rows / opts.batchSize);
+      while (pending.nextBatch < nb && !stop) {
+        hooks.signal?.throwIfAborted();
+        const t0 = performance.now();
+        const start = pending.nextBatch * opts.batchSize;
+        const end = Math.min(start + opts.batchSize, train.rows);
+        const at: StepLocation = { epoch: pending.epoch, step: this.steps + 1, batch: pending.nextBatch + 1, batchesPerEpoch: nb };
+        const r = this.runStep(model, params, gatherRows(train, order, start, end), at, opts);
+        this.record(pending, r, end - start, performance.now() - t0);
+        progress?.update({ epoch: pending.epoch, epochs: lastEpoch, batch: at.batch, batches: nb, loss: pending.lossSum / pending.samples, samplesPerSecond: (1000 * pending.samples) / pending.seconds });
+        if (hooks.onBatchEnd !== undefined) {
+          const info = { epoch: at.epoch, batch: at.batch, batchesPerEpoch: nb, step: at.step, batchSize: end - start, loss: r.loss, parts: { ...r.parts } };
+          if ((await settle(hooks.onBatchEnd(info))) === false) stop = true;
+        }
+        if (performance.now() - lastYield >= yieldEvery) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+      if (pending.nextBatch < nb) break;
+      const log = this.finishEpoch(model, validation, pending, opts.batchSize);
+      const entry = format(log);
+      history.push(entry);
+      if (early !== null && early.observe(log.validation?.loss ?? log.loss)) stop = true;
+      progress?.endEpoch(`epoch ${log.epoch}  loss ${log.loss.toFixed(4)}${log.validation ? `  val ${log.validation.loss.toFixed(4)}` : ''}  ${log.seconds.toFixed(1)} s  ${Math.round(log.samplesPerSecond)} samples/s`);
+      if (hooks.onEpochEnd !== undefined && (await settle(hooks.onEpochEnd(entry))) === false) stop = true;
+    }
+    early?.restore();
+    return history;
+  }
+
+  private prepareOptimizer(params: Map<string, Tensor>, opts: ResolvedTraining): void {
+    const previous = this.optimizer?.state() ?? this.optimizerState;
+    const opt = createOptimizer(opts.optimizer, params, opts.learningRate, opts.optimizerOptions);
+    if (previous !== null && previous.type === opt.type) opt.loadState(previous);
+    opt.zeroGrad();
+    this.optimizer = opt;
+    this.optimizerState = null;
+  }
+
+  private beginEpoch(rows: number, opts: ResolvedTraining): PendingEpoch {
+    const p = this.pending;
+    if (p !== null && p.rows === rows && p.batchSize === opts.batchSize && (p.order !== null) === opts.shuffle) return p;
+    const shuffle = this.rng('shuffle');
+    const order = opts.shuffle ? shuffle.state() : null;
+    if (opts.shuffle) shuffle.permutation(rows);
+    this.pending = {
+      epoch: this.epochs + 1, rows, batchSize: opts.batchSize, order, nextBatch: 0, lossSum: 0, partSums: {}, samples: 0, seconds: 0,
+    };
+    return this.pending;
+  }
+
+  private context(epoch: number, batchesPerEpoch: number): StepContext {
+    return { epoch, step: this.steps, batchesPerEpoch, rng: (name) => this.rng(name) };
+  }
+
+  /** One guarded step: the loss and gradient norm are checked before anything is updated. */
+  private runStep(model: Trainable, params: Map<string, Tensor>, batch: Tensor, at: StepLocation, opts: ResolvedTraining): EvalLoss {
+    const saved = this.modelStreams.map((n) => this.rng(n).state());
+    const opt = this.optimizer!;
+    try {
+      const { loss, parts } = model.trainingLoss(batch, this.context(at.epoch, at.batchesPerEpoch));
+      const value = loss.item();
+      assertFiniteQuantity(value, 'loss', this.where, at);
+      loss.backward();
+      const norm = gradNorm(params);
+      assertFiniteQuantity(norm, 'gradient norm', this.where, at);
+      if (opts.maxGradNorm !== null) clipGradNorm(params, opts.maxGradNorm, { norm });
+      opt.step();
+      return { loss: value, parts };
+    } catch (e) {
+      // Nothing was updated; put the random streams back as well, so a retry is identical.
+      this.modelStreams.forEach((n, i) => this.streams.set(n, Rng.fromState(saved[i])));
+      throw e;
+    } finally {
+      opt.zeroGrad();
+    }
+  }
+
+  private record(p: PendingEpoch, r: EvalLoss, n: number, ms: number): void {
+    p.lossSum += r.loss * n;
+    for (const [k, v] of Object.entries(r.parts)) p.partSums[k] = (p.partSums[k] ?? 0) + v * n;
+    p.samples += n;
+    p.seconds += ms / 1000;
+    p.nextBatch++;
+    this.steps++;
+  }
+
+  private finishEpoch(model: Trainable, validation: DenseMatrix | null, p: PendingEpoch, batchSize: number): EpochLog {
+    const parts: Record<string, number> = {};
+    for (const [k, v] of Object.entries(p.partSums)) parts[k] = v / p.samples;
+    this.epochs = p.epoch;
+    this.pending = null;
+    const val = validation === null ? null : this.evaluate(model, validation, Math.max(batchSize, 256), p.epoch);
+    return { epoch: p.epoch, loss: p.lossSum / p.samples, parts, validation: val, seconds: p.seconds, samplesPerSecond: p.samples / Math.max(p.seconds, 1e-9) };
+  }
+
+  private evaluate(model: Trainable, m: DenseMatrix, chunk: number, epoch: number): EvalLoss {
+    // Validation draws every random number from its own stream, never from the training ones.
+    const ctx: StepContext = { ...this.context(epoch, Math.ceil(m.rows / chunk)), rng: () => this.rng('validation') };
+    let loss = 0;
+    const parts: Record<string, number> = {};
+    for (let start = 0; start < m.rows; start += chunk) {
+      const end = Math.min(start + chunk, m.rows);
+      const r = model.validationLoss(gatherRows(m, null, start, end), ctx);
+      const w = (end - start) / m.rows;
+      loss += r.loss * w;
+      for (const [k, v] of Object.entries(r.parts)) parts[k] = (parts[k] ?? 0) + v * w;
+    }
+    return { loss, parts };
+  }
+
+  /** The whole training state: counters, every stream, the interrupted epoch and the optimizer. */
+  state(): { config: TrainerJSON; tensors: Record<string, TensorRecord> } {
+    const streams = Object.fromEntries([...this.streams].map(([k, r]) => [k, r.state()]));
+    const json = { version: 1 as const, seed: this.seed, epoch: this.epochs, step: this.steps, streams, pending: this.pending };
+    return packTrainerState(json, this.optimizer?.state() ?? this.optimizerState);
+  }
+
+  /** Restores {@link Trainer.state}; everything is checked before anything changes. */
+  loadState(config: unknown, tensors: Record<string, TensorRecord>, where: string, params: Map<string, Tensor>): void {
+    const { json, optimizer } = unpackTrainerState(config, tensors, where);
+    if (optimizer !== null) {
+      if (!['adam', 'adamw', 'sgd'].includes(optimizer.type)) throw new FormatError(`${where}: unknown optimizer type '${optimizer.type}'`);
+      createOptimizer(optimizer.type as OptimizerName, params, 1e-3).loadState(optimizer);
+    }
+    const names = [...this.streams.keys()].sort().join(',');
+    if (Object.keys(json.streams).sort().join(',') !== names) {
+      throw new FormatError(`${where}: field 'training.streams' must hold exactly the streams ${names}`);
+    }
+    for (const [k, s] of Object.entries(json.streams)) this.streams.set(k, Rng.fromState(s));
+    this.epochs = json.epoch;
+    this.steps = json.step;
+    this.pending = json.pending;
+    this.optimizer = null;
+    this.optimizerState = optimizer;
+  }
+}

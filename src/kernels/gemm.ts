@@ -1,15 +1,43 @@
+/**
+ * The one GEMM entry point. Degenerate cases are settled here (BLAS rules); tiny products take
+ * a direct loop; float32 products go to the WebAssembly SIMD kernel when that backend is
+ * selected; everything else (float64, mixed storage, the `'js'` backend, a memory that cannot
+ * grow) runs the TypeScript kernel.
+ *
+ * @module
+ */
 import type { FloatArray } from '../validate.js';
-import { gemmReference } from './gemm-reference.js';
+import { getBackend } from './backend.js';
+import { gemmJs } from './gemm-js.js';
+import { gemmSmall } from './gemm-small.js';
+import { gemmWasm } from './wasm/gemm-wasm.js';
+import { wasmGemm } from './wasm/runtime.js';
+
+/**
+ * Products with m·n·k at or below this take the direct loop. Measured with bench/gemm-tune.ts:
+ * below it, packing and the WebAssembly copies cost more than they save.
+ */
+export const SMALL_PRODUCT = 4096;
 
 /**
  * General matrix multiply, BLAS order and names, row-major:
- * `C ← alpha·op(A)·op(B) + beta·C` with op(A) m×k and op(B) k×n.
- * β = 0 overwrites C (NaN in C does not leak).
+ * `C ← alpha·op(A)·op(B) + beta·C` with op(A) m×k, op(B) k×n, where op(X) is X or Xᵀ as the
+ * flag says and `lda`, `ldb`, `ldc` are the row strides of the stored arrays.
+ *
+ * BLAS rules: β = 0 overwrites C (NaN already in C does not leak); α = 0 or k = 0 gives β·C
+ * without reading A or B; m = 0 or n = 0 does nothing. A and B are never modified. Arguments
+ * are not validated: callers check shapes once at their own boundary.
+ *
+ * Float32 products run on WebAssembly SIMD when the backend is `'wasm'` (see `setBackend`),
+ * with float32 accumulation; float64 products, and every product on the `'js'` backend, run in
+ * TypeScript with double accumulation.
  *
  * @example
  * ```ts
+ * const A = new Float32Array([1, 2, 3, 4, 5, 6]);   // 2×3
+ * const B = new Float32Array([1, 0, 0, 1, 1, 1]);   // 3×2
  * const C = new Float32Array(4);
- * gemm(false, false, 2, 2, 2, 1, A, 2, B, 2, 0, C, 2);
+ * gemm(false, false, 2, 2, 3, 1, A, 3, B, 2, 0, C, 2); // C = [4, 5, 10, 11]
  * ```
  */
 export function gemm(
@@ -17,5 +45,28 @@ export function gemm(
   alpha: number, A: FloatArray, lda: number, B: FloatArray, ldb: number,
   beta: number, C: FloatArray, ldc: number,
 ): void {
-  gemmReference(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha === 0) {
+    scale(m, n, beta, C, ldc);
+    return;
+  }
+  if (m * n * k <= SMALL_PRODUCT) {
+    gemmSmall(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  if (C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array && getBackend() === 'wasm') {
+    const w = wasmGemm();
+    if (w !== null && gemmWasm(w, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+  }
+  gemmJs(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+/** C ← beta·C on the m×n window; β = 0 writes zeros without reading. */
+function scale(m: number, n: number, beta: number, C: FloatArray, ldc: number): void {
+  if (beta === 1) return;
+  for (let i = 0; i < m; i++) {
+    const row = i * ldc;
+    if (beta === 0) C.fill(0, row, row + n);
+    else for (let j = row; j < row + n; j++) C[j] *= beta;
+  }
 }

@@ -1,0 +1,82 @@
+/**
+ * Loads the generated GEMM module once, synchronously (the module is a few kilobytes, so
+ * `new WebAssembly.Module` is fine on the main thread and in workers), and owns its linear
+ * memory. Memory grows on demand to the largest product seen and is reused as scratch by every
+ * later call; results are always copied out, so caller arrays never alias it.
+ *
+ * @module
+ */
+import { WASM_MICRO, buildGemmModule, type GemmExports } from './gemm-kernel.js';
+import type { MicroShape } from './micro.js';
+
+const PAGE_BYTES = 65536;
+
+/** Which instruction set the loaded kernel uses. */
+export type WasmVariant = 'simd' | 'relaxed-simd';
+
+/** A loaded kernel with its memory. */
+export interface WasmGemm {
+  readonly variant: WasmVariant;
+  /** The register block the module was built for. */
+  readonly shape: MicroShape;
+  readonly exports: GemmExports;
+  /** A Float32Array over the whole memory; call again after {@link WasmGemm.reserve}. */
+  heap(): Float32Array;
+  /** Grows the memory to at least `bytes`; false when the engine refuses (the caller falls back). */
+  reserve(bytes: number): boolean;
+}
+
+class LoadedGemm implements WasmGemm {
+  private view: Float32Array;
+
+  constructor(
+    readonly variant: WasmVariant, readonly shape: MicroShape, readonly exports: GemmExports,
+    private readonly memory: WebAssembly.Memory,
+  ) {
+    this.view = new Float32Array(memory.buffer);
+  }
+
+  heap(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  reserve(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    try {
+      this.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+// The loaded module is cached because compiling per call would cost more than most products.
+// `undefined` means not tried yet; `null` means unavailable here (no WebAssembly or no SIMD).
+let loaded: WasmGemm | null | undefined;
+
+/**
+ * The loaded kernel, or null where WebAssembly SIMD is unavailable. Loads on first call and
+ * prefers the relaxed-SIMD variant (fused multiply-add where the engine ships it), else plain
+ * SIMD (multiply then add).
+ */
+export function wasmGemm(): WasmGemm | null {
+  if (loaded === undefined) loaded = loadWasmGemm('relaxed-simd') ?? loadWasmGemm('simd');
+  return loaded;
+}
+
+/** A fresh, uncached instance of one variant, or null if this engine rejects it. */
+export function loadWasmGemm(variant: WasmVariant, shape: MicroShape = WASM_MICRO): WasmGemm | null {
+  if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;
+  try {
+    const bytes = buildGemmModule({ ...shape, fma: variant === 'relaxed-simd' });
+    if (!WebAssembly.validate(bytes)) return null;
+    const memory = new WebAssembly.Memory({ initial: 16 });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    return new LoadedGemm(variant, shape, instance.exports as unknown as GemmExports, memory);
+  } catch {
+    return null;
+  }
+}

@@ -38,6 +38,13 @@ function inferShape(values: NestedArray, where: string): number[] {
   return shape;
 }
 
+function checkRng(rng: unknown, where: string): void {
+  const r = rng as Partial<Rng> | null | undefined;
+  if (r === null || typeof r !== 'object' || typeof r.fillNormal !== 'function' || typeof r.fillUniform !== 'function') {
+    throw new TypeError(`${where}: rng must be an Rng, e.g. new Rng(42) (got ${describeValue(rng)})`);
+  }
+}
+
 function flatten(values: NestedArray, shape: readonly number[], out: FloatArray, where: string): void {
   let k = 0;
   const walk = (v: NestedArray, depth: number, path: string): void => {
@@ -145,6 +152,7 @@ export class Tensor {
   /** A tensor filled with `value`. */
   static full(shape: readonly number[], value: number, options?: TensorOptions): Tensor {
     const s = checkShape(shape, 'Tensor.full');
+    if (typeof value !== 'number') throw new TypeError(`Tensor.full: value must be a number (got ${describeValue(value)})`);
     const data = allocate(options?.dtype ?? 'float32', sizeOf(s));
     data.fill(value);
     return new Tensor(data, s, options);
@@ -153,6 +161,7 @@ export class Tensor {
   /** Normal deviates N(mean, std²) drawn from `rng`. */
   static randn(shape: readonly number[], rng: Rng, options?: TensorOptions & { mean?: number; std?: number }): Tensor {
     const s = checkShape(shape, 'Tensor.randn');
+    checkRng(rng, 'Tensor.randn');
     const data = allocate(options?.dtype ?? 'float32', sizeOf(s));
     rng.fillNormal(data, options?.mean ?? 0, options?.std ?? 1);
     return new Tensor(data, s, options);
@@ -161,6 +170,7 @@ export class Tensor {
   /** Uniform deviates in [low, high) drawn from `rng`. */
   static rand(shape: readonly number[], rng: Rng, options?: TensorOptions & { low?: number; high?: number }): Tensor {
     const s = checkShape(shape, 'Tensor.rand');
+    checkRng(rng, 'Tensor.rand');
     const data = allocate(options?.dtype ?? 'float32', sizeOf(s));
     rng.fillUniform(data, options?.low ?? 0, options?.high ?? 1);
     return new Tensor(data, s, options);

@@ -32,6 +32,9 @@ const rows: Row[] = [
   ['constructor with a plain array', () => new Tensor([1, 2] as never, [2]), TypeError, /^Tensor: data must be a Float32Array or Float64Array \(got array of length 2\)$/],
   ['item on several elements', () => t([2]).item(), ShapeError, /^Tensor\.item: needs exactly 1 element \(got shape \[2\]\)$/],
   ['randn with a bad shape', () => Tensor.randn([-2], undefined as never), ShapeError, /Tensor\.randn: shape must be/],
+  ['randn without an Rng', () => Tensor.randn([2], undefined as never), TypeError, /^Tensor\.randn: rng must be an Rng, e\.g\. new Rng\(42\) \(got undefined\)$/],
+  ['rand with a number for the Rng', () => Tensor.rand([2], 42 as never), TypeError, /^Tensor\.rand: rng must be an Rng, e\.g\. new Rng\(42\) \(got 42\)$/],
+  ['full with a non-number', () => Tensor.full([2], '1' as never), TypeError, /^Tensor\.full: value must be a number \(got string '1'\)$/],
 
   // Broadcasting arithmetic
   ['add [2,3] + [4]', () => t([2, 3]).add(t([4])), ShapeError, /^add: shapes \[2, ?3\] and \[4\] cannot broadcast$/],

@@ -13,11 +13,25 @@ import {
   broadcastOf, broadcastShapesArb, dimArb, randomTensor, seedArb, shapeArb, type RandomTensorOptions,
 } from '../helpers/arbitraries.js';
 
-const RUNS = 40;
+const RUNS = 80;
 const leaf = (shape: readonly number[], seed: number, o: RandomTensorOptions = {}): Tensor =>
   randomTensor(shape, seed, { requiresGrad: true, ...o });
 
 const smallShape = shapeArb({ maxRank: 3, maxDim: 7, maxSize: 24 });
+
+describe('the shape generator reaches the cases item 21 names', () => {
+  it('0-d, 1-element, odd and prime extents all occur', () => {
+    const sample = fc.sample(smallShape, { seed: 20, numRuns: 300 });
+    const size = (s: number[]): number => s.reduce((a, d) => a * d, 1);
+    expect(sample.some((s) => s.length === 0)).toBe(true);
+    expect(sample.some((s) => s.length > 0 && size(s) === 1)).toBe(true);
+    expect(sample.some((s) => s.some((d) => d === 7))).toBe(true);
+    expect(sample.some((s) => s.some((d) => d === 3 || d === 5))).toBe(true);
+    const pairs = fc.sample(broadcastShapesArb(2), { seed: 20, numRuns: 300 });
+    expect(pairs.some(([a, b]) => a.length !== b.length)).toBe(true);
+    expect(pairs.some(([a, b]) => a.some((d, i) => d === 1 && b[i] !== undefined && b[i] > 1))).toBe(true);
+  });
+});
 
 interface UnaryCase {
   name: string;
@@ -118,7 +132,7 @@ describe('gradcheck: matmul', () => {
         gradcheck((x, y) => x.matmul(y, { transA, transB }), [a, b], { fullLimit: 40 });
         expect(a.matmul(b, { transA, transB }).shape).toEqual([m, n]);
       }),
-      { seed: 26, numRuns: 60 },
+      { seed: 26, numRuns: 120 },
     );
   });
 

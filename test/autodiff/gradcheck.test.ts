@@ -64,12 +64,13 @@ describe('gradcheck', () => {
     expect(r1.maxAbsError).toBe(r2.maxAbsError);
   });
 
-  it('restores the inputs it perturbs, bit for bit', () => {
+  it('restores the inputs it perturbs, bit for bit, and leaves their .grad alone', () => {
     const x = randomTensor([70], 7, { requiresGrad: true });
     const before = Float64Array.from(x.data);
     gradcheck((t) => t.square().sum(), [x]);
     gradcheck((t) => t.square().sum(), [x], { fullLimit: 100 });
     expect(Array.from(x.data)).toEqual(Array.from(before));
+    expect(x.grad).toBeNull();
   });
 
   it('rejects float32 inputs and non-tensor results with TypeError', () => {

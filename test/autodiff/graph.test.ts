@@ -258,6 +258,39 @@ describe('deep and wide graphs', () => {
   });
 });
 
+describe('empty tensors', () => {
+  it('flow through forward and backward with gradients of the input shape', () => {
+    const T = (s: number[]): Tensor => Tensor.zeros(s, { dtype: 'float64', requiresGrad: true });
+    const cases: [string, (xs: Tensor[]) => Tensor, number[][], number[]?][] = [
+      ['sum', ([x]) => x.sum(), [[0, 3]]],
+      ['sum over the empty axis', ([x]) => x.sum(0).sum(), [[0, 3]]],
+      ['mean over a full axis', ([x]) => x.mean(1).sum(), [[0, 3]]],
+      ['logSumExp over the empty axis', ([x]) => x.logSumExp(0).exp().sum(), [[0, 3]]],
+      ['matmul k = 0', ([a, b]) => a.matmul(b).sum(), [[2, 0], [0, 3]]],
+      ['matmul m = 0', ([a, b]) => a.matmul(b).sum(), [[0, 2], [2, 3]]],
+      ['broadcast add', ([a, b]) => a.add(b).sum(), [[0, 3], [3]]],
+      ['broadcast mul', ([a, b]) => a.mul(b).sum(), [[0, 3], [1, 3]]],
+      ['empty slice', ([a]) => a.slice(1, 1, 1).sum(), [[2, 3]]],
+      ['concat with an empty part', ([a, b]) => F.concat([a, b], 1).sum(), [[2, 0], [2, 2]], [0, 1]],
+      ['transpose', ([a]) => a.transpose([2, 0, 1]).sum(), [[0, 2, 3]]],
+      ['broadcastTo an empty shape', ([a]) => a.broadcastTo([0, 3]).sum(), [[1, 3]]],
+      ['a loss with sum reduction', ([a, b]) => F.gaussianKl(a, b, { reduction: 'sum' }), [[0, 3], [0, 3]]],
+    ];
+    for (const [name, f, shapes, fills] of cases) {
+      const xs = shapes.map(T);
+      const y = f(xs);
+      expect(Number.isNaN(y.item()), name).toBe(false);
+      y.backward();
+      xs.forEach((x, k) => {
+        expect(x.grad!.shape, `${name}: input ${k}`).toEqual(shapes[k]);
+        for (const g of x.grad!.data) expect(g, `${name}: input ${k}`).toBe(fills?.[k] ?? 0);
+      });
+    }
+    // The exp(logSumExp(∅)) = exp(−∞) = 0 case above relies on logSumExp of an empty axis being −∞.
+    expect(Array.from(T([0, 2]).logSumExp(0).data)).toEqual([-Infinity, -Infinity]);
+  });
+});
+
 describe('backward argument errors', () => {
   it('rejects a gradient of the wrong shape', () => {
     const x = randomTensor([2, 3], 1, { requiresGrad: true });

@@ -62,18 +62,23 @@ export function toMatrix(x: unknown, where: string, arg = 'X', options: ToMatrix
   return out;
 }
 
+/** A row of a nested matrix: a plain array or a numeric typed array (not a DataView). */
+function isRow(r: unknown): r is ArrayLike<unknown> {
+  return Array.isArray(r) || (ArrayBuffer.isView(r) && !(r instanceof DataView));
+}
+
 function fromNested(x: readonly unknown[], where: string, arg: string, dtype: 'float32' | 'float64'): DenseMatrix {
   const rows = x.length;
-  if (rows > 0 && !Array.isArray(x[0])) {
+  if (rows > 0 && !isRow(x[0])) {
     throw new ShapeError(
       `${where}: ${arg} must be 2-D [nSamples, nFeatures]; got 1-D of length ${rows}. Wrap one sample as [[…]]`,
     );
   }
-  const cols = rows === 0 ? 0 : (x[0] as unknown[]).length;
+  const cols = rows === 0 ? 0 : (x[0] as ArrayLike<unknown>).length;
   const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     const row = x[i];
-    if (!Array.isArray(row)) throw new ShapeError(`${where}: ${arg}[${i}] is not an array (got ${describeValue(row)})`);
+    if (!isRow(row)) throw new ShapeError(`${where}: ${arg}[${i}] is not an array (got ${describeValue(row)})`);
     if (row.length !== cols) throw new ShapeError(`${where}: ${arg}[${i}] has length ${row.length}, expected ${cols}`);
     for (let j = 0; j < cols; j++) {
       const v = row[j];

@@ -43,8 +43,15 @@ export class Rng {
 
   /** Rebuilds a generator that continues exactly where `state` was taken. */
   static fromState(state: RngState): Rng {
-    if (state === null || typeof state !== 'object' || !Array.isArray(state.S) || state.S.length !== 256) {
-      throw new TypeError('Rng.fromState: state must be an object from Rng.state() with a 256-entry S');
+    // A corrupted state would otherwise resume a silently wrong (non-uniform) stream.
+    const isByte = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255;
+    const ok = state !== null && typeof state === 'object' && Array.isArray(state.S) && state.S.length === 256
+      && state.S.every(isByte) && isByte(state.i) && isByte(state.j)
+      && (state.spareNormal === null || Number.isFinite(state.spareNormal));
+    if (!ok) {
+      throw new TypeError(
+        'Rng.fromState: state must be an object from Rng.state() (i and j in 0..255, S a 256-entry array of bytes, spareNormal a finite number or null)',
+      );
     }
     const rng = Object.create(Rng.prototype) as Rng;
     const prng = seedrandom('', { state: { i: state.i, j: state.j, S: state.S.slice() } }) as StatefulPrng;

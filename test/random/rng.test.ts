@@ -130,10 +130,17 @@ describe('state() and fromState()', () => {
   });
 
   it('rejects a malformed state with TypeError', () => {
-    const bad: unknown[] = [null, 3, {}, { i: 0, j: 0, S: [1, 2, 3], spareNormal: null }, { i: 0, j: 0, S: 'x', spareNormal: null }];
+    const good = new Rng(1).state();
+    const badByte = good.S.slice();
+    badByte[7] = 256;
+    const bad: unknown[] = [
+      null, 3, {}, { i: 0, j: 0, S: [1, 2, 3], spareNormal: null }, { i: 0, j: 0, S: 'x', spareNormal: null },
+      { ...good, i: 'x' }, { ...good, j: -1 }, { ...good, i: 1.5 }, { ...good, S: badByte },
+      { ...good, spareNormal: 'a' }, { ...good, spareNormal: NaN }, { ...good, spareNormal: undefined },
+    ];
     for (const s of bad) {
       expect(() => Rng.fromState(s as RngState)).toThrow(TypeError);
-      expect(() => Rng.fromState(s as RngState)).toThrow(/^Rng\.fromState: state must be an object from Rng\.state\(\) with a 256-entry S$/);
+      expect(() => Rng.fromState(s as RngState)).toThrow(/^Rng\.fromState: state must be an object from Rng\.state\(\) \(i and j in 0\.\.255, S a 256-entry array of bytes, spareNormal a finite number or null\)$/);
     }
   });
 });

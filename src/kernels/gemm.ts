@@ -14,10 +14,11 @@ import { gemmWasm } from './wasm/gemm-wasm.js';
 import { wasmGemm } from './wasm/runtime.js';
 
 /**
- * Products with m·n·k at or below this take the direct loop. Measured with bench/gemm-tune.ts:
- * below it, packing and the WebAssembly copies cost more than they save.
+ * Products with m·n·k at or below these take the direct loop, per backend. Measured with
+ * `npm run bench -- gemm-tune --only small`: the TypeScript kernel's packing pays off from
+ * about 12×12×12, the WebAssembly kernel's copies from about 8×8×8.
  */
-export const SMALL_PRODUCT = 4096;
+export const SMALL_PRODUCT = { js: 2048, wasm: 256 } as const;
 
 /**
  * General matrix multiply, BLAS order and names, row-major:
@@ -50,15 +51,17 @@ export function gemm(
     scale(m, n, beta, C, ldc);
     return;
   }
-  if (m * n * k <= SMALL_PRODUCT) {
-    gemmSmall(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-    return;
-  }
+  const size = m * n * k;
   if (C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array && getBackend() === 'wasm') {
+    if (size <= SMALL_PRODUCT.wasm) {
+      gemmSmall(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      return;
+    }
     const w = wasmGemm();
     if (w !== null && gemmWasm(w, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
   }
-  gemmJs(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (size <= SMALL_PRODUCT.js) gemmSmall(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  else gemmJs(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /** C ← beta·C on the m×n window; β = 0 writes zeros without reading. */

@@ -9,7 +9,7 @@ import { type Blocking, balancedBlock } from '../gemm-blocking.js';
 import type { WasmGemm } from './runtime.js';
 
 /** Cache blocking of the WebAssembly kernel, chosen by measurement (bench/gemm-tune.ts). */
-export const WASM_BLOCKING: Blocking = { kc: 256, mc: 128, nc: 2048 };
+export const WASM_BLOCKING: Blocking = { kc: 384, mc: 64, nc: 2048 };
 
 const ALIGN = 64;
 const align = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { FunctionBuilder, ModuleBuilder } from './builder.js';
+import type { Code, FunctionBuilder, ModuleBuilder } from './builder.js';
 import { addConst, addLocal, doWhile, minInto, whileLoop } from './emit.js';
 
 /**
@@ -26,6 +26,8 @@ export function emitPack(mod: ModuleBuilder, name: string, lanesPerPanel: number
   const dEnd = f.local('i32');
   const panelBytes = f.local('i32');
   const rConst = f.local('i32');
+  const lanePtrs = Array.from({ length: R }, () => f.local('i32'));
+  const vecs = Array.from({ length: 8 }, () => f.local('v128'));
   const c = f.code;
 
   c.localGet(kc).i32Const(R * 4).i32Mul().localSet(panelBytes);
@@ -64,7 +66,11 @@ export function emitPack(mod: ModuleBuilder, name: string, lanesPerPanel: number
       c.localGet(lanes).i32Const(R).i32Eq().localGet(laneStride).i32Const(4).i32Eq().i32And().if();
       contiguous();
       c.else();
+      c.localGet(lanes).i32Const(R).i32Eq().localGet(kStride).i32Const(4).i32Eq().i32And().if();
+      transposing(c, R, lanePtrs, vecs, { src, laneStride, kc, dst, d, dEnd });
+      c.else();
       strided();
+      c.end();
       c.end();
     } else {
       strided();
@@ -74,4 +80,53 @@ export function emitPack(mod: ModuleBuilder, name: string, lanesPerPanel: number
     c.localGet(count).i32Const(R).i32Sub().localSet(count);
   });
   return f;
+}
+
+/** Byte lanes of `i8x16.shuffle` selecting four f32 lanes (0–3 first operand, 4–7 second). */
+function f32Lanes(lanes: readonly number[]): number[] {
+  return lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+}
+
+const INTERLEAVE_LO = f32Lanes([0, 4, 1, 5]);
+const INTERLEAVE_HI = f32Lanes([2, 6, 3, 7]);
+const HALVES_LO = f32Lanes([0, 1, 4, 5]);
+const HALVES_HI = f32Lanes([2, 3, 6, 7]);
+
+/**
+ * A full panel whose lanes are strided but whose k steps are contiguous (rows of A for NN, rows
+ * of stored B for NT): 4 lanes × 4 k steps are loaded as four vectors and transposed with eight
+ * shuffles, so each store writes one k step of four lanes. The last kc mod 4 steps are scalar.
+ */
+function transposing(
+  c: Code, R: number, lanePtrs: number[], vecs: number[],
+  at: { src: number; laneStride: number; kc: number; dst: number; d: number; dEnd: number },
+): void {
+  const [r0, r1, r2, r3, t0, t1, t2, t3] = vecs;
+  lanePtrs.forEach((lp, i) => c.localGet(at.src).localGet(at.laneStride).i32Const(i).i32Mul().i32Add().localSet(lp));
+  c.localGet(at.dst).localSet(at.d);
+  const end4 = (): void => {
+    c.localGet(at.kc).i32Const(-4).i32And().i32Const(R * 4).i32Mul().localGet(at.dst).i32Add();
+  };
+  whileLoop(c, () => { c.localGet(at.d); end4(); c.i32LtU(); }, () => {
+    for (let g = 0; g < R / 4; g++) {
+      [r0, r1, r2, r3].forEach((r, i) => c.localGet(lanePtrs[4 * g + i]).v128Load(0, 4).localSet(r));
+      c.localGet(r0).localGet(r1).i8x16Shuffle(INTERLEAVE_LO).localSet(t0);
+      c.localGet(r0).localGet(r1).i8x16Shuffle(INTERLEAVE_HI).localSet(t1);
+      c.localGet(r2).localGet(r3).i8x16Shuffle(INTERLEAVE_LO).localSet(t2);
+      c.localGet(r2).localGet(r3).i8x16Shuffle(INTERLEAVE_HI).localSet(t3);
+      const out: [number, number, number[]][] = [[t0, t2, HALVES_LO], [t0, t2, HALVES_HI], [t1, t3, HALVES_LO], [t1, t3, HALVES_HI]];
+      out.forEach(([x, y, lanes], q) => {
+        c.localGet(at.d).localGet(x).localGet(y).i8x16Shuffle(lanes).v128Store(q * R * 4 + g * 16, 4);
+      });
+    }
+    for (const lp of lanePtrs) addConst(c, lp, 16);
+    addConst(c, at.d, 4 * R * 4);
+  });
+  whileLoop(c, () => c.localGet(at.d).localGet(at.dEnd).i32LtU(), () => {
+    lanePtrs.forEach((lp, i) => {
+      c.localGet(at.d).localGet(lp).f32Load().f32Store(4 * i);
+      addConst(c, lp, 4);
+    });
+    addConst(c, at.d, R * 4);
+  });
 }

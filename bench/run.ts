@@ -1,0 +1,34 @@
+/**
+ * `npm run bench -- <name> [--json out.json] [bench options]`: runs one benchmark from the table,
+ * prints its tables, and writes its JSON report to `--json` or bench/results/<name>.json.
+ * Add a benchmark with one line in BENCHES.
+ */
+import { fileURLToPath } from 'node:url';
+import { type BenchModule, parseArgs, writeJson } from './harness.js';
+
+const BENCHES: Record<string, () => Promise<BenchModule>> = {
+  gemm: () => import('./gemm.bench.js'),
+  'gemm-tune': () => import('./gemm-tune.js'),
+  vae: () => import('./vae.bench.js'),
+};
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const [name, ...rest] = args.positional;
+  if (name === undefined || !(name in BENCHES)) {
+    console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json out.json] [options]`);
+    process.exitCode = 2;
+    return;
+  }
+  const bench = await BENCHES[name]();
+  const report = await bench.run({ options: args.options, positional: rest });
+  const json = args.options.json;
+  const path = typeof json === 'string' ? json : fileURLToPath(new URL(`./results/${name}.json`, import.meta.url));
+  writeJson(path, report);
+  console.log(`\nJSON written to ${path}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

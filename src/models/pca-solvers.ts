@@ -1,0 +1,325 @@
+/**
+ * The spectral fits behind {@link PCA}: centring, the choice of solver and precision, and the
+ * three solvers (full SVD, covariance eigendecomposition, randomized SVD). Every solver returns
+ * the same thing: the leading right singular vectors of X_c = X − 1μᵀ and their variances
+ * sᵢ²/(N − 1).
+ *
+ * Precision. The expensive product (XᵀX, or the passes of the randomized range finder) can run
+ * in float32 through the SIMD `gemm`, which is several times faster than float64. Float32 sums
+ * alone would cost about five digits, so the `mixed` strategy only uses them to find a subspace
+ * of k + oversampling directions V, and then computes the variances by a Rayleigh–Ritz step on
+ * the data: B = X_c·V (sums of D terms, whose independent rounding errors average out in BᵀB),
+ * H = BᵀB accumulated in float64, and the small generalized eigenproblem H·y = θ·(VᵀV)·y. A Ritz
+ * value's error is quadratic in the subspace error (Parlett, The Symmetric Eigenvalue Problem,
+ * §11.4), so the variances agree with a float64 SVD to about 1e-8 relative on 60,000 × 784 data.
+ *
+ * @module
+ */
+import { ShapeError, formatShape } from '../errors.js';
+import { gemm } from '../kernels/gemm.js';
+import { Rng } from '../random/rng.js';
+import { toMatrix, type FloatArray } from '../validate.js';
+import {
+  choleskyInPlace, fixRowSigns, gram, rangeFinder, symmetricEigen, thinQ, thinSvd, transpose, truncatedSvd,
+  defaultPowerIterations,
+} from '../linalg/index.js';
+
+/** Which algorithm fits the components. */
+export type PCASolver = 'auto' | 'full' | 'covariance' | 'randomized';
+/** Storage of the large products: `mixed` = float32 products with a float64 Rayleigh–Ritz step. */
+export type PCAPrecision = 'auto' | 'float64' | 'mixed';
+
+/** What a solver needs to know. */
+export interface SolverSettings {
+  /** An integer count, a fraction of variance in (0, 1), or undefined for min(N, D). */
+  nComponents: number | undefined;
+  solver: PCASolver;
+  precision: PCAPrecision;
+  nOversamples: number;
+  nPowerIterations: number | 'auto';
+  seed: number | string;
+}
+
+/** A fitted spectrum: the leading k directions of the centred data. */
+export interface Spectrum {
+  nSamples: number;
+  nFeatures: number;
+  mean: Float64Array;
+  /** k×D row-major, orthonormal rows, each with its largest-magnitude entry positive. */
+  components: Float64Array;
+  /** sᵢ²/(N − 1), descending, length k. */
+  explainedVariance: Float64Array;
+  singularValues: Float64Array;
+  /** ‖X_c‖_F²/(N − 1). */
+  totalVariance: number;
+  /** Mean variance of the discarded directions (scikit-learn's noise_variance_). */
+  noiseVariance: number;
+  solver: 'full' | 'covariance' | 'randomized';
+  precision: 'float64' | 'mixed';
+}
+
+/** Below this many multiply-adds the float64 product is cheap enough to always use. */
+const MIXED_MIN_WORK = 2 ** 30;
+
+/**
+ * The solver `auto` picks, as scikit-learn ≥ 1.5 does: `covariance` for tall data with at most
+ * 1000 features (N ≥ 10·D), `full` when both sides are at most 500, `randomized` for an integer
+ * k below 0.8·min(N, D), and `full` otherwise.
+ */
+export function resolveSolver(solver: PCASolver, n: number, d: number, nComponents: number | undefined): Exclude<PCASolver, 'auto'> {
+  if (solver !== 'auto') return solver;
+  if (d <= 1000 && n >= 10 * d) return 'covariance';
+  if (Math.max(n, d) <= 500) return 'full';
+  if (nComponents !== undefined && Number.isInteger(nComponents) && nComponents < 0.8 * Math.min(n, d)) return 'randomized';
+  return 'full';
+}
+
+/**
+ * The precision `auto` picks: `mixed` for the covariance and randomized solvers once the product
+ * is large (at least 2³⁰ multiply-adds, about 60,000 × 784 × 23), where float32 SIMD pays off;
+ * float64 otherwise. `full` is always float64.
+ */
+export function resolvePrecision(precision: PCAPrecision, solver: Exclude<PCASolver, 'auto'>, n: number, d: number): 'float64' | 'mixed' {
+  if (solver === 'full') return 'float64';
+  if (precision !== 'auto') return precision;
+  const work = solver === 'covariance' ? n * d * d : n * d * 64;
+  return work >= MIXED_MIN_WORK ? 'mixed' : 'float64';
+}
+
+/** The shape of a matrix input without copying it (undefined when it is not 2-D-looking). */
+function peekShape(x: unknown): [number, number] | undefined {
+  if (Array.isArray(x)) return [x.length, Array.isArray(x[0]) ? (x[0] as unknown[]).length : 0];
+  const shape = (x as { shape?: unknown } | null)?.shape;
+  if (Array.isArray(shape) && shape.length === 2) return [shape[0] as number, shape[1] as number];
+  return undefined;
+}
+
+/** True when every value of the input is exactly a float32 (so a float32 copy loses nothing). */
+function isFloat32Exact(x: unknown): boolean {
+  const data = (x as { data?: unknown } | null)?.data;
+  return data instanceof Float32Array || data instanceof Uint8Array || data instanceof Int8Array
+    || data instanceof Uint8ClampedArray || data instanceof Uint16Array || data instanceof Int16Array;
+}
+
+/** The centred data in the storage the solver wants, with its mean and ‖X_c‖_F². */
+interface Centred {
+  data: FloatArray;
+  rows: number;
+  cols: number;
+  mean: Float64Array;
+  sumSq: number;
+}
+
+/**
+ * Validates, copies and centres X. With `float32` the centred copy is float32: each x − μ is
+ * computed in double and rounded once, so data with a large offset keeps its digits.
+ */
+export function loadCentred(X: unknown, where: string, float32: boolean): Centred {
+  const direct = float32 && isFloat32Exact(X);
+  const m = direct ? toMatrix(X, where, 'X', { dtype: 'float32' }) : toMatrix(X, where, 'X');
+  const { rows, cols } = m;
+  if (rows < 2) {
+    throw new ShapeError(`${where}: X has 1 sample (shape ${formatShape([rows, cols])}); at least 2 samples are needed`);
+  }
+  const src = m.data;
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) mean[j] += src[o + j];
+  }
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  const data: FloatArray = float32 && !direct ? new Float32Array(rows * cols) : src;
+  let sumSq = 0;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      data[o + j] = src[o + j] - mean[j];
+      const v = data[o + j];
+      sumSq += v * v;
+    }
+  }
+  return { data, rows, cols, mean, sumSq };
+}
+
+/** The number of components a fraction of variance asks for (scikit-learn's rule). */
+function countForFraction(variances: Float64Array, total: number, fraction: number): number {
+  let cum = 0;
+  for (let i = 0; i < variances.length; i++) {
+    cum += variances[i];
+    if (total > 0 && cum / total > fraction) return i + 1;
+  }
+  return Math.max(1, variances.length);
+}
+
+/** Fits the spectrum of X with the settings' solver; throws for bad shapes or component counts. */
+export function fitSpectrum(X: unknown, where: string, s: SolverSettings): Spectrum {
+  const shape = peekShape(X);
+  const [n0, d0] = shape ?? [0, 0];
+  const solver = resolveSolver(s.solver, n0, d0, s.nComponents);
+  const precision = resolvePrecision(s.precision, solver, n0, d0);
+  const c = loadCentred(X, where, precision === 'mixed');
+  const { rows: n, cols: d } = c;
+  const r = Math.min(n, d);
+  const kReq = s.nComponents;
+  if (kReq !== undefined && kReq >= 1 && kReq > r) {
+    throw new RangeError(`${where}: nComponents must be <= min(nSamples, nFeatures) = ${r} (got ${kReq}) for X of shape ${formatShape([n, d])}`);
+  }
+  const total = c.sumSq / (n - 1);
+  const pick = (variances: Float64Array): number =>
+    kReq === undefined ? r : kReq < 1 ? Math.min(r, countForFraction(variances, total, kReq)) : kReq;
+  const raw = solver === 'full' ? solveFull(c, pick)
+    : solver === 'covariance' ? solveCovariance(c, pick, precision)
+      : solveRandomized(c, kReq ?? r, s, precision);
+  const k = raw.variances.length;
+  let kept = 0;
+  for (let i = 0; i < k; i++) kept += raw.variances[i];
+  const discarded = raw.discarded ?? total - kept;
+  const noiseVariance = k < r ? Math.max(0, discarded / (r - k)) : 0;
+  const singularValues = Float64Array.from(raw.variances, (v) => Math.sqrt(v * (n - 1)));
+  return {
+    nSamples: n, nFeatures: d, mean: c.mean, components: raw.components, explainedVariance: raw.variances,
+    singularValues, totalVariance: total, noiseVariance, solver, precision,
+  };
+}
+
+interface RawFit {
+  components: Float64Array;
+  variances: Float64Array;
+  /** Sum of the discarded variances when the solver knows them exactly (no cancellation). */
+  discarded?: number;
+}
+
+/** Σ of values[k..r): the variances a float64 solver discards. */
+function tailSum(values: Float64Array, k: number, r: number): number {
+  let s = 0;
+  for (let i = k; i < r; i++) s += Math.max(values[i], 0);
+  return s;
+}
+
+/** Full float64 SVD of X_c (QR-reduced when tall). */
+function solveFull(c: Centred, pick: (v: Float64Array) => number): RawFit {
+  const { rows: n, cols: d } = c;
+  const svd = thinSvd(c.data as Float64Array, n, d, false);
+  const all = Float64Array.from(svd.s, (x) => (x * x) / (n - 1));
+  const k = pick(all);
+  return { components: svd.vt.slice(0, k * d), variances: all.slice(0, k), discarded: tailSum(all, k, all.length) };
+}
+
+/** Eigendecomposition of X_cᵀX_c/(N − 1), refined by Rayleigh–Ritz in mixed precision. */
+function solveCovariance(c: Centred, pick: (v: Float64Array) => number, precision: 'float64' | 'mixed'): RawFit {
+  const { rows: n, cols: d } = c;
+  const g = gram(c.data, n, d);
+  const scale = 1 / (n - 1);
+  for (let i = 0; i < g.length; i++) g[i] *= scale;
+  let k = 0;
+  let p = 0;
+  const chooser = (values: Float64Array): number => {
+    for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0;
+    k = pick(values);
+    p = precision === 'mixed' ? Math.min(d, n, k + Math.max(10, Math.ceil(k / 4))) : k;
+    return p;
+  };
+  const eig = symmetricEigen(g, d, chooser);
+  if (precision === 'float64') {
+    const discarded = tailSum(eig.values, k, Math.min(n, d));
+    return { components: transpose(eig.vectors, d, k), variances: eig.values.slice(0, k), discarded };
+  }
+  return rayleighRitz(c, eig.vectors, p, k);
+}
+
+/** Randomized SVD; in mixed precision the float32 sketch is refined by Rayleigh–Ritz. */
+function solveRandomized(c: Centred, k: number, s: SolverSettings, precision: 'float64' | 'mixed'): RawFit {
+  const { rows: n, cols: d } = c;
+  const nIter = s.nPowerIterations === 'auto' ? defaultPowerIterations(k, n, d) : s.nPowerIterations;
+  const rng = new Rng(s.seed);
+  if (precision === 'float64') {
+    const t = truncatedSvd(c.data, n, d, k, s.nOversamples, nIter, rng, false);
+    return { components: t.vt, variances: Float64Array.from(t.s, (x) => (x * x) / (n - 1)) };
+  }
+  const p = Math.min(k + s.nOversamples, n, d);
+  const q = rangeFinder(c.data, n, d, p, nIter, rng);
+  // Row-space basis V = orth(X_cᵀ·Q), D×p.
+  const z = new Float32Array(d * p);
+  gemm(true, false, d, p, n, 1, c.data, d, Float32Array.from(q), p, 0, z, p);
+  const v = thinQ(Float64Array.from(z), d, p);
+  return rayleighRitz(c, v, p, k);
+}
+
+/**
+ * Rayleigh–Ritz on the data for the basis V (D×p, columns): Ritz values of X_cᵀX_c/(N − 1) on
+ * span(V), computed with B = X_c·V in the data's storage and BᵀB and VᵀV in float64.
+ */
+function rayleighRitz(c: Centred, v: Float64Array, p: number, k: number): RawFit {
+  const { rows: n, cols: d, data } = c;
+  const vk: FloatArray = data instanceof Float64Array ? v : Float32Array.from(v);
+  const b = data instanceof Float64Array ? new Float64Array(n * p) : new Float32Array(n * p);
+  gemm(false, false, n, p, d, 1, data, d, vk, p, 0, b, p);
+  const h = gram(Float64Array.from(b), n, p);
+  // Generalized problem H·y = θ·S·y with S = VᵀV = L·Lᵀ: eig(L⁻¹·H·L⁻ᵀ), y = L⁻ᵀ·z.
+  const sGram = gram(Float64Array.from(vk), d, p);
+  if (choleskyInPlace(sGram, p) >= 0) throw new Error('PCA: Rayleigh–Ritz basis is rank deficient');
+  const cmat = congruence(sGram, h, p);
+  for (let i = 0; i < cmat.length; i++) cmat[i] /= n - 1;
+  const eig = symmetricEigen(cmat, p, k);
+  const y = backSolveTranspose(sGram, eig.vectors, p, k); // p×k
+  const w = new Float64Array(d * k);
+  gemm(false, false, d, k, p, 1, Float64Array.from(vk), p, y, k, 0, w, k);
+  const components = transpose(w, d, k);
+  normaliseRows(components, k, d);
+  fixRowSigns(components, k, d);
+  const variances = eig.values.slice(0, k);
+  for (let i = 0; i < k; i++) if (variances[i] < 0) variances[i] = 0;
+  return { components, variances };
+}
+
+/** L⁻¹·H·L⁻ᵀ for lower triangular L (p×p), symmetric H. */
+function congruence(l: Float64Array, h: Float64Array, p: number): Float64Array {
+  const x = Float64Array.from(h);
+  forwardSolve(l, p, x); // L⁻¹H
+  const xt = transpose(x, p, p);
+  forwardSolve(l, p, xt); // L⁻¹(L⁻¹H)ᵀ = L⁻¹HL⁻ᵀ
+  for (let i = 0; i < p; i++) {
+    for (let j = i + 1; j < p; j++) {
+      const m = 0.5 * (xt[i * p + j] + xt[j * p + i]);
+      xt[i * p + j] = m;
+      xt[j * p + i] = m;
+    }
+  }
+  return xt;
+}
+
+/** X ← L⁻¹·X for lower triangular L (p×p) and X (p×p). */
+function forwardSolve(l: Float64Array, p: number, x: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    for (let q = 0; q < i; q++) {
+      const f = l[i * p + q];
+      if (f !== 0) for (let c = 0; c < p; c++) x[i * p + c] -= f * x[q * p + c];
+    }
+    const inv = 1 / l[i * p + i];
+    for (let c = 0; c < p; c++) x[i * p + c] *= inv;
+  }
+}
+
+/** Y = L⁻ᵀ·Z for lower triangular L (p×p) and Z (p×k). */
+function backSolveTranspose(l: Float64Array, z: Float64Array, p: number, k: number): Float64Array {
+  const y = Float64Array.from(z);
+  for (let i = p - 1; i >= 0; i--) {
+    for (let q = i + 1; q < p; q++) {
+      const f = l[q * p + i];
+      if (f !== 0) for (let c = 0; c < k; c++) y[i * k + c] -= f * y[q * k + c];
+    }
+    const inv = 1 / l[i * p + i];
+    for (let c = 0; c < k; c++) y[i * k + c] *= inv;
+  }
+  return y;
+}
+
+/** Scales each row to unit norm (Ritz vectors are S-orthonormal; this removes the last rounding). */
+function normaliseRows(x: Float64Array, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += x[i * cols + j] ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < cols; j++) x[i * cols + j] *= inv;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Options of the demo and the two presets they are resolved against: the full run (all built-in
+ * digits, under 3 minutes on two cores) and `quick` (a small subset, for tests).
+ *
+ * @module
+ */
+import type { ProgressWriter } from './progress.js';
+
+/**
+ * Options of {@link runDemo}. Everything is optional; the defaults are the full demo.
+ *
+ * @example
+ * ```ts
+ * await runDemo({ outDir: 'out', quick: true, progress: null });
+ * ```
+ */
+export interface DemoOptions {
+  /** Directory for pictures, models and metrics.json (created if missing). Default `'demo-output'`. */
+  outDir?: string;
+  /** A small and fast run (subset, few epochs, small networks) for tests. Default false. */
+  quick?: boolean;
+  /** Training digits used (default: all 8,000; quick: 1,200). */
+  trainSize?: number;
+  /** Test digits used (default: all 2,000; quick: 400). */
+  testSize?: number;
+  /** Epochs of the 2-D Autoencoder and VAE (the larger-code models get about half). */
+  epochs?: number;
+  /** Seed of the data split, every initialisation and every draw. Default 0. */
+  seed?: number;
+  /** Receives progress lines; default: stderr. `null` silences them. */
+  progress?: ProgressWriter | null;
+  /** Receives the final metrics table; default: stdout. `null` silences it. */
+  report?: ((text: string) => void) | null;
+  /** Save every fitted model as `.safetensors` in `outDir`. Default true. */
+  saveModels?: boolean;
+}
+
+/** Every setting of one run, after presets and options are combined. */
+export interface DemoPlan {
+  outDir: string;
+  quick: boolean;
+  trainSize: number;
+  testSize: number;
+  seed: number;
+  /** Hidden layer widths of every Autoencoder and VAE encoder (decoders mirror them). */
+  hiddenDims: number[];
+  /** Epochs of the 2-D models, whose codes carry the figure. */
+  epochs2d: number;
+  /** Epochs of the 16- and 32-D models. */
+  epochsWide: number;
+  batchSize: number;
+  learningRate: number;
+  /** Code sizes of the wide models and of the hashing codes. */
+  hashBits: number[];
+  /** Latent size of the VAE whose samples and reconstructions are drawn. */
+  bigLatent: number;
+  /** Side of the decoded latent grid. */
+  manifoldSide: number;
+  samples: number;
+  reconstructions: number;
+  knnK: number;
+  precisionK: number;
+  saveModels: boolean;
+}
+
+const FULL: Omit<DemoPlan, 'outDir' | 'quick' | 'seed' | 'saveModels'> = {
+  trainSize: 8000,
+  testSize: 2000,
+  hiddenDims: [512, 256],
+  epochs2d: 30,
+  epochsWide: 15,
+  batchSize: 128,
+  learningRate: 1e-3,
+  hashBits: [16, 32],
+  bigLatent: 16,
+  manifoldSide: 20,
+  samples: 64,
+  reconstructions: 16,
+  knnK: 5,
+  precisionK: 100,
+};
+
+const QUICK: typeof FULL = {
+  ...FULL,
+  trainSize: 1200,
+  testSize: 400,
+  hiddenDims: [128],
+  epochs2d: 8,
+  epochsWide: 4,
+  batchSize: 64,
+  learningRate: 2e-3,
+  manifoldSide: 8,
+  samples: 16,
+  reconstructions: 8,
+};
+
+/**
+ * Combines `options` with the preset they select and checks them.
+ *
+ * @throws RangeError naming a bad option.
+ * @example
+ * ```ts
+ * resolveDemoOptions({ quick: true }).trainSize; // 1200
+ * ```
+ */
+export function resolveDemoOptions(options: DemoOptions = {}): DemoPlan {
+  const quick = options.quick ?? false;
+  const base = quick ? QUICK : FULL;
+  const epochs2d = positiveInt(options.epochs, 'epochs', base.epochs2d);
+  return {
+    ...base,
+    outDir: options.outDir ?? 'demo-output',
+    quick,
+    trainSize: positiveInt(options.trainSize, 'trainSize', base.trainSize),
+    testSize: positiveInt(options.testSize, 'testSize', base.testSize),
+    seed: integer(options.seed, 'seed', 0),
+    epochs2d,
+    epochsWide: options.epochs === undefined ? base.epochsWide : Math.max(1, Math.round(epochs2d / 2)),
+    saveModels: options.saveModels ?? true,
+  };
+}
+
+function integer(v: number | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isSafeInteger(v)) throw new RangeError(`runDemo: ${name} must be an integer (got ${String(v)})`);
+  return v;
+}
+
+function positiveInt(v: number | undefined, name: string, fallback: number): number {
+  const n = integer(v, name, fallback);
+  if (n < 1) throw new RangeError(`runDemo: ${name} must be a positive integer (got ${n})`);
+  return n;
+}

@@ -223,6 +223,15 @@ describe('ranges', () => {
     );
   });
 
+  it('int is uniform over its range (5 standard errors per value)', () => {
+    const r = new Rng(77);
+    const n = 50_000;
+    const counts = new Array<number>(5).fill(0);
+    for (let i = 0; i < n; i++) counts[r.int(10, 15) - 10]++;
+    const p = 1 / 5;
+    for (const c of counts) expect(Math.abs(c - n * p)).toBeLessThanOrEqual(5 * Math.sqrt(n * p * (1 - p)));
+  });
+
   it('shuffle is uniform over the 6 permutations of 3 items (5 standard errors)', () => {
     const r = new Rng(2024);
     const n = 12_000;

@@ -203,3 +203,20 @@ describe('shape ops', () => {
     expect(F.concat([h], 1).toArray()).toEqual(h.toArray());
   });
 });
+
+describe('determinism (TESTING.md §3.1 item 30)', () => {
+  it('every op gives bitwise-equal values and gradients on repeated calls, also after other shapes', () => {
+    const run = (n: number): number[][] => {
+      const x = randomTensor([n, 5], n, { dtype: 'float32', requiresGrad: true, positive: 0.1 });
+      const w = randomTensor([5, 3], n + 1, { dtype: 'float32', requiresGrad: true });
+      const h = x.matmul(w).tanh().add(x.sum(1, true)).softplus();
+      const loss = F.gaussianKl(h.slice(1, 0, 1), h.slice(1, 1, 2), { reduction: 'batchMean' })
+        .add(h.logSumExp(1).mean()).add(F.bceWithLogits(h, h.sigmoid()).mul(0.5)).add(x.log().sqrt().mean());
+      loss.backward();
+      return [[loss.item()], Array.from(x.grad!.data), Array.from(w.grad!.data)];
+    };
+    const first = run(13);
+    for (const other of [1, 7, 64, 3]) run(other);
+    expect(run(13)).toEqual(first);
+  });
+});

@@ -8,7 +8,7 @@ import * as K from '../../src/kernels/unary.js';
 import { axisExtents, logSumExpAxis, repeatAxis, sumAll, sumAxis } from '../../src/kernels/reduce.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import * as F from '../../src/autodiff/functional.js';
-import { NASTY_VALUES, normalArray, seedArb, shapeArb } from '../helpers/arbitraries.js';
+import { NASTY_VALUES, nastyArrayArb, normalArray, seedArb, shapeArb } from '../helpers/arbitraries.js';
 import { U32, U64, ulpDiff32, ulpDiff64 } from '../helpers/ulp.js';
 
 type Kernel = (x: Float32Array | Float64Array, out: Float32Array | Float64Array) => Float32Array | Float64Array;
@@ -89,6 +89,29 @@ describe('unary kernels', () => {
         expect(Object.is(y[i], r) || (Number.isNaN(y[i]) && Number.isNaN(r)) || (y[i] === r), `${name}(${v}) = ${y[i]}, expected ${r}`).toBe(true);
       });
     }
+  });
+
+  it('robustness on nasty arrays: no throw; NaN out exactly where the reference is NaN; same infinities', () => {
+    fc.assert(
+      fc.property(nastyArrayArb(24), fc.boolean(), (values, wide) => {
+        const x = wide ? Float64Array.from(values) : Float32Array.from(values);
+        for (const [name, kernel, ref] of UNARY) {
+          const y = kernel(x, wide ? new Float64Array(x.length) : new Float32Array(x.length));
+          x.forEach((v, i) => {
+            const r = wide ? ref(v) : Math.fround(ref(v));
+            expect(Number.isNaN(y[i]), `${name}(${v}) NaN-ness`).toBe(Number.isNaN(r));
+            if (!Number.isFinite(r) && !Number.isNaN(r)) expect(y[i], `${name}(${v})`).toBe(r);
+          });
+        }
+        let ref = 0;
+        for (const v of x) ref += v;
+        const s = new Tensor(x, [x.length]).sum().item();
+        if (Number.isNaN(ref)) expect(s).toBeNaN();
+        else if (!Number.isFinite(ref) || wide) expect(s).toBe(wide ? ref : Math.fround(ref));
+        expect(Number.isNaN(new Tensor(x, [x.length]).logSumExp().item())).toBe(x.some((v) => Number.isNaN(v)));
+      }),
+      { seed: 65, numRuns: 200 },
+    );
   });
 
   it('reluBackward: g where x > 0, 0 where x ≤ 0, NaN where x is NaN', () => {

@@ -68,21 +68,36 @@ export class Adam extends Optimizer {
     const eps = this.eps;
     const lr = this.learningRate;
     const stepSize = lr / (1 - b1 ** t);
-    const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+    // √v̂ = √v / √(1 − β₂ᵗ): multiply by the inverse, one division per element instead of two.
+    const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
     const c1 = 1 - b1;
     const c2 = 1 - b2;
-    const l2 = this.decoupled ? 0 : this.weightDecay;
     if (this.decoupled && this.weightDecay !== 0) {
       const keep = 1 - lr * this.weightDecay;
       for (let i = 0; i < p.length; i++) p[i] *= keep;
     }
+    const l2 = this.decoupled ? 0 : this.weightDecay;
     const n = p.length;
-    for (let i = 0; i < n; i++) {
-      const gi = l2 === 0 ? g[i] : g[i] + l2 * p[i];
-      m[i] = b1 * m[i] + c1 * gi;
-      v[i] = b2 * v[i] + c2 * gi * gi;
-      // Read back the stored moments so the update depends only on the saved state.
-      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+    if (l2 === 0) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        // The new moments are used in double before the store rounds them (reading them back
+        // from float32 storage costs a third more time for a difference of one rounding).
+        const mi = b1 * m[i] + c1 * gi;
+        const vi = b2 * v[i] + c2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i] + l2 * p[i];
+        const mi = b1 * m[i] + c1 * gi;
+        const vi = b2 * v[i] + c2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
+      }
     }
   }
 }

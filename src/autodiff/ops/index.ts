@@ -1,5 +1,6 @@
 import type { OpDef } from '../op.js';
 import { add, div, mul, neg, sub } from './arithmetic.js';
+import { bceSum, type BceSumAttrs } from './bce-sum.js';
 import { linear } from './linear.js';
 import { bceWithLogits, gaussianKl, gaussianNll, mse, type LossAttrs } from './losses.js';
 import { matmul, type MatmulAttrs } from './matmul.js';
@@ -17,6 +18,7 @@ export interface OpAttrs {
   reshape: { shape: number[] }; transpose: { perm: number[] }; broadcastTo: { shape: number[] };
   slice: { axis: number; start: number; end: number }; concat: { axis: number };
   mse: LossAttrs; bceWithLogits: LossAttrs; gaussianNll: LossAttrs; gaussianKl: LossAttrs;
+  bceSum: BceSumAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -33,4 +35,5 @@ export const ops: OpTable = {
   matmul, linear, sum, mean, logSumExp,
   reshape, transpose, broadcastTo, slice, concat,
   mse, bceWithLogits, gaussianNll, gaussianKl,
+  bceSum,
 };

@@ -1,0 +1,57 @@
+import { ShapeError, formatShape } from '../../errors.js';
+import { sameShape } from '../../tensor/shape.js';
+import type { FloatArray } from '../../validate.js';
+import { allocLike, defineOp, type OpDef } from '../op.js';
+
+/** Attributes of {@link bceSum}: the factor applied to the sum (1/n for nats per sample). */
+export interface BceSumAttrs {
+  scale: number;
+}
+
+/**
+ * scale · Σ [softplus(l) − y·l], the binary cross-entropy on logits reduced to a scalar, for
+ * same-shape logits l and targets y: the Bernoulli decoder loss of a VAE on its hottest path.
+ * One exp and one log1p per element (both from e = e^{−|l|}, so nothing overflows), and only
+ * the logit gradient σ(l) − y is kept for backward (the generic fused loss keeps every partial).
+ * ∂/∂l = scale·(σ(l) − y), ∂/∂y = −scale·l.
+ */
+export const bceSum: OpDef<BceSumAttrs, FloatArray> = defineOp({
+  name: 'bceSum',
+  forward: ([logits, target], { scale }) => {
+    if (!sameShape(logits.shape, target.shape)) {
+      throw new ShapeError(`bceSum: logits ${formatShape(logits.shape)} and target ${formatShape(target.shape)} must have the same shape`);
+    }
+    const L = logits.data;
+    const Y = target.data;
+    const n = L.length;
+    const d = allocLike(L, n);
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const l = L[i];
+      const y = Y[i];
+      const e = Math.exp(-Math.abs(l));
+      const r = 1 / (1 + e);
+      // softplus(l) − y·l with softplus(l) = max(l, 0) + log1p(e^{−|l|}); NaN propagates.
+      s += (l > 0 ? l - y * l : -y * l) + Math.log1p(e);
+      d[i] = (l >= 0 ? r : e * r) - y;
+    }
+    const out = allocLike(L, 1);
+    out[0] = s * scale;
+    return { data: out, shape: [], saved: d };
+  },
+  backward: (g, { inputs: [logits], attrs: { scale }, saved, needsGrad }) => {
+    const k = g[0] * scale;
+    let gl: FloatArray | null = null;
+    let gy: FloatArray | null = null;
+    if (needsGrad[0]) {
+      // A fresh array: `saved` must survive a second backward through the same graph.
+      gl = allocLike(saved, saved.length);
+      for (let i = 0; i < gl.length; i++) gl[i] = k * saved[i];
+    }
+    if (needsGrad[1]) {
+      gy = allocLike(saved, saved.length);
+      for (let i = 0; i < gy.length; i++) gy[i] = -k * logits.data[i];
+    }
+    return [gl, gy];
+  },
+});

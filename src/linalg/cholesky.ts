@@ -169,8 +169,17 @@ export function solve(A: unknown, B: unknown): Tensor {
   return new Tensor(b.data, [n, b.cols]);
 }
 
-/** Gaussian elimination with partial pivoting on copies the caller owns: a is destroyed, b becomes X. */
-function luSolveInPlace(a: Float64Array, n: number, b: Float64Array, m: number, where: string): void {
+/**
+ * Unchecked core of {@link solve}: Gaussian elimination with partial pivoting on arrays the
+ * caller owns. `a` (n×n) is destroyed and `b` (n×m) becomes X. RangeError when A is singular.
+ *
+ * @example
+ * ```ts
+ * const b = new Float64Array([9, 8]);
+ * luSolveInPlace(new Float64Array([3, 1, 1, 2]), 2, b, 1, 'mySolver'); // b = [2, 3]
+ * ```
+ */
+export function luSolveInPlace(a: Float64Array, n: number, b: Float64Array, m: number, where: string): void {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]));
   const tiny = n * 2 ** -52 * max;

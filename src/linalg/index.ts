@@ -8,7 +8,7 @@
 export { svd, thinSvd, type SvdOptions, type SvdResult, type ThinSvd } from './svd.js';
 export { eigh, symmetricEigen, type EighOptions, type EighResult, type SymmetricEigen } from './eigh.js';
 export {
-  cholesky, logDet, solve, choleskyInPlace, choleskySolveInPlace, logDetFromCholesky, spdInverse,
+  cholesky, logDet, solve, luSolveInPlace, choleskyInPlace, choleskySolveInPlace, logDetFromCholesky, spdInverse,
 } from './cholesky.js';
 export { householderQR, applyQ as applyQRQ, thinQ, type QRFactors } from './qr.js';
 export {
@@ -17,7 +17,7 @@ export {
 } from './randomized.js';
 export { syrk, gram, mirrorUpper, type GramOptions } from './syrk.js';
 export { tridiagonalize, applyQ as applyTridiagonalQ, type Tridiagonal } from './tridiagonal.js';
-export { tridiagonalEigen, type TridiagonalEigen } from './tridiagonal-ql.js';
+export { tridiagonalEigen, type TridiagonalEigen, type VectorCount } from './tridiagonal-ql.js';
 export { householderInPlace, type ReflectorBeta } from './householder.js';
 export {
   readMatrix, readSquare, assertSymmetric, toMl, fromMl, transpose, fixRowSigns, fixColumnSigns, asTensor, type Mat,

@@ -86,8 +86,15 @@ export function resolvePrecision(precision: PCAPrecision, solver: Exclude<PCASol
   return work >= MIXED_MIN_WORK ? 'mixed' : 'float64';
 }
 
-/** The shape of a matrix input without copying it (undefined when it is not 2-D-looking). */
-function peekShape(x: unknown): [number, number] | undefined {
+/**
+ * The shape of a matrix input without copying it (undefined when it is not 2-D-looking).
+ *
+ * @example
+ * ```ts
+ * peekShape([[1, 2, 3]]); // [1, 3]
+ * ```
+ */
+export function peekShape(x: unknown): [number, number] | undefined {
   if (Array.isArray(x)) return [x.length, Array.isArray(x[0]) ? (x[0] as unknown[]).length : 0];
   const shape = (x as { shape?: unknown } | null)?.shape;
   if (Array.isArray(shape) && shape.length === 2) return [shape[0] as number, shape[1] as number];

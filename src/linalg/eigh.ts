@@ -10,7 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { assertInt } from '../validate.js';
 import { assertSymmetric, fixColumnSigns, readSquare } from './matrix.js';
 import { applyQ, tridiagonalize } from './tridiagonal.js';
-import { tridiagonalEigen } from './tridiagonal-ql.js';
+import { tridiagonalEigen, type VectorCount } from './tridiagonal-ql.js';
 
 /** Eigenvalues (descending) and eigenvectors of a symmetric matrix. */
 export interface EighResult {
@@ -31,7 +31,7 @@ export interface SymmetricEigen {
 /**
  * Unchecked core of {@link eigh}: `a` is n×n row-major, symmetric, finite, and is overwritten.
  * Returns all eigenvalues (descending) and the unit eigenvectors of the k largest, each with
- * its largest-magnitude entry positive.
+ * its largest-magnitude entry positive. `count` may be a function of the eigenvalues.
  *
  * @example
  * ```ts
@@ -39,9 +39,10 @@ export interface SymmetricEigen {
  * // values [3, 1]; vectors [0.7071, 0.7071]
  * ```
  */
-export function symmetricEigen(a: Float64Array, n: number, k: number): SymmetricEigen {
+export function symmetricEigen(a: Float64Array, n: number, count: VectorCount): SymmetricEigen {
   const tri = tridiagonalize(a, n);
-  const { values, vectors } = tridiagonalEigen(tri.d, tri.e, n, k);
+  const { values, vectors } = tridiagonalEigen(tri.d, tri.e, n, count);
+  const k = n === 0 ? 0 : vectors.length / n;
   applyQ(a, tri.tau, n, vectors, k);
   fixColumnSigns(vectors, n, k);
   return { values, vectors };

@@ -112,19 +112,32 @@ export interface TridiagonalEigen {
 }
 
 /**
+ * How many eigenvectors to compute: a count, or a function that sees all eigenvalues
+ * (descending) first and returns the count (for "enough components to explain 95%").
+ */
+export type VectorCount = number | ((values: Float64Array) => number);
+
+/**
  * All eigenvalues of the symmetric tridiagonal T (diagonal `d`, off-diagonal `e`, e[i] coupling
  * i and i + 1) in descending order, and the eigenvectors of the `k` largest. Inputs are not
  * modified.
+ *
+ * @example
+ * ```ts
+ * const { values, vectors } = tridiagonalEigen(new Float64Array([2, 2]), new Float64Array([1, 0]), 2, 1);
+ * // values [3, 1]; vectors [0.7071, 0.7071] (2×1)
+ * ```
  */
-export function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number, k: number): TridiagonalEigen {
+export function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number, count: VectorCount): TridiagonalEigen {
   const dd = Float64Array.from(d.subarray(0, n));
   const ee = Float64Array.from(e.subarray(0, n));
   if (n > 0) ee[n - 1] = 0;
-  const log = k > 0 ? new RotationLog() : null;
+  const log = count !== 0 ? new RotationLog() : null;
   ql(dd, ee, n, log);
   const order = descendingOrder(dd);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = dd[order[i]];
+  const k = Math.max(0, Math.min(n, typeof count === 'number' ? count : count(values)));
   const vectors = new Float64Array(n * k);
   for (let q = 0; q < k; q++) vectors[order[q] * k + q] = 1;
   if (log !== null) replay(log, vectors, k);

@@ -16,9 +16,9 @@ function toy(fault: { step: number; kind: 'loss' | 'grad' } | null) {
       const noise = ctx.rng('noise').normal(); // consumed, so a restore of the stream is visible
       const target = Tensor.from([batch.data[0] + 0.01 * noise, batch.data[1], batch.data[2]], { dtype: 'float64' });
       if (fault !== null && ctx.step + 1 === fault.step) {
-        if (fault.kind === 'loss') return { loss: w.sub(w).add(NaN).sum(), parts: {} };
+        if (fault.kind === 'loss') return { loss: w.sub(w).add(NaN).sum(), parts: { fit: 1 } };
         // sqrt(|w − w₀|) at w = w₀: the loss is 0, its gradient NaN.
-        return { loss: w.sub(w.detach()).abs().sqrt().sum(), parts: {} };
+        return { loss: w.sub(w.detach()).abs().sqrt().sum(), parts: { fit: 1 } };
       }
       return { loss: w.sub(target).square().sum(), parts: { fit: 1 } };
     },

@@ -162,7 +162,7 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   };
   console.log(`GEMM benchmark: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, one thread`);
   console.log(`latent-ts wasm variant: ${header.latentWasm}; tfjs ${tfjsInfo.version} wasm SIMD: ${tfjsInfo.wasmSimd}`);
-  console.log(`median of ${runs} runs after warm-up (5 if one run takes over 0.25 s); GFLOP/s = 2mnk / time\n`);
+  console.log(`median of ${runs} runs after ≥ 0.3 s of warm-up (5 runs, no more warm-up, if one run takes over 0.25 s); GFLOP/s = 2mnk / time\n`);
 
   const results: Row[] = [];
   const rng = new Rng(2024);
@@ -175,7 +175,7 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
       const t0 = performance.now();
       p.run();
       const slow = performance.now() - t0 > 250;
-      const timing = measure(() => p.run(), { warmup: slow ? 0 : 2, runs: slow ? 5 : runs });
+      const timing = measure(() => p.run(), { warmup: slow ? 0 : 2, warmupMs: slow ? 0 : 300, runs: slow ? 5 : runs });
       const out = Array.from(p.result());
       reference ??= out;
       p.dispose();

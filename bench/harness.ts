@@ -12,6 +12,8 @@ import { dirname } from 'node:path';
 export interface MeasureOptions {
   /** Untimed calls first (JIT tier-up, caches, allocations). Default 2. */
   warmup?: number;
+  /** Keep warming up until this much time has passed (background JIT tiers need it). Default 0. */
+  warmupMs?: number;
   /** Timed calls; at least 5. Default 5. */
   runs?: number;
 }
@@ -25,10 +27,11 @@ export interface Timing {
   samplesMs: number[];
 }
 
-/** Times `fn`: `warmup` untimed calls, then `runs` timed calls (at least 5). */
-export function measure(fn: () => void, { warmup = 2, runs = 5 }: MeasureOptions = {}): Timing {
+/** Times `fn`: at least `warmup` untimed calls lasting at least `warmupMs`, then `runs` timed calls (at least 5). */
+export function measure(fn: () => void, { warmup = 2, warmupMs = 0, runs = 5 }: MeasureOptions = {}): Timing {
   const n = Math.max(5, runs);
-  for (let i = 0; i < warmup; i++) fn();
+  const start = performance.now();
+  for (let i = 0; i < warmup || performance.now() - start < warmupMs; i++) fn();
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();

@@ -12,7 +12,7 @@ import { MR, NR, microKernel } from './gemm-micro.js';
 import { packA, packB } from './gemm-pack.js';
 
 /** Cache blocking of the TypeScript kernel, chosen by measurement (bench/gemm-tune.ts). */
-export const JS_BLOCKING: Blocking = { kc: 256, mc: 64, nc: 1024 };
+export const JS_BLOCKING: Blocking = { kc: 512, mc: 128, nc: 1024 };
 
 /**
  * C[i0.., j0..] (mr×nr valid entries) ← alpha·T + beta·C, with T the MR×NR tile. β = 0 never

@@ -5,7 +5,9 @@
  * float32-rounded inputs, and the elementwise error bound of TESTING.md §3.4.
  */
 import fc from 'fast-check';
+import { JS_BLOCKING } from '../../src/kernels/gemm-js.js';
 import { gemmReference } from '../../src/kernels/gemm-reference.js';
+import { WASM_BLOCKING } from '../../src/kernels/wasm/gemm-wasm.js';
 import { Rng } from '../../src/random/rng.js';
 import type { FloatArray } from '../../src/validate.js';
 import { dimArb, seedArb } from './arbitraries.js';
@@ -16,8 +18,11 @@ export const U64 = 2 ** -53;
 
 /** Extents that break blocked kernels: tiny, both register-block edges, primes. */
 export const GEMM_DIMS: readonly number[] = [1, 2, 3, 4, 5, 7, 8, 9, 13, 31, 63, 64, 65];
-/** Inner dimensions: the same plus the KC block edge of both kernels (256 ± 1). */
-export const GEMM_K_DIMS: readonly number[] = [...GEMM_DIMS, 255, 256, 257];
+/** Inner dimensions: the same plus the KC block edges of both kernels (KC − 1, KC, KC + 1). */
+export const GEMM_K_DIMS: readonly number[] = [
+  ...GEMM_DIMS,
+  ...[JS_BLOCKING.kc, WASM_BLOCKING.kc].flatMap((kc) => [kc - 1, kc, kc + 1]),
+];
 
 /** What a case is made from; everything is a small integer or a flag. */
 export interface GemmCase {
@@ -36,7 +41,7 @@ export interface GemmCase {
 }
 
 /** Arbitrary of {@link GemmCase}; `maxDim` bounds m and n, `maxK` bounds k. */
-export function gemmCaseArb({ maxDim = 70, maxK = 300 } = {}): fc.Arbitrary<GemmCase> {
+export function gemmCaseArb({ maxDim = 70, maxK = Math.max(...GEMM_K_DIMS) } = {}): fc.Arbitrary<GemmCase> {
   const pad = fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 70, max: 90 }));
   return fc.record({
     transA: fc.boolean(),

@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { register } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -129,6 +130,26 @@ function tfjsModel(): { step: (x: tf.Tensor2D) => number } {
   };
 }
 
+/**
+ * tfjs-core registers no gradients by itself (the full `@tensorflow/tfjs` package imports
+ * `register_all_gradients`), and that ES-module file uses extensionless relative imports that
+ * Node's loader rejects. A resolve hook that retries `.js` and `/index.js` inside tfjs-core's
+ * dist lets it load; the gradients go into tfjs's global registry, shared with the CommonJS
+ * build the backends use.
+ */
+async function registerTfjsGradients(): Promise<void> {
+  const hook = `export async function resolve(specifier, context, next) {
+    try { return await next(specifier, context); } catch (e) {
+      if (specifier.startsWith('.') && (context.parentURL ?? '').includes('/@tensorflow/tfjs-core/dist/')) {
+        for (const suffix of ['.js', '/index.js']) { try { return await next(specifier + suffix, context); } catch {} }
+      }
+      throw e;
+    }
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
+}
+
 async function runTfjs(backend: 'cpu' | 'wasm', data: Data, steps: number): Promise<Row> {
   await tf.setBackend(backend);
   await tf.ready();
@@ -145,7 +166,8 @@ async function runTfjs(backend: 'cpu' | 'wasm', data: Data, steps: number): Prom
     x.dispose();
   }
   const sec = (performance.now() - t0) / 1000;
-  console.log(`  tfjs-${backend}: ${steps} steps in ${sec.toFixed(1)} s, last loss ${last.toFixed(2)}`);
+  const simd = backend === 'wasm' ? `, SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}` : '';
+  console.log(`  tfjs-${backend}: ${steps} steps in ${sec.toFixed(1)} s, last loss ${last.toFixed(2)}${simd}`);
   return { impl: `tfjs-${backend}`, steps, 'samples/s': (steps * BATCH) / sec, 's/epoch': (sec / steps) * Math.ceil(data.nTrain / BATCH), 'final train loss': last };
 }
 
@@ -159,6 +181,7 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   const data = await loadData(dir);
   console.log(`VAE ${D}-${H}-${K}, ReLU, Bernoulli, Adam 1e-3, batch ${BATCH}; data: ${data.source}`);
   const rows: Row[] = [];
+  if (impls.some((i) => i.startsWith('tfjs'))) await registerTfjsGradients();
   for (const impl of impls) {
     if (impl === 'latent' || impl === 'latent-js' || impl === 'latent-wasm') {
       rows.push(await runLatent(data, epochs, impl === 'latent' ? null : (impl.slice(7) as 'js' | 'wasm'), iw));

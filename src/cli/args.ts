@@ -72,9 +72,20 @@ export function parseCommand(command: string, argv: readonly string[], spec: Opt
   return { values: parsed.values as ParsedCommand['values'], positionals: parsed.positionals };
 }
 
-/** node:util messages mention "To specify a positional argument starting with a '-'…"; keep the first sentence. */
+/**
+ * node:util's messages, shortened to one line: its advice on values starting with '-' is
+ * rewritten, the rest of the text after the first sentence is dropped.
+ */
 function cleanMessage(message: string): string {
-  const first = message.split('. To specify')[0];
+  const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const name = ambiguous[1];
+    const form = name.startsWith('--') ? `${name}=VALUE` : `${name}VALUE`;
+    return `option ${name} needs a value (write ${form} for a value starting with '-')`;
+  }
+  const missing = /^Option '(?:-\w, )?(--?[\w-]+)(?: <value>)?' argument missing/.exec(message);
+  if (missing) return `option ${missing[1]} needs a value`;
+  const first = message.split('\n')[0].split('. To specify')[0];
   return first.replace(/^Unknown option '/, "unknown option '").replace(/^Option '/, "option '");
 }
 

@@ -58,3 +58,12 @@ describe('typed option helpers', () => {
     expect(usage(() => choiceOption(v({ l: 'poisson' }), 'l', 'c', ['bernoulli'], undefined)).message).toMatch(/one of bernoulli/);
   });
 });
+
+describe('parseCommand messages', () => {
+  it('are one line and say how to pass a value starting with a dash', () => {
+    expect(usage(() => parseCommand('c', ['--out'], spec)).message).toBe('option --out needs a value');
+    expect(usage(() => parseCommand('c', ['--out', '-x'], spec)).message).toBe("option --out needs a value (write --out=VALUE for a value starting with '-')");
+    expect(usage(() => parseCommand('c', ['-n', '-3'], spec)).message).toBe("option -n needs a value (write -nVALUE for a value starting with '-')");
+    expect(parseCommand('c', ['-n-3'], spec).values.n).toBe('-3');
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The demo's pictures as SVG strings: the three 2-D code scatters side by side, image grids of
+ * samples and reconstructions, and the decoded latent plane.
+ *
+ * @module
+ */
+import { imageGridSvg } from '../viz/image-grid.js';
+import { scatterSvg } from '../viz/scatter.js';
+import { sideBySideSvg } from '../viz/side-by-side.js';
+import type { Matrix } from './models.js';
+
+/** The panel titles of the code figure, as in the lecture's figure plus the VAE. */
+export const CODE_TITLES = ['[A] PCA (linear autoencoder)', '[B] Autoencoder', 'VAE (posterior means)'] as const;
+
+/**
+ * Three scatters of 2-D test codes (PCA, Autoencoder, VAE) coloured by digit, side by side.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('codes-2d.svg', codesFigure([pcaZ, aeZ, vaeZ], test.labels));
+ * ```
+ */
+export function codesFigure(codes: readonly [Matrix, Matrix, Matrix], labels: ArrayLike<number>): string {
+  const panels = codes.map((z) => {
+    if (z.shape[1] !== 2) throw new RangeError(`codesFigure: codes must be [n, 2] (got [${z.shape.join(', ')}])`);
+    const n = z.shape[0];
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = z.data[2 * i];
+      y[i] = z.data[2 * i + 1];
+    }
+    return scatterSvg({ x, y, labels }, { xLabel: 'z₁', yLabel: 'z₂', width: 440, height: 400, pointRadius: 1.6 });
+  });
+  return sideBySideSvg(panels, {
+    titles: [...CODE_TITLES],
+    title: `2-D codes of ${codes[0].shape[0]} test digits, coloured by digit`,
+  });
+}
+
+/**
+ * A grid of images (rows of `images`), `columns` per row.
+ *
+ * @example
+ * ```ts
+ * imagesFigure(vae.sample(64), [28, 28], 8, 'VAE-16 samples');
+ * ```
+ */
+export function imagesFigure(images: Matrix, imageShape: [number, number], columns: number, title: string): string {
+  return imageGridSvg(images, { imageShape, columns, title, scale: 3 });
+}
+
+/**
+ * Originals beside their reconstructions by several models, one panel each.
+ *
+ * @example
+ * ```ts
+ * reconstructionsFigure(originals, [['PCA-16', pcaRec], ['VAE-16', vaeRec]], [28, 28]);
+ * ```
+ */
+export function reconstructionsFigure(
+  originals: Matrix,
+  reconstructions: readonly (readonly [string, Matrix])[],
+  imageShape: [number, number],
+): string {
+  const columns = Math.min(4, originals.shape[0]);
+  const grid = (m: Matrix) => imageGridSvg(m, { imageShape, columns, scale: 2 });
+  return sideBySideSvg([grid(originals), ...reconstructions.map(([, m]) => grid(m))], {
+    titles: ['Test digits', ...reconstructions.map(([name]) => name)],
+    title: 'Reconstructions',
+  });
+}
+
+/**
+ * The decoded grid over a 2-D latent plane (a `side × side` grid of images, no gaps).
+ *
+ * @example
+ * ```ts
+ * manifoldFigure(vae2.decode(latentGrid(20)), 20, [28, 28]);
+ * ```
+ */
+export function manifoldFigure(decoded: Matrix, side: number, imageShape: [number, number], title: string): string {
+  return imageGridSvg(decoded, { imageShape, columns: side, gap: 0, scale: 2, title });
+}

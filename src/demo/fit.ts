@@ -1,0 +1,127 @@
+/**
+ * The demo's training runs: each fits one model, times it and reports progress lines.
+ *
+ * @module
+ */
+import { Autoencoder } from '../models/autoencoder.js';
+import { PCA } from '../models/pca.js';
+import { PPCA } from '../models/ppca.js';
+import { VAE } from '../models/vae.js';
+import type { Matrix } from './models.js';
+import type { DemoPlan } from './options.js';
+import { DemoProgress } from './progress.js';
+
+/**
+ * A fitted model, its display name (`'VAE-16'`), code size and fit time.
+ *
+ * @example
+ * ```ts
+ * const { model, seconds } = fitPCA(2, train, progress);
+ * ```
+ */
+export interface Fitted<M> {
+  name: string;
+  model: M;
+  latentDim: number;
+  seconds: number;
+}
+
+function timed<M>(name: string, latentDim: number, progress: DemoProgress, fit: () => M): Fitted<M> {
+  const t0 = performance.now();
+  const model = fit();
+  const seconds = (performance.now() - t0) / 1000;
+  progress.line(`${name}: fitted in ${seconds.toFixed(2)} s`);
+  return { name, model, latentDim, seconds };
+}
+
+/**
+ * PCA with `k` components.
+ *
+ * @example
+ * ```ts
+ * fitPCA(16, train, progress).model.explainedVarianceRatio;
+ * ```
+ */
+export function fitPCA(k: number, train: Matrix, progress: DemoProgress): Fitted<PCA> {
+  return timed(`PCA-${k}`, k, progress, () => new PCA({ nComponents: k }).fit(train));
+}
+
+/**
+ * Probabilistic PCA (closed-form maximum likelihood) with `k` components.
+ *
+ * @example
+ * ```ts
+ * fitPPCA(16, train, progress).model.score(test);
+ * ```
+ */
+export function fitPPCA(k: number, train: Matrix, progress: DemoProgress): Fitted<PPCA> {
+  return timed(`PPCA-${k}`, k, progress, () => new PPCA({ nComponents: k }).fit(train));
+}
+
+/** Training settings shared by the neural models of one run. */
+function training(plan: DemoPlan, latentDim: number) {
+  return {
+    epochs: latentDim === 2 ? plan.epochs2d : plan.epochsWide,
+    batchSize: plan.batchSize,
+    learningRate: plan.learningRate,
+  };
+}
+
+function architecture(inputDim: number, plan: DemoPlan, latentDim: number): string {
+  return [inputDim, ...plan.hiddenDims, latentDim].join('-');
+}
+
+/**
+ * An Autoencoder (ReLU MLP, mirrored decoder; Bernoulli cross-entropy on logits, since pixels
+ * are in [0, 1], so reconstructions are probabilities) with a `latentDim` code.
+ *
+ * @example
+ * ```ts
+ * const ae = await fitAutoencoder(2, train, plan, progress);
+ * ```
+ */
+export async function fitAutoencoder(latentDim: number, train: Matrix, plan: DemoPlan, progress: DemoProgress): Promise<Fitted<Autoencoder>> {
+  const name = `AE-${latentDim}`;
+  const opts = training(plan, latentDim);
+  const inputDim = train.shape[1];
+  progress.line(`${name}: training ${architecture(inputDim, plan, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
+  const model = new Autoencoder({ inputDim, hiddenDims: plan.hiddenDims, latentDim, activation: 'relu', loss: 'bce', seed: plan.seed });
+  const t0 = performance.now();
+  await model.fit(train, {
+    ...opts,
+    onEpochEnd: (e: { epoch: number; loss: number }) => {
+      if (DemoProgress.reportsEpoch(e.epoch, opts.epochs)) progress.line(`${name}: epoch ${e.epoch}/${opts.epochs}  loss ${e.loss.toFixed(4)}`);
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  progress.line(`${name}: done in ${seconds.toFixed(1)} s`);
+  return { name, model, latentDim, seconds };
+}
+
+/**
+ * A Bernoulli VAE (ReLU MLP encoder and decoder) with a `latentDim` latent space.
+ *
+ * @example
+ * ```ts
+ * const vae = await fitVAE(16, train, plan, progress);
+ * ```
+ */
+export async function fitVAE(latentDim: number, train: Matrix, plan: DemoPlan, progress: DemoProgress): Promise<Fitted<VAE>> {
+  const name = `VAE-${latentDim}`;
+  const opts = training(plan, latentDim);
+  const inputDim = train.shape[1];
+  progress.line(`${name}: training ${architecture(inputDim, plan, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
+  const model = new VAE({ inputDim, hiddenDims: plan.hiddenDims, latentDim, likelihood: 'bernoulli', seed: plan.seed });
+  const t0 = performance.now();
+  await model.fit(train, {
+    ...opts,
+    onEpochEnd: (e) => {
+      if (!DemoProgress.reportsEpoch(e.epoch, opts.epochs)) return;
+      const parts = `reconstruction ${e.reconstruction.toFixed(1)} + KL ${e.kl.toFixed(1)} nats`;
+      progress.line(`${name}: epoch ${e.epoch}/${opts.epochs}  −ELBO ${e.loss.toFixed(1)} = ${parts}  (${Math.round(e.samplesPerSecond)} samples/s)`);
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  progress.line(`${name}: done in ${seconds.toFixed(1)} s`);
+  return { name, model, latentDim, seconds };
+}

@@ -1,0 +1,142 @@
+/**
+ * `npm run demo`: PCA, PPCA, Autoencoders and VAEs on the built-in digits, with pictures, saved
+ * models and a metrics table. Node only.
+ *
+ * @module
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { saveState } from '../io/model-bytes.js';
+import { demoData } from './data.js';
+import { evaluateModel, type EvalSplit, type ModelMetrics } from './evaluate.js';
+import { codesFigure, imagesFigure, manifoldFigure, reconstructionsFigure } from './figures.js';
+import { fitAutoencoder, fitPCA, fitPPCA, fitVAE, type Fitted } from './fit.js';
+import { latentGrid } from './manifold.js';
+import { asMatrix, reconstructRows, type AnyModel, type Matrix } from './models.js';
+import { resolveDemoOptions, type DemoOptions, type DemoPlan } from './options.js';
+import { DemoProgress, stderrProgress } from './progress.js';
+import { formatMetricsTable } from './table.js';
+import { indexHtml, metricsJson } from './outputs.js';
+import type { VAE } from '../models/vae.js';
+
+/**
+ * What {@link runDemo} returns.
+ *
+ * @example
+ * ```ts
+ * const { rows, files } = await runDemo({ quick: true });
+ * ```
+ */
+export interface DemoResult {
+  outDir: string;
+  /** One metrics row per fitted model, in table order. */
+  rows: ModelMetrics[];
+  /** Names of the files written into `outDir`. */
+  files: string[];
+  /** The printed table. */
+  table: string;
+  /** Wall time of the whole run. */
+  seconds: number;
+}
+
+/**
+ * Runs the demo: fits PCA and PPCA (2, 16 and 32 components), Autoencoders and Bernoulli VAEs
+ * (2-, 16- and 32-D codes) on the built-in digits, measures them on the test digits, writes
+ * the pictures, the models (`.safetensors`), `metrics.json`, `metrics.txt` and `index.html`
+ * into `outDir`, and prints the metrics table.
+ *
+ * @example
+ * ```ts
+ * const result = await runDemo({ outDir: 'demo-output' });
+ * console.log(result.seconds);
+ * ```
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const plan = resolveDemoOptions(options);
+  const progress = new DemoProgress(options.progress === undefined ? stderrProgress : options.progress);
+  progress.line(`latent-ts demo${plan.quick ? ' (quick)' : ''}: loading the built-in digits`);
+  const data = await demoData(plan.trainSize, plan.testSize, plan.seed);
+  const split: EvalSplit = { train: data.train, test: data.test, trainLabels: data.train.labels, testLabels: data.test.labels };
+  progress.line(`${split.train.shape[0]} training and ${split.test.shape[0]} test digits of ${data.imageShape.join('×')} pixels`);
+
+  const fitted = await fitAll(plan, split.train, progress);
+  progress.line('measuring codes, reconstructions, likelihoods and retrieval');
+  const rows: ModelMetrics[] = [];
+  const testCodes = new Map<string, Matrix>();
+  for (const f of fitted) {
+    const { row, testCodes: z } = evaluateModel(f, split, plan);
+    rows.push(row);
+    testCodes.set(f.name, z);
+  }
+
+  await mkdir(plan.outDir, { recursive: true });
+  const files: string[] = [];
+  const write = async (name: string, text: string) => {
+    await writeFile(join(plan.outDir, name), text);
+    files.push(name);
+  };
+  const byName = (name: string) => {
+    const f = fitted.find((x) => x.name === name);
+    if (!f) throw new Error(`runDemo: no model ${name}`);
+    return f.model;
+  };
+  await writeFigures(plan, split, data.imageShape, testCodes, byName, write);
+  if (plan.saveModels) {
+    for (const f of fitted) {
+      const name = `${f.name.toLowerCase()}.safetensors`;
+      await saveState(join(plan.outDir, name), f.model.toState());
+      files.push(name);
+    }
+  }
+  const seconds = progress.elapsed();
+  const table = formatMetricsTable(rows, { train: split.train.shape[0], test: split.test.shape[0], knnK: plan.knnK, precisionK: plan.precisionK, seconds });
+  await write('metrics.txt', table + '\n');
+  await write('metrics.json', metricsJson(plan, rows, split, seconds, [...files, 'metrics.json', 'index.html']));
+  await write('index.html', indexHtml(files, table));
+  progress.line(`wrote ${files.length} files to ${plan.outDir}/`);
+  if (options.report !== null) (options.report ?? ((t: string) => process.stdout.write(t + '\n')))(table);
+  return { outDir: plan.outDir, rows, files, table, seconds };
+}
+
+/** Every model of the run, 2-D ones first (they carry the main figure). */
+async function fitAll(plan: DemoPlan, train: Matrix, progress: DemoProgress): Promise<Fitted<AnyModel>[]> {
+  const wide = [...new Set([...plan.hashBits, plan.bigLatent])].sort((a, b) => a - b);
+  const dims = [2, ...wide.filter((k) => k !== 2)];
+  const out: Fitted<AnyModel>[] = [];
+  for (const k of dims) out.push(fitPCA(k, train, progress));
+  for (const k of dims) out.push(fitPPCA(k, train, progress));
+  for (const k of dims) out.push(await fitAutoencoder(k, train, plan, progress));
+  for (const k of dims) out.push(await fitVAE(k, train, plan, progress));
+  return out;
+}
+
+async function writeFigures(
+  plan: DemoPlan,
+  split: EvalSplit,
+  imageShape: [number, number],
+  testCodes: Map<string, Matrix>,
+  model: (name: string) => AnyModel,
+  write: (name: string, text: string) => Promise<void>,
+): Promise<void> {
+  const codes = (name: string) => testCodes.get(name) as Matrix;
+  await write('codes-2d.svg', codesFigure([codes('PCA-2'), codes('AE-2'), codes('VAE-2')], split.testLabels));
+
+  const big = `VAE-${plan.bigLatent}`;
+  const vae = model(big) as VAE;
+  const samples = asMatrix(vae.sample(plan.samples, { seed: plan.seed }));
+  await write('vae-samples.svg', imagesFigure(samples, imageShape, 8, `${big} samples (decoder means of z ~ N(0, I))`));
+
+  const n = Math.min(plan.reconstructions, split.test.shape[0]);
+  const d = split.test.shape[1];
+  const originals: Matrix = { data: split.test.data.slice(0, n * d), shape: [n, d] };
+  const recon = (name: string) => [name, reconstructRows(model(name), originals)] as const;
+  await write('reconstructions.svg', reconstructionsFigure(
+    originals,
+    [recon(`PCA-${plan.bigLatent}`), recon(`AE-${plan.bigLatent}`), recon(big), recon('VAE-2')],
+    imageShape,
+  ));
+
+  const side = plan.manifoldSide;
+  const grid = (model('VAE-2') as VAE).decode({ data: latentGrid(side), shape: [side * side, 2] });
+  await write('vae-manifold.svg', manifoldFigure(asMatrix(grid), side, imageShape, `VAE-2: decoded ${side}×${side} grid of z = Φ⁻¹(quantiles)`));
+}

@@ -1,0 +1,131 @@
+/**
+ * The command dispatcher in-process (fast): exit codes and messages for every command, every
+ * model kind through fit → encode → sample, and the error paths.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/cli/csv.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { loadModelFile } from '../../src/cli/model-file.js';
+import { runCli } from '../../src/cli/run.js';
+import { HELP } from '../../src/cli/usage.js';
+import { parseXml } from '../helpers/xml.js';
+import { TINY_FEATURES, TINY_ROWS, writeTinyData } from './tiny-data.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (s) => out.push(s), err: (s) => err.push(s) };
+  const code = await runCli(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let dir: string;
+let files: { data: string; labels: string };
+const at = (name: string) => join(dir, name);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'latent-ts-run-'));
+  files = writeTinyData(dir);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('runCli: help and usage errors', () => {
+  it('prints help for every command and the version', async () => {
+    expect(await run('help')).toMatchObject({ code: 0, out: HELP.top });
+    for (const cmd of ['fit', 'encode', 'sample', 'demo']) {
+      expect(await run(cmd, '--help')).toMatchObject({ code: 0, out: HELP[cmd], err: '' });
+      expect(await run('help', cmd)).toMatchObject({ code: 0, out: HELP[cmd] });
+    }
+    expect((await run('--version')).out).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each([
+    [[], /missing command/],
+    [['--frob'], /unknown option '--frob'/],
+    [['help', 'nope'], /unknown command 'nope'/],
+    [['fit'], /missing the model kind/],
+    [['fit', 'pca', 'vae', '--data', 'd', '--out', 'o'], /unexpected argument 'vae'/],
+    [['fit', 'pca', '--out', 'o'], /missing required option --data/],
+    [['fit', 'pca', '--data', 'd', '--out', 'o', '--epochs', '3'], /--epochs applies to ae and vae only/],
+    [['fit', 'ae', '--data', 'd', '--out', 'o', '--likelihood', 'gaussian'], /--likelihood applies to vae only/],
+    [['fit', 'vae', '--data', 'd', '--out', 'o', '--latent', '0'], /--latent must be an integer >= 1/],
+    [['fit', 'vae', '--data', 'd', '--out', 'o', '--hidden', '8,x'], /--hidden must be a comma-separated list/],
+    [['fit', 'vae', '--data', 'd', '--out', 'o', '--learning-rate', '0'], /--learning-rate must be a number > 0/],
+    [['encode', '--model', 'm', '--data', 'd'], /missing required option --out/],
+    [['sample', '--model', 'm', '--out', 's.svg'], /missing required option -n/],
+    [['sample', '--model', 'm', '--out', 's.svg', '-n', '0'], /-n must be an integer in \[1, 10000\]/],
+    [['sample', '--model', 'm', '--out', 's.svg', '-n', '4', '--image-shape', '4by4'], /--image-shape must be HxW/],
+    [['demo', '--epochs=-1'], /--epochs must be an integer >= 1/],
+    [['demo', '--epochs', '-1'], /option --epochs needs a value \(write --epochs=VALUE/],
+    [['demo', 'now'], /unexpected argument 'now'/],
+  ])('%j exits 2 with a usage line', async (argv, message) => {
+    const r = await run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+    expect(r.err).toMatch(/\nusage: latent-ts/);
+  });
+});
+
+describe('runCli: fit, encode and sample every model kind', () => {
+  it.each(['pca', 'ppca', 'ae', 'vae'])('%s', async (kind) => {
+    const model = at(`${kind}.safetensors`);
+    const extra = kind === 'ae' || kind === 'vae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
+    const fit = await run('fit', kind, '--data', files.data, '--latent', '3', '--seed', '5', '--out', model, '--quiet', ...extra);
+    expect(fit.code, fit.err).toBe(0);
+    expect(fit.err).toBe('');
+    const loaded = await loadModelFile(model);
+    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE' }[kind]);
+
+    const codes = at(`${kind}-codes.csv`);
+    expect((await run('encode', '--model', model, '--data', files.data, '--out', codes)).code).toBe(0);
+    const table = parseCsv(readFileSync(codes, 'utf8'));
+    expect(table.shape).toEqual([TINY_ROWS, 3]);
+    expect(table.header).toEqual(['z1', 'z2', 'z3']);
+
+    const svg = at(`${kind}-samples.svg`);
+    const smp = await run('sample', '--model', model, '-n', '6', '--out', svg, '--columns', '3');
+    if (kind === 'ae') {
+      expect(smp.code).toBe(1);
+      expect(smp.err).toMatch(/Autoencoder has no prior/);
+      return;
+    }
+    expect(smp.code, smp.err).toBe(0);
+    expect(parseXml(readFileSync(svg, 'utf8')).name).toBe('svg');
+    const csv = at(`${kind}-samples.csv`);
+    expect((await run('sample', '--model', model, '-n', '5', '--out', csv)).code).toBe(0);
+    expect(parseCsv(readFileSync(csv, 'utf8')).shape).toEqual([5, TINY_FEATURES]);
+  });
+
+  it('reports progress lines for neural models unless --quiet', async () => {
+    const r = await run('fit', 'vae', '--data', files.data, '--epochs', '2', '--hidden', '4', '--out', at('v.safetensors'));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/vae: epoch 2\/2/);
+  });
+});
+
+describe('runCli: runtime errors exit 1', () => {
+  it('bad data files, label counts and non-square samples', async () => {
+    const ragged = at('ragged.csv');
+    writeFileSync(ragged, '1,2\n3\n');
+    const shortLabels = at('short.csv');
+    writeFileSync(shortLabels, '0\n1\n');
+    const cases: [string[], RegExp][] = [
+      [['fit', 'pca', '--data', ragged, '--out', at('x.safetensors')], /ragged\.csv: line 2 has 1 fields, expected 2/],
+      [['fit', 'pca', '--data', files.data, '--labels', shortLabels, '--out', at('x.safetensors')], /has 2 labels, but the data have 60 rows/],
+      [['fit', 'pca', '--data', at('nope.idx'), '--out', at('x.safetensors')], /nope\.idx: no such file or directory/],
+      [['fit', 'pca', '--data', files.data, '--latent', '99', '--out', at('x.safetensors')], /nComponents|99/],
+      [['sample', '--model', at('pca.safetensors'), '-n', '4', '--image-shape', '3x3', '--out', at('s.svg')], /--image-shape 3x3 has 9 pixels/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.err).toMatch(/^latent-ts: error: /m);
+      expect(r.err).toMatch(message);
+    }
+    expect(existsSync(at('x.safetensors'))).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The demo end to end in quick mode on a small subset: every picture is well-formed SVG, every
+ * model file loads back, and metrics.json holds finite numbers in sane ranges.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../src/cli/model-file.js';
+import { CODE_TITLES } from '../../src/demo/figures.js';
+import { encodeRows } from '../../src/demo/models.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
+import { findAll, parseXml } from '../helpers/xml.js';
+
+const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg'];
+const MODELS = ['pca', 'ppca', 'ae', 'vae'].flatMap((m) => [2, 16, 32].map((k) => `${m}-${k}.safetensors`));
+
+let dir: string;
+let result: DemoResult;
+const progress: string[] = [];
+let printed = '';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'latent-ts-demo-'));
+  result = await runDemo({ outDir: dir, quick: true, progress: (l) => progress.push(l), report: (t) => (printed = t) });
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('runDemo (quick)', () => {
+  it('writes the pictures, models, metrics and index page', () => {
+    for (const f of [...PICTURES, ...MODELS, 'metrics.json', 'metrics.txt', 'index.html']) {
+      expect(existsSync(join(dir, f)), f).toBe(true);
+      expect(result.files).toContain(f);
+    }
+  });
+
+  it('every SVG is well-formed XML; the code figure has the three titled scatters', () => {
+    for (const f of PICTURES) {
+      const root = parseXml(readFileSync(join(dir, f), 'utf8'));
+      expect(root.name, f).toBe('svg');
+    }
+    const codes = parseXml(readFileSync(join(dir, 'codes-2d.svg'), 'utf8'));
+    const texts = findAll(codes, 'text').map((t) => t.text);
+    for (const title of CODE_TITLES) expect(texts).toContain(title);
+    const nTest = result.rows[0] && JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).data.test;
+    // Each panel draws one circle per test digit plus a 10-entry legend.
+    expect(findAll(codes, 'circle').length).toBe(3 * (nTest + 10));
+    const manifold = parseXml(readFileSync(join(dir, 'vae-manifold.svg'), 'utf8'));
+    expect(findAll(manifold, 'image').length).toBe(8 * 8);
+  });
+
+  it('metrics.json holds finite numbers in sane ranges', () => {
+    const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    expect(metrics.models).toHaveLength(12);
+    const row = (name: string) => metrics.models.find((r: { name: string }) => r.name === name);
+    for (const r of metrics.models) {
+      for (const [key, v] of Object.entries(r)) {
+        if (typeof v === 'number') expect(Number.isFinite(v), `${r.name}.${key}`).toBe(true);
+      }
+      expect(r.reconstructionMse).toBeGreaterThan(0);
+      expect(r.reconstructionMse).toBeLessThan(0.2);
+      expect(r.knnAccuracy).toBeGreaterThanOrEqual(0);
+      expect(r.knnAccuracy).toBeLessThanOrEqual(1);
+      if (r.latentDim === 2) expect(r.precisionAt100).toBeNull();
+      else {
+        expect(r.precisionAt100).toBeGreaterThan(0.1); // chance is about 0.1
+        expect(r.precisionAt100).toBeLessThanOrEqual(1);
+      }
+    }
+    const ev2 = row('PCA-2').explainedVarianceRatio;
+    const ev16 = row('PCA-16').explainedVarianceRatio;
+    const ev32 = row('PCA-32').explainedVarianceRatio;
+    expect(ev2).toBeGreaterThan(0);
+    expect(ev2).toBeLessThan(ev16);
+    expect(ev16).toBeLessThan(ev32);
+    expect(ev32).toBeLessThan(1);
+    // More components reconstruct better.
+    expect(row('PCA-32').reconstructionMse).toBeLessThan(row('PCA-2').reconstructionMse);
+    // Neural codes separate digits far better than chance even after a few epochs.
+    for (const name of ['AE-2', 'VAE-2', 'AE-16', 'VAE-16']) expect(row(name).knnAccuracy, name).toBeGreaterThan(0.3);
+    for (const name of ['VAE-2', 'VAE-16', 'VAE-32']) {
+      const v = row(name);
+      expect(v.elbo).toBeLessThan(0);
+      expect(v.klNats).toBeGreaterThan(0);
+      expect(v.reconstructionNats).toBeGreaterThan(0);
+      expect(v.reconstructionNats + v.klNats).toBeCloseTo(-v.elbo, 6);
+    }
+    expect(row('PPCA-16').logLikelihood).toBeGreaterThan(row('PPCA-2').logLikelihood);
+    expect(metrics.hashing.PCA['16bits']).toBe(row('PCA-16').precisionAt100);
+  });
+
+  it('prints the table and reports progress for every training run', () => {
+    expect(printed).toBe(result.table);
+    for (const name of ['PCA-2', 'AE-2', 'VAE-2', 'VAE-32']) expect(printed).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    expect(readFileSync(join(dir, 'metrics.txt'), 'utf8')).toBe(printed + '\n');
+    for (const name of ['AE-2', 'AE-16', 'AE-32', 'VAE-2', 'VAE-16', 'VAE-32']) {
+      expect(progress.some((l) => l.includes(`${name}: training`)), name).toBe(true);
+      expect(progress.some((l) => l.includes(`${name}: done in`)), name).toBe(true);
+    }
+  });
+
+  it('saved models load back and give the same codes', async () => {
+    const vae = await loadModelFile(join(dir, 'vae-2.safetensors'));
+    const pca = await loadModelFile(join(dir, 'pca-16.safetensors'));
+    const X = { data: new Float32Array(3 * 784).fill(0.2), shape: [3, 784] as [number, number] };
+    expect(encodeRows(vae, X).shape).toEqual([3, 2]);
+    expect(encodeRows(pca, X).shape).toEqual([3, 16]);
+  });
+});

@@ -55,11 +55,20 @@ export class Linear extends Module {
 
   /** x `[n, inFeatures]` → `[n, outFeatures]`. */
   forward(x: Tensor, options?: ForwardOptions): Tensor {
+    return this.apply(x, false, options, 'Linear.forward');
+  }
+
+  /** relu(x·Wᵀ + b) in one fused op (one output buffer, one graph node). */
+  forwardRelu(x: Tensor, options?: ForwardOptions): Tensor {
+    return this.apply(x, true, options, 'Linear.forwardRelu');
+  }
+
+  private apply(x: Tensor, relu: boolean, options: ForwardOptions | undefined, where: string): Tensor {
     if (x.shape.length !== 2 || x.shape[1] !== this.inFeatures) {
-      throw new ShapeError(`Linear.forward: x must be [n, ${this.inFeatures}] (got ${formatShape(x.shape)})`);
+      throw new ShapeError(`${where}: x must be [n, ${this.inFeatures}] (got ${formatShape(x.shape)})`);
     }
     const w = this.param('weight', options);
     const inputs = this.hasBias ? [x, w, this.param('bias', options)] : [x, w];
-    return apply(ops.linear, inputs, null);
+    return apply(ops.linear, inputs, { relu });
   }
 }

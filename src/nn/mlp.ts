@@ -65,7 +65,8 @@ export class MLP extends Module {
     let h = x;
     const last = this.layers.length - 1;
     for (let i = 0; i <= last; i++) {
-      h = activate(this.layers[i].forward(h, options), i === last ? this.outputActivation : this.activation);
+      const act = i === last ? this.outputActivation : this.activation;
+      h = act === 'relu' ? this.layers[i].forwardRelu(h, options) : activate(this.layers[i].forward(h, options), act);
     }
     return h;
   }

@@ -66,9 +66,29 @@ describe('Linear', () => {
       const x = Tensor.randn([n, k], rng, opts);
       const w = Tensor.randn([m, k], rng, opts);
       const b = Tensor.randn([m], rng, opts);
-      gradcheck((x, w, b) => apply(ops.linear, [x, w, b], null).tanh().sum(), [x, w, b]);
-      gradcheck((x, w) => apply(ops.linear, [x, w], null).square().sum(), [x, w]);
+      gradcheck((x, w, b) => apply(ops.linear, [x, w, b], { relu: false }).tanh().sum(), [x, w, b]);
+      gradcheck((x, w) => apply(ops.linear, [x, w], { relu: false }).square().sum(), [x, w]);
+      // Fused ReLU: pre-activations are Gaussian, so one within 1e-6 of the kink is improbable.
+      gradcheck((x, w, b) => apply(ops.linear, [x, w, b], { relu: true }).square().sum(), [x, w, b]);
     }), { seed: 11, numRuns: 30 });
+  });
+
+  it('forwardRelu equals relu(forward) in value and gradient, and keeps NaN', () => {
+    const rng = new Rng(8);
+    const layer = new Linear(7, 5, { rng, dtype: 'float64' });
+    const x = Tensor.randn([6, 7], rng, { dtype: 'float64' });
+    const fused = layer.forwardRelu(x);
+    expect(Array.from(fused.data)).toEqual(Array.from(layer.forward(x).relu().data));
+    fused.square().sum().backward();
+    const g1 = Array.from(layer.weight.grad!.data);
+    layer.weight.grad = null;
+    layer.bias!.grad = null;
+    layer.forward(x).relu().square().sum().backward();
+    assertAllclose(g1, layer.weight.grad!.data, { rtol: 1e-12, atol: 1e-14 });
+    const xn = x.clone();
+    xn.data[3] = NaN;
+    const out = layer.forwardRelu(xn, { grad: false });
+    expect(Number.isNaN(out.data[0])).toBe(true);
   });
 
   it('accumulates gradients like matmul + add', () => {

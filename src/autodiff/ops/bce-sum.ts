@@ -35,22 +35,29 @@ export const bceSum: OpDef<BceSumAttrs, FloatArray> = defineOp({
       s += (l > 0 ? l - y * l : -y * l) + Math.log1p(e);
       d[i] = (l >= 0 ? r : e * r) - y;
     }
+    if (scale !== 1) for (let i = 0; i < n; i++) d[i] *= scale;
     const out = allocLike(L, 1);
     out[0] = s * scale;
     return { data: out, shape: [], saved: d };
   },
   backward: (g, { inputs: [logits], attrs: { scale }, saved, needsGrad }) => {
-    const k = g[0] * scale;
+    const k = g[0];
     let gl: FloatArray | null = null;
     let gy: FloatArray | null = null;
     if (needsGrad[0]) {
-      // A fresh array: `saved` must survive a second backward through the same graph.
-      gl = allocLike(saved, saved.length);
-      for (let i = 0; i < gl.length; i++) gl[i] = k * saved[i];
+      // `saved` holds scale·(σ(l) − y). With an upstream gradient of 1 (the loss itself, or a
+      // sum of losses) it is the answer: returned as is, never written (the engine copies
+      // before accumulating), so a second backward through the graph still finds it intact.
+      if (k === 1) gl = saved;
+      else {
+        gl = allocLike(saved, saved.length);
+        for (let i = 0; i < gl.length; i++) gl[i] = k * saved[i];
+      }
     }
     if (needsGrad[1]) {
       gy = allocLike(saved, saved.length);
-      for (let i = 0; i < gy.length; i++) gy[i] = -k * logits.data[i];
+      const ky = k * scale;
+      for (let i = 0; i < gy.length; i++) gy[i] = -ky * logits.data[i];
     }
     return [gl, gy];
   },

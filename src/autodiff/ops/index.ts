@@ -1,7 +1,7 @@
 import type { OpDef } from '../op.js';
 import { add, div, mul, neg, sub } from './arithmetic.js';
 import { bceSum, type BceSumAttrs } from './bce-sum.js';
-import { linear } from './linear.js';
+import { linear, type LinearAttrs } from './linear.js';
 import { bceWithLogits, gaussianKl, gaussianNll, mse, type LossAttrs } from './losses.js';
 import { matmul, type MatmulAttrs } from './matmul.js';
 import { logSumExp, mean, sum, type ReduceAttrs } from './reduce.js';
@@ -13,7 +13,7 @@ export interface OpAttrs {
   add: null; sub: null; mul: null; div: null; neg: null;
   exp: null; log: null; sqrt: null; square: null; abs: null; tanh: null; sigmoid: null; relu: null;
   leakyRelu: { slope: number }; softplus: null; logSigmoid: null;
-  matmul: MatmulAttrs; linear: null;
+  matmul: MatmulAttrs; linear: LinearAttrs;
   sum: ReduceAttrs; mean: ReduceAttrs; logSumExp: ReduceAttrs;
   reshape: { shape: number[] }; transpose: { perm: number[] }; broadcastTo: { shape: number[] };
   slice: { axis: number; start: number; end: number }; concat: { axis: number };

@@ -2,15 +2,21 @@ import { ShapeError, formatShape } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
 import { allocLike, defineOp, type OpDef } from '../op.js';
 
+/** Attributes of {@link linear}: whether a ReLU follows the affine map. */
+export interface LinearAttrs {
+  relu: boolean;
+}
+
 /**
- * The fused affine map of a dense layer, y = x·Wᵀ + b, with x [n, in], W [out, in] (PyTorch
- * layout) and an optional bias b [out]. One gemm writes onto rows pre-filled with the bias
- * (β = 1), so the layer costs one output buffer instead of two (matmul, then add).
- * Backward: dx = g·W, dW = gᵀ·x, db = Σ_rows g, each a gemm with flags or one pass.
+ * The fused affine map of a dense layer, y = x·Wᵀ + b, optionally followed by ReLU, with
+ * x [n, in], W [out, in] (PyTorch layout) and an optional bias b [out]. One gemm writes onto
+ * rows pre-filled with the bias (β = 1) and the ReLU is applied in place, so the layer costs one
+ * output buffer instead of three (matmul, add, relu).
+ * Backward: ĝ = g ⊙ [y > 0] (ReLU), then dx = ĝ·W, dW = ĝᵀ·x, db = Σ_rows ĝ.
  */
-export const linear: OpDef<null, null> = defineOp({
+export const linear: OpDef<LinearAttrs, null> = defineOp({
   name: 'linear',
-  forward: ([x, w, b]) => {
+  forward: ([x, w, b], { relu }) => {
     if (x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[1]) {
       throw new ShapeError(
         `linear: x ${formatShape(x.shape)} and weight ${formatShape(w.shape)} are incompatible (need x [n, in] and weight [out, in])`,
@@ -24,11 +30,28 @@ export const linear: OpDef<null, null> = defineOp({
     const y = allocLike(x.data, n * m);
     if (b !== undefined) for (let r = 0; r < n; r++) y.set(b.data, r * m);
     gemm(false, true, n, m, k, 1, x.data, k, w.data, k, b === undefined ? 0 : 1, y, m);
+    if (relu) {
+      // `v < 0 ? 0 : v` keeps NaN, as the relu op does.
+      for (let i = 0; i < y.length; i++) {
+        const v = y[i];
+        y[i] = v < 0 ? 0 : v;
+      }
+    }
     return { data: y, shape: [n, m], saved: null };
   },
-  backward: (g, { inputs: [x, w, b], needsGrad }) => {
+  backward: (gOut, { inputs: [x, w, b], attrs: { relu }, out, needsGrad }) => {
     const [n, k] = x.shape;
     const m = w.shape[0];
+    let g = gOut;
+    if (relu) {
+      // Gradient through ReLU from the output: 1 where y > 0 (the subgradient at 0 is 0).
+      g = allocLike(gOut, gOut.length);
+      const y = out.data;
+      for (let i = 0; i < g.length; i++) {
+        const v = y[i];
+        g[i] = v > 0 ? gOut[i] : v !== v ? NaN : 0;
+      }
+    }
     let gx = null;
     let gw = null;
     let gb = null;

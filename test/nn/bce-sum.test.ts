@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bceWithLogits } from '../../src/autodiff/functional.js';
+import { gradcheck } from '../../src/autodiff/gradcheck.js';
+import { apply } from '../../src/autodiff/op.js';
+import { ops } from '../../src/autodiff/ops/index.js';
+import { ShapeError } from '../../src/errors.js';
+import { Rng } from '../../src/random/rng.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { assertAllclose } from '../helpers/allclose.js';
+
+const bceSum = (l: Tensor, y: Tensor, scale: number) => apply(ops.bceSum, [l, y], { scale });
+
+describe('bceSum (the fused Bernoulli loss of the VAE)', () => {
+  it('equals scale · bceWithLogits(sum) in value and gradient, including large |logits|', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(1, 0.25), (n, d, seed, scale) => {
+      const rng = new Rng(seed);
+      const l1 = Tensor.randn([n, d], rng, { dtype: 'float64', std: 8, requiresGrad: true });
+      const y = Tensor.rand([n, d], rng, { dtype: 'float64' });
+      const l2 = new Tensor(l1.data.slice(), l1.shape, { requiresGrad: true });
+      const a = bceSum(l1, y, scale);
+      const b = bceWithLogits(l2, y, { reduction: 'sum' }).mul(scale);
+      expect(a.item()).toBeCloseTo(b.item(), 10);
+      a.mul(3).backward(); // a non-unit upstream gradient
+      b.mul(3).backward();
+      assertAllclose(l1.grad!.data, l2.grad!.data, { rtol: 1e-12, atol: 1e-14 });
+    }), { seed: 5, numRuns: 50 });
+  });
+
+  it('passes float64 gradcheck for logits and targets', () => {
+    const rng = new Rng(1);
+    const l = Tensor.randn([3, 4], rng, { dtype: 'float64', requiresGrad: true });
+    const y = Tensor.rand([3, 4], rng, { dtype: 'float64', requiresGrad: true });
+    gradcheck((l, y) => bceSum(l, y, 1 / 3), [l, y]);
+  });
+
+  it('gives the same gradient on a second backward through the same graph', () => {
+    const l = Tensor.randn([2, 3], new Rng(2), { requiresGrad: true });
+    const loss = bceSum(l, Tensor.full([2, 3], 0.5), 0.5);
+    loss.backward();
+    const first = Array.from(l.grad!.data);
+    l.grad = null;
+    loss.backward();
+    expect(Array.from(l.grad!.data)).toEqual(first);
+  });
+
+  it('is finite and exact at extreme logits, propagates NaN, and checks shapes', () => {
+    const l = Tensor.from([[-1e4, 1e4, -100, 100, 0]], { dtype: 'float64' });
+    const y = Tensor.from([[0, 1, 1, 0, 0.5]], { dtype: 'float64' });
+    expect(bceSum(l, y, 1).item()).toBeCloseTo(100 + 100 + Math.log(2), 10);
+    expect(Number.isNaN(bceSum(Tensor.from([[NaN]]), Tensor.from([[1]]), 1).item())).toBe(true);
+    expect(() => bceSum(Tensor.zeros([2, 3]), Tensor.zeros([3, 2]), 1)).toThrow(ShapeError);
+  });
+});

@@ -77,7 +77,14 @@ function checkDenoising(d: unknown, where: string): Denoising | null {
   return { type: 'masking', rate: assertNumber(v.rate, 'denoising.rate', where, { min: 0, max: 1, maxExclusive: true }) };
 }
 
-/** Checks Autoencoder options, throwing a RangeError (TypeError for a bad seed) naming the option. */
+/**
+ * Checks Autoencoder options, throwing a RangeError (TypeError for a bad seed) naming the option.
+ *
+ * @example
+ * ```ts
+ * const config = resolveAutoencoderConfig({ inputDim: 784, latentDim: 32, loss: 'bce' });
+ * ```
+ */
 export function resolveAutoencoderConfig(options: AutoencoderOptions): AutoencoderConfig {
   const where = 'Autoencoder';
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object (got ${describeValue(options)})`);
@@ -110,7 +117,14 @@ export function resolveAutoencoderConfig(options: AutoencoderOptions): Autoencod
   };
 }
 
-/** The configuration as plain JSON for a saved state. */
+/**
+ * The configuration as plain JSON for a saved state.
+ *
+ * @example
+ * ```ts
+ * const json = autoencoderConfigToJSON(resolveAutoencoderConfig({ inputDim: 10, latentDim: 2 }));
+ * ```
+ */
 export function autoencoderConfigToJSON(c: AutoencoderConfig): Record<string, unknown> {
   return { ...c, hiddenDims: c.hiddenDims.slice(), denoising: c.denoising === null ? null : { ...c.denoising }, training: trainingToJSON(c.training) };
 }

@@ -48,7 +48,14 @@ export interface VAEConfig {
   training: ResolvedTraining;
 }
 
-/** Checks VAE options, throwing a RangeError (TypeError for a bad seed) that names the option. */
+/**
+ * Checks VAE options, throwing a RangeError (TypeError for a bad seed) that names the option.
+ *
+ * @example
+ * ```ts
+ * const config = resolveVAEConfig({ inputDim: 784, hiddenDims: [400], latentDim: 20 });
+ * ```
+ */
 export function resolveVAEConfig(options: VAEOptions): VAEConfig {
   const where = 'VAE';
   if (options === null || typeof options !== 'object') throw new TypeError(`VAE: options must be an object (got ${describeValue(options)})`);
@@ -76,7 +83,14 @@ export function resolveVAEConfig(options: VAEOptions): VAEConfig {
   };
 }
 
-/** The configuration as plain JSON for a saved state. */
+/**
+ * The configuration as plain JSON for a saved state.
+ *
+ * @example
+ * ```ts
+ * const json = vaeConfigToJSON(resolveVAEConfig({ inputDim: 784, latentDim: 20 }));
+ * ```
+ */
 export function vaeConfigToJSON(c: VAEConfig): Record<string, unknown> {
   return { ...c, hiddenDims: c.hiddenDims.slice(), training: trainingToJSON(c.training) };
 }

@@ -13,19 +13,40 @@ import { addLogLikelihood, addNegativeKl, decoderMeanInPlace, reparameterize, ty
 import type { VAENetwork } from './vae-network.js';
 
 const NO_GRAD = { grad: false } as const;
-/** Rows per chunk of the inference paths. */
+/**
+ * Rows per chunk of the inference paths.
+ *
+ * @example
+ * ```ts
+ * for (let s = 0; s < rows; s += CHUNK) console.log(s);
+ * ```
+ */
 export const CHUNK = 1024;
 
 function alloc(like: FloatArray, n: number): FloatArray {
   return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
 }
 
-/** Rows [start, end) of a matrix as a tensor sharing its storage. */
+/**
+ * Rows [start, end) of a matrix as a tensor sharing its storage.
+ *
+ * @example
+ * ```ts
+ * const first = rowsOf(X, 0, 10); // Tensor [10, cols] over X's storage
+ * ```
+ */
 export function rowsOf(m: DenseMatrix, start: number, end: number): Tensor {
   return new Tensor(m.data.subarray(start * m.cols, end * m.cols), [end - start, m.cols]);
 }
 
-/** The encoder output [n, 2k] (μ then ln σ² in each row), computed chunk by chunk. */
+/**
+ * The encoder output [n, 2k] (μ then ln σ² in each row), computed chunk by chunk.
+ *
+ * @example
+ * ```ts
+ * const h = encodeRaw(net, X, 20); // [n, 40]: μ then ln σ² per row
+ * ```
+ */
 export function encodeRaw(net: VAENetwork, x: DenseMatrix, k: number): FloatArray {
   const out = alloc(x.data, x.rows * 2 * k);
   for (let s = 0; s < x.rows; s += CHUNK) {
@@ -35,7 +56,14 @@ export function encodeRaw(net: VAENetwork, x: DenseMatrix, k: number): FloatArra
   return out;
 }
 
-/** Splits an encoder output [n, 2k] into mean and log-variance tensors [n, k]. */
+/**
+ * Splits an encoder output [n, 2k] into mean and log-variance tensors [n, k].
+ *
+ * @example
+ * ```ts
+ * const { mean, logVar } = splitHalves(h, n, 20);
+ * ```
+ */
 export function splitHalves(h: FloatArray, n: number, k: number): { mean: Tensor; logVar: Tensor } {
   const mean = alloc(h, n * k);
   const logVar = alloc(h, n * k);
@@ -46,7 +74,14 @@ export function splitHalves(h: FloatArray, n: number, k: number): { mean: Tensor
   return { mean: new Tensor(mean, [n, k]), logVar: new Tensor(logVar, [n, k]) };
 }
 
-/** The decoder mean E[x | z] for each row of z [n, k], chunk by chunk. */
+/**
+ * The decoder mean E[x | z] for each row of z [n, k], chunk by chunk.
+ *
+ * @example
+ * ```ts
+ * const images = decodeRaw(net, Z, 'bernoulli', 784); // probabilities [n, 784]
+ * ```
+ */
 export function decodeRaw(net: VAENetwork, z: DenseMatrix, likelihood: Likelihood, d: number): Tensor {
   const out = alloc(z.data, z.rows * d);
   for (let s = 0; s < z.rows; s += CHUNK) {
@@ -67,6 +102,11 @@ interface EstimateSpec {
 /**
  * Per-row ELBO = E_q[ln p(x | z)] − KL(q ‖ p), the expectation estimated with `samples` draws
  * of z and the KL analytic. Returns nats per row (a lower bound on ln p(x)).
+ *
+ * @example
+ * ```ts
+ * const elbo = elboRows(X, { net, likelihood: 'bernoulli', latentDim: 20, samples: 1, rng: new Rng(0) });
+ * ```
  */
 export function elboRows(x: DenseMatrix, spec: EstimateSpec): Float64Array {
   const { net, likelihood, latentDim: k, samples, rng } = spec;
@@ -97,6 +137,11 @@ export function elboRows(x: DenseMatrix, spec: EstimateSpec): Float64Array {
  * logsumexp_k[ln p(x | z_k) + ln p(z_k) − ln q(z_k | x)] − ln K with z_k ~ q(z | x).
  * With K = 1 it is the single-sample ELBO with the KL sampled; it increases towards ln p(x)
  * as K grows.
+ *
+ * @example
+ * ```ts
+ * const ll = logLikelihoodRows(X, { net, likelihood: 'bernoulli', latentDim: 20, samples: 100, rng: new Rng(0) });
+ * ```
  */
 export function logLikelihoodRows(x: DenseMatrix, spec: EstimateSpec): Float64Array {
   const { net, likelihood, latentDim: k, samples: K, rng } = spec;

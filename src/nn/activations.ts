@@ -3,7 +3,14 @@ import type { Tensor } from '../tensor/tensor.js';
 /** The elementwise nonlinearities an {@link MLP} layer can apply. `'identity'` applies none. */
 export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'softplus' | 'identity';
 
-/** The names accepted as an {@link Activation}, for validation. */
+/**
+ * The names accepted as an {@link Activation}, for validation.
+ *
+ * @example
+ * ```ts
+ * ACTIVATIONS.includes('tanh'); // true
+ * ```
+ */
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'softplus', 'identity'];
 
 /**

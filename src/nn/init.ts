@@ -17,7 +17,14 @@ import { Tensor, type DType } from '../tensor/tensor.js';
  */
 export type InitName = 'pytorch' | 'xavierUniform' | 'xavierNormal' | 'heUniform' | 'heNormal';
 
-/** The names accepted by {@link initWeight}, for validation. */
+/**
+ * The names accepted by {@link initWeight}, for validation.
+ *
+ * @example
+ * ```ts
+ * INIT_NAMES.includes('heNormal'); // true
+ * ```
+ */
 export const INIT_NAMES: readonly InitName[] = ['pytorch', 'xavierUniform', 'xavierNormal', 'heUniform', 'heNormal'];
 
 function uniform(shape: number[], bound: number, rng: Rng, dtype: DType): Tensor {

@@ -28,14 +28,28 @@ export function trainingMatrix(x: unknown, where: string, dtype: 'float32' | 'fl
   return dtype === 'float32' ? toMatrix(x, where, arg, { dtype: 'float32' }) : toMatrix(x, where, arg, { dtype: 'float64' });
 }
 
-/** Throws a ShapeError unless the matrix has `cols` features. */
+/**
+ * Throws a ShapeError unless the matrix has `cols` features.
+ *
+ * @example
+ * ```ts
+ * assertCols(X, 784, 'VAE.fit', 'VAE'); // ShapeError when X has another width
+ * ```
+ */
 export function assertCols(m: DenseMatrix, cols: number, where: string, model: string, arg = 'X'): void {
   if (m.cols !== cols) {
     throw new ShapeError(`${where}: ${arg} has ${m.cols} features, but ${model} was built with inputDim ${cols} (shape ${formatShape([m.rows, m.cols])})`);
   }
 }
 
-/** Rows `index[start..end)` of a row-major matrix, copied into a new tensor. */
+/**
+ * Rows `index[start..end)` of a row-major matrix, copied into a new tensor.
+ *
+ * @example
+ * ```ts
+ * const batch = gatherRows(X, order, 0, 128); // Tensor [128, cols]
+ * ```
+ */
 export function gatherRows(m: DenseMatrix, index: Int32Array | null, start: number, end: number): Tensor {
   const { data, cols } = m;
   const n = end - start;
@@ -51,7 +65,14 @@ export function gatherRows(m: DenseMatrix, index: Int32Array | null, start: numb
   return new Tensor(out, [n, cols]);
 }
 
-/** A seeded random split of `rows` into training and validation row indices (both sorted). */
+/**
+ * A seeded random split of `rows` into training and validation row indices (both sorted).
+ *
+ * @example
+ * ```ts
+ * const { train, validation } = splitRows(1000, 0.1, 42, 'VAE.fit'); // 900 and 100 row indices
+ * ```
+ */
 export function splitRows(rows: number, fraction: number, seed: number | string, where: string): { train: Int32Array; validation: Int32Array } {
   const nVal = Math.min(rows - 1, Math.max(1, Math.round(rows * fraction)));
   if (rows < 2 || nVal < 1) {
@@ -63,7 +84,14 @@ export function splitRows(rows: number, fraction: number, seed: number | string,
   return { train, validation };
 }
 
-/** The matrix restricted to the given rows (a copy). */
+/**
+ * The matrix restricted to the given rows (a copy).
+ *
+ * @example
+ * ```ts
+ * const held = selectRows(X, validation);
+ * ```
+ */
 export function selectRows(m: DenseMatrix, rows: Int32Array): DenseMatrix {
   const t = gatherRows(m, rows, 0, rows.length);
   return { data: t.data, rows: rows.length, cols: m.cols };
@@ -72,6 +100,11 @@ export function selectRows(m: DenseMatrix, rows: Int32Array): DenseMatrix {
 /**
  * The visiting order of an epoch: a permutation drawn from a copy of `state` (the shuffle
  * stream as it was when the epoch began), or null for the natural order.
+ *
+ * @example
+ * ```ts
+ * const order = epochOrder(X.rows, shuffleStateAtEpochStart);
+ * ```
  */
 export function epochOrder(rows: number, state: RngState | null): Int32Array | null {
   return state === null ? null : Rng.fromState(state).permutation(rows);

@@ -34,7 +34,14 @@ export interface TrainerJSON {
   optimizer: Omit<OptimizerState, 'tensors'> | null;
 }
 
-/** Prefix of the optimizer buffers among a model's tensors. */
+/**
+ * Prefix of the optimizer buffers among a model's tensors.
+ *
+ * @example
+ * ```ts
+ * const m = state.tensors[`${OPTIMIZER_PREFIX}exp_avg.encoder.layers.0.weight`];
+ * ```
+ */
 export const OPTIMIZER_PREFIX = 'optimizer.';
 
 /**
@@ -71,6 +78,11 @@ function checkPending(p: PendingEpoch | null, at: string): void {
 /**
  * Checks a trainer snapshot read from a file and returns it with its optimizer state rebuilt
  * from the `optimizer.`-prefixed tensors. Throws FormatError naming the field.
+ *
+ * @example
+ * ```ts
+ * const { json, optimizer } = unpackTrainerState(state.config.trainer, state.tensors, 'VAE.fromState');
+ * ```
  */
 export function unpackTrainerState(config: unknown, tensors: Record<string, TensorRecord>, where: string): { json: TrainerJSON; optimizer: OptimizerState | null } {
   const c = config as TrainerJSON | null;

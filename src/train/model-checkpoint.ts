@@ -47,6 +47,11 @@ export function packNeuralState<H>(type: string, parts: NeuralStateParts<H>): Mo
  * Checks the envelope of a saved neural model, constructs it from the saved options with
  * `build` (whose RangeErrors become FormatErrors naming the state) and lets `restore` load the
  * rest into the fresh model. Nothing is returned unless everything loads.
+ *
+ * @example
+ * ```ts
+ * const vae = unpackNeuralState(state, 'VAE', (o) => new VAE(o as never), (model, parts) => model.load(parts));
+ * ```
  */
 export function unpackNeuralState<M, H>(
   state: ModelState, type: string, build: (options: Record<string, unknown>) => M, restore: (model: M, parts: LoadedParts<H>) => void,

@@ -95,6 +95,11 @@ function checkSettings(s: OptimizerSettings, where: string): OptimizerSettings {
  * Fills defaults from `base` (or the library defaults) and checks every value, throwing a
  * RangeError that names the option. The optimizer settings are also checked by building a
  * throwaway optimizer, so a bad β₁ fails here and not at the first step.
+ *
+ * @example
+ * ```ts
+ * const opts = resolveTraining({ epochs: 5, learningRate: 3e-4 }, 'VAE.fit'); // others default
+ * ```
  */
 export function resolveTraining(options: TrainingOptions | undefined, where: string, base: ResolvedTraining = DEFAULTS): ResolvedTraining {
   const o = options ?? {};
@@ -137,7 +142,14 @@ export function createOptimizer(name: OptimizerName, params: ParamsInput, learni
   }
 }
 
-/** The resolved options as plain JSON (for model configs). */
+/**
+ * The resolved options as plain JSON (for model configs).
+ *
+ * @example
+ * ```ts
+ * const json = trainingToJSON(resolveTraining({}, 'VAE'));
+ * ```
+ */
 export function trainingToJSON(r: ResolvedTraining): Record<string, unknown> {
   return { ...r, optimizerOptions: { ...r.optimizerOptions } };
 }

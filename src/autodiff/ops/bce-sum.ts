@@ -14,6 +14,11 @@ export interface BceSumAttrs {
  * One exp and one log1p per element (both from e = e^{−|l|}, so nothing overflows), and only
  * the logit gradient σ(l) − y is kept for backward (the generic fused loss keeps every partial).
  * ∂/∂l = scale·(σ(l) − y), ∂/∂y = −scale·l.
+ *
+ * @example
+ * ```ts
+ * const rec = apply(ops.bceSum, [logits, x], { scale: 1 / x.shape[0] }); // nats per sample
+ * ```
  */
 export const bceSum: OpDef<BceSumAttrs, FloatArray> = defineOp({
   name: 'bceSum',

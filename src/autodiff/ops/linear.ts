@@ -13,6 +13,11 @@ export interface LinearAttrs {
  * rows pre-filled with the bias (β = 1) and the ReLU is applied in place, so the layer costs one
  * output buffer instead of three (matmul, add, relu).
  * Backward: ĝ = g ⊙ [y > 0] (ReLU), then dx = ĝ·W, dW = ĝᵀ·x, db = Σ_rows ĝ.
+ *
+ * @example
+ * ```ts
+ * const h = apply(ops.linear, [x, weight, bias], { relu: true }); // relu(x·Wᵀ + b)
+ * ```
  */
 export const linear: OpDef<LinearAttrs, null> = defineOp({
   name: 'linear',

@@ -1,0 +1,42 @@
+/**
+ * A minimal static file server for the explorer (and its browser test). Module workers need
+ * http(s), not file://.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json',
+  '.bin': 'application/octet-stream', '.css': 'text/css', '.png': 'image/png',
+};
+
+/** Serves `root` on 127.0.0.1:`port` (0 picks a free port). */
+export async function serveStatic(root: string, port = 0): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(normalize(root) + sep) && file !== normalize(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address();
+  const actual = typeof address === 'object' && address !== null ? address.port : port;
+  return { url: `http://127.0.0.1:${actual}/`, server };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { buildExplorer } = await import('./build.js');
+  const dir = await buildExplorer();
+  const { url } = await serveStatic(dir, Number(process.env.PORT ?? 5173));
+  console.log(`latent explorer: ${url}  (Ctrl-C to stop)`);
+}

@@ -1,0 +1,35 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Every ```ts block of docs/guide.md runs against the library source, so the guide stays true.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const snippetDir = join(root, 'test', 'docs', '.snippets');
+const guide = await readFile(join(root, 'docs', 'guide.md'), 'utf8');
+const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+describe('docs/guide.md snippets', () => {
+  afterAll(async () => rm(snippetDir, { recursive: true, force: true }));
+
+  it('has snippets', () => expect(blocks.length).toBeGreaterThanOrEqual(5));
+
+  blocks.forEach((code, i) => {
+    it(`snippet ${i + 1} runs`, async () => {
+      await mkdir(snippetDir, { recursive: true });
+      const file = join(snippetDir, `snippet-${i + 1}.ts`);
+      const entry = relative(snippetDir, join(root, 'src', 'index.js')).replace(/\\/g, '/');
+      const source = code.replace(/from 'latent-ts'/g, `from '${entry}'`);
+      const lines: unknown[][] = [];
+      const log = console.log;
+      console.log = (...args: unknown[]) => { lines.push(args); };
+      try {
+        await writeFile(file, `${source}\nexport {};\n`);
+        await import(/* @vite-ignore */ file);
+      } finally {
+        console.log = log;
+      }
+      expect(lines.length).toBeGreaterThan(0);
+    }, 120_000);
+  });
+});

@@ -81,7 +81,23 @@ export interface FitHooks<E> {
   yieldEveryMs?: number;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the event loop run (timers, I/O, UI, an abort). A MessageChannel message is a macrotask
+ * without the ≥ 1 ms (Node) or ≥ 4 ms (nested browser timers) clamp of setTimeout(0); both exist
+ * in browsers and in Node ≥ 15, and setTimeout is the fallback.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const MC = (globalThis as { MessageChannel?: typeof MessageChannel }).MessageChannel;
+  if (MC === undefined) return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MC();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
 
 async function settle(v: unknown): Promise<unknown> {
   return v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function' ? await v : v;
@@ -136,6 +152,10 @@ export class Trainer {
     model: Trainable, data: DenseMatrix, validationData: DenseMatrix | null, opts: ResolvedTraining,
     hooks: FitHooks<E>, format: (log: EpochLog) => E,
   ): Promise<E[]> {
+    const yieldEvery = hooks.yieldEveryMs ?? 50;
+    if (typeof yieldEvery !== 'number' || !(yieldEvery >= 0)) {
+      throw new RangeError(`${this.where}: yieldEveryMs must be a number >= 0 (got ${String(yieldEvery)})`);
+    }
     if (opts.epochs === 0) return [];
     let train = data;
     let validation = validationData;
@@ -148,7 +168,6 @@ export class Trainer {
     this.prepareOptimizer(params, opts);
     const early = opts.patience === null ? null : new EarlyStopping(params, { patience: opts.patience, minDelta: opts.minDelta, restoreBest: opts.restoreBest });
     const progress = hooks.verbose ? new ProgressLine(this.where) : null;
-    const yieldEvery = hooks.yieldEveryMs ?? 50;
     const lastEpoch = (this.pending?.epoch ?? this.epochs + 1) + opts.epochs - 1;
     const history: E[] = [];
     let lastYield = performance.now();

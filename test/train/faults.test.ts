@@ -173,6 +173,10 @@ describe('callbacks, abort and epochs: 0 (fault 8)', () => {
     await expect(p).rejects.toBe(reason);
     expect(vae.step).toBe(5);
     expect(tensorBytes(vae.toState())).toEqual(tensorBytes(snapshot!));
+    // fit yields to the event loop, so a timer can abort it.
+    const timed = new VAE(vaeOptions);
+    await expect(timed.fit(X, { epochs: 100_000, signal: AbortSignal.timeout(30) })).rejects.toThrow(/timeout|aborted/i);
+    expect(timed.step).toBeGreaterThan(0);
     const already = new AbortController();
     already.abort();
     await expect(new VAE(vaeOptions).fit(X, { signal: already.signal })).rejects.toThrow();

@@ -11,75 +11,9 @@ import { EarlyStopping } from './early-stopping.js';
 import { assertFiniteQuantity, type StepLocation } from './guard.js';
 import { createOptimizer, type OptimizerName, type ResolvedTraining } from './options.js';
 import { ProgressLine } from './progress.js';
+import type { EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
 
-/** What a model's loss sees of the training loop. */
-export interface StepContext {
-  /** 1-based number of the epoch in progress. */
-  epoch: number;
-  /** 0-based global index of this step. */
-  step: number;
-  batchesPerEpoch: number;
-  /** The named random stream (one the model declared, or `'validation'` during validation). */
-  rng(name: string): Rng;
-}
-
-/** A model's differentiable objective on one batch and the per-sample parts to report. */
-export interface BatchLoss {
-  loss: Tensor;
-  parts: Record<string, number>;
-}
-
-/** A loss evaluated without a graph. */
-export interface EvalLoss {
-  loss: number;
-  parts: Record<string, number>;
-}
-
-/** What the {@link Trainer} needs from a model. */
-export interface Trainable {
-  parameters(): Map<string, Tensor>;
-  /** The mean loss over the rows of `batch`, with a graph to the parameters. */
-  trainingLoss(batch: Tensor, ctx: StepContext): BatchLoss;
-  /** The mean loss over the rows of `batch`, without a graph. */
-  validationLoss(batch: Tensor, ctx: StepContext): EvalLoss;
-}
-
-/** One finished epoch, before a model turns it into its own history record. */
-export interface EpochLog {
-  epoch: number;
-  loss: number;
-  parts: Record<string, number>;
-  validation: EvalLoss | null;
-  seconds: number;
-  samplesPerSecond: number;
-}
-
-/** What `onBatchEnd` receives, after the step has been applied. */
-export interface BatchEnd {
-  epoch: number;
-  /** 1-based batch number in the epoch. */
-  batch: number;
-  batchesPerEpoch: number;
-  /** 1-based global step number. */
-  step: number;
-  batchSize: number;
-  loss: number;
-  parts: Record<string, number>;
-}
-
-/** Callbacks and controls of one `fit` call. A callback returning `false` stops training. */
-export interface FitHooks<E> {
-  /** After each epoch, with its history record. */
-  onEpochEnd?: (entry: E) => unknown;
-  /** After each step. */
-  onBatchEnd?: (info: BatchEnd) => unknown;
-  /** Stops training between steps; `fit` rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /** Print a progress line (Node: stderr). Default false. */
-  verbose?: boolean;
-  /** Yield to the event loop when this many ms have passed since the last yield. Default 50. */
-  yieldEveryMs?: number;
-}
+export type { BatchEnd, BatchLoss, EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
 
 /**
  * Lets the event loop run (timers, I/O, UI, an abort). A MessageChannel message is a macrotask

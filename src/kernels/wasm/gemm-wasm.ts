@@ -29,7 +29,7 @@ function copyIn(heap: Float32Array, at: number, X: Float32Array, rows: number, c
   return cols;
 }
 
-/** Bytes of memory one call needs (for a rows×cols operand copied with a gap-free fallback). */
+/** Elements the copy of a rows×cols operand occupies (see {@link copyIn}). */
 function extentOf(rows: number, cols: number, ld: number): number {
   const extent = (rows - 1) * ld + cols;
   return extent <= 2 * rows * cols ? extent : rows * cols;

@@ -1,5 +1,7 @@
 import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
+import { getBackend } from '../kernels/backend.js';
+import { adamStepWasm } from './adam-wasm.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}; defaults are PyTorch's. */
@@ -70,12 +72,14 @@ export class Adam extends Optimizer {
     const stepSize = lr / (1 - b1 ** t);
     // √v̂ = √v / √(1 − β₂ᵗ): multiply by the inverse, one division per element instead of two.
     const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
+    const keep = this.decoupled ? 1 - lr * this.weightDecay : 1;
+    if (p instanceof Float32Array && g instanceof Float32Array && getBackend() === 'wasm') {
+      const scalars = { beta1: b1, beta2: b2, eps, stepSize, invBc2Sqrt, l2: this.decoupled ? 0 : this.weightDecay, keep };
+      if (adamStepWasm(p, g, m as Float32Array, v as Float32Array, scalars)) return;
+    }
     const c1 = 1 - b1;
     const c2 = 1 - b2;
-    if (this.decoupled && this.weightDecay !== 0) {
-      const keep = 1 - lr * this.weightDecay;
-      for (let i = 0; i < p.length; i++) p[i] *= keep;
-    }
+    if (keep !== 1) for (let i = 0; i < p.length; i++) p[i] *= keep;
     const l2 = this.decoupled ? 0 : this.weightDecay;
     const n = p.length;
     if (l2 === 0) {

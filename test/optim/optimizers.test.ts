@@ -178,3 +178,38 @@ describe('bad hyper-parameters are RangeErrors at construction', () => {
     expect(() => { opt.learningRate = 0; }).toThrow(RangeError);
   });
 });
+
+describe('Adam on WebAssembly SIMD (float32, backend wasm)', () => {
+  it('agrees with the scalar path to float32 rounding, across chunk edges and odd lengths', async () => {
+    const { getBackend, setBackend, isWasmAvailable } = await import('../../src/kernels/backend.js');
+    if (!isWasmAvailable()) return;
+    const before = getBackend();
+    try {
+      const n = 2 * 16384 + 7;
+      const rng = new Rng(9);
+      const p0 = Float32Array.from({ length: n }, () => rng.normal());
+      const grads = Array.from({ length: 4 }, () => Float32Array.from({ length: n }, () => rng.normal(0, 0.1)));
+      const runOn = (backend: 'js' | 'wasm', make: (ps: Map<string, Tensor>) => Optimizer) => {
+        setBackend(backend);
+        const w = new Tensor(p0.slice(), [n], { requiresGrad: true });
+        const opt = make(new Map([['w', w]]));
+        for (const g of grads) { w.grad = new Tensor(g.slice(), [n]); opt.step(); }
+        return { p: w.data, state: opt.state() };
+      };
+      for (const make of [
+        (ps: Map<string, Tensor>) => new Adam(ps, { learningRate: 0.01, weightDecay: 0.1 }),
+        (ps: Map<string, Tensor>) => new AdamW(ps, { learningRate: 0.01, weightDecay: 0.1 }),
+      ]) {
+        const js = runOn('js', make);
+        const wasm = runOn('wasm', make);
+        assertAllclose(wasm.p, js.p, { rtol: 1e-5, atol: 1e-6 });
+        assertAllclose(wasm.state.tensors['exp_avg.w'].data, js.state.tensors['exp_avg.w'].data, { rtol: 1e-5, atol: 1e-7 });
+        assertAllclose(wasm.state.tensors['exp_avg_sq.w'].data, js.state.tensors['exp_avg_sq.w'].data, { rtol: 1e-5, atol: 1e-9 });
+        // Same backend, same bytes.
+        expect(Array.from(runOn('wasm', make).p)).toEqual(Array.from(wasm.p));
+      }
+    } finally {
+      setBackend(before);
+    }
+  });
+});

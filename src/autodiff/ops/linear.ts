@@ -54,7 +54,9 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
       const y = out.data;
       for (let i = 0; i < g.length; i++) {
         const v = y[i];
-        g[i] = v > 0 ? gOut[i] : v !== v ? NaN : 0;
+        // Written without a data-dependent branch (the signs are random, so a branch
+        // mispredicts half the time); the last term keeps NaN.
+        g[i] = gOut[i] * +(v > 0) + (v === v ? 0 : NaN);
       }
     }
     let gx = null;

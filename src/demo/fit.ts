@@ -61,14 +61,15 @@ export function fitPPCA(k: number, train: Matrix, progress: DemoProgress): Fitte
 /** Training settings shared by the neural models of one run. */
 function training(plan: DemoPlan, latentDim: number) {
   return {
+    hiddenDims: latentDim === 2 ? plan.hiddenDims2d : plan.hiddenDimsWide,
     epochs: latentDim === 2 ? plan.epochs2d : plan.epochsWide,
     batchSize: plan.batchSize,
     learningRate: plan.learningRate,
   };
 }
 
-function architecture(inputDim: number, plan: DemoPlan, latentDim: number): string {
-  return [inputDim, ...plan.hiddenDims, latentDim].join('-');
+function architecture(inputDim: number, hiddenDims: number[], latentDim: number): string {
+  return [inputDim, ...hiddenDims, latentDim].join('-');
 }
 
 /**
@@ -82,10 +83,10 @@ function architecture(inputDim: number, plan: DemoPlan, latentDim: number): stri
  */
 export async function fitAutoencoder(latentDim: number, train: Matrix, plan: DemoPlan, progress: DemoProgress): Promise<Fitted<Autoencoder>> {
   const name = `AE-${latentDim}`;
-  const opts = training(plan, latentDim);
+  const { hiddenDims, ...opts } = training(plan, latentDim);
   const inputDim = train.shape[1];
-  progress.line(`${name}: training ${architecture(inputDim, plan, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
-  const model = new Autoencoder({ inputDim, hiddenDims: plan.hiddenDims, latentDim, activation: 'relu', loss: 'bce', seed: plan.seed });
+  progress.line(`${name}: training ${architecture(inputDim, hiddenDims, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
+  const model = new Autoencoder({ inputDim, hiddenDims, latentDim, activation: 'relu', loss: 'bce', seed: plan.seed });
   const t0 = performance.now();
   await model.fit(train, {
     ...opts,
@@ -108,10 +109,10 @@ export async function fitAutoencoder(latentDim: number, train: Matrix, plan: Dem
  */
 export async function fitVAE(latentDim: number, train: Matrix, plan: DemoPlan, progress: DemoProgress): Promise<Fitted<VAE>> {
   const name = `VAE-${latentDim}`;
-  const opts = training(plan, latentDim);
+  const { hiddenDims, ...opts } = training(plan, latentDim);
   const inputDim = train.shape[1];
-  progress.line(`${name}: training ${architecture(inputDim, plan, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
-  const model = new VAE({ inputDim, hiddenDims: plan.hiddenDims, latentDim, likelihood: 'bernoulli', seed: plan.seed });
+  progress.line(`${name}: training ${architecture(inputDim, hiddenDims, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
+  const model = new VAE({ inputDim, hiddenDims, latentDim, likelihood: 'bernoulli', seed: plan.seed });
   const t0 = performance.now();
   await model.fit(train, {
     ...opts,

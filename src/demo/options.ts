@@ -19,11 +19,11 @@ export interface DemoOptions {
   outDir?: string;
   /** A small and fast run (subset, few epochs, small networks) for tests. Default false. */
   quick?: boolean;
-  /** Training digits used (default: all 8,000; quick: 1,200). */
+  /** Training digits used (default: all 8,000; quick: 2,000). */
   trainSize?: number;
-  /** Test digits used (default: all 2,000; quick: 400). */
+  /** Test digits used (default: all 2,000; quick: 500). */
   testSize?: number;
-  /** Epochs of the 2-D Autoencoder and VAE (the larger-code models get about half). */
+  /** Epochs of the 2-D Autoencoder and VAE (then the larger-code models get about 4/5 of it). */
   epochs?: number;
   /** Seed of the data split, every initialisation and every draw. Default 0. */
   seed?: number;
@@ -42,8 +42,10 @@ export interface DemoPlan {
   trainSize: number;
   testSize: number;
   seed: number;
-  /** Hidden layer widths of every Autoencoder and VAE encoder (decoders mirror them). */
-  hiddenDims: number[];
+  /** Hidden layer widths of the 2-D Autoencoder and VAE encoders (decoders mirror them). */
+  hiddenDims2d: number[];
+  /** Hidden layer widths of the 16- and 32-D models (cheaper: their codes need less shaping). */
+  hiddenDimsWide: number[];
   /** Epochs of the 2-D models, whose codes carry the figure. */
   epochs2d: number;
   /** Epochs of the 16- and 32-D models. */
@@ -66,11 +68,12 @@ export interface DemoPlan {
 const FULL: Omit<DemoPlan, 'outDir' | 'quick' | 'seed' | 'saveModels'> = {
   trainSize: 8000,
   testSize: 2000,
-  hiddenDims: [512, 256],
-  epochs2d: 30,
-  epochsWide: 15,
+  hiddenDims2d: [512, 256],
+  hiddenDimsWide: [256],
+  epochs2d: 15,
+  epochsWide: 12,
   batchSize: 128,
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   hashBits: [16, 32],
   bigLatent: 16,
   manifoldSide: 20,
@@ -82,13 +85,14 @@ const FULL: Omit<DemoPlan, 'outDir' | 'quick' | 'seed' | 'saveModels'> = {
 
 const QUICK: typeof FULL = {
   ...FULL,
-  trainSize: 1200,
-  testSize: 400,
-  hiddenDims: [128],
-  epochs2d: 8,
-  epochsWide: 4,
+  trainSize: 2000,
+  testSize: 500,
+  hiddenDims2d: [128],
+  hiddenDimsWide: [128],
+  epochs2d: 12,
+  epochsWide: 6,
   batchSize: 64,
-  learningRate: 2e-3,
+  learningRate: 3e-3,
   manifoldSide: 8,
   samples: 16,
   reconstructions: 8,
@@ -100,7 +104,7 @@ const QUICK: typeof FULL = {
  * @throws RangeError naming a bad option.
  * @example
  * ```ts
- * resolveDemoOptions({ quick: true }).trainSize; // 1200
+ * resolveDemoOptions({ quick: true }).trainSize; // 2000
  * ```
  */
 export function resolveDemoOptions(options: DemoOptions = {}): DemoPlan {
@@ -115,7 +119,7 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoPlan {
     testSize: positiveInt(options.testSize, 'testSize', base.testSize),
     seed: integer(options.seed, 'seed', 0),
     epochs2d,
-    epochsWide: options.epochs === undefined ? base.epochsWide : Math.max(1, Math.round(epochs2d / 2)),
+    epochsWide: options.epochs === undefined ? base.epochsWide : Math.max(1, Math.round(epochs2d * 0.8)),
     saveModels: options.saveModels ?? true,
   };
 }

@@ -35,7 +35,8 @@ export function metricsJson(plan: DemoPlan, rows: readonly ModelMetrics[], split
     },
     settings: {
       quick: plan.quick,
-      hiddenDims: plan.hiddenDims,
+      hiddenDims2d: plan.hiddenDims2d,
+      hiddenDimsWide: plan.hiddenDimsWide,
       epochs2d: plan.epochs2d,
       epochsWide: plan.epochsWide,
       batchSize: plan.batchSize,

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/cli/csv.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { loadModelFile } from '../../src/cli/model-file.js';
+import { stateToBytes } from '../../src/io/model-bytes.js';
+import { encodeSafetensors } from '../../src/io/safetensors.js';
 import { runCli } from '../../src/cli/run.js';
 import { HELP } from '../../src/cli/usage.js';
 import { parseXml } from '../helpers/xml.js';
@@ -127,5 +129,27 @@ describe('runCli: runtime errors exit 1', () => {
       expect(r.err).toMatch(message);
     }
     expect(existsSync(at('x.safetensors'))).toBe(false);
+  });
+});
+
+describe('loading models by their metadata', () => {
+  it('rejects a foreign safetensors file, an unknown type and an unreadable version, naming the file', async () => {
+    const state = (await loadModelFile(at('pca.safetensors'))).toState();
+    const foreign = at('foreign.safetensors');
+    writeFileSync(foreign, encodeSafetensors({ w: { dtype: 'F32', shape: [1], data: new Float32Array([1]) } }));
+    const gan = at('gan.safetensors');
+    writeFileSync(gan, stateToBytes({ ...state, type: 'GAN' }));
+    const future = at('future.safetensors');
+    writeFileSync(future, stateToBytes({ ...state, version: 99 }));
+    const cases: [string, RegExp][] = [
+      [foreign, /foreign\.safetensors: not a latent-ts model/],
+      [gan, /gan\.safetensors: unknown model type "GAN"/],
+      [future, /future\.safetensors: .*version.*99/],
+    ];
+    for (const [model, message] of cases) {
+      const r = await run('encode', '--model', model, '--data', files.data, '--out', at('z.csv'));
+      expect(r.code, r.err).toBe(1);
+      expect(r.err).toMatch(message);
+    }
   });
 });

@@ -65,8 +65,8 @@ describe('latent grid', () => {
 describe('resolveDemoOptions', () => {
   it('fills the full and quick presets and checks options', () => {
     expect(resolveDemoOptions()).toMatchObject({ outDir: 'demo-output', quick: false, trainSize: 8000, testSize: 2000, seed: 0 });
-    expect(resolveDemoOptions({ quick: true }).trainSize).toBeLessThan(2000);
-    expect(resolveDemoOptions({ epochs: 9 })).toMatchObject({ epochs2d: 9, epochsWide: 5 });
+    expect(resolveDemoOptions({ quick: true }).trainSize).toBeLessThan(8000);
+    expect(resolveDemoOptions({ epochs: 10 })).toMatchObject({ epochs2d: 10, epochsWide: 8 });
     expect(() => resolveDemoOptions({ trainSize: 0 })).toThrow(/trainSize/);
     expect(() => resolveDemoOptions({ seed: 1.5 })).toThrow(/seed/);
   });

@@ -61,12 +61,8 @@ export function householderQR(a: Float64Array, m: number, n: number): QRFactors 
     panels.push({ j0, nb, yt, t });
     const width = n - j0 - nb;
     if (width > 0) {
-      // A_trail ← (I − Y·Tᵀ·Yᵀ)·A_trail = A_trail − Y·(Tᵀ·(Yᵀ·A_trail)).
-      const trail = a.subarray(j0 * n + j0 + nb);
-      const w = new Float64Array(nb * width);
-      gemm(false, false, nb, width, rows, 1, yt, rows, trail, n, 0, w, width);
-      triangularTransposeTimes(t, nb, w, width);
-      gemm(true, false, rows, width, nb, -1, yt, rows, w, width, 1, trail, n);
+      // A_trail ← Q_pᵀ·A_trail = (I − Y·Tᵀ·Yᵀ)·A_trail.
+      applyBlockReflector(yt, nb, rows, t, a.subarray(j0 * n + j0 + nb), width, n, true);
       for (let i = 0; i < nb; i++) {
         const src = (j0 + i) * n + j0 + nb;
         r.set(a.subarray(src, src + width), (j0 + i) * n + j0 + nb);
@@ -104,8 +100,16 @@ function factorPanel(yt: Float64Array, nb: number, rows: number, r: Float64Array
   return tau;
 }
 
-/** T of the compact WY form (forward, column-wise; LAPACK dlarft). */
-function formT(yt: Float64Array, nb: number, rows: number, tau: Float64Array): Float64Array {
+/**
+ * T of the compact WY form H₀H₁⋯H_{nb−1} = I − Y·T·Yᵀ (forward, column-wise; LAPACK dlarft).
+ * `yt` holds the reflectors as rows (nb × rows), `tau` their scalars.
+ *
+ * @example
+ * ```ts
+ * const t = formT(yt, nb, rows, tau); // nb×nb upper triangular
+ * ```
+ */
+export function formT(yt: Float64Array, nb: number, rows: number, tau: Float64Array): Float64Array {
   const g = new Float64Array(nb * nb);
   gemm(false, true, nb, nb, rows, 1, yt, rows, yt, rows, 0, g, nb);
   const t = new Float64Array(nb * nb);
@@ -152,6 +156,26 @@ function triangularTimes(t: Float64Array, nb: number, w: Float64Array, width: nu
 }
 
 /**
+ * Z ← (I − Y·T·Yᵀ)·Z, or with Tᵀ when `transposeT` (that is, the transpose of the block
+ * reflector), for Z of `rows` × `width` with row stride `ldz`: two gemm calls and a triangular
+ * product. `yt` holds Y transposed (nb × rows).
+ *
+ * @example
+ * ```ts
+ * applyBlockReflector(yt, nb, rows, t, z, width, width, false); // Z ← Q_block·Z
+ * ```
+ */
+export function applyBlockReflector(
+  yt: Float64Array, nb: number, rows: number, t: Float64Array, z: Float64Array, width: number, ldz: number, transposeT: boolean,
+): void {
+  const w = new Float64Array(nb * width);
+  gemm(false, false, nb, width, rows, 1, yt, rows, z, ldz, 0, w, width);
+  if (transposeT) triangularTransposeTimes(t, nb, w, width);
+  else triangularTimes(t, nb, w, width);
+  gemm(true, false, rows, width, nb, -1, yt, rows, w, width, 1, z, ldz);
+}
+
+/**
  * Q·[Z; 0] for the Q of {@link householderQR}: `z` is n×c, the result is a new m×c array.
  * With Z = I this is the thin Q.
  *
@@ -167,12 +191,7 @@ export function applyQ(f: QRFactors, z: Float64Array, c: number): Float64Array {
   out.set(z.subarray(0, n * c));
   for (let p = panels.length - 1; p >= 0; p--) {
     const { j0, nb, yt, t } = panels[p];
-    const rows = m - j0;
-    const tail = out.subarray(j0 * c);
-    const w = new Float64Array(nb * c);
-    gemm(false, false, nb, c, rows, 1, yt, rows, tail, c, 0, w, c);
-    triangularTimes(t, nb, w, c);
-    gemm(true, false, rows, c, nb, -1, yt, rows, w, c, 1, tail, c);
+    applyBlockReflector(yt, nb, m - j0, t, out.subarray(j0 * c), c, c, false);
   }
   return out;
 }

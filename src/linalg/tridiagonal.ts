@@ -12,6 +12,7 @@
  * @module
  */
 import { householderInPlace } from './householder.js';
+import { applyBlockReflector, formT } from './qr.js';
 
 /** The tridiagonal T (diagonal d, off-diagonal e) and the reflector scalars of Q. */
 export interface Tridiagonal {
@@ -126,29 +127,28 @@ function symv(a: Float64Array, n: number, r0: number, p: Float64Array): void {
   }
 }
 
+/** Reflectors per block of the back-transformation. */
+const NB = 32;
+
 /**
- * Y ← Q·Y for the Q of {@link tridiagonalize}: Y is n×k row-major. Applies H_{n−3}, …, H₀ in
- * that order (Q = H₀H₁⋯H_{n−3}), each as Y ← Y − τ v (vᵀY) over rows j + 1 … n − 1.
+ * Y ← Q·Y for the Q of {@link tridiagonalize}: Y is n×k row-major. Q = H₀H₁⋯H_{n−3}, so the
+ * reflectors are applied last block first; each block of NB consecutive reflectors acts as one
+ * compact-WY block reflector I − V·T·Vᵀ through two gemm calls (LAPACK dormtr's scheme).
  */
 export function applyQ(a: Float64Array, tau: Float64Array, n: number, y: Float64Array, k: number): void {
-  const t = new Float64Array(k);
-  for (let j = n - 3; j >= 0; j--) {
-    const tj = tau[j];
-    if (tj === 0) continue;
-    const v0 = j * n;
-    t.fill(0);
-    for (let r = j + 1; r < n; r++) {
-      const vr = a[v0 + r];
-      if (vr === 0) continue;
-      const yr = r * k;
-      for (let q = 0; q < k; q++) t[q] += vr * y[yr + q];
+  const last = n - 3;
+  if (last < 0 || k === 0) return;
+  const first = Math.floor(last / NB) * NB;
+  for (let j0 = first; j0 >= 0; j0 -= NB) {
+    const nb = Math.min(NB, last - j0 + 1);
+    const rows = n - j0 - 1; // reflector j acts on rows j + 1 … n − 1
+    const vt = new Float64Array(nb * rows);
+    for (let q = 0; q < nb; q++) {
+      const j = j0 + q;
+      // v_j over rows j + 1 … n − 1 (v_j[j + 1] = 1 is stored), zero above.
+      vt.set(a.subarray(j * n + j + 1, j * n + n), q * rows + q);
     }
-    for (let q = 0; q < k; q++) t[q] *= tj;
-    for (let r = j + 1; r < n; r++) {
-      const vr = a[v0 + r];
-      if (vr === 0) continue;
-      const yr = r * k;
-      for (let q = 0; q < k; q++) y[yr + q] -= vr * t[q];
-    }
+    const t = formT(vt, nb, rows, tau.subarray(j0, j0 + nb));
+    applyBlockReflector(vt, nb, rows, t, y.subarray((j0 + 1) * k), k, k, false);
   }
 }

@@ -146,6 +146,7 @@ describe('callbacks, abort and epochs: 0 (fault 8)', () => {
     await expect(vae.fit(X, { epochs: 3, onBatchEnd: (b) => { snapshot = vae.toState(); if (b.step === 6) throw boom; } })).rejects.toBe(boom);
     expect(vae.step).toBe(6);
     expect(tensorBytes(vae.toState())).toEqual(tensorBytes(snapshot!));
+    for (const p of vae.parameters().values()) expect(p.grad).toBeNull(); // no stale gradient buffers
     // Continuing gives exactly the uninterrupted run.
     await vae.fit(X, { epochs: 2 });
     const ref = new VAE(vaeOptions);

@@ -1,7 +1,24 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { sameShape } from '../../tensor/shape.js';
 import type { FloatArray } from '../../validate.js';
+import { getBackend } from '../../kernels/backend.js';
 import { allocLike, defineOp, type OpDef } from '../op.js';
+import { bceSumWasm } from './bce-sum-wasm.js';
+
+/** Σ [softplus(l) − y·l] over [from, to), writing d = scale·(σ(l) − y): the scalar path. */
+function bceScalar(L: FloatArray, Y: FloatArray, d: FloatArray, scale: number, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    const l = L[i];
+    const y = Y[i];
+    const e = Math.exp(-Math.abs(l));
+    const r = 1 / (1 + e);
+    // softplus(l) − y·l with softplus(l) = max(l, 0) + log1p(e^{−|l|}); NaN propagates.
+    s += (l > 0 ? l - y * l : -y * l) + Math.log1p(e);
+    d[i] = scale * ((l >= 0 ? r : e * r) - y);
+  }
+  return s;
+}
 
 /** Attributes of {@link bceSum}: the factor applied to the sum (1/n for nats per sample). */
 export interface BceSumAttrs {
@@ -30,17 +47,12 @@ export const bceSum: OpDef<BceSumAttrs, FloatArray> = defineOp({
     const Y = target.data;
     const n = L.length;
     const d = allocLike(L, n);
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const l = L[i];
-      const y = Y[i];
-      const e = Math.exp(-Math.abs(l));
-      const r = 1 / (1 + e);
-      // softplus(l) − y·l with softplus(l) = max(l, 0) + log1p(e^{−|l|}); NaN propagates.
-      s += (l > 0 ? l - y * l : -y * l) + Math.log1p(e);
-      d[i] = (l >= 0 ? r : e * r) - y;
+    const scalar = (from: number, to: number): number => bceScalar(L, Y, d, scale, from, to);
+    let s: number | null = null;
+    if (L instanceof Float32Array && Y instanceof Float32Array && getBackend() === 'wasm') {
+      s = bceSumWasm(L, Y, d as Float32Array, scale, scalar);
     }
-    if (scale !== 1) for (let i = 0; i < n; i++) d[i] *= scale;
+    if (s === null) s = scalar(0, n);
     const out = allocLike(L, 1);
     out[0] = s * scale;
     return { data: out, shape: [], saved: d };

@@ -36,11 +36,8 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     if (b !== undefined) for (let r = 0; r < n; r++) y.set(b.data, r * m);
     gemm(false, true, n, m, k, 1, x.data, k, w.data, k, b === undefined ? 0 : 1, y, m);
     if (relu) {
-      // `v < 0 ? 0 : v` keeps NaN, as the relu op does.
-      for (let i = 0; i < y.length; i++) {
-        const v = y[i];
-        y[i] = v < 0 ? 0 : v;
-      }
+      // Math.max keeps NaN, as the relu op does, and compiles without a data-dependent branch.
+      for (let i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0);
     }
     return { data: y, shape: [n, m], saved: null };
   },

@@ -5,7 +5,7 @@ import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertCols, trainingMatrix } from '../train/batches.js';
 import { packNeuralState, unpackNeuralState } from '../train/model-checkpoint.js';
-import { resolveTraining, type TrainingOptions } from '../train/options.js';
+import { deepFreeze, resolveTraining, type TrainingOptions } from '../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../train/trainer.js';
 import { toMatrix, type DenseMatrix, type FloatArray, type MatrixInput } from '../validate.js';
 import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
@@ -63,7 +63,7 @@ export class Autoencoder {
   private loaded = false;
 
   constructor(options: AutoencoderOptions) {
-    this.config = Object.freeze(resolveAutoencoderConfig(options));
+    this.config = deepFreeze(resolveAutoencoderConfig(options));
     this.initRng = new Rng(`${this.config.seed}:init`);
     this.net = new AutoencoderNetwork(this.config, this.initRng);
     this.trainer = new Trainer(this.config.seed, ['noise'], 'Autoencoder.fit');

@@ -5,7 +5,7 @@ import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertCols, trainingMatrix } from '../train/batches.js';
 import { packNeuralState, unpackNeuralState } from '../train/model-checkpoint.js';
-import { resolveTraining, type TrainingOptions } from '../train/options.js';
+import { deepFreeze, resolveTraining, type TrainingOptions } from '../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type StepContext, type Trainable } from '../train/trainer.js';
 import { assertInt, toMatrix, type DenseMatrix, type MatrixInput } from '../validate.js';
 import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } from './vae-config.js';
@@ -74,7 +74,7 @@ export class VAE {
   private loaded = false;
 
   constructor(options: VAEOptions) {
-    this.config = Object.freeze(resolveVAEConfig(options));
+    this.config = deepFreeze(resolveVAEConfig(options));
     this.initRng = new Rng(`${this.config.seed}:init`);
     this.evalRng = new Rng(`${this.config.seed}:evaluation`);
     this.net = new VAENetwork(this.config, this.initRng);

@@ -153,3 +153,21 @@ export function createOptimizer(name: OptimizerName, params: ParamsInput, learni
 export function trainingToJSON(r: ResolvedTraining): Record<string, unknown> {
   return { ...r, optimizerOptions: { ...r.optimizerOptions } };
 }
+
+/**
+ * Freezes a configuration and every object or array inside it, so that `model.config` cannot be
+ * changed after construction (fitting never changes hyper-parameters either).
+ *
+ * @example
+ * ```ts
+ * const config = deepFreeze({ hiddenDims: [400], training: resolveTraining({}, 'VAE') });
+ * Object.isFrozen(config.training); // true
+ * ```
+ */
+export function deepFreeze<T>(value: T): Readonly<T> {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

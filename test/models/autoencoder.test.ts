@@ -145,7 +145,9 @@ describe('Autoencoder', () => {
     expect(Array.from(ae.encode(nested).data)).toEqual(Array.from(ae.encode(tensor).data));
     // One sample is a valid batch of one.
     await ae.fit([nested[0]], { epochs: 1 });
+    // Hyper-parameters are unchanged by fit and cannot be changed from outside.
     expect(ae.config.training.epochs).toBe(10);
+    expect(Object.isFrozen(ae.config.training.optimizerOptions) && Object.isFrozen(ae.config.hiddenDims)).toBe(true);
   });
 
   it('bad input: NotFittedError before fit, NonFiniteError for NaN, ShapeError for wrong widths', async () => {

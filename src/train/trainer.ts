@@ -64,6 +64,7 @@ export class Trainer {
   private optimizer: Optimizer | null = null;
   private optimizerState: OptimizerState | null = null;
   private pending: PendingEpoch | null = null;
+  private running = false;
   private readonly modelStreams: readonly string[];
 
   /** @param modelStreams names of the streams the model draws from while training. */
@@ -98,7 +99,20 @@ export class Trainer {
     if (typeof yieldEvery !== 'number' || !(yieldEvery >= 0)) {
       throw new RangeError(`${this.where}: yieldEveryMs must be a number >= 0 (got ${String(yieldEvery)})`);
     }
+    if (this.running) throw new Error(`${this.where}: this model is already training; await the running fit before starting another`);
     if (opts.epochs === 0) return [];
+    this.running = true;
+    try {
+      return await this.train(model, data, validationData, opts, hooks, format, yieldEvery);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async train<E>(
+    model: Trainable, data: DenseMatrix, validationData: DenseMatrix | null, opts: ResolvedTraining,
+    hooks: FitHooks<E>, format: (log: EpochLog) => E, yieldEvery: number,
+  ): Promise<E[]> {
     let train = data;
     let validation = validationData;
     if (validation === null && opts.validationSplit > 0) {

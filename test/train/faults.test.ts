@@ -131,6 +131,16 @@ describe('determinism and no global state (fault 6)', () => {
 });
 
 describe('callbacks, abort and epochs: 0 (fault 8)', () => {
+  it('a second fit while one is running is refused, and the first is unaffected', async () => {
+    const vae = new VAE(vaeOptions);
+    const first = vae.fit(X, { epochs: 2, yieldEveryMs: 0 });
+    await expect(vae.fit(X, { epochs: 1 })).rejects.toThrow(/already training/);
+    await first;
+    const ref = new VAE(vaeOptions);
+    await ref.fit(X, { epochs: 2 });
+    expect(tensorBytes(vae.toState())).toEqual(tensorBytes(ref.toState()));
+  });
+
   it('epochs: 0 returns [] and leaves the model untouched', async () => {
     const vae = new VAE(vaeOptions);
     const before = JSON.stringify(vae.toJSON());

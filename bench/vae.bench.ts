@@ -67,8 +67,8 @@ async function loadData(dir: string | undefined): Promise<Data> {
   return { train: train.data, nTrain: train.rows, test: test.data, nTest: test.rows, source: `Fashion-MNIST IDX (${dir})` };
 }
 
-async function runLatent(data: Data, epochs: number, backend: 'js' | 'wasm' | null, iw: number): Promise<Row & Record<string, unknown>> {
-  if (backend !== null) setBackend(backend);
+async function runLatent(data: Data, epochs: number, backend: 'js' | 'wasm', iw: number): Promise<Row & Record<string, unknown>> {
+  setBackend(backend);
   const vae = new VAE({ inputDim: D, hiddenDims: [H], latentDim: K, activation: 'relu', likelihood: 'bernoulli', seed: 1 });
   const t0 = performance.now();
   const history = await vae.fit({ data: data.train, shape: [data.nTrain, D] }, {
@@ -181,10 +181,11 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   const data = await loadData(dir);
   console.log(`VAE ${D}-${H}-${K}, ReLU, Bernoulli, Adam 1e-3, batch ${BATCH}; data: ${data.source}`);
   const rows: Row[] = [];
+  const defaultBackend = getBackend();
   if (impls.some((i) => i.startsWith('tfjs'))) await registerTfjsGradients();
   for (const impl of impls) {
     if (impl === 'latent' || impl === 'latent-js' || impl === 'latent-wasm') {
-      rows.push(await runLatent(data, epochs, impl === 'latent' ? null : (impl.slice(7) as 'js' | 'wasm'), iw));
+      rows.push(await runLatent(data, epochs, impl === 'latent' ? defaultBackend : (impl.slice(7) as 'js' | 'wasm'), iw));
     } else if (impl === 'tfjs-cpu' || impl === 'tfjs-wasm') {
       const backend = impl.slice(5) as 'cpu' | 'wasm';
       if (backend === 'wasm') {

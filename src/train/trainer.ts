@@ -51,6 +51,18 @@ async function settle(v: unknown): Promise<unknown> {
  * the optimizer, validation, early stopping, callbacks, abort and progress. It owns every
  * random stream used while training and can export its whole state for bit-exact resumption.
  *
+ * Semantics worth knowing:
+ * - `fit` continues training (Keras-style): the optimizer's moments carry over between calls
+ *   while the optimizer kind stays the same (a different kind starts fresh); new options
+ *   apply from the next step.
+ * - An epoch stopped part-way (abort, a callback returning false or throwing, a non-finite
+ *   step) stays pending: the next `fit` on the same rows and batch size finishes it with the
+ *   same batch order, and it counts as one of that call's epochs.
+ * - Validation rows are a seeded random subset (from the seed, so the same on every call);
+ *   validation draws its noise from its own stream.
+ * - Between steps the gradient buffers are zeroed in place rather than dropped; they are
+ *   released when `fit` returns or throws.
+ *
  * @example
  * ```ts
  * const trainer = new Trainer(1, ['noise'], 'MyModel.fit');

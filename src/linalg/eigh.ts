@@ -12,7 +12,14 @@ import { assertSymmetric, fixColumnSigns, readSquare } from './matrix.js';
 import { applyQ, tridiagonalize } from './tridiagonal.js';
 import { tridiagonalEigen, type VectorCount } from './tridiagonal-ql.js';
 
-/** Eigenvalues (descending) and eigenvectors of a symmetric matrix. */
+/**
+ * Eigenvalues (descending) and eigenvectors of a symmetric matrix.
+ *
+ * @example
+ * ```ts
+ * const { values, vectors } = eigh([[2, 1], [1, 2]]); // values [3, 1], vectors Tensor [2, 2]
+ * ```
+ */
 export interface EighResult {
   /** All n eigenvalues, descending. */
   values: Float64Array;
@@ -20,7 +27,14 @@ export interface EighResult {
   vectors: Tensor;
 }
 
-/** The unchecked result of {@link symmetricEigen}. */
+/**
+ * The unchecked result of {@link symmetricEigen}.
+ *
+ * @example
+ * ```ts
+ * const r: SymmetricEigen = symmetricEigen(a, n, 5); // r.vectors is n×5
+ * ```
+ */
 export interface SymmetricEigen {
   /** All n eigenvalues, descending. */
   values: Float64Array;
@@ -48,7 +62,14 @@ export function symmetricEigen(a: Float64Array, n: number, count: VectorCount): 
   return { values, vectors };
 }
 
-/** Options of {@link eigh}. */
+/**
+ * Options of {@link eigh}.
+ *
+ * @example
+ * ```ts
+ * eigh(A, { k: 3 }); // three eigenvectors, all eigenvalues
+ * ```
+ */
 export interface EighOptions {
   /** Number of eigenvectors to return, those of the largest eigenvalues. Default n (all). */
   k?: number;

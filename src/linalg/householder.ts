@@ -4,7 +4,15 @@
  * @module
  */
 
-/** Output slot of {@link householderInPlace}: β, the value the reflected vector keeps. */
+/**
+ * Output slot of {@link householderInPlace}: β, the value the reflected vector keeps.
+ *
+ * @example
+ * ```ts
+ * const out: ReflectorBeta = { beta: 0 };
+ * householderInPlace(x, 0, x.length, out); // out.beta = ∓‖x‖
+ * ```
+ */
 export interface ReflectorBeta {
   beta: number;
 }

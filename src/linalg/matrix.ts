@@ -10,7 +10,14 @@ import { ShapeError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { toMatrix, type DenseMatrix } from '../validate.js';
 
-/** A dense row-major float64 matrix. */
+/**
+ * A dense row-major float64 matrix.
+ *
+ * @example
+ * ```ts
+ * const m: Mat = { data: new Float64Array([1, 2, 3, 4]), rows: 2, cols: 2 };
+ * ```
+ */
 export type Mat = DenseMatrix<Float64Array>;
 
 /**

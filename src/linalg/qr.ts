@@ -25,7 +25,14 @@ interface Panel {
   t: Float64Array;
 }
 
-/** The R factor and, when kept, the block reflectors that make Q. */
+/**
+ * The R factor and, when kept, the block reflectors that make Q.
+ *
+ * @example
+ * ```ts
+ * const f: QRFactors = householderQR(a, m, n); // f.r is n×n, applyQ(f, z, c) forms Q·[Z; 0]
+ * ```
+ */
 export interface QRFactors {
   /** n × n upper triangular R (A = Q·R). */
   r: Float64Array;

@@ -13,6 +13,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { assertInt, type FloatArray } from '../validate.js';
 import { readMatrix } from './matrix.js';
 import { thinQ } from './qr.js';
+import { choleskyInPlace } from './cholesky.js';
+import { gram } from './syrk.js';
 import { thinSvd, type SvdResult } from './svd.js';
 
 /** `src` converted to the storage type of `like` (no copy when they already agree). */
@@ -37,14 +39,44 @@ function asFloat64(x: FloatArray): Float64Array {
 export function rangeFinder(A: FloatArray, m: number, n: number, size: number, nIter: number, rng: Rng): Float64Array {
   const omega = new Float64Array(n * size);
   rng.fillNormal(omega);
+  const orth = A instanceof Float64Array ? thinQ : choleskyQR32;
   let y = multiply(A, m, n, false, sameKind(omega, A), size);
   for (let it = 0; it < nIter; it++) {
-    const q = thinQ(y, m, size);
+    const q = orth(y, m, size);
     const z = multiply(A, m, n, true, sameKind(q, A), size);
-    const qz = thinQ(z, n, size);
+    const qz = orth(z, n, size);
     y = multiply(A, m, n, false, sameKind(qz, A), size);
   }
-  return thinQ(y, m, size);
+  return orth(y, m, size);
+}
+
+/**
+ * Orthonormalises the columns of Y (m×p) as Q = Y·L⁻ᵀ with YᵀY = L·Lᵀ, the products in float32
+ * (Gram matrix summed by chunks in float64). Orthogonal to about 1e-6, which is all a float32
+ * sketch needs: the callers finish with a Rayleigh–Ritz step that allows a non-orthonormal
+ * basis. Falls back to Householder QR when YᵀY is not numerically positive definite. Y's
+ * condition number is at most σ₁/σ_p of A here, since Y = A·Q for an orthonormal Q.
+ */
+function choleskyQR32(y: Float64Array, m: number, p: number): Float64Array {
+  const y32 = Float32Array.from(y);
+  const l = gram(y32, m, p);
+  if (choleskyInPlace(l, p) >= 0) return thinQ(y, m, p);
+  // L⁻ᵀ (upper triangular): solve L·X = I, then transpose.
+  const inv = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) inv[i * p + i] = 1;
+  for (let i = 0; i < p; i++) {
+    for (let q = 0; q < i; q++) {
+      const f = l[i * p + q];
+      if (f !== 0) for (let c = 0; c < p; c++) inv[i * p + c] -= f * inv[q * p + c];
+    }
+    const d = 1 / l[i * p + i];
+    for (let c = 0; c < p; c++) inv[i * p + c] *= d;
+  }
+  const invT = new Float32Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) invT[j * p + i] = inv[i * p + j];
+  const q = new Float32Array(m * p);
+  gemm(false, false, m, p, p, 1, y32, p, invT, p, 0, q, p);
+  return Float64Array.from(q);
 }
 
 /** A·B (trans = false, B n×size) or Aᵀ·B (trans = true, B m×size), returned in float64. */
@@ -56,7 +88,14 @@ function multiply(A: FloatArray, m: number, n: number, trans: boolean, B: FloatA
   return asFloat64(out);
 }
 
-/** The unchecked result of {@link truncatedSvd}. */
+/**
+ * The unchecked result of {@link truncatedSvd}.
+ *
+ * @example
+ * ```ts
+ * const { s, vt } = truncatedSvd(a, m, n, 5, 10, 4, new Rng(0), false);
+ * ```
+ */
 export interface TruncatedSvd {
   /** m×k, or null. */
   u: Float64Array | null;
@@ -99,12 +138,26 @@ export function truncatedSvd(
   return { u, s, vt };
 }
 
-/** scikit-learn's default number of power iterations. */
+/**
+ * scikit-learn's default number of power iterations.
+ *
+ * @example
+ * ```ts
+ * defaultPowerIterations(50, 60000, 784); // 7 (50 < 78.4)
+ * ```
+ */
 export function defaultPowerIterations(k: number, m: number, n: number): number {
   return k < 0.1 * Math.min(m, n) ? 7 : 4;
 }
 
-/** Options of {@link randomizedSvd} and {@link randomizedRangeFinder}. */
+/**
+ * Options of {@link randomizedSvd} and {@link randomizedRangeFinder}.
+ *
+ * @example
+ * ```ts
+ * randomizedSvd(X, 10, { nOversamples: 20, nIter: 'auto', seed: 'run-1' });
+ * ```
+ */
 export interface RandomizedOptions {
   /** Extra columns beyond k in the sketch. Default 10. */
   nOversamples?: number;

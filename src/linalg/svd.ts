@@ -11,7 +11,14 @@ import { Tensor } from '../tensor/tensor.js';
 import { fixRowSigns, fromMl, readMatrix, toMl, transpose } from './matrix.js';
 import { applyQ, householderQR } from './qr.js';
 
-/** The unchecked result of {@link thinSvd}; r = min(m, n). */
+/**
+ * The unchecked result of {@link thinSvd}; r = min(m, n).
+ *
+ * @example
+ * ```ts
+ * const { u, s, vt }: ThinSvd = thinSvd(a, m, n, true); // u m×r, vt r×n
+ * ```
+ */
 export interface ThinSvd {
   /** m×r left singular vectors (columns), or null when not asked for. */
   u: Float64Array | null;
@@ -79,13 +86,27 @@ function signFixed(res: ThinSvd, m: number, n: number): ThinSvd {
   return res;
 }
 
-/** Options of {@link svd}. */
+/**
+ * Options of {@link svd}.
+ *
+ * @example
+ * ```ts
+ * svd(A, { computeU: false }).u; // null
+ * ```
+ */
 export interface SvdOptions {
   /** Also compute U. Default true. */
   computeU?: boolean;
 }
 
-/** A thin SVD: A = U·diag(s)·Vᵀ with r = min(m, n). */
+/**
+ * A thin SVD: A = U·diag(s)·Vᵀ with r = min(m, n).
+ *
+ * @example
+ * ```ts
+ * const { u, s, vt }: SvdResult = svd([[3, 0], [0, 4]]); // s = [4, 3]
+ * ```
+ */
 export interface SvdResult {
   /** `[m, r]` float64 left singular vectors, or null when `computeU` is false. */
   u: Tensor | null;

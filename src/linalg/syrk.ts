@@ -43,7 +43,15 @@ export function syrk(
   mirrorUpper(C, n, ldc);
 }
 
-/** Copies the strict upper triangle of C into the lower one. */
+/**
+ * Copies the strict upper triangle of C into the lower one.
+ *
+ * @example
+ * ```ts
+ * const c = new Float64Array([1, 2, 0, 3]);
+ * mirrorUpper(c, 2, 2); // c = [1, 2, 2, 3]
+ * ```
+ */
 export function mirrorUpper(C: FloatArray, n: number, ldc: number): void {
   const B = 32;
   for (let i0 = 0; i0 < n; i0 += B) {
@@ -57,7 +65,14 @@ export function mirrorUpper(C: FloatArray, n: number, ldc: number): void {
   }
 }
 
-/** Options of {@link gram}. */
+/**
+ * Options of {@link gram}.
+ *
+ * @example
+ * ```ts
+ * gram(x32, rows, d, { chunkRows: 256 });
+ * ```
+ */
 export interface GramOptions {
   /**
    * Rows per chunk: float32 sums never run over more than this many products, and a chunk of a

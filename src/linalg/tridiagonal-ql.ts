@@ -103,7 +103,14 @@ function ql(d: Float64Array, e: Float64Array, n: number, log: RotationLog | null
   }
 }
 
-/** Eigenvalues of T and the eigenvectors of its `k` largest. */
+/**
+ * Eigenvalues of T and the eigenvectors of its `k` largest.
+ *
+ * @example
+ * ```ts
+ * const { values, vectors }: TridiagonalEigen = tridiagonalEigen(d, e, n, 4);
+ * ```
+ */
 export interface TridiagonalEigen {
   /** All n eigenvalues, descending. */
   values: Float64Array;
@@ -114,6 +121,11 @@ export interface TridiagonalEigen {
 /**
  * How many eigenvectors to compute: a count, or a function that sees all eigenvalues
  * (descending) first and returns the count (for "enough components to explain 95%").
+ *
+ * @example
+ * ```ts
+ * const enough: VectorCount = (values) => values.filter((v) => v > 1e-3 * values[0]).length;
+ * ```
  */
 export type VectorCount = number | ((values: Float64Array) => number);
 

@@ -14,7 +14,14 @@
 import { householderInPlace } from './householder.js';
 import { applyBlockReflector, formT } from './qr.js';
 
-/** The tridiagonal T (diagonal d, off-diagonal e) and the reflector scalars of Q. */
+/**
+ * The tridiagonal T (diagonal d, off-diagonal e) and the reflector scalars of Q.
+ *
+ * @example
+ * ```ts
+ * const { d, e, tau }: Tridiagonal = tridiagonalize(a, n);
+ * ```
+ */
 export interface Tridiagonal {
   /** Diagonal of T, length n. */
   d: Float64Array;
@@ -27,6 +34,12 @@ export interface Tridiagonal {
 /**
  * Reduces the symmetric matrix `a` (n×n row-major, upper triangle used, overwritten) to
  * tridiagonal form. On return row j holds vⱼ from column j + 1.
+ *
+ * @example
+ * ```ts
+ * const a = new Float64Array([4, 1, 2, 1, 3, 0, 2, 0, 1]);
+ * const { d, e, tau } = tridiagonalize(a, 3); // a now holds the reflectors
+ * ```
  */
 export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
   const d = new Float64Array(n);
@@ -134,6 +147,13 @@ const NB = 32;
  * Y ← Q·Y for the Q of {@link tridiagonalize}: Y is n×k row-major. Q = H₀H₁⋯H_{n−3}, so the
  * reflectors are applied last block first; each block of NB consecutive reflectors acts as one
  * compact-WY block reflector I − V·T·Vᵀ through two gemm calls (LAPACK dormtr's scheme).
+ *
+ * @example
+ * ```ts
+ * const { d, e, tau } = tridiagonalize(a, n);
+ * const { vectors } = tridiagonalEigen(d, e, n, k);
+ * applyQ(a, tau, n, vectors, k); // eigenvectors of the original matrix
+ * ```
  */
 export function applyQ(a: Float64Array, tau: Float64Array, n: number, y: Float64Array, k: number): void {
   const last = n - 3;

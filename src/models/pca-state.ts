@@ -9,7 +9,14 @@ import { requireTensor, type ModelState, type TensorRecord } from '../io/model-s
 import { assertInt, assertOneOf } from '../validate.js';
 import type { PCAPrecision, PCASolver, Spectrum } from './pca-solvers.js';
 
-/** PCA options with every default filled in (plain JSON values). */
+/**
+ * PCA options with every default filled in (plain JSON values).
+ *
+ * @example
+ * ```ts
+ * const o: ResolvedPCAOptions = new PCA({ nComponents: 2 }).options; // every default filled in
+ * ```
+ */
 export interface ResolvedPCAOptions {
   /** Integer count, fraction in (0, 1), or null for min(nSamples, nFeatures). */
   nComponents: number | null;
@@ -25,14 +32,28 @@ const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance', 'randomized
 const PRECISIONS: readonly PCAPrecision[] = ['auto', 'float64', 'mixed'];
 const KNOWN = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nPowerIterations', 'precision'];
 
-/** Throws TypeError for option names the model does not know (catches typos). */
+/**
+ * Throws TypeError for option names the model does not know (catches typos).
+ *
+ * @example
+ * ```ts
+ * assertKnownOptions({ ncomponents: 2 }, ['nComponents'], 'PCA'); // TypeError
+ * ```
+ */
 export function assertKnownOptions(options: object, known: readonly string[], where: string): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
   }
 }
 
-/** Throws TypeError unless `seed` is an integer or a string (what {@link Rng} accepts). */
+/**
+ * Throws TypeError unless `seed` is an integer or a string (what {@link Rng} accepts).
+ *
+ * @example
+ * ```ts
+ * assertSeed(1.5, 'PCA'); // TypeError
+ * ```
+ */
 export function assertSeed(seed: unknown, where: string): number | string {
   if (typeof seed === 'string' || (typeof seed === 'number' && Number.isInteger(seed))) return seed;
   throw new TypeError(`${where}: seed must be an integer or a string (got ${typeof seed === 'number' ? seed : typeof seed})`);
@@ -100,7 +121,14 @@ export function pcaToState(options: Readonly<ResolvedPCAOptions>, f: Spectrum | 
   return { type: 'PCA', version: 1, config, tensors };
 }
 
-/** A float64 copy of a saved array, rejecting float32 storage and non-finite values. */
+/**
+ * A float64 copy of a saved array, rejecting float32 storage and non-finite values.
+ *
+ * @example
+ * ```ts
+ * const mean = float64Tensor(state, 'mean', [d], 'PCA.fromState');
+ * ```
+ */
 export function float64Tensor(state: ModelState, name: string, shape: readonly number[], where: string): Float64Array {
   const t = requireTensor(state, name, shape, where);
   if (!(t.data instanceof Float64Array)) throw new FormatError(`${where}: tensor '${name}' must be float64`);
@@ -110,7 +138,14 @@ export function float64Tensor(state: ModelState, name: string, shape: readonly n
   return t.data.slice();
 }
 
-/** Checks `state.type`/`state.version` and returns config as a record. */
+/**
+ * Checks `state.type`/`state.version` and returns config as a record.
+ *
+ * @example
+ * ```ts
+ * const config = checkHeader(state, 'PCA', 'PCA.fromState');
+ * ```
+ */
 export function checkHeader(state: ModelState, type: string, where: string): Record<string, unknown> {
   if (state === null || typeof state !== 'object') throw new FormatError(`${where}: expected a ModelState object`);
   if (state.type !== type) throw new FormatError(`${where}: field 'type' is ${JSON.stringify(state.type)}, expected '${type}'`);
@@ -119,7 +154,14 @@ export function checkHeader(state: ModelState, type: string, where: string): Rec
   return state.config;
 }
 
-/** A positive integer field of a saved config, or FormatError. */
+/**
+ * A positive integer field of a saved config, or FormatError.
+ *
+ * @example
+ * ```ts
+ * intField({ nFeatures: 4 }, 'nFeatures', 'PCA.fromState'); // 4
+ * ```
+ */
 export function intField(obj: Record<string, unknown>, name: string, where: string, min = 1): number {
   const v = obj[name];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {

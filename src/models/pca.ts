@@ -15,7 +15,14 @@ import { pcaFromState, pcaToState, validatePCAOptions, type ResolvedPCAOptions }
 
 export type { PCAPrecision, PCASolver } from './pca-solvers.js';
 
-/** Options of {@link PCA}. */
+/**
+ * Options of {@link PCA}.
+ *
+ * @example
+ * ```ts
+ * new PCA({ nComponents: 0.95, solver: 'full', whiten: true });
+ * ```
+ */
 export interface PCAOptions {
   /**
    * An integer number of components (1 ≤ k ≤ min(nSamples, nFeatures)), or a fraction in (0, 1):
@@ -46,7 +53,14 @@ export interface PCAOptions {
   precision?: PCAPrecision;
 }
 
-/** Relative floor of the noise variance used by the likelihood (times the mean variance). */
+/**
+ * Relative floor of the noise variance used by the likelihood (times the mean variance).
+ *
+ * @example
+ * ```ts
+ * Math.max(pca.noiseVariance, NOISE_FLOOR * pca.totalVariance / pca.nFeatures); // σ² used by score
+ * ```
+ */
 export const NOISE_FLOOR = 1e-12;
 /** Components with variance at most this times the largest are not rescaled by whitening. */
 const WHITEN_EPS = 1e-12;

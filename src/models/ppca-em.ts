@@ -17,7 +17,14 @@ import type { Rng } from '../random/rng.js';
 
 const LN_2PI = Math.log(2 * Math.PI);
 
-/** Settings of an EM run. */
+/**
+ * Settings of an EM run.
+ *
+ * @example
+ * ```ts
+ * runEm(op, traceS, d, { k: 2, maxIter: 500, tol: 1e-9, rng: new Rng(0), sigma2Floor: 1e-12 });
+ * ```
+ */
 export interface EmSettings {
   k: number;
   maxIter: number;
@@ -28,7 +35,14 @@ export interface EmSettings {
   sigma2Floor: number;
 }
 
-/** The result of an EM run. */
+/**
+ * The result of an EM run.
+ *
+ * @example
+ * ```ts
+ * const { w, sigma2, converged }: EmResult = runEm(op, traceS, d, settings);
+ * ```
+ */
 export interface EmResult {
   /** D×k. */
   w: Float64Array;

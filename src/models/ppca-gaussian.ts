@@ -23,7 +23,15 @@ import type { Rng } from '../random/rng.js';
 
 const LN_2PI = Math.log(2 * Math.PI);
 
-/** A PPCA Gaussian with its k×k quantities precomputed. */
+/**
+ * A PPCA Gaussian with its k×k quantities precomputed.
+ *
+ * @example
+ * ```ts
+ * const g: LowRankGaussian = lowRankGaussian(w, mu, 0.1, d, k);
+ * logLikelihoodRows(g, x, n);
+ * ```
+ */
 export interface LowRankGaussian {
   /** D×k row-major. */
   w: Float64Array;

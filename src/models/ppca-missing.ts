@@ -21,7 +21,14 @@ import type { EmResult, EmSettings } from './ppca-em.js';
 
 const LN_2PI = Math.log(2 * Math.PI);
 
-/** Per-row posterior quantities under the observed features. */
+/**
+ * Per-row posterior quantities under the observed features.
+ *
+ * @example
+ * ```ts
+ * const { z, cov, logLik }: RowPosteriors = rowPosteriors(w, mu, sigma2, d, k, x, n);
+ * ```
+ */
 export interface RowPosteriors {
   /** n×k posterior means. */
   z: Float64Array;

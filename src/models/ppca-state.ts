@@ -9,12 +9,33 @@ import type { ModelState, TensorRecord } from '../io/model-state.js';
 import { assertInt, assertNumber, assertOneOf } from '../validate.js';
 import { assertKnownOptions, assertSeed, checkHeader, float64Tensor, intField } from './pca-state.js';
 
-/** How PPCA is fitted. */
+/**
+ * How PPCA is fitted.
+ *
+ * @example
+ * ```ts
+ * new PPCA({ nComponents: 2, method: 'em' });
+ * ```
+ */
 export type PPCAMethod = 'closed-form' | 'em';
-/** What NaN in X means: an error (default) or a missing value (EM only). */
+/**
+ * What NaN in X means: an error (default) or a missing value (EM only).
+ *
+ * @example
+ * ```ts
+ * new PPCA({ nComponents: 2, method: 'em', missing: 'nan' }).fit([[1, NaN], [2, 3], [4, 5]]);
+ * ```
+ */
 export type PPCAMissing = 'error' | 'nan';
 
-/** PPCA options with every default filled in. */
+/**
+ * PPCA options with every default filled in.
+ *
+ * @example
+ * ```ts
+ * new PPCA({ nComponents: 2 }).options.maxIter; // 1000
+ * ```
+ */
 export interface ResolvedPPCAOptions {
   nComponents: number;
   method: PPCAMethod;
@@ -24,7 +45,14 @@ export interface ResolvedPPCAOptions {
   missing: PPCAMissing;
 }
 
-/** The fitted parameters and the fit's bookkeeping. */
+/**
+ * The fitted parameters and the fit's bookkeeping.
+ *
+ * @example
+ * ```ts
+ * const { fit } = ppcaFromState(model.toState()); // fit.w is D×k
+ * ```
+ */
 export interface PPCAFit {
   /** D×k, orthogonal columns with decreasing norms (R = I in PRML 12.45). */
   w: Float64Array;

@@ -1,0 +1,188 @@
+/**
+ * Loading and centring for the PCA solvers: validation through toMatrix, the column means, and
+ * the centred copy in the storage the solver wants (float64, or float32 for mixed precision).
+ *
+ * @module
+ */
+import { ShapeError, formatShape } from '../errors.js';
+import { toMatrix, type FloatArray } from '../validate.js';
+
+/**
+ * The shape of a matrix input without copying it (undefined when it is not 2-D-looking).
+ *
+ * @example
+ * ```ts
+ * peekShape([[1, 2, 3]]); // [1, 3]
+ * ```
+ */
+export function peekShape(x: unknown): [number, number] | undefined {
+  if (Array.isArray(x)) return [x.length, Array.isArray(x[0]) ? (x[0] as unknown[]).length : 0];
+  const shape = (x as { shape?: unknown } | null)?.shape;
+  if (Array.isArray(shape) && shape.length === 2) return [shape[0] as number, shape[1] as number];
+  return undefined;
+}
+
+/** True when every value of the input is exactly a float32 (so a float32 copy loses nothing). */
+function isFloat32Exact(x: unknown): boolean {
+  const data = (x as { data?: unknown } | null)?.data;
+  return data instanceof Float32Array || data instanceof Uint8Array || data instanceof Int8Array
+    || data instanceof Uint8ClampedArray || data instanceof Uint16Array || data instanceof Int16Array;
+}
+
+/**
+ * The centred data in the storage the solver wants, with its mean and ‖X_c‖_F². A float32 copy
+ * holds X − 1μ̃ᵀ for a rounded mean μ̃; `shift` = μ − μ̃ (zero in float64), and products are
+ * corrected exactly: X_cᵀX_c = X̃ᵀX̃ − N·δδᵀ because Σ(x − μ̃) = N·δ.
+ *
+ * @example
+ * ```ts
+ * const { data, mean, shift, sumSq }: Centred = loadCentred(X, 'PCA.fit', true);
+ * ```
+ */
+export interface Centred {
+  data: FloatArray;
+  rows: number;
+  cols: number;
+  mean: Float64Array;
+  shift: Float64Array;
+  /** ‖X − 1μᵀ‖_F², exact in float64 arithmetic. */
+  sumSq: number;
+}
+
+/**
+ * μ̃ⱼ: μⱼ rounded to 2^(⌈log₂ Rⱼ⌉ − 16), where Rⱼ bounds |xⱼ − μⱼ|. Data on a grid at least that
+ * coarse (integers, bytes) then centre exactly in float32 (17 significant bits). Otherwise the
+ * rounding error of x − μ is a fixed function of x in each column, which does not average out
+ * over rows.
+ */
+function roundedMean(mean: Float64Array, lo: Float64Array, hi: Float64Array): Float64Array {
+  return Float64Array.from(mean, (m, j) => {
+    const r = Math.max(hi[j] - m, m - lo[j]);
+    if (!(r > 0)) return m;
+    const step = 2 ** (Math.ceil(Math.log2(r)) - 16);
+    return Math.round(m / step) * step;
+  });
+}
+
+/**
+ * Validates, copies and centres X (at least 2 samples). With `float32` the centred copy is
+ * float32: each x − μ̃ is computed in double and rounded once, so data with a large offset keeps
+ * its digits.
+ *
+ * @example
+ * ```ts
+ * const c = loadCentred([[1, 2], [3, 4]], 'PCA.fit', false); // c.mean = [2, 3], c.sumSq = 4
+ * ```
+ */
+export function loadCentred(X: unknown, where: string, float32: boolean): Centred {
+  const direct = float32 && isFloat32Exact(X);
+  const m = direct ? toMatrix(X, where, 'X', { dtype: 'float32' }) : toMatrix(X, where, 'X');
+  const { rows, cols } = m;
+  if (rows < 2) {
+    throw new ShapeError(`${where}: X has 1 sample (shape ${formatShape([rows, cols])}); at least 2 samples are needed`);
+  }
+  const src = m.data;
+  const st = src instanceof Float32Array ? columnStats32(src, rows, cols) : columnStats64(src as Float64Array, rows, cols);
+  const mean = st.mean;
+  const centre = src instanceof Float32Array || float32 ? roundedMean(mean, st.lo, st.hi) : mean;
+  const shift = Float64Array.from(mean, (v, j) => v - centre[j]);
+  let data: FloatArray;
+  let sumSq: number;
+  if (src instanceof Float32Array) {
+    data = src;
+    sumSq = centre32(src, rows, cols, centre);
+  } else if (float32) {
+    data = new Float32Array(rows * cols);
+    sumSq = centre64to32(src as Float64Array, data, rows, cols, centre);
+  } else {
+    data = src;
+    sumSq = centre64(src as Float64Array, rows, cols, centre);
+  }
+  let dd = 0;
+  for (let j = 0; j < cols; j++) dd += shift[j] * shift[j];
+  sumSq = Math.max(0, sumSq - rows * dd);
+  return { data, rows, cols, mean, shift, sumSq };
+}
+
+// Monomorphic loops: V8 compiles a Float32Array | Float64Array union loop much more slowly.
+
+interface ColumnStats {
+  mean: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+function columnStats32(x: Float32Array, rows: number, cols: number): ColumnStats {
+  const mean = new Float64Array(cols);
+  const lo = Float64Array.from(x.subarray(0, cols));
+  const hi = Float64Array.from(x.subarray(0, cols));
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j];
+      mean[j] += v;
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
+    }
+  }
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  return { mean, lo, hi };
+}
+
+function columnStats64(x: Float64Array, rows: number, cols: number): ColumnStats {
+  const mean = new Float64Array(cols);
+  const lo = x.slice(0, cols);
+  const hi = x.slice(0, cols);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j];
+      mean[j] += v;
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
+    }
+  }
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  return { mean, lo, hi };
+}
+
+/** x ← fround(x − c) in place; returns Σ(x − c)² of the unrounded differences. */
+function centre32(x: Float32Array, rows: number, cols: number, c: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j] - c[j];
+      x[o + j] = v;
+      s += v * v;
+    }
+  }
+  return s;
+}
+
+function centre64to32(x: Float64Array, out: Float32Array, rows: number, cols: number, c: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j] - c[j];
+      out[o + j] = v;
+      s += v * v;
+    }
+  }
+  return s;
+}
+
+function centre64(x: Float64Array, rows: number, cols: number, mean: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j] - mean[j];
+      x[o + j] = v;
+      s += v * v;
+    }
+  }
+  return s;
+}
+

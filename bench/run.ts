@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   gemm: () => import('./gemm.bench.js'),
   'gemm-tune': () => import('./gemm-tune.js'),
   vae: () => import('./vae.bench.js'),
+  pca: () => import('./pca.bench.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import { NotFittedError, describeValue } from '../errors.js';
+import { loadState, saveState, stateFromBytes, stateToBytes } from '../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../io/model-state.js';
 import type { MLP } from '../nn/mlp.js';
 import { Rng } from '../random/rng.js';
@@ -246,5 +247,55 @@ export class Autoencoder {
   /** Inverse of {@link Autoencoder.toJSON} (an object or its string). */
   static fromJSON(json: unknown): Autoencoder {
     return Autoencoder.fromState(stateFromJSON(json, 'Autoencoder', [1]));
+  }
+
+  /**
+   * The model as safetensors bytes: parameters as F32 tensors, the type, version and
+   * configuration in `__metadata__`, with a CRC-32 over the file. Works in any runtime.
+   *
+   * @example
+   * ```ts
+   * const bytes = ae.toBytes();
+   * const again = Autoencoder.fromBytes(bytes); // bit-identical parameters and outputs
+   * ```
+   */
+  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+
+  /**
+   * Inverse of {@link Autoencoder.toBytes}. A truncated or corrupted file, another model type or
+   * version, or shapes that do not match the configuration throw `FormatError`; nothing is
+   * half-loaded.
+   *
+   * @example
+   * ```ts
+   * const model = Autoencoder.fromBytes(new Uint8Array(await (await fetch('model.safetensors')).arrayBuffer()));
+   * ```
+   */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): Autoencoder {
+    return Autoencoder.fromState(stateFromBytes(bytes, 'Autoencoder', [1], source));
+  }
+
+  /**
+   * Saves to a safetensors file atomically (a temp file, then rename), so an interrupted save
+   * never damages an existing file. The file is also a training checkpoint: optimizer state,
+   * every random stream and the epoch/step counters are included. Node only.
+   *
+   * @example
+   * ```ts
+   * await ae.save('model.safetensors');
+   * ```
+   */
+  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+
+  /**
+   * Loads a file written by {@link Autoencoder.save}; errors name the file and the field. Node only.
+   *
+   * @example
+   * ```ts
+   * const model = await Autoencoder.load('model.safetensors');
+   * ```
+   */
+  static async load(path: string): Promise<Autoencoder> {
+    return Autoencoder.fromState(await loadState(path, 'Autoencoder', [1]));
   }
 }

@@ -8,6 +8,7 @@ import { ConvergenceError, NotFittedError, ShapeError } from '../errors.js';
 import { gemm } from '../kernels/gemm.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertFeatures, toMatrix, type MatrixInput } from '../validate.js';
+import { loadState, saveState, stateFromBytes, stateToBytes } from '../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../io/model-state.js';
 import { fitSpectrum, type PCAPrecision, type PCASolver, type Spectrum } from './pca-solvers.js';
 import { covarianceMatrix, logLikelihoodRows, lowRankGaussian, precisionMatrix, type LowRankGaussian } from './ppca-gaussian.js';
@@ -270,6 +271,18 @@ export class PCA {
   static fromJSON(json: string | ModelJSON): PCA {
     return PCA.fromState(stateFromJSON(json, 'PCA', [1]));
   }
+
+  /** safetensors bytes (float64 arrays; type, version, config in the metadata; CRC-32). @example `const again = PCA.fromBytes(pca.toBytes());` */
+  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+
+  /** Inverse of {@link PCA.toBytes}; corrupt, foreign or mismatched bytes throw FormatError. @example `PCA.fromBytes(bytes)` */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): PCA { return PCA.fromState(stateFromBytes(bytes, 'PCA', [1], source)); }
+
+  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await pca.save('pca.safetensors');` */
+  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+
+  /** Loads a file written by {@link PCA.save}; errors name the file. Node only. @example `const m = await PCA.load('pca.safetensors');` */
+  static async load(path: string): Promise<PCA> { return PCA.fromState(await loadState(path, 'PCA', [1])); }
 
   private state(): Spectrum {
     if (this.fitted === null) throw new NotFittedError('PCA');

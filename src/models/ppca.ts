@@ -9,6 +9,7 @@ import { gemm } from '../kernels/gemm.js';
 import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertFeatures, assertInt, toMatrix, type DenseMatrix, type MatrixInput } from '../validate.js';
+import { loadState, saveState, stateFromBytes, stateToBytes } from '../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../io/model-state.js';
 import { peekShape } from './pca-data.js';
 import { fitClosedForm, fitEm, hasNaN } from './ppca-fit.js';
@@ -242,6 +243,18 @@ export class PPCA {
   static fromJSON(json: string | ModelJSON): PPCA {
     return PPCA.fromState(stateFromJSON(json, 'PPCA', [1]));
   }
+
+  /** safetensors bytes (float64 arrays; type, version, config in the metadata; CRC-32). @example `const again = PPCA.fromBytes(ppca.toBytes());` */
+  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+
+  /** Inverse of {@link PPCA.toBytes}; corrupt, foreign or mismatched bytes throw FormatError. @example `PPCA.fromBytes(bytes)` */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): PPCA { return PPCA.fromState(stateFromBytes(bytes, 'PPCA', [1], source)); }
+
+  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await ppca.save('ppca.safetensors');` */
+  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+
+  /** Loads a file written by {@link PPCA.save}; errors name the file. Node only. @example `const m = await PPCA.load('ppca.safetensors');` */
+  static async load(path: string): Promise<PPCA> { return PPCA.fromState(await loadState(path, 'PPCA', [1])); }
 
   private state(): PPCAFit {
     if (this.fitted === null) throw new NotFittedError('PPCA');

@@ -29,6 +29,13 @@ export { VAE, type VAEEpoch, type VAEFitOptions, type EstimateOptions } from './
 export type { VAEOptions } from './models/vae-config.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
-export type { TrainingOptions, OptimizerName, OptimizerSettings } from './train/options.js';
+export type { TrainingOptions, OptimizerName, OptimizerSettings, ResolvedTraining } from './train/options.js';
 export type { FitHooks, BatchEnd } from './train/trainer.js';
 export type { ModelState, ModelJSON, TensorRecord } from './io/model-state.js';
+export type { AutoencoderConfig } from './models/autoencoder-config.js';
+export type { VAEConfig } from './models/vae-config.js';
+export type { Likelihood } from './models/vae-likelihood.js';
+export type { AutoencoderTerms } from './models/autoencoder-network.js';
+export type { VAETerms } from './models/vae-network.js';
+export type { ResolvedPCAOptions } from './models/pca-state.js';
+export type { ResolvedPPCAOptions } from './models/ppca-state.js';

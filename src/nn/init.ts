@@ -18,7 +18,7 @@ import { Tensor, type DType } from '../tensor/tensor.js';
 export type InitName = 'pytorch' | 'xavierUniform' | 'xavierNormal' | 'heUniform' | 'heNormal';
 
 /**
- * The names accepted by {@link initWeight}, for validation.
+ * The names accepted by {@link initLinear}, for validation.
  *
  * @example
  * ```ts

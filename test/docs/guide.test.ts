@@ -3,16 +3,22 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// Every ```ts block of docs/guide.md runs against the library source, so the guide stays true.
+// Every ```ts block of docs/guide.md and README.md runs against the library source, so the
+// documentation stays true.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const snippetDir = join(root, 'test', 'docs', '.snippets');
-const guide = await readFile(join(root, 'docs', 'guide.md'), 'utf8');
-const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const tsBlocks = (text: string): string[] => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const guideBlocks = tsBlocks(await readFile(join(root, 'docs', 'guide.md'), 'utf8'));
+const readmeBlocks = tsBlocks(await readFile(join(root, 'README.md'), 'utf8'));
+const blocks = [...guideBlocks, ...readmeBlocks];
 
-describe('docs/guide.md snippets', () => {
+describe('documentation snippets', () => {
   afterAll(async () => rm(snippetDir, { recursive: true, force: true }));
 
-  it('has snippets', () => expect(blocks.length).toBeGreaterThanOrEqual(5));
+  it('has snippets', () => {
+    expect(guideBlocks.length).toBeGreaterThanOrEqual(5);
+    expect(readmeBlocks.length).toBeGreaterThanOrEqual(1);
+  });
 
   blocks.forEach((code, i) => {
     it(`snippet ${i + 1} runs`, async () => {

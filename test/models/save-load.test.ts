@@ -99,3 +99,21 @@ describe.each(cases)('$name save and load', (c) => {
     await expect(c.load(path)).rejects.toThrow(FormatError);
   });
 });
+
+describe('training checkpoints in safetensors', () => {
+  it.each(['VAE', 'Autoencoder'] as const)('%s resumes bit-exactly from toBytes/fromBytes', async (kind) => {
+    const make = () => kind === 'VAE'
+      ? new VAE({ inputDim: d, hiddenDims: [8], latentDim: 2, seed: 5 })
+      : new Autoencoder({ inputDim: d, hiddenDims: [8], latentDim: 2, seed: 5, denoising: { type: 'masking', rate: 0.2 } });
+    const restore = (b: Uint8Array) => (kind === 'VAE' ? VAE.fromBytes(b) : Autoencoder.fromBytes(b));
+    const straight = make();
+    await straight.fit(X, { epochs: 3, batchSize: 16 });
+    const first = make();
+    await first.fit(X, { epochs: 1, batchSize: 16 });
+    const resumed = restore(first.toBytes());
+    await resumed.fit(X, { epochs: 2, batchSize: 16 });
+    const params = (m: { toState(): { tensors: Record<string, { data: Float32Array | Float64Array }> } }) =>
+      Object.entries(m.toState().tensors).map(([k, t]) => [k, Array.from(bytesOf(t.data))]);
+    expect(params(resumed)).toEqual(params(straight));
+  });
+});

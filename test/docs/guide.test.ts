@@ -28,11 +28,15 @@ describe('documentation snippets', () => {
       const source = code.replace(/from 'latent-ts'/g, `from '${entry}'`);
       const lines: unknown[][] = [];
       const log = console.log;
+      const cwd = process.cwd();
       console.log = (...args: unknown[]) => { lines.push(args); };
       try {
+        // Snippets that save files write them into the scratch directory.
+        process.chdir(snippetDir);
         await writeFile(file, `${source}\nexport {};\n`);
         await import(/* @vite-ignore */ file);
       } finally {
+        process.chdir(cwd);
         console.log = log;
       }
       expect(lines.length).toBeGreaterThan(0);

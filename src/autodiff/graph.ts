@@ -2,11 +2,16 @@ import { ShapeError, formatShape } from '../errors.js';
 import type { FloatArray } from '../validate.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
+import type { GraphNode, GradTargets } from './op.js';
 
-/** Tensors reachable from `root` through recorded nodes, inputs before outputs (iterative DFS). */
-function topologicalOrder(root: Tensor): Tensor[] {
+/**
+ * Tensors reachable from `root` through recorded nodes, inputs before outputs (iterative DFS),
+ * and for each leaf the number of graph edges that reach it (its gradient contributions).
+ */
+function topologicalOrder(root: Tensor): { order: Tensor[]; leafUses: Map<Tensor, number> } {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
+  const leafUses = new Map<Tensor, number>();
   const stack: [Tensor, number][] = [[root, 0]];
   visited.add(root);
   while (stack.length > 0) {
@@ -16,7 +21,9 @@ function topologicalOrder(root: Tensor): Tensor[] {
     if (next < inputs.length) {
       top[1] = next + 1;
       const child = inputs[next];
-      if (child.requiresGrad && !visited.has(child)) {
+      if (!child.requiresGrad) continue;
+      if (child.node === null) leafUses.set(child, (leafUses.get(child) ?? 0) + 1);
+      if (!visited.has(child)) {
         visited.add(child);
         stack.push([child, 0]);
       }
@@ -25,7 +32,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
       order.push(t);
     }
   }
-  return order;
+  return { order, leafUses };
 }
 
 function seedGradient(root: Tensor, gradient: Tensor | undefined): FloatArray {
@@ -48,6 +55,24 @@ function seedGradient(root: Tensor, gradient: Tensor | undefined): FloatArray {
 }
 
 /**
+ * The buffers `node`'s backward may add into: the existing `grad` of each leaf input that has
+ * no other contribution in this graph and was not promoted to another storage type. Adding in
+ * place there gives the same sum, grad + ∂, as returning ∂ and adding it afterwards.
+ */
+function gradTargets(node: GraphNode, leafUses: Map<Tensor, number>): GradTargets | undefined {
+  let into: (FloatArray | null)[] | undefined;
+  node.inputs.forEach((input, k) => {
+    const g = input.grad;
+    if (g === null || input.node !== null || leafUses.get(input) !== 1) return;
+    if (node.ctx.inputs[k].data !== input.data || g.data.length !== input.size) return;
+    if (g.data.constructor !== input.data.constructor) return;
+    into ??= node.inputs.map(() => null);
+    into[k] = g.data;
+  });
+  return into;
+}
+
+/**
  * Reverse-mode sweep from `root`: every leaf that requires a gradient gets `∂root/∂leaf`
  * added (`+=`) to its `grad`. Intermediate gradients are dropped once used.
  */
@@ -58,7 +83,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   const grads = new Map<Tensor, FloatArray>();
   const owned = new Set<Tensor>();
   grads.set(root, seedGradient(root, gradient));
-  const order = topologicalOrder(root);
+  const { order, leafUses } = topologicalOrder(root);
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i];
     const g = grads.get(t);
@@ -68,10 +93,12 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       accumulateLeaf(t, g);
       continue;
     }
-    const inputGrads = t.node.op.backward(g, t.node.ctx);
+    const into = gradTargets(t.node, leafUses);
+    const inputGrads = t.node.op.backward(g, t.node.ctx, into);
     t.node.inputs.forEach((input, k) => {
       const gi = inputGrads[k];
       if (!input.requiresGrad || gi === null || gi === undefined) return;
+      if (into !== undefined && gi === into[k]) return; // already added into input.grad
       const prev = grads.get(input);
       if (prev === undefined) {
         grads.set(input, gi);

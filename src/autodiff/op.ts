@@ -24,13 +24,21 @@ export interface BackwardContext<A, S> {
 }
 
 /**
+ * Per input, a buffer backward may add its gradient into (`+=`, e.g. a gemm with β = 1) instead
+ * of returning a new array, or null. The engine offers a leaf's existing `grad` when that leaf
+ * receives no other contribution, so a weight gradient costs no allocation and no extra pass.
+ */
+export type GradTargets = readonly (FloatArray | null)[];
+
+/**
  * One differentiable primitive: forward and backward side by side. Backward returns one
- * gradient per input, shaped like that input, or null where `needsGrad[i]` is false.
+ * gradient per input, shaped like that input, or null where `needsGrad[i]` is false. Where it
+ * added into `into[i]` it returns that very array, which tells the engine the sum is done.
  */
 export interface OpDef<A, S = unknown> {
   readonly name: string;
   forward(inputs: readonly RawTensor[], attrs: A): ForwardResult<S>;
-  backward(gradOut: FloatArray, ctx: BackwardContext<A, S>): (FloatArray | null)[];
+  backward(gradOut: FloatArray, ctx: BackwardContext<A, S>, into?: GradTargets): (FloatArray | null)[];
 }
 
 /** The graph record a recorded output keeps: how it was made. */
@@ -48,6 +56,23 @@ export function defineOp<A, S>(def: OpDef<A, S>): OpDef<A, S> {
 /** A new array of the same storage type as `like`. */
 export function allocLike(like: FloatArray, n: number): FloatArray {
   return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+}
+
+/**
+ * Where a product gradient goes: added into the engine's target (β = 1), or written into a
+ * new array (β = 0).
+ */
+export function productInto(target: FloatArray | null | undefined, size: number, like: FloatArray): { c: FloatArray; beta: number } {
+  return target ? { c: target, beta: 1 } : { c: allocLike(like, size), beta: 0 };
+}
+
+/**
+ * t += v with v first rounded to the storage type of `like` (the gradient's): the same bits as
+ * storing v into `allocLike(like)` and adding that array afterwards (the engine's accumulation).
+ */
+export function addRounded(t: FloatArray, v: Float64Array, like: FloatArray): void {
+  if (like instanceof Float32Array) for (let j = 0; j < t.length; j++) t[j] += Math.fround(v[j]);
+  else for (let j = 0; j < t.length; j++) t[j] += v[j];
 }
 
 function promote(t: Tensor, wide: boolean): RawTensor {

@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
-import { allocLike, defineOp, type OpDef } from '../op.js';
+import { addRounded, allocLike, defineOp, productInto, type OpDef } from '../op.js';
 
 /** Attributes of {@link linear}: whether a ReLU follows the affine map. */
 export interface LinearAttrs {
@@ -41,7 +41,7 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     }
     return { data: y, shape: [n, m], saved: null };
   },
-  backward: (gOut, { inputs: [x, w, b], attrs: { relu }, out, needsGrad }) => {
+  backward: (gOut, { inputs: [x, w, b], attrs: { relu }, out, needsGrad }, into) => {
     const [n, k] = x.shape;
     const m = w.shape[0];
     let g = gOut;
@@ -56,27 +56,25 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
         g[i] = gOut[i] * +(v > 0) + (v === v ? 0 : NaN);
       }
     }
-    let gx = null;
-    let gw = null;
+    // A target offered by the engine (a leaf's existing grad) is added into with β = 1.
+    const gx = needsGrad[0] ? productInto(into?.[0], n * k, g) : null;
+    if (gx !== null) gemm(false, false, n, k, m, 1, g, m, w.data, k, gx.beta, gx.c, k);
+    const gw = needsGrad[1] ? productInto(into?.[1], m * k, g) : null;
+    if (gw !== null) gemm(true, false, m, k, n, 1, g, m, x.data, k, gw.beta, gw.c, k);
     let gb = null;
-    if (needsGrad[0]) {
-      gx = allocLike(g, n * k);
-      gemm(false, false, n, k, m, 1, g, m, w.data, k, 0, gx, k);
-    }
-    if (needsGrad[1]) {
-      gw = allocLike(g, m * k);
-      gemm(true, false, m, k, n, 1, g, m, x.data, k, 0, gw, k);
-    }
     if (b !== undefined && needsGrad[2]) {
-      // Column sums accumulated in double, written once.
+      // Column sums accumulated in double, rounded to the storage type once.
       const acc = new Float64Array(m);
       for (let r = 0; r < n; r++) {
         const o = r * m;
         for (let j = 0; j < m; j++) acc[j] += g[o + j];
       }
-      gb = allocLike(g, m);
-      gb.set(acc);
+      gb = into?.[2] ?? null;
+      if (gb === null) {
+        gb = allocLike(g, m);
+        gb.set(acc);
+      } else addRounded(gb, acc, g);
     }
-    return b === undefined ? [gx, gw] : [gx, gw, gb];
+    return b === undefined ? [gx?.c ?? null, gw?.c ?? null] : [gx?.c ?? null, gw?.c ?? null, gb];
   },
 });

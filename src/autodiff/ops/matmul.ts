@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
-import { allocLike, defineOp, type OpDef } from '../op.js';
+import { allocLike, defineOp, productInto, type OpDef } from '../op.js';
 
 /** Transpose flags of a matrix product. */
 export interface MatmulAttrs {
@@ -30,25 +30,24 @@ export const matmul: OpDef<MatmulAttrs, null> = defineOp({
     gemm(transA, transB, m, n, ka, 1, a.data, a.shape[1], b.data, b.shape[1], 0, data, n);
     return { data, shape: [m, n], saved: null };
   },
-  backward: (g, { inputs: [a, b], attrs: { transA, transB }, out, needsGrad }) => {
+  backward: (g, { inputs: [a, b], attrs: { transA, transB }, out, needsGrad }, into) => {
     const [m, n] = out.shape;
     const k = transA ? a.shape[0] : a.shape[1];
     const lda = a.shape[1];
     const ldb = b.shape[1];
-    let ga = null;
-    let gb = null;
-    if (needsGrad[0]) {
-      ga = allocLike(g, a.data.length);
+    // Each gradient is added into the engine's target when there is one (β = 1).
+    const ga = needsGrad[0] ? productInto(into?.[0], a.data.length, g) : null;
+    if (ga !== null) {
       // A m×k: dA = G·op(B)ᵀ.  A stored k×m (transA): dA = op(B)·Gᵀ.
-      if (!transA) gemm(false, !transB, m, k, n, 1, g, n, b.data, ldb, 0, ga, k);
-      else gemm(transB, true, k, m, n, 1, b.data, ldb, g, n, 0, ga, m);
+      if (!transA) gemm(false, !transB, m, k, n, 1, g, n, b.data, ldb, ga.beta, ga.c, k);
+      else gemm(transB, true, k, m, n, 1, b.data, ldb, g, n, ga.beta, ga.c, m);
     }
-    if (needsGrad[1]) {
-      gb = allocLike(g, b.data.length);
+    const gb = needsGrad[1] ? productInto(into?.[1], b.data.length, g) : null;
+    if (gb !== null) {
       // B k×n: dB = op(A)ᵀ·G.  B stored n×k (transB): dB = Gᵀ·op(A).
-      if (!transB) gemm(!transA, false, k, n, m, 1, a.data, lda, g, n, 0, gb, n);
-      else gemm(true, transA, n, k, m, 1, g, n, a.data, lda, 0, gb, k);
+      if (!transB) gemm(!transA, false, k, n, m, 1, a.data, lda, g, n, gb.beta, gb.c, n);
+      else gemm(true, transA, n, k, m, 1, g, n, a.data, lda, gb.beta, gb.c, k);
     }
-    return [ga, gb];
+    return [ga?.c ?? null, gb?.c ?? null];
   },
 });

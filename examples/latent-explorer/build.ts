@@ -3,13 +3,16 @@
  * latent-ts bundled in for the browser) and the bundled digit subset.
  * Run with `npm run explorer:build`; `npm run explorer` also serves it.
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { loadDigits } from '../../src/data/digits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const libraryEntry = join(repo, 'dist', 'index.js');
 export const distDir = join(here, 'dist');
 /** Digits shipped with the page: enough for a readable latent plane, small enough to load fast. */
 const SUBSET = 2000;
@@ -23,9 +26,27 @@ async function writeSubset(): Promise<void> {
   await writeFile(join(distDir, 'digits-subset.bin'), bytes);
 }
 
+async function newestSource(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestSource(path) : (await stat(path)).mtimeMs);
+  }
+  return newest;
+}
+
+/** The page uses the published ESM build, so (re)build the library when it is missing or stale. */
+async function ensureLibraryBuild(): Promise<void> {
+  const built = await stat(libraryEntry).then((s) => s.mtimeMs, () => 0);
+  if (built > (await newestSource(join(repo, 'src')))) return;
+  const r = spawnSync(process.execPath, [join(repo, 'node_modules', 'tsup', 'dist', 'cli-default.js')], { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building latent-ts failed:\n${r.stdout}${r.stderr}`);
+}
+
 /** Builds everything into `dist/`. */
 export async function buildExplorer(): Promise<string> {
   await mkdir(distDir, { recursive: true });
+  await ensureLibraryBuild();
   await build({
     entry: { main: join(here, 'src/main.ts'), worker: join(here, 'src/worker.ts') },
     outDir: distDir,
@@ -35,8 +56,10 @@ export async function buildExplorer(): Promise<string> {
     bundle: true,
     splitting: false,
     noExternal: [/.*/],
-    // File helpers are reached only through dynamic imports that never run in a browser.
-    external: [/^node:/],
+    // Resolve the package name to its ESM build, exactly what an application bundler does.
+    esbuildOptions(options) {
+      options.alias = { 'latent-ts': libraryEntry };
+    },
     clean: false,
     dts: false,
     silent: true,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { importNode } from '../io/node-import.js';
 import { Rng } from '../random/rng.js';
 import { assertNumber } from '../validate.js';
 
@@ -129,7 +130,9 @@ async function readPackage(): Promise<RawDigits> {
     throw new Error('loadDigits: the built-in digits are read from the mnist package and need Node; in a browser use loadIdx on fetched bytes');
   }
   const [{ createRequire }, { readFile }, { dirname, join }] = await Promise.all([
-    import('node:module'), import('node:fs/promises'), import('node:path'),
+    importNode<typeof import('node:module')>('module'),
+    importNode<typeof import('node:fs/promises')>('fs/promises'),
+    importNode<typeof import('node:path')>('path'),
   ]);
   let dir: string;
   try {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { importNode } from './node-import.js';
 
 /**
  * The subset of a `node:fs/promises` file handle that {@link writeFileAtomic} uses.
@@ -68,7 +69,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     throw new TypeError(`writeFileAtomic: path must be a non-empty string (got ${typeof path === 'string' ? "''" : typeof path})`);
   }
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`writeFileAtomic: bytes must be a Uint8Array (got ${typeof bytes})`);
-  const fs = options.fs ?? ((await import('node:fs/promises')) as unknown as AtomicFs);
+  const fs = options.fs ?? ((await importNode<unknown>('fs/promises')) as AtomicFs);
   const temp = tempPath(path);
   let handle: AtomicFileHandle | undefined;
   try {
@@ -100,7 +101,7 @@ export async function readFileBytes(path: string): Promise<Uint8Array> {
   if (typeof path !== 'string' || path === '') {
     throw new TypeError(`readFileBytes: path must be a non-empty string (got ${typeof path === 'string' ? "''" : typeof path})`);
   }
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await importNode<typeof import('node:fs/promises')>('fs/promises');
   const buffer = await readFile(path);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
@@ -124,7 +125,7 @@ async function syncDirectory(path: string, injected: AtomicFs | undefined): Prom
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   const dir = slash < 0 ? '.' : path.slice(0, slash + 1) || '/';
   try {
-    const { open } = await import('node:fs/promises');
+    const { open } = await importNode<typeof import('node:fs/promises')>('fs/promises');
     const handle = await open(dir, 'r');
     try {
       await handle.sync();

@@ -54,6 +54,8 @@ describe.skipIf(!hasChromium)('latent explorer in a real browser', () => {
     await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error',
       undefined, { timeout: 120_000 });
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+    // The published ESM build ran its WebAssembly SIMD kernels in the browser.
+    expect(await page.evaluate(() => document.body.dataset.backend)).toBe('wasm');
 
     const plane = (await page.locator('#plane').boundingBox())!;
     const pixelsAfterMove = async (fx: number, fy: number): Promise<number[]> => {

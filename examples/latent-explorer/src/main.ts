@@ -71,7 +71,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     document.body.dataset.state = 'training';
   } else if (msg.type === 'trained') {
     progress.value = 1;
-    status.textContent = `trained in ${msg.seconds.toFixed(1)} s (final loss ${msg.loss.toFixed(1)} nats per digit)`;
+    status.textContent = `trained in ${msg.seconds.toFixed(1)} s on the ${msg.backend} kernels (final loss ${msg.loss.toFixed(1)} nats per digit)`;
+    document.body.dataset.backend = msg.backend;
     drawScatter(msg.codes, msg.labels);
     document.body.dataset.state = 'ready';
     send({ type: 'decode', id: ++decodeId, z: [0, 0] });

@@ -1,4 +1,5 @@
-import { VAE } from '../../../src/index.js';
+// The published ESM build (dist/index.js), bundled as an application would bundle it.
+import { VAE, getBackend } from 'latent-ts';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 // The digits ship with the page as raw bytes: n × 784 pixels (0–255) followed by n labels.
@@ -44,7 +45,7 @@ async function train(epochs: number, seed: number): Promise<void> {
   });
   vae = model;
   const codes = new Float32Array(model.encode(X).mean.data);
-  post({ type: 'trained', codes, labels, seconds: (performance.now() - start) / 1000, loss: lastLoss }, [codes.buffer]);
+  post({ type: 'trained', codes, labels, seconds: (performance.now() - start) / 1000, loss: lastLoss, backend: getBackend() }, [codes.buffer]);
 }
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {

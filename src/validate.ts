@@ -6,10 +6,24 @@
  */
 import { NonFiniteError, ShapeError, describeValue, formatShape } from './errors.js';
 
-/** Storage types accepted for dense data. */
+/**
+ * Storage types accepted for dense data.
+ *
+ * @example
+ * ```ts
+ * const buffer: FloatArray = new Float32Array(4);
+ * ```
+ */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Numeric typed arrays accepted as input data (converted on entry). */
+/**
+ * Numeric typed arrays accepted as input data (converted on entry).
+ *
+ * @example
+ * ```ts
+ * const pixels: NumericArray = new Uint8Array(784);
+ * ```
+ */
 export type NumericArray =
   | Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray
   | Int16Array | Uint16Array | Int32Array | Uint32Array;
@@ -17,6 +31,12 @@ export type NumericArray =
 /**
  * A 2-D data matrix as users pass it: nested arrays, a typed array with its shape, or anything
  * shaped like a {@link Tensor} (`{ data, shape }`). Rows are samples.
+ *
+ * @example
+ * ```ts
+ * pca.fit([[1, 2], [3, 4], [5, 7]]);
+ * pca.fit({ data: new Float32Array(6), shape: [3, 2] });
+ * ```
  */
 export type MatrixInput =
   | readonly (readonly number[])[]

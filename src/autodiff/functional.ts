@@ -13,7 +13,14 @@ import type { Reduction } from './ops/losses.js';
 
 export type { Reduction } from './ops/losses.js';
 
-/** Transpose flags for {@link matmul}. */
+/**
+ * Transpose flags for {@link matmul}.
+ *
+ * @example
+ * ```ts
+ * const y = x.matmul(w, { transB: true }); // x · wᵀ
+ * ```
+ */
 export interface MatmulOptions {
   /** Use Aᵀ. Default false. */
   transA?: boolean;
@@ -21,7 +28,14 @@ export interface MatmulOptions {
   transB?: boolean;
 }
 
-/** Options of the fused losses. */
+/**
+ * Options of the fused losses.
+ *
+ * @example
+ * ```ts
+ * const perSample = bceWithLogits(logits, x, { reduction: 'batchMean' });
+ * ```
+ */
 export interface LossOptions {
   /** Default `'mean'`, as in PyTorch. */
   reduction?: Reduction;

@@ -2,7 +2,14 @@ import { ShapeError, describeValue } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Options of {@link gradcheck}. */
+/**
+ * Options of {@link gradcheck}.
+ *
+ * @example
+ * ```ts
+ * gradcheck((x) => x.exp().sum(), [x], { eps: 1e-6, atol: 1e-5, rtol: 1e-3 });
+ * ```
+ */
 export interface GradcheckOptions {
   /** Central-difference step. Default 1e-6. */
   eps?: number;
@@ -20,7 +27,14 @@ export interface GradcheckOptions {
   throwOnFailure?: boolean;
 }
 
-/** What {@link gradcheck} found. */
+/**
+ * What {@link gradcheck} found.
+ *
+ * @example
+ * ```ts
+ * const { passed, maxAbsError } = gradcheck(f, [x], { throwOnFailure: false });
+ * ```
+ */
 export interface GradcheckResult {
   passed: boolean;
   /** Largest |analytic − numeric| seen. */

@@ -6,13 +6,27 @@
 import type { BinaryCodes } from './binary-codes.js';
 import { hammingDistance } from './popcount.js';
 
-/** The k nearest codes, nearest first; ties in distance are ordered by lower index. */
+/**
+ * The k nearest codes, nearest first; ties in distance are ordered by lower index.
+ *
+ * @example
+ * ```ts
+ * const { indices, distances }: HammingResult = index.query(queryWords, 5);
+ * ```
+ */
 export interface HammingResult {
   indices: Int32Array;
   distances: Int32Array;
 }
 
-/** Options for {@link HammingIndex.query}. */
+/**
+ * Options for {@link HammingIndex.query}.
+ *
+ * @example
+ * ```ts
+ * const hits = index.query(0, 10, { excludeSelf: true });
+ * ```
+ */
 export interface HammingQueryOptions {
   /** Leave the query's own code out of the results (only for a query given by index). */
   excludeSelf?: boolean;

@@ -1,6 +1,14 @@
 import { FormatError, formatShape } from '../errors.js';
 
-/** One named array of a saved model. */
+/**
+ * One named array of a saved model.
+ *
+ * @example
+ * ```ts
+ * const mean: TensorRecord = pca.toState().tensors['mean'];
+ * console.log(mean.shape);
+ * ```
+ */
 export interface TensorRecord {
   shape: number[];
   data: Float32Array | Float64Array;
@@ -10,6 +18,12 @@ export interface TensorRecord {
  * Everything needed to rebuild a model: a type tag, a format version, the constructor
  * configuration (plain JSON values) and the named arrays. The JSON and safetensors forms are
  * both written from this.
+ *
+ * @example
+ * ```ts
+ * const state: ModelState = pca.toState();
+ * const again = PCA.fromState(state);
+ * ```
  */
 export interface ModelState {
   type: string;
@@ -18,7 +32,15 @@ export interface ModelState {
   tensors: Record<string, TensorRecord>;
 }
 
-/** The JSON form of a {@link ModelState}: array bytes as base64 so −0, NaN and subnormals survive. */
+/**
+ * The JSON form of a {@link ModelState}: array bytes as base64 so −0, NaN and subnormals survive.
+ *
+ * @example
+ * ```ts
+ * const json: ModelJSON = vae.toJSON();
+ * const again = VAE.fromJSON(JSON.stringify(json));
+ * ```
+ */
 export interface ModelJSON {
   type: string;
   version: number;

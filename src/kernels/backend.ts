@@ -8,7 +8,15 @@
 import { describeValue } from '../errors.js';
 import { wasmGemm } from './wasm/runtime.js';
 
-/** Names accepted by {@link setBackend}. */
+/**
+ * Names accepted by {@link setBackend}.
+ *
+ * @example
+ * ```ts
+ * const previous: BackendName = getBackend();
+ * setBackend('js');
+ * ```
+ */
 export type BackendName = 'js' | 'wasm';
 
 /** Environment variable read once, on first use, when {@link setBackend} has not been called. */

@@ -5,14 +5,28 @@ import type { DType } from '../tensor/tensor.js';
 import { resolveTraining, trainingToJSON, type ResolvedTraining, type TrainingOptions } from '../train/options.js';
 import { assertInt, assertNumber, assertOneOf } from '../validate.js';
 
-/** Input corruption of a denoising autoencoder (applied to training inputs; targets stay clean). */
+/**
+ * Input corruption of a denoising autoencoder (applied to training inputs; targets stay clean).
+ *
+ * @example
+ * ```ts
+ * new Autoencoder({ inputDim: 784, latentDim: 32, denoising: { type: 'masking', rate: 0.3 } });
+ * ```
+ */
 export type Denoising =
   /** x̃ = x + std·ε, ε ~ N(0, 1). */
   | { type: 'gaussian'; std: number }
   /** Each value is set to 0 with probability `rate` (Vincent et al. 2008). */
   | { type: 'masking'; rate: number };
 
-/** Options of {@link Autoencoder}. Training options given here are the defaults of every `fit`. */
+/**
+ * Options of {@link Autoencoder}. Training options given here are the defaults of every `fit`.
+ *
+ * @example
+ * ```ts
+ * const ae = new Autoencoder({ inputDim: 784, hiddenDims: [256], latentDim: 16, loss: 'bce', sparsity: 1e-3, seed: 1 });
+ * ```
+ */
 export interface AutoencoderOptions extends TrainingOptions {
   /** Number of features of the data. */
   inputDim: number;
@@ -49,7 +63,15 @@ export interface AutoencoderOptions extends TrainingOptions {
   seed?: number | string;
 }
 
-/** The checked configuration of an Autoencoder (plain JSON). */
+/**
+ * The checked configuration of an Autoencoder (plain JSON).
+ *
+ * @example
+ * ```ts
+ * const config: AutoencoderConfig = ae.config;
+ * console.log(config.latentDim);
+ * ```
+ */
 export interface AutoencoderConfig {
   inputDim: number;
   hiddenDims: number[];

@@ -7,7 +7,15 @@ import type { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { AutoencoderConfig } from './autoencoder-config.js';
 
-/** The terms of the autoencoder objective on one batch, each per sample (mean over rows). */
+/**
+ * The terms of the autoencoder objective on one batch, each per sample (mean over rows).
+ *
+ * @example
+ * ```ts
+ * const terms: AutoencoderTerms = ae.objective(X);
+ * console.log(terms.reconstruction);
+ * ```
+ */
 export interface AutoencoderTerms {
   /** reconstruction + penalties: what training minimises. */
   loss: Tensor;

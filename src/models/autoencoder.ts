@@ -13,7 +13,15 @@ import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConf
 import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network.js';
 import { log1pexp, sigmoid } from '../kernels/stable.js';
 
-/** One epoch of Autoencoder training (per-sample means; validation fields when there is validation data). */
+/**
+ * One epoch of Autoencoder training (per-sample means; validation fields when there is validation data).
+ *
+ * @example
+ * ```ts
+ * const history: AutoencoderEpoch[] = await ae.fit(X, { epochs: 5 });
+ * console.log(history.at(-1)?.reconstruction);
+ * ```
+ */
 export interface AutoencoderEpoch {
   /** 1-based epoch number, counted over all `fit` calls. */
   epoch: number;
@@ -29,7 +37,14 @@ export interface AutoencoderEpoch {
   samplesPerSecond: number;
 }
 
-/** Options of {@link Autoencoder.fit}: training overrides, callbacks and controls. */
+/**
+ * Options of {@link Autoencoder.fit}: training overrides, callbacks and controls.
+ *
+ * @example
+ * ```ts
+ * await ae.fit(X, { epochs: 20, batchSize: 64, validationSplit: 0.1, patience: 3, onEpochEnd: (e) => console.log(e.loss) });
+ * ```
+ */
 export interface AutoencoderFitOptions extends TrainingOptions, FitHooks<AutoencoderEpoch> {
   /** Held-out data to validate on each epoch (instead of `validationSplit`). */
   validationData?: MatrixInput;

@@ -6,7 +6,14 @@ import { describeValue } from '../errors.js';
 import { assertInt, assertNumber, assertOneOf } from '../validate.js';
 import type { Likelihood } from './vae-likelihood.js';
 
-/** Options of {@link VAE}. Training options given here are the defaults of every `fit`. */
+/**
+ * Options of {@link VAE}. Training options given here are the defaults of every `fit`.
+ *
+ * @example
+ * ```ts
+ * const vae = new VAE({ inputDim: 784, hiddenDims: [400], latentDim: 20, likelihood: 'bernoulli', beta: 1, seed: 1 });
+ * ```
+ */
 export interface VAEOptions extends TrainingOptions {
   /** Number of features of the data. */
   inputDim: number;
@@ -32,7 +39,15 @@ export interface VAEOptions extends TrainingOptions {
   seed?: number | string;
 }
 
-/** The checked, complete configuration of a VAE (plain JSON). */
+/**
+ * The checked, complete configuration of a VAE (plain JSON).
+ *
+ * @example
+ * ```ts
+ * const config: VAEConfig = vae.config;
+ * console.log(config.likelihood);
+ * ```
+ */
 export interface VAEConfig {
   inputDim: number;
   hiddenDims: number[];

@@ -7,7 +7,15 @@
 import { log1pexp, sigmoid } from '../kernels/stable.js';
 import type { FloatArray } from '../validate.js';
 
-/** Decoder likelihoods: Bernoulli on logits (data in [0, 1]) or Gaussian with mean output. */
+/**
+ * Decoder likelihoods: Bernoulli on logits (data in [0, 1]) or Gaussian with mean output.
+ *
+ * @example
+ * ```ts
+ * const likelihood: Likelihood = 'gaussian';
+ * new VAE({ inputDim: 10, latentDim: 2, likelihood });
+ * ```
+ */
 export type Likelihood = 'bernoulli' | 'gaussian';
 
 const LOG_2PI = Math.log(2 * Math.PI);

@@ -7,7 +7,15 @@ import type { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { VAEConfig } from './vae-config.js';
 
-/** The three terms of the VAE objective on one batch, each a mean over its rows (nats per sample). */
+/**
+ * The three terms of the VAE objective on one batch, each a mean over its rows (nats per sample).
+ *
+ * @example
+ * ```ts
+ * const terms: VAETerms = vae.objective(X, { eps });
+ * console.log(terms.reconstruction, terms.kl);
+ * ```
+ */
 export interface VAETerms {
   /** reconstruction + klWeight · kl: what training minimises. */
   loss: Tensor;

@@ -13,7 +13,15 @@ import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } fr
 import { decodeRaw, elboRows, encodeRaw, logLikelihoodRows, splitHalves } from './vae-inference.js';
 import { VAENetwork, type VAETerms } from './vae-network.js';
 
-/** One epoch of VAE training: per-sample means in nats (validation fields when there is validation data). */
+/**
+ * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
+ *
+ * @example
+ * ```ts
+ * const history: VAEEpoch[] = await vae.fit(X, { epochs: 10 });
+ * console.log(history.at(-1)?.kl);
+ * ```
+ */
 export interface VAEEpoch {
   /** 1-based epoch number, counted over all `fit` calls. */
   epoch: number;
@@ -33,13 +41,27 @@ export interface VAEEpoch {
   samplesPerSecond: number;
 }
 
-/** Options of {@link VAE.fit}: training overrides, callbacks and controls. */
+/**
+ * Options of {@link VAE.fit}: training overrides, callbacks and controls.
+ *
+ * @example
+ * ```ts
+ * await vae.fit(X, { epochs: 10, batchSize: 128, learningRate: 1e-3, verbose: true, signal: controller.signal });
+ * ```
+ */
 export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch> {
   /** Held-out data to validate on each epoch (instead of `validationSplit`). */
   validationData?: MatrixInput;
 }
 
-/** Options of the stochastic estimates. */
+/**
+ * Options of the stochastic estimates.
+ *
+ * @example
+ * ```ts
+ * const logPx = vae.logLikelihood(X, { samples: 100, seed: 3 });
+ * ```
+ */
 export interface EstimateOptions {
   /** Number of z samples per row. */
   samples?: number;

@@ -1,6 +1,14 @@
 import type { Tensor } from '../tensor/tensor.js';
 
-/** The elementwise nonlinearities an {@link MLP} layer can apply. `'identity'` applies none. */
+/**
+ * The elementwise nonlinearities an {@link MLP} layer can apply. `'identity'` applies none.
+ *
+ * @example
+ * ```ts
+ * const activation: Activation = 'tanh';
+ * new MLP({ sizes: [2, 8, 1], activation, rng: new Rng(0) });
+ * ```
+ */
 export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'softplus' | 'identity';
 
 /**

@@ -14,6 +14,12 @@ import { Tensor, type DType } from '../tensor/tensor.js';
  * - `'xavierUniform'` / `'xavierNormal'`: Glorot & Bengio (2010), variance 2/(fanIn + fanOut);
  *   zero bias.
  * - `'heUniform'` / `'heNormal'`: He et al. (2015) for ReLU, variance 2/fanIn; zero bias.
+ *
+ * @example
+ * ```ts
+ * const init: InitName = 'xavierNormal';
+ * new Linear(8, 4, { rng: new Rng(0), init });
+ * ```
  */
 export type InitName = 'pytorch' | 'xavierUniform' | 'xavierNormal' | 'heUniform' | 'heNormal';
 

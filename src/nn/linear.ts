@@ -7,7 +7,14 @@ import { assertInt, assertOneOf } from '../validate.js';
 import { INIT_NAMES, initLinear, type InitName } from './init.js';
 import { Module, type ForwardOptions } from './module.js';
 
-/** Options of {@link Linear}. */
+/**
+ * Options of {@link Linear}.
+ *
+ * @example
+ * ```ts
+ * const layer = new Linear(784, 400, { rng: new Rng(0), init: 'heUniform' });
+ * ```
+ */
 export interface LinearOptions {
   /** The stream the initial weights are drawn from (required: there is no global generator). */
   rng: Rng;

@@ -6,7 +6,14 @@ import { INIT_NAMES, type InitName } from './init.js';
 import { Linear } from './linear.js';
 import { Module, ModuleList, type ForwardOptions } from './module.js';
 
-/** Options of {@link MLP}. */
+/**
+ * Options of {@link MLP}.
+ *
+ * @example
+ * ```ts
+ * const mlp = new MLP({ sizes: [784, 400, 20], activation: 'relu', rng: new Rng(0) });
+ * ```
+ */
 export interface MLPOptions {
   /** Layer widths from input to output, at least two: `[784, 400, 40]` is two Linear layers. */
   sizes: readonly number[];

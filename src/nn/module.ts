@@ -2,7 +2,14 @@ import { FormatError, ShapeError, formatShape } from '../errors.js';
 import type { TensorRecord } from '../io/model-state.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Options of {@link Module.forward}. */
+/**
+ * Options of {@link Module.forward}.
+ *
+ * @example
+ * ```ts
+ * const y = mlp.forward(x, { grad: false }); // inference: no graph
+ * ```
+ */
 export interface ForwardOptions {
   /**
    * Record the computation for backward (default true). With `false` the parameters are used

@@ -4,7 +4,14 @@ import { getBackend } from '../kernels/backend.js';
 import { adamStepWasm } from './adam-wasm.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
-/** Options of {@link Adam} and {@link AdamW}; defaults are PyTorch's. */
+/**
+ * Options of {@link Adam} and {@link AdamW}; defaults are PyTorch's.
+ *
+ * @example
+ * ```ts
+ * const adamw = new AdamW(mlp.parameters(), { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, weightDecay: 1e-2 });
+ * ```
+ */
 export interface AdamOptions {
   /** Step size. Default 1e-3. */
   learningRate?: number;

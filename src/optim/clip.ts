@@ -47,7 +47,14 @@ export function gradNorm(params: ReadonlyMap<string, Tensor> | Iterable<Tensor>)
   return Math.sqrt(s);
 }
 
-/** Options of {@link clipGradNorm}. */
+/**
+ * Options of {@link clipGradNorm}.
+ *
+ * @example
+ * ```ts
+ * const normBefore = clipGradNorm(mlp.parameters(), 1.0, { errorIfNonfinite: true });
+ * ```
+ */
 export interface ClipOptions {
   /** Throw a NonFiniteError when the norm is NaN or infinite (PyTorch `error_if_nonfinite`). Default true. */
   errorIfNonfinite?: boolean;

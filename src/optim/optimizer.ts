@@ -9,6 +9,12 @@ import { assertNumber } from '../validate.js';
  * does not apply them), per-parameter step counts, and its buffers as named arrays
  * (`exp_avg.<param>`, `exp_avg_sq.<param>`, `momentum_buffer.<param>`), ready to go into a
  * `ModelState`.
+ *
+ * @example
+ * ```ts
+ * const saved: OptimizerState = adam.state();
+ * adam.loadState(saved);
+ * ```
  */
 export interface OptimizerState {
   type: string;
@@ -17,7 +23,14 @@ export interface OptimizerState {
   tensors: Record<string, TensorRecord>;
 }
 
-/** Parameters given by name (the checkpoint keys) or as a plain list (named `0`, `1`, …). */
+/**
+ * Parameters given by name (the checkpoint keys) or as a plain list (named `0`, `1`, …).
+ *
+ * @example
+ * ```ts
+ * const adam = new Adam(mlp.parameters(), { learningRate: 1e-3 });
+ * ```
+ */
 export type ParamsInput = ReadonlyMap<string, Tensor> | Iterable<Tensor>;
 
 function toNamed(params: ParamsInput, where: string): Map<string, Tensor> {

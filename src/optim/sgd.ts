@@ -2,7 +2,14 @@ import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
-/** Options of {@link SGD}; defaults are PyTorch's. */
+/**
+ * Options of {@link SGD}; defaults are PyTorch's.
+ *
+ * @example
+ * ```ts
+ * const sgd = new SGD(mlp.parameters(), { learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
+ * ```
+ */
 export interface SGDOptions {
   /** Step size. Default 1e-3. */
   learningRate?: number;

@@ -1,7 +1,15 @@
 import seedrandom from 'seedrandom';
 import { describeValue } from '../errors.js';
 
-/** The serialisable state of an {@link Rng}: seedrandom's ARC4 state plus the cached normal. */
+/**
+ * The serialisable state of an {@link Rng}: seedrandom's ARC4 state plus the cached normal.
+ *
+ * @example
+ * ```ts
+ * const saved: RngState = rng.state();
+ * const again = Rng.fromState(saved);
+ * ```
+ */
 export interface RngState {
   /** ARC4 pool index i. */
   readonly i: number;

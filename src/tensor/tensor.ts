@@ -6,10 +6,24 @@ import { backward } from '../autodiff/graph.js';
 import * as F from '../autodiff/functional.js';
 import { checkShape, sizeOf } from './shape.js';
 
-/** Storage type of a tensor. */
+/**
+ * Storage type of a tensor.
+ *
+ * @example
+ * ```ts
+ * const x = Tensor.zeros([2, 3], { dtype: 'float64' as DType });
+ * ```
+ */
 export type DType = 'float32' | 'float64';
 
-/** Options shared by tensor constructors. */
+/**
+ * Options shared by tensor constructors.
+ *
+ * @example
+ * ```ts
+ * const w = Tensor.randn([4, 3], new Rng(0), { dtype: 'float32', requiresGrad: true });
+ * ```
+ */
 export interface TensorOptions {
   /** Storage type. Default `'float32'`. */
   dtype?: DType;
@@ -17,7 +31,15 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-/** Nested arrays of numbers of any depth (a number is a 0-d tensor). */
+/**
+ * Nested arrays of numbers of any depth (a number is a 0-d tensor).
+ *
+ * @example
+ * ```ts
+ * const values: NestedArray = [[1, 2], [3, 4]];
+ * const t = Tensor.from(values);
+ * ```
+ */
 export type NestedArray = number | readonly NestedArray[];
 
 function allocate(dtype: DType, n: number): FloatArray {

@@ -4,10 +4,25 @@ import { SGD } from '../optim/sgd.js';
 import { describeValue } from '../errors.js';
 import { assertInt, assertNumber, assertOneOf } from '../validate.js';
 
-/** The optimizers `fit` can use. */
+/**
+ * The optimizers `fit` can use.
+ *
+ * @example
+ * ```ts
+ * const name: OptimizerName = 'adam';
+ * await vae.fit(X, { optimizer: name });
+ * ```
+ */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
-/** Optimizer hyper-parameters beyond the learning rate (PyTorch defaults when omitted). */
+/**
+ * Optimizer hyper-parameters beyond the learning rate (PyTorch defaults when omitted).
+ *
+ * @example
+ * ```ts
+ * await ae.fit(X, { optimizer: 'sgd', optimizerOptions: { momentum: 0.9, nesterov: true } });
+ * ```
+ */
 export interface OptimizerSettings {
   /** Adam(W) β₁. Default 0.9. */
   beta1?: number;
@@ -28,6 +43,11 @@ export interface OptimizerSettings {
 /**
  * Training hyper-parameters. Models accept them in their constructor (checked there, as
  * defaults) and in `fit` (overrides, checked before any training).
+ *
+ * @example
+ * ```ts
+ * new VAE({ inputDim: 784, latentDim: 8, epochs: 10, batchSize: 128, optimizer: 'adamw', maxGradNorm: 5 });
+ * ```
  */
 export interface TrainingOptions {
   /** Passes over the data in one `fit` call. Default 10. 0 returns at once. */
@@ -57,7 +77,15 @@ export interface TrainingOptions {
   restoreBest?: boolean;
 }
 
-/** {@link TrainingOptions} with every default filled in. */
+/**
+ * {@link TrainingOptions} with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const settings: ResolvedTraining = vae.config.training;
+ * console.log(settings.batchSize);
+ * ```
+ */
 export interface ResolvedTraining {
   epochs: number;
   batchSize: number;

@@ -48,7 +48,14 @@ export interface EpochLog {
   samplesPerSecond: number;
 }
 
-/** What `onBatchEnd` receives, after the step has been applied. */
+/**
+ * What `onBatchEnd` receives, after the step has been applied.
+ *
+ * @example
+ * ```ts
+ * await vae.fit(X, { onBatchEnd: (info: BatchEnd) => console.log(`${info.batch}/${info.batchesPerEpoch}`, info.loss) });
+ * ```
+ */
 export interface BatchEnd {
   epoch: number;
   /** 1-based batch number in the epoch. */
@@ -61,7 +68,14 @@ export interface BatchEnd {
   parts: Record<string, number>;
 }
 
-/** Callbacks and controls of one `fit` call. A callback returning `false` stops training. */
+/**
+ * Callbacks and controls of one `fit` call. A callback returning `false` stops training.
+ *
+ * @example
+ * ```ts
+ * await vae.fit(X, { onBatchEnd: (b) => console.log(b.step, b.loss), onEpochEnd: (e) => e.loss > 1e3 ? false : undefined });
+ * ```
+ */
 export interface FitHooks<E> {
   /** After each epoch, with its history record. */
   onEpochEnd?: (entry: E) => unknown;

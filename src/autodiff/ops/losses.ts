@@ -10,6 +10,11 @@ import { reduceTo } from './arithmetic.js';
  * How a loss reduces its elementwise values: keep them (`'none'`), add them (`'sum'`),
  * average over all elements (`'mean'`) or add and divide by the batch size, the first
  * axis (`'batchMean'`, nats per sample).
+ *
+ * @example
+ * ```ts
+ * const total = mse(pred, target, { reduction: 'sum' as Reduction });
+ * ```
  */
 export type Reduction = 'none' | 'sum' | 'mean' | 'batchMean';
 

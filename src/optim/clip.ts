@@ -1,13 +1,31 @@
 import { NonFiniteError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { assertNumber } from '../validate.js';
+import { getBackend } from '../kernels/backend.js';
+import { sumOfSquaresWasm } from './clip-wasm.js';
 
 function tensorsOf(params: ReadonlyMap<string, Tensor> | Iterable<Tensor>): Iterable<Tensor> {
   return params instanceof Map ? (params as ReadonlyMap<string, Tensor>).values() : (params as Iterable<Tensor>);
 }
 
-/** Σ x², four independent accumulators (the add latency, not the loads, bounds a single chain). */
-function sumOfSquares(x: Float32Array | Float64Array): number {
+/** Below this many elements the TypeScript loop beats copying into WebAssembly memory. */
+const WASM_MIN = 4096;
+
+/**
+ * Σ x², four independent accumulators (the add latency, not the loads, bounds a single chain).
+ * Large float32 arrays on the `'wasm'` backend take the SIMD kernel, which adds in the same
+ * order and returns the same bits.
+ */
+export function sumOfSquares(x: Float32Array | Float64Array): number {
+  if (x instanceof Float32Array && x.length >= WASM_MIN && getBackend() === 'wasm') {
+    const s = sumOfSquaresWasm(x);
+    if (s !== null) return s;
+  }
+  return sumOfSquaresJs(x);
+}
+
+/** The TypeScript loop behind {@link sumOfSquares}. */
+export function sumOfSquaresJs(x: Float32Array | Float64Array): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

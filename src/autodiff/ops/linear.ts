@@ -1,5 +1,6 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
+import { reluInPlace, reluMaskInto } from '../../kernels/relu.js';
 import { addRounded, allocLike, defineOp, productInto, type OpDef } from '../op.js';
 
 /** Attributes of {@link linear}: whether a ReLU follows the affine map. */
@@ -35,27 +36,15 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     const y = allocLike(x.data, n * m);
     if (b !== undefined) for (let r = 0; r < n; r++) y.set(b.data, r * m);
     gemm(false, true, n, m, k, 1, x.data, k, w.data, k, b === undefined ? 0 : 1, y, m);
-    if (relu) {
-      // Math.max keeps NaN, as the relu op does, and compiles without a data-dependent branch.
-      for (let i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0);
-    }
+    if (relu) reluInPlace(y);
     return { data: y, shape: [n, m], saved: null };
   },
   backward: (gOut, { inputs: [x, w, b], attrs: { relu }, out, needsGrad }, into) => {
     const [n, k] = x.shape;
     const m = w.shape[0];
     let g = gOut;
-    if (relu) {
-      // Gradient through ReLU from the output: 1 where y > 0 (the subgradient at 0 is 0).
-      g = allocLike(gOut, gOut.length);
-      const y = out.data;
-      for (let i = 0; i < g.length; i++) {
-        const v = y[i];
-        // Written without a data-dependent branch (the signs are random, so a branch
-        // mispredicts half the time); the last term keeps NaN.
-        g[i] = gOut[i] * +(v > 0) + (v === v ? 0 : NaN);
-      }
-    }
+    // Gradient through ReLU from the output: 1 where y > 0 (the subgradient at 0 is 0).
+    if (relu) g = reluMaskInto(gOut, out.data, allocLike(gOut, gOut.length));
     // A target offered by the engine (a leaf's existing grad) is added into with β = 1.
     const gx = needsGrad[0] ? productInto(into?.[0], n * k, g) : null;
     if (gx !== null) gemm(false, false, n, k, m, 1, g, m, w.data, k, gx.beta, gx.c, k);

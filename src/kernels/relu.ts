@@ -9,6 +9,8 @@
  * @module
  */
 import type { FloatArray } from '../validate.js';
+import { getBackend } from './backend.js';
+import { maskAndSumsWasm } from './bias-relu-wasm.js';
 
 const ABS = 0x7fffffff;
 const INF = 0x7f800000;
@@ -58,4 +60,52 @@ export function reluMaskInto(g: FloatArray, y: FloatArray, out: FloatArray): Flo
     out[i] = g[i] * +(v > 0) + (v === v ? 0 : NaN);
   }
   return out;
+}
+
+/** Below this many elements the loops beat copying into WebAssembly memory. */
+const WASM_MIN = 2048;
+
+/**
+ * The elementwise half of a dense layer's backward for gOut [n, m]: with the layer output `y`
+ * (a ReLU layer) writes ĝ = {@link reluMaskInto}(gOut, y) into `out` and returns it, else
+ * returns gOut itself; when `acc` is given, sets acc[j] = Σ_r ĝ[r, j] accumulated in double in
+ * row order (the bias gradient). Float32 on the `'wasm'` backend runs on SIMD with the same bits.
+ *
+ * @example
+ * ```ts
+ * const g = reluBiasBackward(gOut, y, n, m, biasAcc, new Float32Array(n * m));
+ * ```
+ */
+export function reluBiasBackward(
+  gOut: FloatArray, y: FloatArray | null, n: number, m: number, acc: Float64Array | null, out: FloatArray,
+): FloatArray {
+  const g = y === null ? gOut : out;
+  if (y === null && acc === null) return g;
+  let done = 0; // columns already finished by the SIMD kernel
+  if (gOut instanceof Float32Array && g instanceof Float32Array && (y === null || y instanceof Float32Array)
+    && gOut.length >= WASM_MIN && getBackend() === 'wasm') {
+    const sums = acc ?? new Float64Array(m);
+    if (maskAndSumsWasm(gOut, y, g, n, m, sums)) done = m - (m % 4);
+  }
+  if (done === 0) {
+    if (y !== null) reluMaskInto(gOut, y, g);
+    acc?.fill(0);
+  } else {
+    acc?.fill(0, done);
+    if (y !== null) finishColumns(gOut, y, g, n, m, done);
+  }
+  if (acc !== null && done < m) {
+    for (let r = 0; r < n; r++) {
+      const o = r * m;
+      for (let j = done; j < m; j++) acc[j] += g[o + j];
+    }
+  }
+  return g;
+}
+
+/** The ReLU mask on columns done..m−1 of each row (those the SIMD kernel leaves). */
+function finishColumns(gOut: FloatArray, y: FloatArray, g: FloatArray, n: number, m: number, done: number): void {
+  for (let r = 0; r < n; r++) {
+    for (let j = r * m + done; j < (r + 1) * m; j++) g[j] = gOut[j] * +(y[j] > 0) + (y[j] === y[j] ? 0 : NaN);
+  }
 }

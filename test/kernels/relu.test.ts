@@ -4,7 +4,8 @@
  * backward mask with the float formula g·[y > 0] + (NaN where y is NaN).
  */
 import { describe, expect, it } from 'vitest';
-import { reluInPlace, reluMaskInto } from '../../src/kernels/relu.js';
+import { getBackend, isWasmAvailable, setBackend } from '../../src/kernels/backend.js';
+import { reluBiasBackward, reluInPlace, reluMaskInto } from '../../src/kernels/relu.js';
 import { Rng } from '../../src/random/rng.js';
 
 const SPECIALS = [0, -0, 1e-45, -1e-45, 1.2e-38, -1.2e-38, 1, -1, 3.4e38, -3.4e38, Infinity, -Infinity, NaN];
@@ -57,5 +58,41 @@ describe('reluMaskInto', () => {
     expect(Object.is(out[0], 0)).toBe(true);
     const zeroTimesInf = reluMaskInto(Float32Array.from([Infinity, -Infinity, 2]), Float32Array.from([0, 0, 0]), new Float32Array(3));
     expect(Array.from(zeroTimesInf)).toEqual([NaN, NaN, 0]);
+  });
+});
+
+describe('reluBiasBackward: the SIMD kernel and the loops give the same bits', () => {
+  const bitsOf = (a: Float32Array | Float64Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));
+  function run(backend: 'js' | 'wasm', gOut: Float32Array, y: Float32Array | null, n: number, m: number, withAcc: boolean) {
+    const before = getBackend();
+    setBackend(backend);
+    try {
+      const acc = withAcc ? new Float64Array(m) : null;
+      const g = reluBiasBackward(gOut, y, n, m, acc, new Float32Array(n * m));
+      return { g: g.slice(), acc };
+    } finally {
+      setBackend(before);
+    }
+  }
+
+  it.skipIf(!isWasmAvailable())('over widths with and without a multiple of 4, several chunks, and special values', () => {
+    for (const [n, m] of [[1, 4096], [700, 3], [128, 5], [64, 17], [128, 400], [128, 784], [150, 1000], [3, 9000]]) {
+      const rng = new Rng(n * m);
+      const gOut = new Float32Array(n * m);
+      rng.fillNormal(gOut);
+      const y = values(n * m, n + m);
+      for (let i = 0; i < y.length; i += 3) y[i] = Math.max(y[i], 0); // mostly a ReLU output
+      gOut[5] = Infinity;
+      gOut[6] = NaN;
+      gOut[7] = -0;
+      for (const relu of [true, false]) {
+        for (const withAcc of [true, false]) {
+          const a = run('wasm', gOut, relu ? y : null, n, m, withAcc);
+          const b = run('js', gOut, relu ? y : null, n, m, withAcc);
+          expect(bitsOf(a.g), `${n}×${m} relu=${relu}`).toEqual(bitsOf(b.g));
+          if (withAcc) expect(bitsOf(a.acc!), `${n}×${m} relu=${relu} sums`).toEqual(bitsOf(b.acc!));
+        }
+      }
+    }
   });
 });

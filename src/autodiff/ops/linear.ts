@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
-import { reluInPlace, reluMaskInto } from '../../kernels/relu.js';
+import { reluBiasBackward, reluInPlace } from '../../kernels/relu.js';
 import { addRounded, allocLike, defineOp, productInto, type OpDef } from '../op.js';
 
 /** Attributes of {@link linear}: whether a ReLU follows the affine map. */
@@ -42,22 +42,17 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
   backward: (gOut, { inputs: [x, w, b], attrs: { relu }, out, needsGrad }, into) => {
     const [n, k] = x.shape;
     const m = w.shape[0];
-    let g = gOut;
-    // Gradient through ReLU from the output: 1 where y > 0 (the subgradient at 0 is 0).
-    if (relu) g = reluMaskInto(gOut, out.data, allocLike(gOut, gOut.length));
+    // ReLU mask (gradient 1 where y > 0; the subgradient at 0 is 0) and bias column sums in
+    // one pass, in double for the sums.
+    const acc = b !== undefined && needsGrad[2] ? new Float64Array(m) : null;
+    const g = reluBiasBackward(gOut, relu ? out.data : null, n, m, acc, relu ? allocLike(gOut, gOut.length) : gOut);
     // A target offered by the engine (a leaf's existing grad) is added into with β = 1.
     const gx = needsGrad[0] ? productInto(into?.[0], n * k, g) : null;
     if (gx !== null) gemm(false, false, n, k, m, 1, g, m, w.data, k, gx.beta, gx.c, k);
     const gw = needsGrad[1] ? productInto(into?.[1], m * k, g) : null;
     if (gw !== null) gemm(true, false, m, k, n, 1, g, m, x.data, k, gw.beta, gw.c, k);
     let gb = null;
-    if (b !== undefined && needsGrad[2]) {
-      // Column sums accumulated in double, rounded to the storage type once.
-      const acc = new Float64Array(m);
-      for (let r = 0; r < n; r++) {
-        const o = r * m;
-        for (let j = 0; j < m; j++) acc[j] += g[o + j];
-      }
+    if (acc !== null) {
       gb = into?.[2] ?? null;
       if (gb === null) {
         gb = allocLike(g, m);

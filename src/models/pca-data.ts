@@ -75,6 +75,8 @@ function roundedMean(mean: Float64Array, lo: Float64Array, hi: Float64Array): Fl
  * ```
  */
 export function loadCentred(X: unknown, where: string, float32: boolean): Centred {
+  const fast = float32 ? loadFloat32(X) : null;
+  if (fast !== null) return fast;
   const direct = float32 && isFloat32Exact(X);
   const m = direct ? toMatrix(X, where, 'X', { dtype: 'float32' }) : toMatrix(X, where, 'X');
   const { rows, cols } = m;
@@ -186,3 +188,91 @@ function centre64(x: Float64Array, rows: number, cols: number, mean: Float64Arra
   return s;
 }
 
+
+/**
+ * The fast path for `{ data: Float32Array, shape }` in mixed precision: two passes over the
+ * data instead of four (validation copy, finiteness check, statistics, centring). Pass 1 reads
+ * the caller's array for the column statistics; a non-finite value makes a column sum
+ * non-finite, and then null is returned so that toMatrix reports it with its usual message.
+ * Pass 2 writes the centred float32 copy. The copy holds exactly what the general path
+ * computes (each x − μ̃ rounded once), so results do not depend on the path.
+ */
+function loadFloat32(X: unknown): Centred | null {
+  if (X === null || typeof X !== 'object') return null;
+  const { data, shape } = X as { data?: unknown; shape?: unknown };
+  if (!(data instanceof Float32Array) || !Array.isArray(shape) || shape.length !== 2) return null;
+  const [rows, cols] = shape as unknown[];
+  if (typeof rows !== 'number' || typeof cols !== 'number' || !Number.isInteger(rows) || !Number.isInteger(cols)) return null;
+  if (rows < 2 || cols < 1 || rows * cols !== data.length) return null;
+  const st = columnMoments32(data, rows, cols);
+  const { mean, sq } = st;
+  let sumSq = 0;
+  let exact = true;
+  for (let j = 0; j < cols; j++) {
+    if (!Number.isFinite(mean[j]) || !Number.isFinite(sq[j])) return null;
+    // Σ(x − μ)² = Σx² − N·μ²: the double sums of exact float32 squares carry a relative error
+    // of about N·2⁻⁵³·Σx²/Σ(x − μ)², negligible unless the column's offset dwarfs its spread.
+    const ss = sq[j] - rows * mean[j] * mean[j];
+    if (!(ss * CANCELLATION_LIMIT >= sq[j])) exact = false;
+    sumSq += Math.max(0, ss);
+  }
+  const centre = roundedMean(mean, st.lo, st.hi);
+  const shift = Float64Array.from(mean, (v, j) => v - centre[j]);
+  const out = new Float32Array(rows * cols);
+  if (exact) {
+    centreCopy32(data, out, rows, cols, centre);
+  } else {
+    sumSq = centreCopySum32(data, out, rows, cols, centre);
+    let dd = 0;
+    for (let j = 0; j < cols; j++) dd += shift[j] * shift[j];
+    sumSq = Math.max(0, sumSq - rows * dd);
+  }
+  return { data: out, rows, cols, mean, shift, sumSq };
+}
+
+/** Σx²/Σ(x − μ)² above which the moment formula gives way to the sum of centred squares. */
+const CANCELLATION_LIMIT = 2 ** 12;
+
+/** Column means, sums of squares, minima and maxima of a float32 matrix, in float64. */
+function columnMoments32(x: Float32Array, rows: number, cols: number): ColumnStats & { sq: Float64Array } {
+  const mean = new Float64Array(cols);
+  const sq = new Float64Array(cols);
+  const lo = Float64Array.from(x.subarray(0, cols));
+  const hi = Float64Array.from(x.subarray(0, cols));
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j];
+      mean[j] += v;
+      sq[j] += v * v;
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
+    }
+  }
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  return { mean, sq, lo, hi };
+}
+
+/** out ← fround(x − c). */
+function centreCopy32(x: Float32Array, out: Float32Array, rows: number, cols: number, c: Float64Array): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = x[o + j] - c[j];
+  }
+}
+
+/** out ← fround(x − c); returns Σ(x − c)² of the unrounded differences. */
+function centreCopySum32(x: Float32Array, out: Float32Array, rows: number, cols: number, c: Float64Array): number {
+  const acc = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j] - c[j];
+      out[o + j] = v;
+      acc[j] += v * v;
+    }
+  }
+  let s = 0;
+  for (let j = 0; j < cols; j++) s += acc[j];
+  return s;
+}

@@ -88,27 +88,96 @@ export function buildAdamModule(): Uint8Array<ArrayBuffer> {
 }
 
 // Compiled once per realm; null when this engine has no WebAssembly SIMD.
-let loaded: Loaded | null | undefined;
+let compiled: WebAssembly.Module | null | undefined;
 
-function load(): Loaded | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
   try {
     if (typeof WebAssembly === 'undefined') return null;
     const bytes = buildAdamModule();
-    if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: 4, maximum: 4 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    loaded = { run: instance.exports.adam as unknown as AdamKernel, heap: new Float32Array(memory.buffer) };
+    if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
   } catch {
-    loaded = null;
+    compiled = null;
   }
+  return compiled;
+}
+
+function instantiate(pages: number): Loaded & { memory: WebAssembly.Memory } | null {
+  const mod = compiledModule();
+  if (mod === null) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(mod, { env: { memory } });
+    return { run: instance.exports.adam as unknown as AdamKernel, heap: new Float32Array(memory.buffer), memory };
+  } catch {
+    return null;
+  }
+}
+
+// The shared scratch for moments that live in ordinary arrays (four chunks).
+let loaded: Loaded | null | undefined;
+
+function load(): Loaded | null {
+  if (loaded === undefined) loaded = instantiate(4);
   return loaded;
+}
+
+/** Moments living in the memory of their own kernel instance, found by that memory's buffer. */
+const residents = new WeakMap<ArrayBufferLike, Loaded>();
+
+/** Below this many moment values the copies saved do not pay for a memory of their own. */
+const RESIDENT_MIN = 65536;
+
+/**
+ * Adam's moment buffers placed in the memory of a kernel instance of their own, so that a step
+ * copies only the parameters and gradients in and the parameters out (three copies per value
+ * instead of seven: 0.35 ms less per VAE step). The buffers are ordinary Float32Array views of
+ * that memory, which never grows (so the views stay valid); state(), checkpoints and the
+ * TypeScript path see plain float32 arrays.
+ */
+export class ResidentMoments {
+  private next = 2 * CHUNK;
+  private readonly slots = new Map<string, Float32Array>();
+
+  private constructor(private readonly k: Loaded, private readonly capacity: number) {}
+
+  /**
+   * Room for `count` buffers of each listed length, or null where WebAssembly SIMD is
+   * unavailable, the total is too small to be worth it, or the memory cannot be had.
+   */
+  static create(lengths: readonly number[], count: number): ResidentMoments | null {
+    const floats = count * lengths.reduce((s, n) => s + Math.ceil(n / 4) * 4, 0);
+    if (floats < RESIDENT_MIN) return null;
+    const capacity = 2 * CHUNK + floats;
+    const k = instantiate(Math.ceil((capacity * 4) / 65536));
+    if (k === null) return null;
+    residents.set(k.memory.buffer, k);
+    return new ResidentMoments(k, capacity);
+  }
+
+  /**
+   * The zeroed buffer for `key` (the same memory each time the key is asked for again), or
+   * null when the room is used up. Lengths are padded to whole f32x4 lanes, which the kernel
+   * may write past the end of a buffer.
+   */
+  slot(key: string, n: number): Float32Array | null {
+    let view = this.slots.get(key);
+    if (view === undefined || view.length !== n) {
+      const padded = Math.ceil(n / 4) * 4;
+      if (this.next + padded > this.capacity) return null;
+      view = new Float32Array(this.k.heap.buffer, this.next * 4, n);
+      this.next += padded;
+      this.slots.set(key, view);
+    }
+    return view.fill(0);
+  }
 }
 
 /**
  * One Adam/AdamW step on float32 arrays through the SIMD kernel. Returns false (and changes
- * nothing) where WebAssembly SIMD is unavailable.
+ * nothing) where WebAssembly SIMD is unavailable. Moments from {@link ResidentMoments} are
+ * updated where they live; others are copied through a shared scratch chunk by chunk.
  *
  * @example
  * ```ts
@@ -116,7 +185,8 @@ function load(): Loaded | null {
  * ```
  */
 export function adamStepWasm(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
-  const k = load();
+  const resident = m.buffer === v.buffer ? residents.get(m.buffer) : undefined;
+  const k = resident ?? load();
   if (k === null) return false;
   const { heap, run } = k;
   const n = p.length;
@@ -125,14 +195,21 @@ export function adamStepWasm(p: Float32Array, g: Float32Array, m: Float32Array, 
     const len = end - start;
     heap.set(p.subarray(start, end), 0);
     heap.set(g.subarray(start, end), CHUNK);
-    heap.set(m.subarray(start, end), 2 * CHUNK);
-    heap.set(v.subarray(start, end), 3 * CHUNK);
-    // Lanes past `len` compute on stale scratch and are never copied back.
-    run(0, CHUNK * 4, 2 * CHUNK * 4, 3 * CHUNK * 4, Math.ceil(len / 4) * 16,
+    if (resident === undefined) {
+      heap.set(m.subarray(start, end), 2 * CHUNK);
+      heap.set(v.subarray(start, end), 3 * CHUNK);
+    }
+    const mAt = resident === undefined ? 2 * CHUNK * 4 : m.byteOffset + start * 4;
+    const vAt = resident === undefined ? 3 * CHUNK * 4 : v.byteOffset + start * 4;
+    // Lanes past `len` compute on stale scratch (or a resident buffer's padding) and are never
+    // copied back.
+    run(0, CHUNK * 4, mAt, vAt, Math.ceil(len / 4) * 16,
       s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep);
     p.set(heap.subarray(0, len), start);
-    m.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
-    v.set(heap.subarray(3 * CHUNK, 3 * CHUNK + len), start);
+    if (resident === undefined) {
+      m.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
+      v.set(heap.subarray(3 * CHUNK, 3 * CHUNK + len), start);
+    }
   }
   return true;
 }

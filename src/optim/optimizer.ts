@@ -109,10 +109,15 @@ export abstract class Optimizer {
     if (byName === undefined) this.buffers.set(kind, (byName = new Map()));
     let b = byName.get(name);
     if (b === undefined) {
-      b = like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length);
+      b = this.newBuffer(kind, name, like);
       byName.set(name, b);
     }
     return b;
+  }
+
+  /** Storage for a new buffer: zeros of the type and length of `like` (a subclass may place it elsewhere). */
+  protected newBuffer(_kind: string, _name: string, like: FloatArray): FloatArray {
+    return like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length);
   }
 
   /** A deep copy of the optimizer's state. */

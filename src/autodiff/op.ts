@@ -1,5 +1,6 @@
 import type { FloatArray } from '../validate.js';
 import { Tensor } from '../tensor/tensor.js';
+import { currentWorkspace } from './workspace.js';
 
 /** The raw view of a tensor that forward and backward work on: storage and shape. */
 export interface RawTensor {
@@ -53,8 +54,13 @@ export function defineOp<A, S>(def: OpDef<A, S>): OpDef<A, S> {
   return def;
 }
 
-/** A new array of the same storage type as `like`. */
+/**
+ * A zeroed array of the same storage type as `like`: new, or recycled from the current
+ * training step's workspace (see workspace.ts).
+ */
 export function allocLike(like: FloatArray, n: number): FloatArray {
+  const ws = currentWorkspace();
+  if (ws !== null) return ws.alloc(like instanceof Float64Array, n);
   return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
 }
 

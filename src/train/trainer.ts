@@ -3,6 +3,7 @@ import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { TensorRecord } from '../io/model-state.js';
 import { FormatError } from '../errors.js';
 import { Rng } from '../random/rng.js';
+import { Workspace, runInWorkspace } from '../autodiff/workspace.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DenseMatrix } from '../validate.js';
 import { epochOrder, gatherRows, selectRows, splitRows } from './batches.js';
@@ -11,27 +12,10 @@ import { EarlyStopping } from './early-stopping.js';
 import { assertFiniteQuantity, type StepLocation } from './guard.js';
 import { createOptimizer, type OptimizerName, type ResolvedTraining } from './options.js';
 import { ProgressLine } from './progress.js';
+import { settle, yieldToEventLoop } from './event-loop.js';
 import type { EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
 
 export type { BatchEnd, BatchLoss, EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
-
-/**
- * Lets the event loop run (timers, I/O, UI, an abort). A MessageChannel message is a macrotask
- * without the ≥ 1 ms (Node) or ≥ 4 ms (nested browser timers) clamp of setTimeout(0); both exist
- * in browsers and in Node ≥ 15, and setTimeout is the fallback.
- */
-function yieldToEventLoop(): Promise<void> {
-  const MC = (globalThis as { MessageChannel?: typeof MessageChannel }).MessageChannel;
-  if (MC === undefined) return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const channel = new MC();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 /** Mutable controls of one fit call's loop. */
 interface LoopState {
@@ -39,10 +23,6 @@ interface LoopState {
   lastYield: number;
   yieldEvery: number;
   lastEpoch: number;
-}
-
-async function settle(v: unknown): Promise<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function' ? await v : v;
 }
 
 /**
@@ -60,8 +40,9 @@ async function settle(v: unknown): Promise<unknown> {
  *   same batch order, and it counts as one of that call's epochs.
  * - Validation rows are a seeded random subset (from the seed, so the same on every call);
  *   validation draws its noise from its own stream.
- * - Between steps the gradient buffers are zeroed in place rather than dropped; they are
- *   released when `fit` returns or throws.
+ * - Between steps the gradient buffers are zeroed in place rather than dropped, and the
+ *   arrays of a step's graph go back to a workspace for the next step; both are released when
+ *   `fit` returns or throws.
  *
  * @example
  * ```ts
@@ -77,6 +58,7 @@ export class Trainer {
   private optimizerState: OptimizerState | null = null;
   private pending: PendingEpoch | null = null;
   private running = false;
+  private readonly workspace = new Workspace();
   private readonly modelStreams: readonly string[];
 
   /** @param modelStreams names of the streams the model draws from while training. */
@@ -153,6 +135,7 @@ export class Trainer {
       }
     } finally {
       this.optimizer?.zeroGrad();
+      this.workspace.clear();
     }
     early?.restore();
     return history;
@@ -216,16 +199,21 @@ export class Trainer {
     const opt = this.optimizer!;
     let ok = false;
     try {
-      const { loss, parts } = model.trainingLoss(batch, this.context(at.epoch, at.batchesPerEpoch));
-      const value = loss.item();
-      assertFiniteQuantity(value, 'loss', this.where, at);
-      loss.backward();
-      const norm = gradNorm(params);
-      assertFiniteQuantity(norm, 'gradient norm', this.where, at);
-      if (opts.maxGradNorm !== null) clipGradNorm(params, opts.maxGradNorm, { norm });
-      opt.step();
+      // The step's graph lives only inside this call, so its arrays can come from (and go
+      // back to) the trainer's workspace.
+      const result = runInWorkspace(this.workspace, () => {
+        const { loss, parts } = model.trainingLoss(batch, this.context(at.epoch, at.batchesPerEpoch));
+        const value = loss.item();
+        assertFiniteQuantity(value, 'loss', this.where, at);
+        loss.backward();
+        const norm = gradNorm(params);
+        assertFiniteQuantity(norm, 'gradient norm', this.where, at);
+        if (opts.maxGradNorm !== null) clipGradNorm(params, opts.maxGradNorm, { norm });
+        opt.step();
+        return { loss: value, parts };
+      });
       ok = true;
-      return { loss: value, parts };
+      return result;
     } catch (e) {
       // Nothing was updated; put the random streams back as well, so a retry is identical.
       this.modelStreams.forEach((n, i) => this.streams.set(n, Rng.fromState(saved[i])));
@@ -236,6 +224,7 @@ export class Trainer {
       // 2.6 MB for the VAE. They are dropped when fit ends or a step fails.
       if (ok) for (const p of params.values()) p.grad?.data.fill(0);
       else opt.zeroGrad();
+      this.workspace.recycle();
     }
   }
 

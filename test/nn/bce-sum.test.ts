@@ -97,3 +97,30 @@ describe('bceSum on WebAssembly SIMD (float32, backend wasm)', () => {
     }
   });
 });
+
+describe('bceSum SIMD kernel unrolling', () => {
+  it('the interleaved loop gives the bits of one vector at a time', async () => {
+    const { buildBceModule } = await import('../../src/autodiff/ops/bce-sum-wasm.js');
+    const { isWasmAvailable } = await import('../../src/kernels/backend.js');
+    if (!isWasmAvailable()) return;
+    const n = 4096;
+    const rng = new Rng(3);
+    const L = Tensor.randn([n], rng, { std: 8 }).data;
+    const Y = Tensor.rand([n], rng).data;
+    [NaN, 100, -100, 0, -0, 1e-30, Infinity, -Infinity, 88, -88].forEach((v, i) => { L[i * 7] = v; });
+    const outputs = [1, 2, 8].map((unroll) => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+      const run = new WebAssembly.Instance(new WebAssembly.Module(buildBceModule(unroll)), { env: { memory } }).exports.bce as (...a: number[]) => void;
+      const heap = new Float32Array(memory.buffer);
+      return [16, 48, 4080 * 4, 4096 * 4].map((bytes) => {
+        heap.fill(0);
+        heap.set(L, 0);
+        heap.set(Y, n);
+        run(0, n * 4, 2 * n * 4, 3 * n * 4, bytes, 1 / 128);
+        return Array.from(new Uint32Array(memory.buffer, 2 * n * 4, n + 4));
+      });
+    });
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(outputs[2]).toEqual(outputs[0]);
+  });
+});

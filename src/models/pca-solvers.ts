@@ -23,6 +23,7 @@ import { getBackend } from '../kernels/backend.js';
 import { gemm } from '../kernels/gemm.js';
 import { Rng } from '../random/rng.js';
 import { defaultPowerIterations, gram, rangeFinder, symmetricEigen, thinQ, thinSvd, transpose, truncatedSvd } from '../linalg/index.js';
+import { subspaceEigen } from '../linalg/subspace.js';
 import { loadCentred, peekShape, type Centred } from './pca-data.js';
 import { rayleighRitz, subtractOuter, type RawFit } from './pca-ritz.js';
 
@@ -163,7 +164,7 @@ export function fitSpectrum(X: unknown, where: string, s: SolverSettings): Spect
   const pick = (variances: Float64Array): number =>
     kReq === undefined ? r : kReq < 1 ? Math.min(r, countForFraction(variances, total, kReq)) : kReq;
   const raw = solver === 'full' ? solveFull(c, pick)
-    : solver === 'covariance' ? solveCovariance(c, pick, precision)
+    : solver === 'covariance' ? solveCovariance(c, pick, precision, kReq !== undefined && kReq >= 1 ? kReq : undefined)
       : solveRandomized(c, kReq ?? r, s, precision);
   const k = raw.variances.length;
   let kept = 0;
@@ -193,8 +194,14 @@ function solveFull(c: Centred, pick: (v: Float64Array) => number): RawFit {
   return { components: svd.vt.slice(0, k * d), variances: all.slice(0, k), discarded: tailSum(all, k, all.length) };
 }
 
-/** Eigendecomposition of X_cᵀX_c/(N − 1), refined by Rayleigh–Ritz in mixed precision. */
-function solveCovariance(c: Centred, pick: (v: Float64Array) => number, precision: 'float64' | 'mixed'): RawFit {
+/**
+ * Eigendecomposition of X_cᵀX_c/(N − 1), refined by Rayleigh–Ritz in mixed precision. With an
+ * integer k in mixed precision only a subspace holding the top k is needed: block subspace
+ * iteration on the float32 gemm finds it (measured on 784×784: 0.1–0.3 s against 0.4 s for the
+ * dense Householder + QL solver), and the dense solver remains the fallback when the spectrum
+ * has no gap after k (see linalg/subspace.ts).
+ */
+function solveCovariance(c: Centred, pick: (v: Float64Array) => number, precision: 'float64' | 'mixed', kFixed?: number): RawFit {
   const { rows: n, cols: d } = c;
   const g = gram(c.data, n, d);
   subtractOuter(g, c.shift, d, n);
@@ -202,10 +209,18 @@ function solveCovariance(c: Centred, pick: (v: Float64Array) => number, precisio
   for (let i = 0; i < g.length; i++) g[i] *= scale;
   let k = 0;
   let p = 0;
+  const oversampled = (kk: number): number => Math.min(d, n, kk + Math.max(10, Math.ceil(kk / 4)));
+  if (precision === 'mixed' && kFixed !== undefined && getBackend() === 'wasm') {
+    // Only a subspace holding the top k is needed: subspace iteration on the float32 gemm when
+    // the spectrum has a gap after k (null otherwise), then Rayleigh–Ritz on the data.
+    const pk = oversampled(kFixed);
+    const sub = subspaceEigen(g, d, pk, kFixed);
+    if (sub !== null) return rayleighRitz(c, sub.vectors, pk, kFixed);
+  }
   const chooser = (values: Float64Array): number => {
     for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0;
     k = pick(values);
-    p = precision === 'mixed' ? Math.min(d, n, k + Math.max(10, Math.ceil(k / 4))) : k;
+    p = precision === 'mixed' ? oversampled(k) : k;
     return p;
   };
   const eig = symmetricEigen(g, d, chooser);

@@ -30,7 +30,12 @@ interface LossSaved {
   scale: number;
 }
 
-type Pointwise = (v: number[], d: number[]) => number;
+/**
+ * One pass of a fused loss over n elements: writes each elementwise loss into `values` and
+ * ∂l/∂inputₖ into `partials[k]`, and returns the sum of the losses (accumulated in double).
+ * Each loss is its own loop: a per-element callback costs about 25 ns an element here.
+ */
+type LossKernel = (x: readonly FloatArray[], values: FloatArray, partials: readonly FloatArray[], n: number) => number;
 
 function expandAll(inputs: readonly RawTensor[], name: string): { arrays: FloatArray[]; shape: number[] } {
   let shape = inputs[0].shape.slice();
@@ -49,11 +54,8 @@ function scaleOf(reduction: Reduction, shape: readonly number[], name: string): 
   return 1;
 }
 
-/**
- * Builds a fused loss from its pointwise value and partial derivatives. `f(v, d)` reads the
- * input values `v` at one element, writes ∂l/∂vₖ into `d` and returns l.
- */
-function fusedLoss(name: string, arity: number, f: Pointwise): OpDef<LossAttrs, LossSaved> {
+/** Builds a fused loss from its kernel. */
+function fusedLoss(name: string, kernel: LossKernel): OpDef<LossAttrs, LossSaved> {
   return defineOp<LossAttrs, LossSaved>({
     name,
     forward: (inputs, { reduction }) => {
@@ -62,16 +64,7 @@ function fusedLoss(name: string, arity: number, f: Pointwise): OpDef<LossAttrs, 
       const like = arrays[0];
       const values = allocLike(like, n);
       const partials = arrays.map(() => allocLike(like, n));
-      const v = new Array<number>(arity);
-      const d = new Array<number>(arity);
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        for (let k = 0; k < arity; k++) v[k] = arrays[k][i];
-        const l = f(v, d);
-        values[i] = l;
-        total += l;
-        for (let k = 0; k < arity; k++) partials[k][i] = d[k];
-      }
+      const total = kernel(arrays, values, partials, n);
       const scale = scaleOf(reduction, shape, name);
       if (reduction === 'none') return { data: values, shape, saved: { partials, shape, scale } };
       const data = allocLike(like, 1);
@@ -94,18 +87,32 @@ function fusedLoss(name: string, arity: number, f: Pointwise): OpDef<LossAttrs, 
 }
 
 /** (p − t)²; ∂/∂p = 2(p − t), ∂/∂t = −2(p − t). */
-export const mse = fusedLoss('mse', 2, ([p, t], d) => {
-  const e = p - t;
-  d[0] = 2 * e;
-  d[1] = -2 * e;
-  return e * e;
+export const mse = fusedLoss('mse', ([p, t], values, [dp, dt], n) => {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const e = p[i] - t[i];
+    dp[i] = 2 * e;
+    dt[i] = -2 * e;
+    const l = e * e;
+    values[i] = l;
+    total += l;
+  }
+  return total;
 });
 
 /** −[y log σ(x) + (1 − y) log(1 − σ(x))] = softplus(x) − x·y; ∂/∂x = σ(x) − y, ∂/∂y = −x. */
-export const bceWithLogits = fusedLoss('bceWithLogits', 2, ([x, y], d) => {
-  d[0] = sigmoid(x) - y;
-  d[1] = -x;
-  return log1pexp(x) - x * y;
+export const bceWithLogits = fusedLoss('bceWithLogits', ([x, y], values, [dx, dy], n) => {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    const yi = y[i];
+    dx[i] = sigmoid(xi) - yi;
+    dy[i] = -xi;
+    const l = log1pexp(xi) - xi * yi;
+    values[i] = l;
+    total += l;
+  }
+  return total;
 });
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -114,22 +121,36 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * −log N(x | m, e^{lv}) = ½[log 2π + lv + (x − m)² e^{−lv}];
  * ∂/∂x = (x − m)e^{−lv}, ∂/∂m = −(x − m)e^{−lv}, ∂/∂lv = ½[1 − (x − m)² e^{−lv}].
  */
-export const gaussianNll = fusedLoss('gaussianNll', 3, ([x, m, lv], d) => {
-  const e = x - m;
-  const prec = Math.exp(-lv);
-  d[0] = e * prec;
-  d[1] = -e * prec;
-  d[2] = 0.5 * (1 - e * e * prec);
-  return 0.5 * (LOG_2PI + lv + e * e * prec);
+export const gaussianNll = fusedLoss('gaussianNll', ([x, m, lv], values, [dx, dm, dlv], n) => {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const e = x[i] - m[i];
+    const prec = Math.exp(-lv[i]);
+    dx[i] = e * prec;
+    dm[i] = -e * prec;
+    dlv[i] = 0.5 * (1 - e * e * prec);
+    const l = 0.5 * (LOG_2PI + lv[i] + e * e * prec);
+    values[i] = l;
+    total += l;
+  }
+  return total;
 });
 
 /**
  * KL(N(m, e^{lv}) ‖ N(0, 1)) per coordinate = −½(1 + lv − m² − e^{lv});
  * ∂/∂m = m, ∂/∂lv = ½(e^{lv} − 1).
  */
-export const gaussianKl = fusedLoss('gaussianKl', 2, ([m, lv], d) => {
-  const ev = Math.exp(lv);
-  d[0] = m;
-  d[1] = 0.5 * (ev - 1);
-  return -0.5 * (1 + lv - m * m - ev);
+export const gaussianKl = fusedLoss('gaussianKl', ([m, lv], values, [dm, dlv], n) => {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const mi = m[i];
+    const li = lv[i];
+    const ev = Math.exp(li);
+    dm[i] = mi;
+    dlv[i] = 0.5 * (ev - 1);
+    const l = -0.5 * (1 + li - mi * mi - ev);
+    values[i] = l;
+    total += l;
+  }
+  return total;
 });

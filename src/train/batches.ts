@@ -43,17 +43,18 @@ export function assertCols(m: DenseMatrix, cols: number, where: string, model: s
 }
 
 /**
- * Rows `index[start..end)` of a row-major matrix, copied into a new tensor.
+ * Rows `index[start..end)` of a row-major matrix, copied into a new tensor (into `out` when
+ * given: an array of the matrix's storage type and (end − start)·cols elements).
  *
  * @example
  * ```ts
  * const batch = gatherRows(X, order, 0, 128); // Tensor [128, cols]
  * ```
  */
-export function gatherRows(m: DenseMatrix, index: Int32Array | null, start: number, end: number): Tensor {
+export function gatherRows(m: DenseMatrix, index: Int32Array | null, start: number, end: number, out?: FloatArray): Tensor {
   const { data, cols } = m;
   const n = end - start;
-  const out = data instanceof Float64Array ? new Float64Array(n * cols) : new Float32Array(n * cols);
+  out ??= data instanceof Float64Array ? new Float64Array(n * cols) : new Float32Array(n * cols);
   if (index === null) {
     out.set(data.subarray(start * cols, end * cols));
   } else {

@@ -154,7 +154,9 @@ export class Trainer {
       const start = pending.nextBatch * opts.batchSize;
       const end = Math.min(start + opts.batchSize, train.rows);
       const at: StepLocation = { epoch: pending.epoch, step: this.steps + 1, batch: pending.nextBatch + 1, batchesPerEpoch: nb };
-      const r = this.runStep(model, params, gatherRows(train, order, start, end), at, opts);
+      // The batch array comes from the workspace too: it goes back when the step ends.
+      const rows = this.workspace.alloc(train.data instanceof Float64Array, (end - start) * train.cols);
+      const r = this.runStep(model, params, gatherRows(train, order, start, end, rows), at, opts);
       this.record(pending, r, end - start, performance.now() - t0);
       progress?.update({ epoch: pending.epoch, epochs: loop.lastEpoch, batch: at.batch, batches: nb, loss: pending.lossSum / pending.samples, samplesPerSecond: (1000 * pending.samples) / pending.seconds });
       if (hooks.onBatchEnd !== undefined) {

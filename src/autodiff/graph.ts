@@ -55,31 +55,45 @@ function seedGradient(root: Tensor, gradient: Tensor | undefined): FloatArray {
 }
 
 /**
- * The buffers `node`'s backward may add into: the existing `grad` of each leaf input that has
+ * The buffers `node`'s backward may write into: the existing `grad` of each leaf input that has
  * no other contribution in this graph and was not promoted to another storage type. Adding in
- * place there gives the same sum, grad + ∂, as returning ∂ and adding it afterwards.
+ * place there gives the same sum, grad + ∂, as returning ∂ and adding it afterwards; with
+ * `replace` the old content is overwritten, as if the buffer had been zeroed first.
  */
-function gradTargets(node: GraphNode, leafUses: Map<Tensor, number>): GradTargets | undefined {
-  let into: (FloatArray | null)[] | undefined;
+function gradTargets(node: GraphNode, leafUses: Map<Tensor, number>, replace: boolean): GradTargets | undefined {
+  let into: (FloatArray | null)[] & { replace?: boolean } | undefined;
   node.inputs.forEach((input, k) => {
     const g = input.grad;
     if (g === null || input.node !== null || leafUses.get(input) !== 1) return;
     if (node.ctx.inputs[k].data !== input.data || g.data.length !== input.size) return;
     if (g.data.constructor !== input.data.constructor) return;
-    into ??= node.inputs.map(() => null);
+    into ??= Object.assign(node.inputs.map(() => null), { replace });
     into[k] = g.data;
   });
   return into;
 }
 
+/** Options of the engine's {@link backward} beyond `Tensor.backward`. */
+export interface BackwardOptions {
+  /**
+   * Treat every existing leaf `grad` reached by this pass as zero: it ends up holding exactly
+   * this pass's gradient, without a separate zeroing pass and without reading the old values.
+   * Leaves not reached keep their old `grad`; the returned set tells which were written.
+   */
+  replaceGrads?: boolean;
+}
+
 /**
  * Reverse-mode sweep from `root`: every leaf that requires a gradient gets `∂root/∂leaf`
- * added (`+=`) to its `grad`. Intermediate gradients are dropped once used.
+ * added (`+=`) to its `grad` (or put there, with `replaceGrads`). Intermediate gradients are
+ * dropped once used. Returns the leaves whose `grad` was written.
  */
-export function backward(root: Tensor, gradient?: Tensor): void {
+export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): Set<Tensor> {
   if (!root.requiresGrad) {
     throw new Error('backward(): the tensor does not require grad; no input of its graph has requiresGrad: true');
   }
+  const replace = options.replaceGrads ?? false;
+  const written = new Set<Tensor>();
   const grads = new Map<Tensor, FloatArray>();
   const owned = new Set<Tensor>();
   grads.set(root, seedGradient(root, gradient));
@@ -90,15 +104,22 @@ export function backward(root: Tensor, gradient?: Tensor): void {
     if (g === undefined) continue;
     grads.delete(t);
     if (t.node === null) {
+      // With `replace`, a buffer from an earlier pass starts from zero: the bits of the
+      // fresh-buffer path (0 + g), −0 included.
+      if (replace && t.grad !== null) t.grad.data.fill(0);
       accumulateLeaf(t, g);
+      written.add(t);
       continue;
     }
-    const into = gradTargets(t.node, leafUses);
+    const into = gradTargets(t.node, leafUses, replace);
     const inputGrads = t.node.op.backward(g, t.node.ctx, into);
     t.node.inputs.forEach((input, k) => {
       const gi = inputGrads[k];
       if (!input.requiresGrad || gi === null || gi === undefined) return;
-      if (into !== undefined && gi === into[k]) return; // already added into input.grad
+      if (into !== undefined && gi === into[k]) {
+        written.add(input); // already in input.grad
+        return;
+      }
       const prev = grads.get(input);
       if (prev === undefined) {
         grads.set(input, gi);
@@ -111,6 +132,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       }
     });
   }
+  return written;
 }
 
 function accumulateLeaf(leaf: Tensor, g: FloatArray): void {

@@ -25,16 +25,18 @@ export interface BackwardContext<A, S> {
 }
 
 /**
- * Per input, a buffer backward may add its gradient into (`+=`, e.g. a gemm with β = 1) instead
- * of returning a new array, or null. The engine offers a leaf's existing `grad` when that leaf
- * receives no other contribution, so a weight gradient costs no allocation and no extra pass.
+ * Per input, a buffer backward may write its gradient into instead of returning a new array, or
+ * null. The engine offers a leaf's existing `grad` when that leaf receives no other
+ * contribution, so a weight gradient costs no allocation and no extra pass. By default the
+ * gradient is added (`+=`, e.g. a gemm with β = 1); with `replace` the buffer's old content is
+ * discarded (β = 0), which the trainer uses instead of zeroing the buffers between steps.
  */
-export type GradTargets = readonly (FloatArray | null)[];
+export type GradTargets = readonly (FloatArray | null)[] & { readonly replace?: boolean };
 
 /**
  * One differentiable primitive: forward and backward side by side. Backward returns one
  * gradient per input, shaped like that input, or null where `needsGrad[i]` is false. Where it
- * added into `into[i]` it returns that very array, which tells the engine the sum is done.
+ * wrote into `into[i]` it returns that very array, which tells the engine the gradient is in.
  */
 export interface OpDef<A, S = unknown> {
   readonly name: string;
@@ -65,19 +67,24 @@ export function allocLike(like: FloatArray, n: number): FloatArray {
 }
 
 /**
- * Where a product gradient goes: added into the engine's target (β = 1), or written into a
- * new array (β = 0).
+ * Where the product gradient for input k goes: into the engine's target (β = 1 to add, β = 0
+ * when the target is to be replaced), or into a new array (β = 0).
  */
-export function productInto(target: FloatArray | null | undefined, size: number, like: FloatArray): { c: FloatArray; beta: number } {
-  return target ? { c: target, beta: 1 } : { c: allocLike(like, size), beta: 0 };
+export function productInto(into: GradTargets | undefined, k: number, size: number, like: FloatArray): { c: FloatArray; beta: number } {
+  const target = into?.[k];
+  if (!target) return { c: allocLike(like, size), beta: 0 };
+  return { c: target, beta: into!.replace ? 0 : 1 };
 }
 
 /**
- * t += v with v first rounded to the storage type of `like` (the gradient's): the same bits as
- * storing v into `allocLike(like)` and adding that array afterwards (the engine's accumulation).
+ * Puts a double-accumulated gradient v into the engine's target t: t += v with v first rounded
+ * to the storage type of `like` (the gradient's), the same bits as storing v into
+ * `allocLike(like)` and adding that array afterwards; with `replace`, t = v.
  */
-export function addRounded(t: FloatArray, v: Float64Array, like: FloatArray): void {
-  if (like instanceof Float32Array) for (let j = 0; j < t.length; j++) t[j] += Math.fround(v[j]);
+export function addRounded(t: FloatArray, v: Float64Array, like: FloatArray, replace = false): void {
+  const f32 = like instanceof Float32Array;
+  if (replace) for (let j = 0; j < t.length; j++) t[j] = f32 ? Math.fround(v[j]) : v[j];
+  else if (f32) for (let j = 0; j < t.length; j++) t[j] += Math.fround(v[j]);
   else for (let j = 0; j < t.length; j++) t[j] += v[j];
 }
 

@@ -10,6 +10,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as F from '../../src/autodiff/functional.js';
+import { backward } from '../../src/autodiff/graph.js';
 import { apply, defineOp, type GradTargets } from '../../src/autodiff/op.js';
 import { ops } from '../../src/autodiff/ops/index.js';
 import { type BackendName, getBackend, isWasmAvailable, setBackend } from '../../src/kernels/backend.js';
@@ -56,14 +57,15 @@ for (const [n, k, m] of [[3, 2, 5], [33, 20, 17], [128, 40, 24], [530, 24, 12]])
 }
 
 /** Gradients of every leaf when each leaf's grad starts as `start(i)` (null: no grad yet). */
-function gradsFrom(c: Case, dtype: DType, start: (i: number) => FloatArray | null): FloatArray[] {
+function gradsFrom(c: Case, dtype: DType, start: (i: number) => FloatArray | null, replaceGrads = false): FloatArray[] {
   const leaves = c.shapes.map((s, i) => rand(s, 10 + i, dtype, true));
   leaves.forEach((t, i) => {
     const g = start(i);
     t.grad = g === null ? null : new Tensor(g.slice(), t.shape);
   });
   const before = leaves.map((t) => t.grad?.data ?? null);
-  c.build(leaves).backward();
+  const written = backward(c.build(leaves), undefined, { replaceGrads });
+  expect([...written].sort((a, b) => leaves.indexOf(a) - leaves.indexOf(b))).toEqual(leaves);
   // A gradient that existed is updated in place.
   leaves.forEach((t, i) => {
     if (before[i] !== null) expect(t.grad!.data).toBe(before[i]);
@@ -87,6 +89,16 @@ describe.each(backends)('adding into existing gradients on the %s backend', (bac
         const fresh = gradsFrom(c, dtype, () => null);
         const zeros = gradsFrom(c, dtype, (i) => (dtype === 'float32' ? new Float32Array(fresh[i].length) : new Float64Array(fresh[i].length)));
         fresh.forEach((g, i) => expect(bits(zeros[i]), `${c.name} ${dtype} input ${i}`).toEqual(bits(g)));
+      }
+    }
+  });
+
+  it.skipIf(!available)('replacing stale gradients: the same bits as the fresh-array path', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const c of cases) {
+        const fresh = gradsFrom(c, dtype, () => null);
+        const stale = gradsFrom(c, dtype, (i) => rand([fresh[i].length], 70 + i, dtype).data, true);
+        fresh.forEach((g, i) => expect(bits(stale[i]), `${c.name} ${dtype} input ${i}`).toEqual(bits(g)));
       }
     }
   });
@@ -164,6 +176,25 @@ describe('which buffers the engine offers', () => {
     apply(ops.add, [apply(op, [w], null), x64], null).sum().backward(); // still float32 here: offered
     expect(log.pop()![0]).toBe(buf);
     expect(Array.from(w.grad!.data)).toEqual([7, 7]);
+  });
+
+  it('replaceGrads: offered targets say so, other reached leaves are zeroed first, unreached ones kept', () => {
+    const log: (GradTargets | undefined)[] = [];
+    const op = probe(log);
+    const w = new Tensor(new Float32Array([1, 2]), [2], { requiresGrad: true });
+    const twice = new Tensor(new Float32Array([3]), [1], { requiresGrad: true });
+    const idle = new Tensor(new Float32Array([5]), [1], { requiresGrad: true });
+    for (const t of [w, twice, idle]) t.grad = new Tensor(new Float32Array(t.size).fill(9), t.shape);
+    const loss = apply(op, [w], null).sum().add(twice.mul(twice).sum());
+    const written = backward(loss, undefined, { replaceGrads: true });
+    expect(log.pop()!.replace).toBe(true);
+    expect([...written]).toEqual(expect.arrayContaining([w, twice]));
+    expect(written.has(idle)).toBe(false);
+    // probe adds into its target, so a replace-aware op would give [1, 1]; the stale 9s show
+    // that the engine left the target to the op, while `twice` went through the engine.
+    expect(Array.from(w.grad!.data)).toEqual([10, 10]);
+    expect(Array.from(twice.grad!.data)).toEqual([6]);
+    expect(Array.from(idle.grad!.data)).toEqual([9]);
   });
 
   it('a leaf promoted to float64 is not offered its float32 grad', () => {

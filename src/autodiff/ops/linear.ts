@@ -46,10 +46,11 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     // one pass, in double for the sums.
     const acc = b !== undefined && needsGrad[2] ? new Float64Array(m) : null;
     const g = reluBiasBackward(gOut, relu ? out.data : null, n, m, acc, relu ? allocLike(gOut, gOut.length) : gOut);
-    // A target offered by the engine (a leaf's existing grad) is added into with β = 1.
-    const gx = needsGrad[0] ? productInto(into?.[0], n * k, g) : null;
+    // A target offered by the engine (a leaf's existing grad) is added into with β = 1, or
+    // overwritten with β = 0 when the engine replaces gradients.
+    const gx = needsGrad[0] ? productInto(into, 0, n * k, g) : null;
     if (gx !== null) gemm(false, false, n, k, m, 1, g, m, w.data, k, gx.beta, gx.c, k);
-    const gw = needsGrad[1] ? productInto(into?.[1], m * k, g) : null;
+    const gw = needsGrad[1] ? productInto(into, 1, m * k, g) : null;
     if (gw !== null) gemm(true, false, m, k, n, 1, g, m, x.data, k, gw.beta, gw.c, k);
     let gb = null;
     if (acc !== null) {
@@ -57,7 +58,7 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
       if (gb === null) {
         gb = allocLike(g, m);
         gb.set(acc);
-      } else addRounded(gb, acc, g);
+      } else addRounded(gb, acc, g, into!.replace);
     }
     return b === undefined ? [gx?.c ?? null, gw?.c ?? null] : [gx?.c ?? null, gw?.c ?? null, gb];
   },

@@ -35,14 +35,14 @@ export const matmul: OpDef<MatmulAttrs, null> = defineOp({
     const k = transA ? a.shape[0] : a.shape[1];
     const lda = a.shape[1];
     const ldb = b.shape[1];
-    // Each gradient is added into the engine's target when there is one (β = 1).
-    const ga = needsGrad[0] ? productInto(into?.[0], a.data.length, g) : null;
+    // Each gradient goes into the engine's target when there is one (β = 1 to add, 0 to replace).
+    const ga = needsGrad[0] ? productInto(into, 0, a.data.length, g) : null;
     if (ga !== null) {
       // A m×k: dA = G·op(B)ᵀ.  A stored k×m (transA): dA = op(B)·Gᵀ.
       if (!transA) gemm(false, !transB, m, k, n, 1, g, n, b.data, ldb, ga.beta, ga.c, k);
       else gemm(transB, true, k, m, n, 1, b.data, ldb, g, n, ga.beta, ga.c, m);
     }
-    const gb = needsGrad[1] ? productInto(into?.[1], b.data.length, g) : null;
+    const gb = needsGrad[1] ? productInto(into, 1, b.data.length, g) : null;
     if (gb !== null) {
       // B k×n: dB = op(A)ᵀ·G.  B stored n×k (transB): dB = Gᵀ·op(A).
       if (!transB) gemm(!transA, false, k, n, m, 1, a.data, lda, g, n, gb.beta, gb.c, n);

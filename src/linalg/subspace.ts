@@ -125,8 +125,11 @@ export function subspaceEigen(a: Float64Array, n: number, p: number, k: number, 
       fixColumnSigns(vectors, n, p);
       return { values: theta.slice(0, p), vectors, iterations: q };
     }
-    if (!orthonormalise(v, w, n, m, ws, 2)) return null;
-    v.set(w);
+    // The scaled columns are nearly orthonormal: one plain Cholesky QR pass suffices, and the
+    // shifted pair is the fallback.
+    if (cholPass(v, w, n, m, ws, 0)) v.set(w);
+    else if (orthonormalise(v, w, n, m, ws, 2)) v.set(w);
+    else return null;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { ResidentMoments, adamStepWasm } from './adam-wasm.js';
+import { MOMENT_FLOOR, ResidentMoments, adamStepWasm } from './adam-wasm.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -105,26 +105,20 @@ export class Adam extends Optimizer {
     if (keep !== 1) for (let i = 0; i < p.length; i++) p[i] *= keep;
     const l2 = this.decoupled ? 0 : this.weightDecay;
     const n = p.length;
-    if (l2 === 0) {
-      for (let i = 0; i < n; i++) {
-        const gi = g[i];
-        // The new moments are used in double before the store rounds them (reading them back
-        // from float32 storage costs a third more time for a difference of one rounding).
-        const mi = b1 * m[i] + c1 * gi;
-        const vi = b2 * v[i] + c2 * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const gi = g[i] + l2 * p[i];
-        const mi = b1 * m[i] + c1 * gi;
-        const vi = b2 * v[i] + c2 * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
-      }
+    // Float32 moments below the smallest normal float are stored as zero, as in the SIMD kernel
+    // (adam-wasm.ts explains why: stuck subnormals make every later step several times slower).
+    const floor = m instanceof Float32Array ? MOMENT_FLOOR : 0;
+    for (let i = 0; i < n; i++) {
+      const gi = l2 === 0 ? g[i] : g[i] + l2 * p[i];
+      // The new moments are used in double before the store rounds them (reading them back
+      // from float32 storage costs a third more time for a difference of one rounding).
+      let mi = b1 * m[i] + c1 * gi;
+      let vi = b2 * v[i] + c2 * gi * gi;
+      if (Math.abs(mi) < floor) mi = 0;
+      if (vi < floor) vi = 0;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
     }
   }
 }

@@ -258,7 +258,10 @@ export class Trainer {
     const parts: Record<string, number> = {};
     for (let start = 0; start < m.rows; start += chunk) {
       const end = Math.min(start + chunk, m.rows);
-      const r = model.validationLoss(gatherRows(m, null, start, end), ctx);
+      // Validation returns numbers only, so its arrays can be recycled chunk by chunk too.
+      const rows = this.workspace.alloc(m.data instanceof Float64Array, (end - start) * m.cols);
+      const r = runInWorkspace(this.workspace, () => model.validationLoss(gatherRows(m, null, start, end, rows), ctx));
+      this.workspace.recycle();
       const w = (end - start) / m.rows;
       loss += r.loss * w;
       for (const [k, v] of Object.entries(r.parts)) parts[k] = (parts[k] ?? 0) + v * w;

@@ -264,53 +264,15 @@ export class Autoencoder {
     return Autoencoder.fromState(stateFromJSON(json, 'Autoencoder', [1]));
   }
 
-  /**
-   * The model as safetensors bytes: parameters as F32 tensors, the type, version and
-   * configuration in `__metadata__`, with a CRC-32 over the file. Works in any runtime.
-   *
-   * @example
-   * ```ts
-   * const bytes = ae.toBytes();
-   * const again = Autoencoder.fromBytes(bytes); // bit-identical parameters and outputs
-   * ```
-   */
+  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint), CRC-32. @example `const again = Autoencoder.fromBytes(ae.toBytes());` */
   toBytes(): Uint8Array { return stateToBytes(this.toState()); }
 
-  /**
-   * Inverse of {@link Autoencoder.toBytes}. A truncated or corrupted file, another model type or
-   * version, or shapes that do not match the configuration throw `FormatError`; nothing is
-   * half-loaded.
-   *
-   * @example
-   * ```ts
-   * const model = Autoencoder.fromBytes(new Uint8Array(await (await fetch('model.safetensors')).arrayBuffer()));
-   * ```
-   */
-  static fromBytes(bytes: Uint8Array, source = '<bytes>'): Autoencoder {
-    return Autoencoder.fromState(stateFromBytes(bytes, 'Autoencoder', [1], source));
-  }
+  /** Inverse of {@link Autoencoder.toBytes}; corrupt, foreign or mismatched bytes throw FormatError, nothing half-loaded. @example `Autoencoder.fromBytes(bytes)` */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): Autoencoder { return Autoencoder.fromState(stateFromBytes(bytes, 'Autoencoder', [1], source)); }
 
-  /**
-   * Saves to a safetensors file atomically (a temp file, then rename), so an interrupted save
-   * never damages an existing file. The file is also a training checkpoint: optimizer state,
-   * every random stream and the epoch/step counters are included. Node only.
-   *
-   * @example
-   * ```ts
-   * await ae.save('model.safetensors');
-   * ```
-   */
+  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await ae.save('ae.safetensors');` */
   async save(path: string): Promise<void> { await saveState(path, this.toState()); }
 
-  /**
-   * Loads a file written by {@link Autoencoder.save}; errors name the file and the field. Node only.
-   *
-   * @example
-   * ```ts
-   * const model = await Autoencoder.load('model.safetensors');
-   * ```
-   */
-  static async load(path: string): Promise<Autoencoder> {
-    return Autoencoder.fromState(await loadState(path, 'Autoencoder', [1]));
-  }
+  /** Loads a file written by {@link Autoencoder.save}; errors name the file. Node only. @example `const m = await Autoencoder.load('ae.safetensors');` */
+  static async load(path: string): Promise<Autoencoder> { return Autoencoder.fromState(await loadState(path, 'Autoencoder', [1])); }
 }

@@ -314,54 +314,16 @@ export class VAE {
     return VAE.fromState(stateFromJSON(json, 'VAE', [1]));
   }
 
-  /**
-   * The model as safetensors bytes: parameters as F32 tensors, the type, version and
-   * configuration in `__metadata__`, with a CRC-32 over the file. Works in any runtime.
-   *
-   * @example
-   * ```ts
-   * const bytes = vae.toBytes();
-   * const again = VAE.fromBytes(bytes); // bit-identical parameters and outputs
-   * ```
-   */
+  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint), CRC-32. @example `const again = VAE.fromBytes(vae.toBytes());` */
   toBytes(): Uint8Array { return stateToBytes(this.toState()); }
 
-  /**
-   * Inverse of {@link VAE.toBytes}. A truncated or corrupted file, another model type or
-   * version, or shapes that do not match the configuration throw `FormatError`; nothing is
-   * half-loaded.
-   *
-   * @example
-   * ```ts
-   * const model = VAE.fromBytes(new Uint8Array(await (await fetch('model.safetensors')).arrayBuffer()));
-   * ```
-   */
-  static fromBytes(bytes: Uint8Array, source = '<bytes>'): VAE {
-    return VAE.fromState(stateFromBytes(bytes, 'VAE', [1], source));
-  }
+  /** Inverse of {@link VAE.toBytes}; corrupt, foreign or mismatched bytes throw FormatError, nothing half-loaded. @example `VAE.fromBytes(bytes)` */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): VAE { return VAE.fromState(stateFromBytes(bytes, 'VAE', [1], source)); }
 
-  /**
-   * Saves to a safetensors file atomically (a temp file, then rename), so an interrupted save
-   * never damages an existing file. The file is also a training checkpoint: optimizer state,
-   * every random stream and the epoch/step counters are included. Node only.
-   *
-   * @example
-   * ```ts
-   * await vae.save('model.safetensors');
-   * ```
-   */
+  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await vae.save('vae.safetensors');` */
   async save(path: string): Promise<void> { await saveState(path, this.toState()); }
 
-  /**
-   * Loads a file written by {@link VAE.save}; errors name the file and the field. Node only.
-   *
-   * @example
-   * ```ts
-   * const model = await VAE.load('model.safetensors');
-   * ```
-   */
-  static async load(path: string): Promise<VAE> {
-    return VAE.fromState(await loadState(path, 'VAE', [1]));
-  }
+  /** Loads a file written by {@link VAE.save}; errors name the file. Node only. @example `const m = await VAE.load('vae.safetensors');` */
+  static async load(path: string): Promise<VAE> { return VAE.fromState(await loadState(path, 'VAE', [1])); }
 }
 

@@ -1,10 +1,10 @@
-import { NotFittedError, describeValue } from '../errors.js';
+import { NotFittedError } from '../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../io/model-state.js';
 import type { MLP } from '../nn/mlp.js';
 import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
-import { assertCols, trainingMatrix } from '../train/batches.js';
+import { assertCols, fitMatrices } from '../train/batches.js';
 import { packNeuralState, unpackNeuralState } from '../train/model-checkpoint.js';
 import { deepFreeze, resolveTraining, type TrainingOptions } from '../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type StepContext, type Trainable } from '../train/trainer.js';
@@ -135,17 +135,8 @@ export class VAE {
   async fit(X: Input, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
     const where = 'VAE.fit';
     const opts = resolveTraining(options, where, this.config.training);
-    const data = trainingMatrix(X, where, this.config.dtype);
-    assertCols(data, this.inputDim, where, 'VAE');
-    let val: DenseMatrix | null = null;
-    if (options.validationData !== undefined) {
-      val = trainingMatrix(options.validationData, where, this.config.dtype, 'validationData');
-      assertCols(val, this.inputDim, where, 'VAE', 'validationData');
-    }
-    for (const k of ['onEpochEnd', 'onBatchEnd'] as const) {
-      if (options[k] !== undefined && typeof options[k] !== 'function') throw new TypeError(`${where}: ${k} must be a function (got ${describeValue(options[k])})`);
-    }
-    return this.trainer.fit(this.trainable(), data, val, opts, options, (log) => this.record(log));
+    const { data, validation } = fitMatrices(X, options, where, 'VAE', this.inputDim, this.config.dtype);
+    return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
   }
 
   private klWeight(ctx: StepContext): number {

@@ -1,4 +1,4 @@
-import { ShapeError, formatShape } from '../errors.js';
+import { ShapeError, describeValue, formatShape } from '../errors.js';
 import { Rng, type RngState } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertFiniteMatrix, toMatrix, type DenseMatrix, type FloatArray } from '../validate.js';
@@ -109,4 +109,28 @@ export function selectRows(m: DenseMatrix, rows: Int32Array): DenseMatrix {
  */
 export function epochOrder(rows: number, state: RngState | null): Int32Array | null {
   return state === null ? null : Rng.fromState(state).permutation(rows);
+}
+
+/**
+ * The checked training and validation matrices of a model's `fit` call, and its callbacks
+ * checked to be functions: the argument handling every estimator's `fit` shares.
+ */
+export function fitMatrices(
+  X: unknown,
+  options: { validationData?: unknown; onEpochEnd?: unknown; onBatchEnd?: unknown },
+  where: string, model: string, inputDim: number, dtype: 'float32' | 'float64',
+): { data: DenseMatrix; validation: DenseMatrix | null } {
+  const data = trainingMatrix(X, where, dtype);
+  assertCols(data, inputDim, where, model);
+  let validation: DenseMatrix | null = null;
+  if (options.validationData !== undefined) {
+    validation = trainingMatrix(options.validationData, where, dtype, 'validationData');
+    assertCols(validation, inputDim, where, model, 'validationData');
+  }
+  for (const k of ['onEpochEnd', 'onBatchEnd'] as const) {
+    if (options[k] !== undefined && typeof options[k] !== 'function') {
+      throw new TypeError(`${where}: ${k} must be a function (got ${describeValue(options[k])})`);
+    }
+  }
+  return { data, validation };
 }

@@ -205,3 +205,16 @@ export function assertOneOf<T extends string>(value: unknown, allowed: readonly 
   }
   return value as T;
 }
+
+/**
+ * Throws TypeError unless `seed` is an integer or a string (what {@link Rng} accepts); returns it.
+ *
+ * @example
+ * ```ts
+ * assertSeed(1.5, 'PCA'); // TypeError: PCA: seed must be an integer or a string (got 1.5)
+ * ```
+ */
+export function assertSeed(seed: unknown, where: string): number | string {
+  if (typeof seed === 'string' || (typeof seed === 'number' && Number.isInteger(seed))) return seed;
+  throw new TypeError(`${where}: seed must be an integer or a string (got ${describeValue(seed)})`);
+}

@@ -3,7 +3,7 @@ import { ACTIVATIONS, type Activation } from '../nn/activations.js';
 import { INIT_NAMES, type InitName } from '../nn/init.js';
 import type { DType } from '../tensor/tensor.js';
 import { resolveTraining, trainingToJSON, type ResolvedTraining, type TrainingOptions } from '../train/options.js';
-import { assertInt, assertNumber, assertOneOf } from '../validate.js';
+import { assertInt, assertNumber, assertOneOf, assertSeed } from '../validate.js';
 
 /**
  * Input corruption of a denoising autoencoder (applied to training inputs; targets stay clean).
@@ -112,10 +112,7 @@ export function resolveAutoencoderConfig(options: AutoencoderOptions): Autoencod
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object (got ${describeValue(options)})`);
   const hidden = options.hiddenDims ?? [];
   if (!Array.isArray(hidden)) throw new RangeError(`${where}: hiddenDims must be an array of positive integers (got ${describeValue(hidden)})`);
-  const seed = options.seed ?? 0;
-  if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isInteger(seed)))) {
-    throw new TypeError(`${where}: seed must be an integer or a string (got ${describeValue(seed)})`);
-  }
+  const seed = assertSeed(options.seed ?? 0, where);
   const binarize = assertNumber(options.binarize ?? 0, 'binarize', where, { min: 0 });
   const latentActivation = assertOneOf(options.latentActivation ?? (binarize > 0 ? 'sigmoid' : 'identity'), ACTIVATIONS, 'latentActivation', where);
   if (binarize > 0 && latentActivation !== 'sigmoid') {

@@ -4,11 +4,11 @@ import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../
 import type { MLP } from '../nn/mlp.js';
 import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
-import { assertCols, fitMatrices } from '../train/batches.js';
+import { fitMatrices, modelMatrix } from '../train/batches.js';
 import { packNeuralState, unpackNeuralState } from '../train/model-checkpoint.js';
 import { deepFreeze, resolveTraining, type TrainingOptions } from '../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../train/trainer.js';
-import { toMatrix, type DenseMatrix, type FloatArray, type MatrixInput } from '../validate.js';
+import { type DenseMatrix, type FloatArray, type MatrixInput } from '../validate.js';
 import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
 import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network.js';
 import { log1pexp, sigmoid } from '../kernels/stable.js';
@@ -218,9 +218,7 @@ export class Autoencoder {
   }
 
   private matrix(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
-    const m = this.config.dtype === 'float64' ? toMatrix(X, where, arg, { dtype: 'float64' }) : toMatrix(X, where, arg, { dtype: 'float32' });
-    assertCols(m, cols, where, 'Autoencoder', arg);
-    return m;
+    return modelMatrix(X, where, cols, 'Autoencoder', this.config.dtype, arg);
   }
 
   private fitted(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {

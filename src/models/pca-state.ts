@@ -6,7 +6,7 @@
  */
 import { FormatError } from '../errors.js';
 import { requireTensor, type ModelState, type TensorRecord } from '../io/model-state.js';
-import { assertInt, assertOneOf } from '../validate.js';
+import { assertInt, assertOneOf, assertSeed } from '../validate.js';
 import type { PCAPrecision, PCASolver, Spectrum } from './pca-solvers.js';
 
 /**
@@ -44,19 +44,6 @@ export function assertKnownOptions(options: object, known: readonly string[], wh
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
   }
-}
-
-/**
- * Throws TypeError unless `seed` is an integer or a string (what {@link Rng} accepts).
- *
- * @example
- * ```ts
- * assertSeed(1.5, 'PCA'); // TypeError
- * ```
- */
-export function assertSeed(seed: unknown, where: string): number | string {
-  if (typeof seed === 'string' || (typeof seed === 'number' && Number.isInteger(seed))) return seed;
-  throw new TypeError(`${where}: seed must be an integer or a string (got ${typeof seed === 'number' ? seed : typeof seed})`);
 }
 
 /**

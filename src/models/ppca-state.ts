@@ -6,8 +6,8 @@
  */
 import { FormatError } from '../errors.js';
 import type { ModelState, TensorRecord } from '../io/model-state.js';
-import { assertInt, assertNumber, assertOneOf } from '../validate.js';
-import { assertKnownOptions, assertSeed, checkHeader, float64Tensor, intField } from './pca-state.js';
+import { assertInt, assertNumber, assertOneOf, assertSeed } from '../validate.js';
+import { assertKnownOptions, checkHeader, float64Tensor, intField } from './pca-state.js';
 
 /**
  * How PPCA is fitted.

@@ -3,7 +3,7 @@ import { INIT_NAMES, type InitName } from '../nn/init.js';
 import type { DType } from '../tensor/tensor.js';
 import { resolveTraining, trainingToJSON, type ResolvedTraining, type TrainingOptions } from '../train/options.js';
 import { describeValue } from '../errors.js';
-import { assertInt, assertNumber, assertOneOf } from '../validate.js';
+import { assertInt, assertNumber, assertOneOf, assertSeed } from '../validate.js';
 import type { Likelihood } from './vae-likelihood.js';
 
 /**
@@ -78,10 +78,7 @@ export function resolveVAEConfig(options: VAEOptions): VAEConfig {
   if (!Array.isArray(hidden)) throw new RangeError(`VAE: hiddenDims must be an array of positive integers (got ${describeValue(hidden)})`);
   const likelihood = assertOneOf(options.likelihood ?? 'bernoulli', ['bernoulli', 'gaussian'] as const, 'likelihood', where);
   const dv = options.decoderVariance ?? 1;
-  const seed = options.seed ?? 0;
-  if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isInteger(seed)))) {
-    throw new TypeError(`VAE: seed must be an integer or a string (got ${describeValue(seed)})`);
-  }
+  const seed = assertSeed(options.seed ?? 0, where);
   return {
     inputDim: assertInt(options.inputDim, 'inputDim', where, 1),
     hiddenDims: hidden.map((h, i) => assertInt(h, `hiddenDims[${i}]`, where, 1)),

@@ -4,11 +4,11 @@ import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../
 import type { MLP } from '../nn/mlp.js';
 import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
-import { assertCols, fitMatrices } from '../train/batches.js';
+import { fitMatrices, modelMatrix } from '../train/batches.js';
 import { packNeuralState, unpackNeuralState } from '../train/model-checkpoint.js';
 import { deepFreeze, resolveTraining, type TrainingOptions } from '../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type StepContext, type Trainable } from '../train/trainer.js';
-import { assertInt, toMatrix, type DenseMatrix, type MatrixInput } from '../validate.js';
+import { assertInt, type DenseMatrix, type MatrixInput } from '../validate.js';
 import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } from './vae-config.js';
 import { decodeRaw, elboRows, encodeRaw, logLikelihoodRows, splitHalves } from './vae-inference.js';
 import { VAENetwork, type VAETerms } from './vae-network.js';
@@ -267,9 +267,7 @@ export class VAE {
   }
 
   private matrix(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
-    const m = this.config.dtype === 'float64' ? toMatrix(X, where, arg, { dtype: 'float64' }) : toMatrix(X, where, arg, { dtype: 'float32' });
-    assertCols(m, cols, where, 'VAE', arg);
-    return m;
+    return modelMatrix(X, where, cols, 'VAE', this.config.dtype, arg);
   }
 
   private fitted(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {

@@ -134,3 +134,10 @@ export function fitMatrices(
   }
   return { data, validation };
 }
+
+/** A model input `[n, cols]` converted to the model's dtype, with a ShapeError naming `model` otherwise. */
+export function modelMatrix(X: unknown, where: string, cols: number, model: string, dtype: 'float32' | 'float64', arg = 'X'): DenseMatrix {
+  const m = dtype === 'float64' ? toMatrix(X, where, arg, { dtype: 'float64' }) : toMatrix(X, where, arg, { dtype: 'float32' });
+  assertCols(m, cols, where, model, arg);
+  return m;
+}

@@ -41,15 +41,13 @@ describe.skipIf(!hasChromium)('latent explorer in a real browser', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${url}?epochs=8`);
 
-    // While the worker trains, the main thread still answers (the page is responsive).
+    // While the worker trains, the page keeps rendering: two animation frames complete while
+    // training is still under way (an ordering check, not a timing bound).
     await page.waitForFunction(() => document.body.dataset.state === 'training', undefined, { timeout: 60_000 });
-    const ticks = await page.evaluate(() => new Promise<number>((resolve) => {
-      let n = 0;
-      const start = performance.now();
-      const tick = (): void => { n++; if (performance.now() - start < 300) requestAnimationFrame(tick); else resolve(n); };
-      requestAnimationFrame(tick);
+    const stateAfterFrames = await page.evaluate(() => new Promise<string | undefined>((resolve) => {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.body.dataset.state)));
     }));
-    expect(ticks).toBeGreaterThan(3);
+    expect(stateAfterFrames).toBe('training');
 
     await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error',
       undefined, { timeout: 120_000 });

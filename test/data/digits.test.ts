@@ -19,9 +19,7 @@ function histogram(labels: Uint8Array): number[] {
 
 describe('loadDigits', () => {
   it('returns all 10,000 digits split 80/20 per class', async () => {
-    const t0 = performance.now();
     const { train, test, imageShape } = await loadDigits();
-    const first = performance.now() - t0;
     expect(imageShape).toEqual([28, 28]);
     expect(train.shape[0] + test.shape[0]).toBe(10_000);
     expect(train.shape[1]).toBe(784);
@@ -31,7 +29,6 @@ describe('loadDigits', () => {
     const testCounts = histogram(test.labels);
     expect(testCounts).toEqual(CLASS_COUNTS.map((n) => Math.round(0.2 * n)));
     expect(histogram(train.labels)).toEqual(CLASS_COUNTS.map((n, i) => n - testCounts[i]));
-    expect(first).toBeLessThan(5000);
   });
 
   it('holds pixels that are bytes divided by 255, in [0, 1], and not constant', async () => {
@@ -49,11 +46,9 @@ describe('loadDigits', () => {
     expect(outside).toBe(0);
   });
 
-  it('is deterministic for a seed, different across seeds, and fast after the first load', async () => {
-    await loadDigits();
-    const t0 = performance.now();
+  // Speed of the cached reload belongs in a benchmark, not here (no timing assertions in tests).
+  it('is deterministic for a seed and different across seeds', async () => {
     const a = await loadDigits({ seed: 3 });
-    expect(performance.now() - t0).toBeLessThan(500);
     const b = await loadDigits({ seed: 3 });
     const c = await loadDigits({ seed: 4 });
     expect(sameBytes(a.train.labels, b.train.labels)).toBe(true);

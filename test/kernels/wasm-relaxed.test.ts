@@ -1,12 +1,25 @@
 /**
  * The relaxed-SIMD (fused multiply-add) variant of the WebAssembly kernel. Node 20 enables
- * relaxed SIMD only behind a flag, so the check runs in a child process started with it.
+ * relaxed SIMD only behind a flag, which the backend sets itself unless told not to; the checks
+ * run in child processes so that each starts with the engine's own default.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const script = fileURLToPath(new URL('./fixtures/relaxed-simd-check.ts', import.meta.url));
+const variantScript = fileURLToPath(new URL('./fixtures/backend-variant.ts', import.meta.url));
+
+function loadedVariant(env: Record<string, string>): { variant: string | null; nativeRelaxed: boolean } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', variantScript], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
+  return JSON.parse(out.trim().split('\n').pop() as string) as { variant: string | null; nativeRelaxed: boolean };
+}
+
+const canSetFlag = typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function';
 
 describe('relaxed-SIMD GEMM variant', () => {
   it('meets the float32 bound and is bitwise deterministic across tier-up', () => {
@@ -21,5 +34,18 @@ describe('relaxed-SIMD GEMM variant', () => {
     expect(result.variant).toBe('relaxed-simd');
     expect(result.failures).toEqual([]);
     expect(result.deterministic).toBe(true);
+  });
+
+  it('is the default backend variant, enabling the engine flag on Node 20 where needed', () => {
+    const { variant, nativeRelaxed } = loadedVariant({ LATENT_TS_RELAXED_SIMD: '' });
+    if (variant === null) return; // no WebAssembly SIMD at all
+    if (nativeRelaxed || canSetFlag) expect(variant).toBe('relaxed-simd');
+    else expect(variant).toBe('simd');
+  });
+
+  it('is not enabled by latent-ts when LATENT_TS_RELAXED_SIMD=0', () => {
+    const { variant, nativeRelaxed } = loadedVariant({ LATENT_TS_RELAXED_SIMD: '0' });
+    if (variant === null) return;
+    expect(variant).toBe(nativeRelaxed ? 'relaxed-simd' : 'simd');
   });
 });

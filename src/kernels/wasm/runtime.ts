@@ -8,6 +8,7 @@
  */
 import { WASM_MICRO, buildGemmModule, type GemmExports } from './gemm-kernel.js';
 import type { MicroShape } from './micro.js';
+import { enableRelaxedSimdFlag } from './engine-features.js';
 
 const PAGE_BYTES = 65536;
 
@@ -59,11 +60,15 @@ let loaded: WasmGemm | null | undefined;
 
 /**
  * The loaded kernel, or null where WebAssembly SIMD is unavailable. Loads on first call and
- * prefers the relaxed-SIMD variant (fused multiply-add where the engine ships it), else plain
- * SIMD (multiply then add).
+ * prefers the relaxed-SIMD variant (fused multiply-add where the engine ships it, including
+ * Node 20 where {@link enableRelaxedSimdFlag} turns it on), else plain SIMD (multiply then add).
  */
 export function wasmGemm(): WasmGemm | null {
-  if (loaded === undefined) loaded = loadWasmGemm('relaxed-simd') ?? loadWasmGemm('simd');
+  if (loaded === undefined) {
+    loaded = loadWasmGemm('relaxed-simd');
+    if (loaded === null && enableRelaxedSimdFlag()) loaded = loadWasmGemm('relaxed-simd');
+    loaded ??= loadWasmGemm('simd');
+  }
   return loaded;
 }
 

@@ -6,6 +6,8 @@
  */
 import { ShapeError, formatShape } from '../errors.js';
 import { toMatrix, type FloatArray } from '../validate.js';
+import { getBackend } from '../kernels/backend.js';
+import { centreCopyWasm, columnMomentsWasm } from '../kernels/column-stats-wasm.js';
 
 /**
  * The shape of a matrix input without copying it (undefined when it is not 2-D-looking).
@@ -220,7 +222,7 @@ function loadFloat32(X: unknown): Centred | null {
   const shift = Float64Array.from(mean, (v, j) => v - centre[j]);
   const out = new Float32Array(rows * cols);
   if (exact) {
-    centreCopy32(data, out, rows, cols, centre);
+    if (!(getBackend() === 'wasm' && centreCopyWasm(data, out, rows, cols, centre))) centreCopy32(data, out, rows, cols, centre);
   } else {
     sumSq = centreCopySum32(data, out, rows, cols, centre);
     let dd = 0;
@@ -233,8 +235,16 @@ function loadFloat32(X: unknown): Centred | null {
 /** Σx²/Σ(x − μ)² above which the moment formula gives way to the sum of centred squares. */
 const CANCELLATION_LIMIT = 2 ** 12;
 
-/** Column means, sums of squares, minima and maxima of a float32 matrix, in float64. */
+/**
+ * Column means, sums of squares, minima and maxima of a float32 matrix, in float64. The SIMD
+ * kernel computes the same values (same order of double additions) several times faster.
+ */
 function columnMoments32(x: Float32Array, rows: number, cols: number): ColumnStats & { sq: Float64Array } {
+  const fast = getBackend() === 'wasm' ? columnMomentsWasm(x, rows, cols) : null;
+  if (fast !== null) {
+    for (let j = 0; j < cols; j++) fast.sum[j] /= rows;
+    return { mean: fast.sum, sq: fast.sq, lo: fast.lo, hi: fast.hi };
+  }
   const mean = new Float64Array(cols);
   const sq = new Float64Array(cols);
   const lo = Float64Array.from(x.subarray(0, cols));

@@ -6,7 +6,10 @@
  *
  * @module
  */
+import { getBackend } from '../kernels/backend.js';
 import { gemm } from '../kernels/gemm.js';
+import { gramUpperWasm } from '../kernels/wasm/gram-wasm.js';
+import { wasmGemm } from '../kernels/wasm/runtime.js';
 import type { FloatArray } from '../validate.js';
 
 /**
@@ -100,7 +103,7 @@ export function gram(X: FloatArray, rows: number, d: number, options: GramOption
       const m = Math.min(chunk, rows - r0);
       syrkUpper(X.subarray(r0 * d), d, m, out, r0 === 0 ? 0 : 1);
     }
-  } else {
+  } else if (!gramWasm(X, rows, d, chunk, out)) {
     const part = new Float32Array(d * d);
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const m = Math.min(chunk, rows - r0);
@@ -113,6 +116,13 @@ export function gram(X: FloatArray, rows: number, d: number, options: GramOption
   }
   mirrorUpper(out, d, d);
   return out;
+}
+
+/** The float32 Gram on the WebAssembly kernel (each chunk copied and packed once); false if unavailable. */
+function gramWasm(X: Float32Array, rows: number, d: number, chunk: number, out: Float64Array): boolean {
+  if (getBackend() !== 'wasm' || rows * d * d < 2 ** 20) return false;
+  const w = wasmGemm();
+  return w !== null && gramUpperWasm(w, X, rows, d, chunk, out);
 }
 
 /** Upper triangle of C ← XᵀX + β·C for an m×d chunk X (no mirroring). */

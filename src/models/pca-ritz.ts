@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { getBackend } from '../kernels/backend.js';
 import { gemm } from '../kernels/gemm.js';
+import { GramF64 } from '../kernels/gram-f64-wasm.js';
 import { choleskyInPlace, fixRowSigns, gram, symmetricEigen, syrk, transpose } from '../linalg/index.js';
 import type { FloatArray } from '../validate.js';
 import type { Centred } from './pca-data.js';
@@ -84,6 +86,18 @@ const RR_CHUNK = 1024;
  * the data's storage type, widened to float64, and its Gram matrix added in float64.
  */
 function projectedGram(data: FloatArray, n: number, d: number, v: FloatArray, p: number): Float64Array {
+  if (data instanceof Float32Array && v instanceof Float32Array && getBackend() === 'wasm') {
+    const acc = GramF64.create(p);
+    if (acc !== null) {
+      const b32 = new Float32Array(RR_CHUNK * p);
+      for (let r0 = 0; r0 < n; r0 += RR_CHUNK) {
+        const m = Math.min(RR_CHUNK, n - r0);
+        gemm(false, false, m, p, d, 1, data.subarray(r0 * d), d, v, p, 0, b32, p);
+        acc.add(b32, m);
+      }
+      return acc.result();
+    }
+  }
   const h = new Float64Array(p * p);
   const b = data instanceof Float64Array ? new Float64Array(RR_CHUNK * p) : new Float32Array(RR_CHUNK * p);
   const b64 = new Float64Array(RR_CHUNK * p);

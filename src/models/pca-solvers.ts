@@ -216,7 +216,8 @@ function solveCovariance(c: Centred, pick: (v: Float64Array) => number, precisio
     // Its subspace is accurate enough (one float64 step ends it) that the data Rayleigh–Ritz
     // needs less oversampling than after the dense float32-Gram solve: k + max(5, k/10)
     // (measured: top-50 variances within 2e-7 of the float64 SVD on Fashion-MNIST).
-    const pk = Math.min(d, n, kFixed + Math.max(5, Math.ceil(kFixed / 10)));
+    // Rounded up to a multiple of 8, the GEMM's register width, so X·V has no edge tiles.
+    const pk = Math.min(d, n, Math.ceil((kFixed + Math.max(5, Math.ceil(kFixed / 10))) / 8) * 8);
     const sub = subspaceEigen(g, d, pk, kFixed);
     if (sub !== null) return rayleighRitz(c, sub.vectors, pk, kFixed);
   }

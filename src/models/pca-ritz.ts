@@ -10,7 +10,7 @@ import { gemm } from '../kernels/gemm.js';
 import { GramF64 } from '../kernels/gram-f64-wasm.js';
 import { choleskyInPlace, fixRowSigns, gram, symmetricEigen, syrk, transpose } from '../linalg/index.js';
 import type { FloatArray } from '../validate.js';
-import type { Centred } from './pca-data.js';
+import { centredRows, storesFloat64, type Centred } from './pca-data.js';
 
 /**
  * Components (k×D) and their variances, descending: what every solver returns.
@@ -38,9 +38,9 @@ export interface RawFit {
  * ```
  */
 export function rayleighRitz(c: Centred, v: Float64Array, p: number, k: number): RawFit {
-  const { rows: n, cols: d, data } = c;
-  const vk: FloatArray = data instanceof Float64Array ? v : Float32Array.from(v);
-  const h = projectedGram(data, n, d, vk, p);
+  const { rows: n, cols: d } = c;
+  const vk: FloatArray = storesFloat64(c) ? v : Float32Array.from(v);
+  const h = projectedGram(c, vk, p);
   // Remove the centring offset: H = Vᵀ(X̃ᵀX̃ − N·δδᵀ)V.
   const vd = new Float64Array(p);
   for (let i = 0; i < d; i++) {
@@ -85,19 +85,22 @@ const RR_CHUNK = 1024;
  * H = (X_c·V)ᵀ(X_c·V), p×p, streamed over row chunks: each chunk of B = X_c·V is computed in
  * the data's storage type, widened to float64, and its Gram matrix added in float64.
  */
-function projectedGram(data: FloatArray, n: number, d: number, v: FloatArray, p: number): Float64Array {
-  if (data instanceof Float32Array && v instanceof Float32Array && getBackend() === 'wasm') {
+function projectedGram(c: Centred, v: FloatArray, p: number): Float64Array {
+  const { rows: n, cols: d } = c;
+  if (v instanceof Float32Array && getBackend() === 'wasm') {
     const acc = GramF64.create(p);
     if (acc !== null) {
       const b32 = new Float32Array(RR_CHUNK * p);
+      const scratch = new Float32Array(RR_CHUNK * d);
       for (let r0 = 0; r0 < n; r0 += RR_CHUNK) {
         const m = Math.min(RR_CHUNK, n - r0);
-        gemm(false, false, m, p, d, 1, data.subarray(r0 * d), d, v, p, 0, b32, p);
+        gemm(false, false, m, p, d, 1, centredRows(c, r0, m, scratch), d, v, p, 0, b32, p);
         acc.add(b32, m);
       }
       return acc.result();
     }
   }
+  const data = c.data;
   const h = new Float64Array(p * p);
   const b = data instanceof Float64Array ? new Float64Array(RR_CHUNK * p) : new Float32Array(RR_CHUNK * p);
   const b64 = new Float64Array(RR_CHUNK * p);

@@ -24,7 +24,10 @@ import { gemm } from '../kernels/gemm.js';
 import { Rng } from '../random/rng.js';
 import { defaultPowerIterations, gram, rangeFinder, symmetricEigen, thinQ, thinSvd, transpose, truncatedSvd } from '../linalg/index.js';
 import { subspaceEigen } from '../linalg/subspace.js';
-import { loadCentred, peekShape, type Centred } from './pca-data.js';
+import { centredRows, loadCentred, peekShape, storesFloat64, type Centred } from './pca-data.js';
+import { gramUpperWasm } from '../kernels/wasm/gram-wasm.js';
+import { wasmGemm } from '../kernels/wasm/runtime.js';
+import { mirrorUpper } from '../linalg/syrk.js';
 import { rayleighRitz, subtractOuter, type RawFit } from './pca-ritz.js';
 
 export { loadCentred, peekShape } from './pca-data.js';
@@ -203,7 +206,7 @@ function solveFull(c: Centred, pick: (v: Float64Array) => number): RawFit {
  */
 function solveCovariance(c: Centred, pick: (v: Float64Array) => number, precision: 'float64' | 'mixed', kFixed?: number): RawFit {
   const { rows: n, cols: d } = c;
-  const g = gram(c.data, n, d);
+  const g = centredGram(c);
   subtractOuter(g, c.shift, d, n);
   const scale = 1 / (n - 1);
   for (let i = 0; i < g.length; i++) g[i] *= scale;
@@ -233,6 +236,30 @@ function solveCovariance(c: Centred, pick: (v: Float64Array) => number, precisio
     return { components: transpose(eig.vectors, d, k), variances: eig.values.slice(0, k), discarded };
   }
   return rayleighRitz(c, eig.vectors, p, k);
+}
+
+/** Rows per chunk of the float32 Gram: its sums in float32 never run over more rows. */
+const GRAM_CHUNK = 1024;
+
+/**
+ * X̃ᵀX̃ (symmetric, float64) of the centred data. On the WebAssembly backend float32 data is
+ * centred chunk by chunk into a scratch as the Gram is accumulated, so the full centred copy
+ * is never written; the values are those of `gram` on that copy.
+ */
+function centredGram(c: Centred): Float64Array {
+  const { rows: n, cols: d } = c;
+  const w = getBackend() === 'wasm' && !storesFloat64(c) ? wasmGemm() : null;
+  if (w === null || n * d * d < 2 ** 20) return gram(c.data, n, d, { chunkRows: GRAM_CHUNK });
+  const out = new Float64Array(d * d);
+  const scratch = new Float32Array(Math.min(GRAM_CHUNK, n) * d);
+  for (let r0 = 0; r0 < n; r0 += GRAM_CHUNK) {
+    const m = Math.min(GRAM_CHUNK, n - r0);
+    if (!gramUpperWasm(w, centredRows(c, r0, m, scratch) as Float32Array, m, d, GRAM_CHUNK, out)) {
+      return gram(c.data, n, d, { chunkRows: GRAM_CHUNK });
+    }
+  }
+  mirrorUpper(out, d, d);
+  return out;
 }
 
 /** Randomized SVD; in mixed precision the float32 sketch is refined by Rayleigh–Ritz. */

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadCentred } from '../../src/models/pca-data.js';
+import { centredRows, loadCentred } from '../../src/models/pca-data.js';
+import { PCA } from '../../src/models/pca.js';
+import { getBackend } from '../../src/kernels/backend.js';
+import { Rng } from '../../src/random/rng.js';
 import { NonFiniteError } from '../../src/errors.js';
 
 function nested(x: Float32Array, n: number, d: number): number[][] {
@@ -67,5 +70,38 @@ describe('loadCentred: the float32 fast path', () => {
     expect(() => loadCentred({ data: x, shape: [3, 2] }, 'PCA.fit', true)).toThrow(/row 1, col/);
     const inf = new Float32Array([1, 2, Infinity, -Infinity]);
     expect(() => loadCentred({ data: inf, shape: [2, 2] }, 'PCA.fit', true)).toThrow(NonFiniteError);
+  });
+
+  it('streams centred row chunks equal to the full centred copy, without writing that copy', () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 1, max: 9 }), ({ n, d, offset, seed }, chunk) => {
+        const x = new Rng(seed).fillNormal(new Float32Array(n * d)) as Float32Array;
+        for (let i = 0; i < x.length; i += d) x[i] += offset;
+        const streamed = loadCentred({ data: x, shape: [n, d] }, 'PCA.fit', true);
+        const full = loadCentred(nested(x, n, d), 'PCA.fit', true).data;
+        const scratch = new Float32Array(chunk * d);
+        for (let r0 = 0; r0 < n; r0 += chunk) {
+          const m = Math.min(chunk, n - r0);
+          const rows = centredRows(streamed, r0, m, scratch);
+          expect(Array.from(rows)).toEqual(Array.from(full.subarray(r0 * d, (r0 + m) * d)));
+        }
+        if (getBackend() === 'wasm') expect((streamed as unknown as { materialised?: boolean }).materialised).not.toBe(true);
+        expect(new Uint8Array(streamed.data.buffer)).toEqual(new Uint8Array(full.buffer));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('PCA gives the same bytes whether the covariance Gram streams the centring or not', () => {
+    const n = 1500;
+    const d = 40;
+    const x = new Rng(3).fillNormal(new Float32Array(n * d)) as Float32Array;
+    for (let i = 0; i < x.length; i++) x[i] = x[i] * (1 + (i % d)) + 5;
+    const opts = { nComponents: 6, solver: 'covariance', precision: 'mixed' } as const;
+    const a = new PCA(opts).fit({ data: x, shape: [n, d] });
+    const b = new PCA(opts).fit(nested(x, n, d));
+    expect(Array.from(a.explainedVariance)).toEqual(Array.from(b.explainedVariance));
+    expect(Array.from(a.components.data)).toEqual(Array.from(b.components.data));
+    expect(Array.from(a.mean)).toEqual(Array.from(b.mean));
   });
 });

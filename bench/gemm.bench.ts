@@ -12,7 +12,8 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Matrix } from 'ml-matrix';
 import { getBackend, isWasmAvailable, setBackend } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/gemm.js';
-import { wasmGemm } from '../src/kernels/wasm/runtime.js';
+import { gemmWasm } from '../src/kernels/wasm/gemm-wasm.js';
+import { loadWasmGemm, wasmGemm } from '../src/kernels/wasm/runtime.js';
 import { Rng } from '../src/random/rng.js';
 import {
   type BenchArgs, type BenchReport, type Row, fmt, listOption, machineInfo, measure, numberOption, peakRssMB, printTable,
@@ -106,6 +107,24 @@ function tfjs(backend: 'cpu' | 'wasm'): Impl {
   };
 }
 
+/**
+ * The WebAssembly kernel without fused multiply-add (plain SIMD, what `LATENT_TS_RELAXED_SIMD=0`
+ * gives on Node 20), called directly so both variants run side by side.
+ */
+function latentPlainSimd(): Impl {
+  return {
+    name: 'latent-wasm-simd',
+    prepare: async (s, A, B) => {
+      const w = loadWasmGemm('simd');
+      if (w === null) throw new Error('latent-wasm-simd: this engine has no WebAssembly SIMD');
+      const C = new Float32Array(s.m * s.n);
+      const lda = s.transA ? s.m : s.k;
+      const ldb = s.transB ? s.k : s.n;
+      return { run: () => gemmWasm(w, s.transA, s.transB, s.m, s.n, s.k, 1, A, lda, B, ldb, 0, C, s.n), result: () => C, dispose: () => {} };
+    },
+  };
+}
+
 const IMPLS: Impl[] = [
   { name: 'naive', prepare: async (s, A, B) => {
     const C = new Float32Array(s.m * s.n);
@@ -122,6 +141,7 @@ const IMPLS: Impl[] = [
   tfjs('cpu'),
   tfjs('wasm'),
   latent('js'),
+  latentPlainSimd(),
   latent('wasm'),
 ];
 

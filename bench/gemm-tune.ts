@@ -2,8 +2,8 @@
  * The measurements behind the GEMM constants: the WebAssembly register block, the cache blocks
  * (KC, MC, NC) of both kernels, and the direct-loop threshold SMALL_PRODUCT. Scores are the
  * geometric mean of median GFLOP/s over the six VAE products and the 512 square.
- * `npm run bench -- gemm-tune [--only micro,wasm,js,small]`. For the relaxed-SIMD variant on
- * Node 20: `node --experimental-wasm-relaxed-simd --import tsx bench/run.ts gemm-tune`.
+ * `npm run bench -- gemm-tune [--only micro,wasm,js,small]`. Both WebAssembly variants are
+ * measured; on Node 20 the relaxed-SIMD one needs the engine flag that `wasmGemm()` sets.
  */
 import type { Blocking } from '../src/kernels/gemm-blocking.js';
 import { JS_BLOCKING, gemmJs } from '../src/kernels/gemm-js.js';
@@ -11,7 +11,7 @@ import { gemmSmall } from '../src/kernels/gemm-small.js';
 import { WASM_MICRO } from '../src/kernels/wasm/gemm-kernel.js';
 import { WASM_BLOCKING, gemmWasm } from '../src/kernels/wasm/gemm-wasm.js';
 import type { MicroShape } from '../src/kernels/wasm/micro.js';
-import { type WasmGemm, type WasmVariant, loadWasmGemm } from '../src/kernels/wasm/runtime.js';
+import { type WasmGemm, type WasmVariant, loadWasmGemm, wasmGemm } from '../src/kernels/wasm/runtime.js';
 import { Rng } from '../src/random/rng.js';
 import { SHAPES, type GemmShape } from './gemm.bench.js';
 import { type BenchArgs, type BenchReport, type Row, fmt, listOption, machineInfo, measure, peakRssMB, printTable } from './harness.js';
@@ -111,7 +111,7 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   const machine = machineInfo();
   console.log(`GEMM tuning: ${machine.cpu}, Node ${machine.node}; score = geometric mean GFLOP/s over ${TUNE_SHAPES.length} shapes`);
   console.log(`current: WASM ${WASM_MICRO.mr}×${WASM_MICRO.nr} u${WASM_MICRO.unroll} ${JSON.stringify(WASM_BLOCKING)}, JS ${JSON.stringify(JS_BLOCKING)}\n`);
-  const w = loadWasmGemm('relaxed-simd') ?? loadWasmGemm('simd');
+  const w = wasmGemm(); // the default variant; on Node 20 this also enables relaxed SIMD
   const out: Record<string, Row[]> = {};
   const section = (name: string, title: string, rows: () => Row[], top = 8): void => {
     if (!only.includes(name)) return;

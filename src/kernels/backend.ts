@@ -44,6 +44,10 @@ export function isWasmAvailable(): boolean {
  * overrides the default. Throws a `TypeError` for an unknown name and an `Error` for `'wasm'`
  * where SIMD is missing.
  *
+ * The `'wasm'` kernel uses fused multiply-add (WebAssembly relaxed SIMD) where the engine has
+ * it. Node 20 ships relaxed SIMD behind a V8 flag, which latent-ts sets when it first loads the
+ * kernel; set the environment variable `LATENT_TS_RELAXED_SIMD=0` to keep plain SIMD instead.
+ *
  * @example
  * ```ts
  * import { setBackend, getBackend } from 'latent-ts';

@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { ModuleBuilder, uleb128, type Code } from './wasm/builder.js';
+import { ModuleBuilder, type Code } from './wasm/builder.js';
+import { instantiateFixed } from './wasm/fixed-instance.js';
 
 /** Columns the double accumulators can hold; wider layers use the TypeScript loops. */
 const MAX_COLS = 8192;
@@ -22,10 +23,7 @@ const PAGES = Math.ceil((Y_AT + CHUNK * 4) / 65536);
 /** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
 const OP = { f32x4Eq: 0x41, f32x4Gt: 0x44, v128And: 0x4e, v128Andnot: 0x4f, f64x2PromoteLow: 0x5f, f64x2Add: 0xf0 } as const;
 
-function simd(c: Code, sub: number): Code {
-  c.bytes.push(0xfd, ...uleb128(sub));
-  return c;
-}
+const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /** acc[c/4 …] (two f64x2 at `a`) += the four floats at `p`, widened to double. */
 function addWidened(c: Code, a: number, p: number): void {
@@ -98,21 +96,15 @@ let loaded: Loaded | null | undefined;
 function load(): Loaded | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = buildBiasReluModule();
-    if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    loaded = {
-      mask: exports.mask as unknown as MaskKernel,
-      sums: exports.sums as unknown as SumsKernel,
-      heap: new Float32Array(memory.buffer),
-      acc: new Float64Array(memory.buffer, ACC_AT, MAX_COLS),
-    };
-  } catch {
-    loaded = null;
-  }
+  const k = instantiateFixed(buildBiasReluModule, PAGES);
+  if (k === null) return null;
+  const { exports, memory } = k;
+  loaded = {
+    mask: exports.mask as unknown as MaskKernel,
+    sums: exports.sums as unknown as SumsKernel,
+    heap: new Float32Array(memory.buffer),
+    acc: new Float64Array(memory.buffer, ACC_AT, MAX_COLS),
+  };
   return loaded;
 }
 

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { ModuleBuilder, uleb128, type Code } from './wasm/builder.js';
+import { ModuleBuilder, type Code } from './wasm/builder.js';
+import { instantiateFixed } from './wasm/fixed-instance.js';
 
 /** Columns the accumulators can hold; wider matrices use the TypeScript loops. */
 const MAX_COLS = 8192;
@@ -27,10 +28,7 @@ const PAGES = Math.ceil((X_AT + CHUNK * 4) / 65536);
 /** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
 const OP = { f64x2PromoteLow: 0x5f, f32x4Sub: 0xe5, f32x4Min: 0xe8, f32x4Max: 0xe9, f64x2Add: 0xf0, f64x2Mul: 0xf2 } as const;
 
-function simd(c: Code, sub: number): Code {
-  c.bytes.push(0xfd, ...uleb128(sub));
-  return c;
-}
+const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /**
  * Two functions over `rows` rows of `colBytes` bytes (a multiple of 16), stride `ldBytes`:
@@ -104,26 +102,20 @@ let loaded: Loaded | null | undefined;
 function load(): Loaded | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = buildColumnStatsModule();
-    if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    const buf = memory.buffer;
-    loaded = {
-      moments: exports.moments as unknown as RowsKernel,
-      centre: exports.centre as unknown as RowsKernel,
-      heap: new Float32Array(buf),
-      sum: new Float64Array(buf, SUM_AT, MAX_COLS),
-      sq: new Float64Array(buf, SQ_AT, MAX_COLS),
-      lo: new Float32Array(buf, LO_AT, MAX_COLS),
-      hi: new Float32Array(buf, HI_AT, MAX_COLS),
-      c: new Float32Array(buf, C_AT, MAX_COLS),
-    };
-  } catch {
-    loaded = null;
-  }
+  const k = instantiateFixed(buildColumnStatsModule, PAGES);
+  if (k === null) return null;
+  const { exports, memory } = k;
+  const buf = memory.buffer;
+  loaded = {
+    moments: exports.moments as unknown as RowsKernel,
+    centre: exports.centre as unknown as RowsKernel,
+    heap: new Float32Array(buf),
+    sum: new Float64Array(buf, SUM_AT, MAX_COLS),
+    sq: new Float64Array(buf, SQ_AT, MAX_COLS),
+    lo: new Float32Array(buf, LO_AT, MAX_COLS),
+    hi: new Float32Array(buf, HI_AT, MAX_COLS),
+    c: new Float32Array(buf, C_AT, MAX_COLS),
+  };
   return loaded;
 }
 

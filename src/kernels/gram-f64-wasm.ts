@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { ModuleBuilder, uleb128, type Code } from './wasm/builder.js';
+import { ModuleBuilder, type Code } from './wasm/builder.js';
+import { instantiateFixed } from './wasm/fixed-instance.js';
 
 /** Widest B the accumulator holds; wider ones use the TypeScript path. */
 const MAX_P = 256;
@@ -20,11 +21,7 @@ const ACC_AT = 0;
 const B_AT = ACC_AT + MAX_P * ACC_LD * 8;
 const PAGES = Math.ceil((B_AT + (CHUNK + 4) * 4) / 65536);
 
-function op(c: Code, ...bytes: number[]): Code {
-  c.bytes.push(...bytes);
-  return c;
-}
-const simd = (c: Code, sub: number): Code => op(c, 0xfd, ...uleb128(sub));
+const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 const F64_PROMOTE_F32 = 0xbb;
 const F64X2 = { splat: 0x14, promoteLow: 0x5f, add: 0xf0, mul: 0xf2 } as const;
 
@@ -50,7 +47,7 @@ export function buildGramF64Module(): Uint8Array<ArrayBuffer> {
   c.block().loop();
   c.localGet(i).localGet(P).i32GeU().brIf(1);
   // s = (b[r, i], b[r, i]) in double.
-  op(c.localGet(B).localGet(i).i32Const(4).i32Mul().i32Add().f32Load(0, 4), F64_PROMOTE_F32);
+  c.localGet(B).localGet(i).i32Const(4).i32Mul().i32Add().f32Load(0, 4).raw(F64_PROMOTE_F32);
   simd(c, F64X2.splat).localSet(s);
   // q → b[r, j0], a → acc[i, j0] with j0 = i & ~1.
   c.localGet(i).i32Const(-2).i32And().localTee(q).i32Const(8).i32Mul();
@@ -86,20 +83,14 @@ let loaded: Loaded | null | undefined;
 function load(): Loaded | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = buildGramF64Module();
-    if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    loaded = {
-      upper: exports.upper as unknown as UpperKernel,
-      heap: new Float32Array(memory.buffer),
-      acc: new Float64Array(memory.buffer, ACC_AT, MAX_P * ACC_LD),
-    };
-  } catch {
-    loaded = null;
-  }
+  const k = instantiateFixed(buildGramF64Module, PAGES);
+  if (k === null) return null;
+  const { exports, memory } = k;
+  loaded = {
+    upper: exports.upper as unknown as UpperKernel,
+    heap: new Float32Array(memory.buffer),
+    acc: new Float64Array(memory.buffer, ACC_AT, MAX_P * ACC_LD),
+  };
   return loaded;
 }
 

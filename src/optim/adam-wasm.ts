@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { ModuleBuilder, uleb128, type Code } from '../kernels/wasm/builder.js';
+import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
 
 /** Elements per chunk: four 64 KiB arrays stay in the L2 cache together. */
 const CHUNK = 16384;
@@ -40,10 +40,7 @@ interface Loaded {
 }
 
 /** SIMD opcodes the shared builder does not name (WebAssembly SIMD spec, prefix 0xfd). */
-function simd(c: Code, sub: number): Code {
-  c.bytes.push(0xfd, ...uleb128(sub));
-  return c;
-}
+const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 const F32X4_LT = 0x43;
 const V128_ANDNOT = 0x4f;
 const F32X4_ABS = 0xe0;

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { ModuleBuilder, uleb128, type Code } from '../kernels/wasm/builder.js';
+import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
+import { instantiateFixed } from '../kernels/wasm/fixed-instance.js';
 
 /** Elements per chunk copied into the module's memory (64 KiB). */
 const CHUNK = 16384;
@@ -21,10 +22,7 @@ const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
 const F64X2_ADD = 0xf0;
 const F64X2_MUL = 0xf2;
 
-function simd(c: Code, sub: number): Code {
-  c.bytes.push(0xfd, ...uleb128(sub));
-  return c;
-}
+const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /**
  * sumsq(ptr, bytes, acc): for each group of four floats at `ptr` (`bytes` a multiple of 16),
@@ -67,20 +65,14 @@ let loaded: { run: SumSquaresKernel; heap: Float32Array; acc: Float64Array } | n
 function load(): { run: SumSquaresKernel; heap: Float32Array; acc: Float64Array } | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = buildSumSquaresModule();
-    if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    loaded = {
-      run: instance.exports.sumsq as unknown as SumSquaresKernel,
-      heap: new Float32Array(memory.buffer),
-      acc: new Float64Array(memory.buffer, ACC, 4),
-    };
-  } catch {
-    loaded = null;
-  }
+  const k = instantiateFixed(buildSumSquaresModule, 2);
+  if (k === null) return null;
+  const { exports, memory } = k;
+  loaded = {
+    run: exports.sumsq as unknown as SumSquaresKernel,
+    heap: new Float32Array(memory.buffer),
+    acc: new Float64Array(memory.buffer, ACC, 4),
+  };
   return loaded;
 }
 

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { ModuleBuilder, uleb128, type Code } from '../../kernels/wasm/builder.js';
+import { ModuleBuilder, type Code } from '../../kernels/wasm/builder.js';
+import { instantiateFixed } from '../../kernels/wasm/fixed-instance.js';
 
 /** Elements per call; bounds the float32 accumulation to 1,024 additions per lane. */
 const CHUNK = 4096;
@@ -21,10 +22,7 @@ const OP = {
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sub: 0xe5, f32x4Div: 0xe7, f32x4Max: 0xe9, i32x4TruncSatF32x4S: 0xf8, i32x4Splat: 0x11,
 } as const;
 
-function simd(c: Code, sub: number): Code {
-  c.bytes.push(0xfd, ...uleb128(sub));
-  return c;
-}
+const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /** Cephes expf polynomial, highest degree first: e^r ≈ 1 + r + r²·P(r). */
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
@@ -152,16 +150,10 @@ export function isBceWasmAvailable(): boolean {
 function load(): { run: BceKernel; heap: Float32Array } | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = buildBceModule();
-    if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    loaded = { run: instance.exports.bce as unknown as BceKernel, heap: new Float32Array(memory.buffer) };
-  } catch {
-    loaded = null;
-  }
+  const k = instantiateFixed(buildBceModule, 1);
+  if (k === null) return null;
+  const { exports, memory } = k;
+  loaded = { run: exports.bce as unknown as BceKernel, heap: new Float32Array(memory.buffer) };
   return loaded;
 }
 

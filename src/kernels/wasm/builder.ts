@@ -159,6 +159,12 @@ export class Code {
   f32x4Mul(): this { return this.op(...this.simd(0xe6)); }
   /** Relaxed SIMD `f32x4.relaxed_madd` (a·b + c, fused or not as the engine chooses). */
   f32x4RelaxedMadd(): this { return this.op(...this.simd(0x105)); }
+
+  /** Any SIMD instruction without immediates, by its opcode after the 0xfd prefix (spec numbering). */
+  simdOp(sub: number): this { return this.op(...this.simd(sub)); }
+
+  /** Any other instruction without immediates, by its opcode byte(s). */
+  raw(...bytes: number[]): this { return this.op(...bytes); }
 }
 
 /** A function under construction: its signature, its locals and its body. */

@@ -1,0 +1,37 @@
+/**
+ * Loading of the small single-purpose WebAssembly kernels (column statistics, bias/ReLU
+ * backward, BCE, sums of squares, the double Gram): each builds its module bytes, which are
+ * validated, compiled and instantiated once per realm on a fixed-size memory of its own. The
+ * memory never grows, so typed-array views of it stay valid for the life of the realm.
+ *
+ * @module
+ */
+
+/** An instantiated kernel module and its memory. */
+export interface FixedInstance {
+  readonly exports: WebAssembly.Exports;
+  readonly memory: WebAssembly.Memory;
+}
+
+/**
+ * The module `build()` returns, instantiated on a memory of exactly `pages` 64 KiB pages, or
+ * null where WebAssembly (or the SIMD the bytes use) is unavailable or the memory cannot be had.
+ *
+ * @example
+ * ```ts
+ * const k = instantiateFixed(buildColumnStatsModule, PAGES);
+ * if (k !== null) (k.exports.moments as Function)(...);
+ * ```
+ */
+export function instantiateFixed(build: () => Uint8Array<ArrayBuffer>, pages: number): FixedInstance | null {
+  try {
+    if (typeof WebAssembly === 'undefined') return null;
+    const bytes = build();
+    if (!WebAssembly.validate(bytes)) return null;
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    return { exports, memory };
+  } catch {
+    return null;
+  }
+}

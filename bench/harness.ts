@@ -144,7 +144,10 @@ export interface BenchReport {
   [key: string]: unknown;
 }
 
-/** The interface of a bench module in run.ts's table. */
+/**
+ * The interface of a bench module in run.ts's table. `run` returns null when this process is
+ * one of the bench's own child processes (which report on stdout, not in a JSON file).
+ */
 export interface BenchModule {
-  run(args: BenchArgs): Promise<BenchReport>;
+  run(args: BenchArgs): Promise<BenchReport | null>;
 }

@@ -21,18 +21,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { PCA as MlPCA } from 'ml-pca';
 import { Matrix } from 'ml-matrix';
 import { loadIdx } from '../src/data/idx.js';
 import { getBackend } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/gemm.js';
 import { PCA, type PCAPrecision, type PCASolver } from '../src/models/pca.js';
-import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, parseArgs, peakRssMB, printTable } from './harness.js';
+import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
 
 const D = 784;
-const THIS_FILE = fileURLToPath(import.meta.url);
 const RESULT_TAG = 'PCA_BENCH_RESULT ';
 
 const SOLVERS: Record<string, { solver: PCASolver; precision: PCAPrecision }> = {
@@ -130,7 +128,9 @@ interface ChildResult { [key: string]: unknown }
 function runChild(args: BenchArgs, extra: string[]): ChildResult {
   const pass: string[] = [];
   for (const key of ['data', 'n', 'k', 'runs']) if (typeof args.options[key] === 'string') pass.push(`--${key}`, args.options[key] as string);
-  const out = spawnSync(process.execPath, [...process.execArgv, THIS_FILE, ...pass, ...extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // The same entry script as this process (bench/run.ts under tsx, or its compiled bundle).
+  const entry = process.argv[1] ?? '';
+  const out = spawnSync(process.execPath, [...process.execArgv, entry, 'pca', ...pass, ...extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = out.stdout.split('\n').find((l) => l.startsWith(RESULT_TAG));
   if (out.status !== 0 || line === undefined) throw new Error(`child ${extra.join(' ')} failed (status ${out.status}):\n${out.stderr}`);
   return JSON.parse(line.slice(RESULT_TAG.length)) as ChildResult;
@@ -148,8 +148,12 @@ function maxRelError(a: number[], ref: number[]): number {
   return w;
 }
 
-/** The bench entry called by run.ts. */
-export async function run(args: BenchArgs): Promise<BenchReport> {
+/** The bench entry called by run.ts (also in the child processes, with `--child`). */
+export async function run(args: BenchArgs): Promise<BenchReport | null> {
+  if (typeof args.options.child === 'string') {
+    await child(args);
+    return null;
+  }
   const k = numberOption(args, 'k', 50);
   const names = listOption(args, 'solvers') ?? ['auto', 'covariance-float64', 'randomized', 'full'];
   for (const name of names) if (!(name in SOLVERS)) throw new Error(`unknown solver '${name}' (known: ${Object.keys(SOLVERS).join(', ')})`);
@@ -208,9 +212,3 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   };
 }
 
-if (resolve(process.argv[1] ?? '') === THIS_FILE && process.argv.includes('--child')) {
-  child(parseArgs(process.argv.slice(2))).catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}

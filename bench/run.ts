@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   }
   const bench = await BENCHES[name]();
   const report = await bench.run({ options: args.options, positional: rest });
+  if (report === null) return;
   const json = args.options.json;
   const path = typeof json === 'string' ? json : fileURLToPath(new URL(`./results/${name}.json`, import.meta.url));
   writeJson(path, report);

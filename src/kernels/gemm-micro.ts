@@ -20,7 +20,7 @@ export const NR = 8;
  * T[0:MR·NR] ← Ap[ai …]ᵀ·Bp[bi …] over kc steps: panel A holds MR values per step, panel B
  * holds NR values per step. T is row-major MR×NR.
  */
-export function microKernel(kc: number, Ap: Float64Array, ai: number, Bp: Float64Array, bi: number, T: Float64Array): void {
+export function microKernel(kc: number, Ap: number[], ai: number, Bp: number[], bi: number, T: number[]): void {
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c05 = 0, c06 = 0, c07 = 0;
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0, c16 = 0, c17 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c24 = 0, c25 = 0, c26 = 0, c27 = 0;

@@ -17,7 +17,7 @@ import { MR, NR } from './gemm-micro.js';
  */
 function packPanels(
   X: FloatArray, origin: number, laneStride: number, kStride: number,
-  count: number, kc: number, lanes: number, dst: Float64Array,
+  count: number, kc: number, lanes: number, dst: number[],
 ): void {
   for (let l0 = 0; l0 < count; l0 += lanes) {
     const base = l0 * kc;
@@ -42,7 +42,7 @@ function packPanels(
  * (`roundUp(mc, MR)·kc` values).
  */
 export function packA(
-  transA: boolean, A: FloatArray, lda: number, i0: number, p0: number, mc: number, kc: number, dst: Float64Array,
+  transA: boolean, A: FloatArray, lda: number, i0: number, p0: number, mc: number, kc: number, dst: number[],
 ): void {
   // op(A)(i, p) = transA ? A[p·lda + i] : A[i·lda + p]
   const [rowStride, kStride] = transA ? [1, lda] : [lda, 1];
@@ -54,7 +54,7 @@ export function packA(
  * (`kc·roundUp(nc, NR)` values).
  */
 export function packB(
-  transB: boolean, B: FloatArray, ldb: number, p0: number, j0: number, kc: number, nc: number, dst: Float64Array,
+  transB: boolean, B: FloatArray, ldb: number, p0: number, j0: number, kc: number, nc: number, dst: number[],
 ): void {
   // op(B)(p, j) = transB ? B[j·ldb + p] : B[p·ldb + j]
   const [colStride, kStride] = transB ? [ldb, 1] : [1, ldb];

@@ -1,12 +1,15 @@
 /**
  * The TypeScript micro-kernel: one MR×NR = 4×8 block of C from a packed 4-row panel of A and a
- * packed 8-column panel of B, both Float64Array, accumulated in double.
+ * packed 8-column panel of B, both plain arrays of doubles (see gemm-js.ts), accumulated in
+ * double.
  *
  * It is long on purpose. The 32 accumulators are separate local variables so that V8 keeps as
  * many of them as it can in registers (an accumulator array would live in memory), and
- * generating the unrolled code at run time (`new Function`) is ruled out by the style guide. Among the register blocks tried during development (2×4, 2×6, 2×8, 3×3, 3×4,
- * 3×8, 4×4, 4×6, 4×8, 6×4, 6×8, 8×4, with and without unrolling k by 2) 4×8 was the fastest, at
- * about 5.3 GFLOP/s on the VAE products against 4.0–5.0 for the others.
+ * generating the unrolled code at run time (`new Function`) is ruled out by the style guide.
+ * Among the register blocks tried with Float64Array panels (2×4, 2×6, 2×8, 3×3, 3×4, 3×8, 4×4,
+ * 4×6, 4×8, 6×4, 6×8, 8×4, with and without unrolling k by 2) 4×8 was the fastest; with plain
+ * double arrays 3×8, 4×6, 4×8, 5×8 and 6×8 all measure 6.3 GFLOP/s on hot panels and 2×8, 4×4,
+ * 6×4 and 8×4 5.8–6.1, so 4×8 stays.
  *
  * @module
  */

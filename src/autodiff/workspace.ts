@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { WasmArena } from '../kernels/wasm/arena.js';
 import type { FloatArray } from '../validate.js';
 
 /** Pools of arrays by storage type and length, owned by one trainer. */
@@ -22,19 +23,39 @@ export class Workspace {
   private readonly free32 = new Map<number, Float32Array[]>();
   private readonly free64 = new Map<number, Float64Array[]>();
   private used: FloatArray[] = [];
+  private arena: WasmArena | null = null;
+  private stepBytes32 = 0;
+  private maxBytes32 = 0;
 
   /** A zeroed array of `n` elements, recycled when one of that type and length is free. */
   alloc(wide: boolean, n: number): FloatArray {
     const list = wide ? this.free64.get(n) : this.free32.get(n);
     let a = list?.pop();
-    if (a === undefined) a = wide ? new Float64Array(n) : new Float32Array(n);
+    if (a === undefined) a = wide ? new Float64Array(n) : (this.arena?.alloc(n) ?? new Float32Array(n));
     else a.fill(0);
+    if (!wide) this.stepBytes32 += 4 * n;
     this.used.push(a);
     return a;
   }
 
+  /** The most float32 bytes handed out between two recycles so far. */
+  get peakBytes32(): number {
+    return Math.max(this.maxBytes32, this.stepBytes32);
+  }
+
+  /**
+   * New float32 arrays come from `arena` (while it has room) instead of the JavaScript heap, so
+   * the GEMM can use them in place; null goes back to the heap. Clears the pools either way.
+   */
+  useArena(arena: WasmArena | null): void {
+    this.clear();
+    this.arena = arena;
+  }
+
   /** Returns every array handed out since the last call to the pools. */
   recycle(): void {
+    this.maxBytes32 = Math.max(this.maxBytes32, this.stepBytes32);
+    this.stepBytes32 = 0;
     for (const a of this.used) {
       const pools = a instanceof Float64Array ? this.free64 : this.free32;
       let list = pools.get(a.length);

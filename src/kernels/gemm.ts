@@ -10,6 +10,7 @@ import type { FloatArray } from '../validate.js';
 import { getBackend } from './backend.js';
 import { gemmJs } from './gemm-js.js';
 import { gemmSmall } from './gemm-small.js';
+import { arenaOf } from './wasm/arena.js';
 import { gemmWasm } from './wasm/gemm-wasm.js';
 import { wasmGemm } from './wasm/runtime.js';
 
@@ -57,6 +58,9 @@ export function gemm(
       gemmSmall(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
       return;
     }
+    // Operands resident in one arena (a training step's memory) are multiplied in place.
+    const arena = arenaOf(C);
+    if (arena !== undefined && arena.holds(A) && arena.holds(B) && arena.gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
     const w = wasmGemm();
     if (w !== null && gemmWasm(w, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
   }

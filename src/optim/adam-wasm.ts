@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { arenaOf } from '../kernels/wasm/arena.js';
 import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
 
 /** Elements per chunk: four 64 KiB arrays stay in the L2 cache together. */
@@ -200,6 +201,22 @@ export class ResidentMoments {
 }
 
 /**
+ * The step in place when all four arrays live in one arena (a fit's parameters, gradients and
+ * moments, see `kernels/wasm/arena.ts`): no copies at all. Arena arrays are padded to 64
+ * bytes, so the kernel's whole f32x4 lanes past the end stay inside each array's own block.
+ */
+function adamInArena(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
+  const arena = arenaOf(p);
+  if (arena === undefined || !arena.holds(g) || !arena.holds(m) || !arena.holds(v)) return false;
+  const module = compiledModule();
+  if (module === null) return false;
+  const run = arena.instantiate(module).adam as unknown as AdamKernel;
+  run(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, Math.ceil(p.length / 4) * 16,
+    s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep);
+  return true;
+}
+
+/**
  * One Adam/AdamW step on float32 arrays through the SIMD kernel. Returns false (and changes
  * nothing) where WebAssembly SIMD is unavailable. Moments from {@link ResidentMoments} are
  * updated where they live; others are copied through a shared scratch chunk by chunk.
@@ -210,6 +227,7 @@ export class ResidentMoments {
  * ```
  */
 export function adamStepWasm(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
+  if (adamInArena(p, g, m, v, s)) return true;
   const resident = m.buffer === v.buffer ? residents.get(m.buffer) : undefined;
   const k = resident ?? load();
   if (k === null) return false;

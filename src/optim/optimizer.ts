@@ -120,6 +120,33 @@ export abstract class Optimizer {
     return like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length);
   }
 
+  /**
+   * @internal Moves every float32 buffer into storage from `place` (values copied; a null from
+   * `place` leaves that buffer where it is) and returns the function that moves them back into
+   * their own arrays. The trainer uses it to keep moments in a fit's WebAssembly arena.
+   */
+  relocateBuffers(place: (n: number) => Float32Array | null): () => void {
+    const moved: [Map<string, FloatArray>, string, Float32Array, Float32Array][] = [];
+    for (const byName of this.buffers.values()) {
+      for (const [name, own] of byName) {
+        if (!(own instanceof Float32Array)) continue;
+        const view = place(own.length);
+        if (view === null) continue;
+        view.set(own);
+        byName.set(name, view);
+        moved.push([byName, name, own, view]);
+      }
+    }
+    return () => {
+      for (const [byName, name, own, view] of moved) {
+        // loadState() may have replaced the buffer meanwhile; then the new one stays.
+        if (byName.get(name) !== view) continue;
+        own.set(view);
+        byName.set(name, own);
+      }
+    };
+  }
+
   /** A deep copy of the optimizer's state. */
   state(): OptimizerState {
     const tensors: Record<string, TensorRecord> = {};

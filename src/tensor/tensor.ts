@@ -265,3 +265,14 @@ export class Tensor {
   broadcastTo(shape: readonly number[]): Tensor { return F.broadcastTo(this, shape); }
   slice(axis: number, start: number, end: number): Tensor { return F.slice(this, axis, start, end); }
 }
+
+/**
+ * @internal Points `t` at other storage of the same type and length (the trainer moves
+ * parameters into a WebAssembly arena for the duration of a fit and back afterwards).
+ */
+export function replaceStorage(t: Tensor, data: FloatArray): void {
+  if (data.length !== t.size || (data instanceof Float64Array) !== (t.dtype === 'float64')) {
+    throw new TypeError(`replaceStorage: storage must be ${t.dtype} with ${t.size} elements (got ${data.constructor.name} of ${data.length})`);
+  }
+  (t as { data: FloatArray }).data = data;
+}

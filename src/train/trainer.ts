@@ -4,6 +4,8 @@ import type { TensorRecord } from '../io/model-state.js';
 import { FormatError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import { Workspace, runInWorkspace } from '../autodiff/workspace.js';
+import { getBackend } from '../kernels/backend.js';
+import { ResidentParameters } from './resident-parameters.js';
 import { backward } from '../autodiff/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DenseMatrix } from '../validate.js';
@@ -19,6 +21,9 @@ import type { EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './typ
 export type { BatchEnd, BatchLoss, EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
 
 /** Mutable controls of one fit call's loop. */
+/** Arena bytes beyond the step's measured peak (alignment of many small arrays). */
+const ARENA_SLACK = 1 << 20;
+
 interface LoopState {
   stop: boolean;
   lastYield: number;
@@ -60,6 +65,10 @@ export class Trainer {
   private pending: PendingEpoch | null = null;
   private running = false;
   private readonly workspace = new Workspace();
+  // Parameters, gradients and step arrays in one WebAssembly memory from a fit's second step
+  // on (the first measures how much the step allocates); null before, or where unavailable.
+  private resident: ResidentParameters | null = null;
+  private restoreOptimizerBuffers: (() => void) | null = null;
   private readonly modelStreams: readonly string[];
 
   /** @param modelStreams names of the streams the model draws from while training. */
@@ -136,7 +145,11 @@ export class Trainer {
       }
     } finally {
       this.optimizer?.zeroGrad();
-      this.workspace.clear();
+      this.workspace.useArena(null);
+      this.restoreOptimizerBuffers?.();
+      this.restoreOptimizerBuffers = null;
+      this.resident?.detach();
+      this.resident = null;
     }
     early?.restore();
     return history;
@@ -156,6 +169,7 @@ export class Trainer {
       const end = Math.min(start + opts.batchSize, train.rows);
       const at: StepLocation = { epoch: pending.epoch, step: this.steps + 1, batch: pending.nextBatch + 1, batchesPerEpoch: nb };
       // The batch array comes from the workspace too: it goes back when the step ends.
+      this.prepareResidency(params);
       const rows = this.workspace.alloc(train.data instanceof Float64Array, (end - start) * train.cols);
       const r = this.runStep(model, params, gatherRows(train, order, start, end, rows), at, opts);
       this.record(pending, r, end - start, performance.now() - t0);
@@ -169,6 +183,24 @@ export class Trainer {
         loop.lastYield = performance.now();
       }
     }
+  }
+
+  /**
+   * After the first step of a fit on the wasm backend, moves parameters, gradients, optimizer
+   * buffers and the step's arrays into one arena (room for twice the step's peak, as the last batch of an epoch
+   * has other shapes); then, before each step, gives new gradients a place there.
+   */
+  private prepareResidency(params: Map<string, Tensor>): void {
+    if (this.resident === null) {
+      const peak = this.workspace.peakBytes32;
+      if (peak === 0 || getBackend() !== 'wasm') return;
+      this.resident = ResidentParameters.attach(params, 2 * peak + ARENA_SLACK);
+      if (this.resident === null) return;
+      const arena = this.resident.arena;
+      this.workspace.useArena(arena);
+      this.restoreOptimizerBuffers = this.optimizer?.relocateBuffers((n) => arena.alloc(n)) ?? null;
+    }
+    this.resident.homeGradients(params);
   }
 
   private prepareOptimizer(params: Map<string, Tensor>, opts: ResolvedTraining): void {

@@ -6,6 +6,7 @@
  * @module
  */
 import { type Blocking, balancedBlock } from '../gemm-blocking.js';
+import type { GemmExports } from './gemm-kernel.js';
 import type { WasmGemm } from './runtime.js';
 
 /** Cache blocking of the WebAssembly kernel, chosen by measurement (bench/gemm-tune.ts). */
@@ -46,16 +47,11 @@ export function gemmWasm(
   alpha: number, A: Float32Array, lda: number, B: Float32Array, ldb: number,
   beta: number, C: Float32Array, ldc: number, blocking: Blocking = WASM_BLOCKING,
 ): boolean {
-  const { mr, nr } = w.shape;
-  const KC = balancedBlock(k, blocking.kc, 1);
-  const MC = balancedBlock(m, blocking.mc, mr);
-  const NC = balancedBlock(n, blocking.nc, nr);
+  const blocks = blocksFor(w.shape, m, n, k, blocking);
   const [aRows, aCols] = transA ? [k, m] : [m, k];
   const [bRows, bCols] = transB ? [n, k] : [k, n];
-  const tmpAt = 0;
-  const paAt = align(mr * nr * 4);
-  const pbAt = paAt + align(MC * KC * 4);
-  const aAt = pbAt + align(KC * NC * 4);
+  const scratch = packScratchAt(0, w.shape, blocks);
+  const aAt = scratch.b + align(blocks.kc * blocks.nc * 4);
   const bAt = aAt + align(extentOf(aRows, aCols, lda) * 4);
   const cAt = bAt + align(extentOf(bRows, bCols, ldb) * 4);
   if (!w.reserve(cAt + m * n * 4)) return false;
@@ -63,25 +59,64 @@ export function gemmWasm(
   const la = copyIn(heap, aAt / 4, A, aRows, aCols, lda);
   const lb = copyIn(heap, bAt / 4, B, bRows, bCols, ldb);
   if (beta !== 0) copyIn2D(heap, cAt / 4, n, C, ldc, m, n);
-  // Strides in bytes: A(i, p) and B(p, j) in the copies.
-  const [aLane, aK] = transA ? [4, la * 4] : [la * 4, 4];
-  const [bLane, bK] = transB ? [lb * 4, 4] : [4, lb * 4];
-  const { packA, packB, macro } = w.exports;
+  blockedProduct(w.exports, scratch, blocks, transA, transB, m, n, k, alpha, aAt, la, bAt, lb, beta, cAt, n);
+  copyOut2D(heap, cAt / 4, n, C, ldc, m, n);
+  return true;
+}
+
+/** The block sizes of one m×n×k product: balanced so that no block is a small remainder. */
+export function blocksFor(shape: { mr: number; nr: number }, m: number, n: number, k: number, blocking: Blocking = WASM_BLOCKING): Blocking {
+  return { kc: balancedBlock(k, blocking.kc, 1), mc: balancedBlock(m, blocking.mc, shape.mr), nc: balancedBlock(n, blocking.nc, shape.nr) };
+}
+
+/** Byte offsets of the packing scratch in a module's memory: the edge tile and the packed A and B blocks. */
+export interface PackScratch {
+  tile: number;
+  a: number;
+  b: number;
+}
+
+/** Bytes of packing scratch a product needs at most with `blocking` and register block `shape`. */
+export function packScratchBytes(shape: { mr: number; nr: number }, blocking: Blocking = WASM_BLOCKING): number {
+  const mc = Math.ceil(blocking.mc / shape.mr) * shape.mr;
+  const nc = Math.ceil(blocking.nc / shape.nr) * shape.nr;
+  return align(shape.mr * shape.nr * 4) + align(mc * blocking.kc * 4) + align(blocking.kc * nc * 4);
+}
+
+/** Lays out {@link PackScratch} from byte `at` (64-byte aligned) for the given block sizes. */
+export function packScratchAt(at: number, shape: { mr: number; nr: number }, blocks: Blocking): PackScratch {
+  const a = at + align(shape.mr * shape.nr * 4);
+  return { tile: at, a, b: a + align(blocks.mc * blocks.kc * 4) };
+}
+
+/**
+ * The BLIS loops over operands already in the module's memory (byte offsets, leading dimensions
+ * in elements): jc over NC, pc over KC with one packed B block, ic over MC with one packed A
+ * block, then the macro-kernel. C is read (β ≠ 0) and written in place.
+ */
+export function blockedProduct(
+  exports: GemmExports, scratch: PackScratch, blocks: Blocking, transA: boolean, transB: boolean,
+  m: number, n: number, k: number, alpha: number, aAt: number, lda: number, bAt: number, ldb: number,
+  beta: number, cAt: number, ldc: number,
+): void {
+  const { mc: MC, kc: KC, nc: NC } = blocks;
+  // Strides in bytes: A(i, p) and B(p, j).
+  const [aLane, aK] = transA ? [4, lda * 4] : [lda * 4, 4];
+  const [bLane, bK] = transB ? [ldb * 4, 4] : [4, ldb * 4];
+  const { packA, packB, macro } = exports;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, pbAt);
+      packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, scratch.b);
       const betaBlock = pc === 0 ? beta : 1;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, paAt);
-        macro(mc, nc, kc, paAt, pbAt, cAt + (ic * n + jc) * 4, n * 4, alpha, betaBlock, tmpAt);
+        packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, scratch.a);
+        macro(mc, nc, kc, scratch.a, scratch.b, cAt + (ic * ldc + jc) * 4, ldc * 4, alpha, betaBlock, scratch.tile);
       }
     }
   }
-  copyOut2D(heap, cAt / 4, n, C, ldc, m, n);
-  return true;
 }
 
 function copyIn2D(heap: Float32Array, at: number, ldh: number, X: Float32Array, ld: number, rows: number, cols: number): void {

@@ -74,14 +74,43 @@ export function wasmGemm(): WasmGemm | null {
 
 /** A fresh, uncached instance of one variant, or null if this engine rejects it. */
 export function loadWasmGemm(variant: WasmVariant, shape: MicroShape = WASM_MICRO): WasmGemm | null {
-  if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;
   try {
-    const bytes = buildGemmModule({ ...shape, fma: variant === 'relaxed-simd' });
-    if (!WebAssembly.validate(bytes)) return null;
+    const module = compileGemm(variant, shape);
+    if (module === null) return null;
     const memory = new WebAssembly.Memory({ initial: 16 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
     return new LoadedGemm(variant, shape, instance.exports as unknown as GemmExports, memory);
   } catch {
     return null;
   }
+}
+
+/**
+ * The default kernel's module instantiated on another memory (a fixed-size arena whose arrays
+ * are the operands themselves), or null where the kernel is unavailable. Compiled once per realm.
+ */
+export function gemmOnMemory(memory: WebAssembly.Memory): { exports: GemmExports; shape: MicroShape } | null {
+  const w = wasmGemm();
+  if (w === null) return null;
+  const module = compileGemm(w.variant, w.shape);
+  if (module === null) return null;
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return { exports: instance.exports as unknown as GemmExports, shape: w.shape };
+}
+
+// Compiled modules by variant and register block. Only successes are kept: a relaxed-SIMD
+// module that fails validation may validate once enableRelaxedSimdFlag() has run.
+const compiled = new Map<string, WebAssembly.Module>();
+
+function compileGemm(variant: WasmVariant, shape: MicroShape): WebAssembly.Module | null {
+  const key = `${variant}:${shape.mr}:${shape.nr}:${shape.unroll}`;
+  let module = compiled.get(key);
+  if (module === undefined) {
+    if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;
+    const bytes = buildGemmModule({ ...shape, fma: variant === 'relaxed-simd' });
+    if (!WebAssembly.validate(bytes)) return null;
+    module = new WebAssembly.Module(bytes);
+    compiled.set(key, module);
+  }
+  return module;
 }

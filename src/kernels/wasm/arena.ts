@@ -1,0 +1,139 @@
+/**
+ * A fixed-size WebAssembly memory whose Float32Arrays are the GEMM's operands themselves.
+ *
+ * Why: the shared kernel (`gemm-wasm.ts`) copies A and B into its memory and C back out on
+ * every call. On the VAE's products that is 1.25 MB per weight matrix or weight gradient, about
+ * 0.05 ms each at memcpy speed, plus the cache lines those copies evict, some 7–13% of a
+ * product. A training step can avoid all of it by keeping its parameters, gradients and
+ * activations in one memory with a GEMM instance of its own: the packing routines then read the
+ * operands in place and the macro-kernel writes C in place.
+ *
+ * The memory is created at its final size and never grows, so views of it are never detached.
+ * The first bytes hold the packing scratch; arrays are carved from the rest by a bump pointer
+ * (the owner pools and reuses them, see `Workspace`) until {@link WasmArena.reset}.
+ *
+ * @module
+ */
+import type { FloatArray } from '../../validate.js';
+import type { GemmExports } from './gemm-kernel.js';
+import { blockedProduct, blocksFor, packScratchAt, packScratchBytes } from './gemm-wasm.js';
+import { gemmOnMemory } from './runtime.js';
+
+const PAGE_BYTES = 65536;
+const ALIGN = 64;
+
+// Arenas by the buffer of their memory, so the GEMM entry can tell resident operands apart
+// without any arena being "current". Weak: an arena nobody references is collected.
+const byBuffer = new WeakMap<ArrayBufferLike, WasmArena>();
+
+/** The arena whose memory holds `x`, if any. */
+export function arenaOf(x: FloatArray): WasmArena | undefined {
+  return byBuffer.get(x.buffer);
+}
+
+/** A fixed WebAssembly memory with its own GEMM instance; see the module comment. */
+export class WasmArena {
+  /** First byte after the packing scratch. */
+  private readonly base: number;
+  private top: number;
+  private readonly instances = new Map<WebAssembly.Module, WebAssembly.Exports>();
+
+  private constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly exports: GemmExports,
+    private readonly shape: { mr: number; nr: number },
+    /** Usable bytes for arrays. */
+    readonly capacity: number,
+  ) {
+    this.base = Math.ceil(packScratchBytes(shape) / ALIGN) * ALIGN;
+    this.top = this.base;
+    byBuffer.set(memory.buffer, this);
+  }
+
+  /**
+   * An arena with room for `bytes` of arrays (plus the packing scratch), or null where the
+   * WebAssembly kernel is unavailable or the engine refuses the memory.
+   *
+   * @example
+   * ```ts
+   * const arena = WasmArena.create(4 << 20);
+   * const a = arena?.alloc(1024) ?? new Float32Array(1024);
+   * ```
+   */
+  static create(bytes: number): WasmArena | null {
+    try {
+      if (typeof WebAssembly === 'undefined') return null;
+      const probe = gemmOnMemory(new WebAssembly.Memory({ initial: 1, maximum: 1 }));
+      if (probe === null) return null;
+      const scratch = Math.ceil(packScratchBytes(probe.shape) / ALIGN) * ALIGN;
+      const pages = Math.ceil((scratch + bytes + ALIGN) / PAGE_BYTES);
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      const loaded = gemmOnMemory(memory);
+      if (loaded === null) return null;
+      return new WasmArena(memory, loaded.exports, loaded.shape, pages * PAGE_BYTES - scratch);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Bytes handed out since the last {@link WasmArena.reset}. */
+  get used(): number {
+    return this.top - this.base;
+  }
+
+  /** A zeroed Float32Array of `n` elements in the arena, or null when it does not fit. */
+  alloc(n: number): Float32Array | null {
+    const bytes = Math.ceil((n * 4) / ALIGN) * ALIGN;
+    if (this.top + bytes > this.memory.buffer.byteLength) return null;
+    const view = new Float32Array(this.memory.buffer, this.top, n);
+    view.fill(0);
+    this.top += bytes;
+    return view;
+  }
+
+  /** Makes all of the arena free again; arrays handed out before must no longer be used. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /**
+   * The exports of `module` (which imports `env.memory`) instantiated on this arena's memory,
+   * once per module, so other kernels can work on resident arrays in place too.
+   */
+  instantiate(module: WebAssembly.Module): WebAssembly.Exports {
+    let exports = this.instances.get(module);
+    if (exports === undefined) {
+      exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
+      this.instances.set(module, exports);
+    }
+    return exports;
+  }
+
+  /** Whether `x` is a view of this arena's memory. */
+  holds(x: FloatArray): x is Float32Array {
+    return x.buffer === this.memory.buffer;
+  }
+
+  /**
+   * C = alpha·op(A)·op(B) + beta·C with all three operands in this arena, computed in place.
+   * Returns false (leaving C untouched) when C overlaps A or B, which only a copying kernel can
+   * handle. Requires m, n, k ≥ 1 and alpha ≠ 0, as `gemmWasm` does.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, A: Float32Array, lda: number, B: Float32Array, ldb: number,
+    beta: number, C: Float32Array, ldc: number,
+  ): boolean {
+    const c0 = C.byteOffset;
+    const c1 = c0 + ((m - 1) * ldc + n) * 4;
+    const overlaps = (X: Float32Array, rows: number, cols: number, ld: number): boolean => {
+      const x0 = X.byteOffset;
+      return x0 < c1 && c0 < x0 + ((rows - 1) * ld + cols) * 4;
+    };
+    if (overlaps(A, transA ? k : m, transA ? m : k, lda) || overlaps(B, transB ? n : k, transB ? k : n, ldb)) return false;
+    const blocks = blocksFor(this.shape, m, n, k);
+    blockedProduct(this.exports, packScratchAt(0, this.shape, blocks), blocks, transA, transB, m, n, k,
+      alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, c0, ldc);
+    return true;
+  }
+}

@@ -10,7 +10,8 @@
  * @module
  */
 import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
-import { instantiateFixed } from '../kernels/wasm/fixed-instance.js';
+import { arenaOf } from '../kernels/wasm/arena.js';
+import { compiledModule, instantiateFixed } from '../kernels/wasm/fixed-instance.js';
 
 /** Elements per chunk copied into the module's memory (64 KiB). */
 const CHUNK = 16384;
@@ -76,6 +77,21 @@ function load(): { run: SumSquaresKernel; heap: Float32Array; acc: Float64Array 
   return loaded;
 }
 
+/** Σ x² read in place when `x` lives in an arena (a fit's gradients), or null otherwise. */
+function sumOfSquaresInArena(x: Float32Array): number | null {
+  const arena = arenaOf(x);
+  const module = arena === undefined ? null : compiledModule(buildSumSquaresModule);
+  if (arena === undefined || module === null) return null;
+  const run = arena.instantiate(module).sumsq as unknown as SumSquaresKernel;
+  const acc = new Float64Array(x.buffer, arena.kernelScratch, 4);
+  acc.fill(0);
+  const n4 = x.length - (x.length % 4);
+  if (n4 > 0) run(x.byteOffset, n4 * 4, arena.kernelScratch);
+  let s0 = acc[0];
+  for (let i = n4; i < x.length; i++) s0 += x[i] * x[i];
+  return s0 + acc[1] + acc[2] + acc[3];
+}
+
 /**
  * Σ x² with the four-chain double accumulation of the TypeScript loop (same bits), or null
  * where WebAssembly SIMD is unavailable.
@@ -86,6 +102,8 @@ function load(): { run: SumSquaresKernel; heap: Float32Array; acc: Float64Array 
  * ```
  */
 export function sumOfSquaresWasm(x: Float32Array): number | null {
+  const inPlace = sumOfSquaresInArena(x);
+  if (inPlace !== null) return inPlace;
   const k = load();
   if (k === null) return null;
   const { heap, run, acc } = k;

@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BackendName, getBackend, isWasmAvailable, setBackend } from '../../src/kernels/backend.js';
+import { WasmArena } from '../../src/kernels/wasm/arena.js';
 import { Adam, AdamW } from '../../src/optim/adam.js';
 import { adamStepWasm } from '../../src/optim/adam-wasm.js';
 import { Rng } from '../../src/random/rng.js';
@@ -82,5 +83,26 @@ describe.skipIf(!isWasmAvailable())('Adam with resident moments', () => {
     [...split.params.values()].forEach((p) => { p.grad = Tensor.ones(p.shape); });
     b.step();
     for (const p of split.params.values()) expect(Number.isFinite(p.data[0])).toBe(true);
+  });
+});
+
+describe.skipIf(!isWasmAvailable())('Adam on arrays that all live in one arena', () => {
+  it('updates them in place with the bits of the copying path, padding lanes included', () => {
+    const arena = WasmArena.create(8 << 20) as WasmArena;
+    const rng = new Rng(5);
+    for (const n of SIZES) {
+      const plain = [0, 1, 2, 3].map(() => { const x = new Float32Array(n); rng.fillNormal(x, 0, 0.1); return x; });
+      plain[3] = plain[3].map(Math.abs); // v ≥ 0
+      const inArena = plain.map((x) => { const v = arena.alloc(n) as Float32Array; v.set(x); return v; });
+      const next = arena.alloc(4) as Float32Array; // the array after the last one must not be touched
+      next.fill(7);
+      for (let t = 1; t <= 3; t++) {
+        const s = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 0.01 / (1 - 0.9 ** t), invBc2Sqrt: 1 / Math.sqrt(1 - 0.999 ** t), l2: 0.01, keep: 1 };
+        expect(adamStepWasm(plain[0], plain[1], plain[2], plain[3], s)).toBe(true);
+        expect(adamStepWasm(inArena[0], inArena[1], inArena[2], inArena[3], s)).toBe(true);
+      }
+      [0, 2, 3].forEach((k) => expect(bits(inArena[k]), `n=${n} array ${k}`).toEqual(bits(plain[k])));
+      expect(Array.from(next)).toEqual([7, 7, 7, 7]);
+    }
   });
 });

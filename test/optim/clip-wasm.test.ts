@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
+import { WasmArena } from '../../src/kernels/wasm/arena.js';
 import { sumOfSquaresWasm } from '../../src/optim/clip-wasm.js';
 import { sumOfSquaresJs } from '../../src/optim/clip.js';
 import { Rng } from '../../src/random/rng.js';
@@ -29,5 +30,16 @@ describe.skipIf(!isWasmAvailable())('sumOfSquaresWasm', () => {
     }
     const huge = new Float32Array(40000).fill(3e38); // each square is finite in double
     expect(sumOfSquaresWasm(huge)).toBe(sumOfSquaresJs(huge));
+  });
+
+  it('reads arrays that live in an arena in place, with the same bits', () => {
+    const arena = WasmArena.create(4 << 20) as WasmArena;
+    const rng = new Rng(12);
+    for (const n of [0, 1, 7, 16385, 313600]) {
+      const x = arena.alloc(n) as Float32Array;
+      rng.fillNormal(x, 0, 0.1);
+      if (n > 7) x[n - 2] = NaN;
+      expect(Object.is(sumOfSquaresWasm(x), sumOfSquaresJs(x.slice())), `n=${n}`).toBe(true);
+    }
   });
 });

@@ -21,6 +21,8 @@ import { gemmOnMemory } from './runtime.js';
 
 const PAGE_BYTES = 65536;
 const ALIGN = 64;
+/** Bytes after the packing scratch that kernels may use for small results (accumulators). */
+export const KERNEL_SCRATCH_BYTES = 256;
 
 // Arenas by the buffer of their memory, so the GEMM entry can tell resident operands apart
 // without any arena being "current". Weak: an arena nobody references is collected.
@@ -33,7 +35,9 @@ export function arenaOf(x: FloatArray): WasmArena | undefined {
 
 /** A fixed WebAssembly memory with its own GEMM instance; see the module comment. */
 export class WasmArena {
-  /** First byte after the packing scratch. */
+  /** Byte offset of {@link KERNEL_SCRATCH_BYTES} reserved for small kernel outputs (sums). */
+  readonly kernelScratch: number;
+  /** First byte after the scratch areas. */
   private readonly base: number;
   private top: number;
   private readonly instances = new Map<WebAssembly.Module, WebAssembly.Exports>();
@@ -45,7 +49,8 @@ export class WasmArena {
     /** Usable bytes for arrays. */
     readonly capacity: number,
   ) {
-    this.base = Math.ceil(packScratchBytes(shape) / ALIGN) * ALIGN;
+    this.kernelScratch = Math.ceil(packScratchBytes(shape) / ALIGN) * ALIGN;
+    this.base = this.kernelScratch + KERNEL_SCRATCH_BYTES;
     this.top = this.base;
     byBuffer.set(memory.buffer, this);
   }
@@ -65,7 +70,7 @@ export class WasmArena {
       if (typeof WebAssembly === 'undefined') return null;
       const probe = gemmOnMemory(new WebAssembly.Memory({ initial: 1, maximum: 1 }));
       if (probe === null) return null;
-      const scratch = Math.ceil(packScratchBytes(probe.shape) / ALIGN) * ALIGN;
+      const scratch = Math.ceil(packScratchBytes(probe.shape) / ALIGN) * ALIGN + KERNEL_SCRATCH_BYTES;
       const pages = Math.ceil((scratch + bytes + ALIGN) / PAGE_BYTES);
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       const loaded = gemmOnMemory(memory);

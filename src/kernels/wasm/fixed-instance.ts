@@ -25,13 +25,43 @@ export interface FixedInstance {
  */
 export function instantiateFixed(build: () => Uint8Array<ArrayBuffer>, pages: number): FixedInstance | null {
   try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = build();
-    if (!WebAssembly.validate(bytes)) return null;
+    const module = compiledModule(build);
+    if (module === null) return null;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const { exports } = new WebAssembly.Instance(module, { env: { memory } });
     return { exports, memory };
   } catch {
     return null;
   }
+}
+
+// Compiled modules by their builder, so a kernel can also be instantiated on an arena's memory
+// without compiling again.
+const compiled = new Map<() => Uint8Array<ArrayBuffer>, WebAssembly.Module | null>();
+
+/**
+ * The module `build()` returns, validated and compiled once per realm, or null where
+ * WebAssembly (or the SIMD the bytes use) is unavailable.
+ *
+ * @example
+ * ```ts
+ * const module = compiledModule(buildSumSquaresModule);
+ * if (module !== null) arena.instantiate(module);
+ * ```
+ */
+export function compiledModule(build: () => Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
+  let module = compiled.get(build);
+  if (module === undefined) {
+    module = null;
+    try {
+      if (typeof WebAssembly !== 'undefined') {
+        const bytes = build();
+        if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+      }
+    } catch {
+      module = null;
+    }
+    compiled.set(build, module);
+  }
+  return module;
 }

@@ -13,6 +13,7 @@ import { Matrix } from 'ml-matrix';
 import { getBackend, isWasmAvailable, setBackend } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/gemm.js';
 import { gemmWasm } from '../src/kernels/wasm/gemm-wasm.js';
+import { WasmArena } from '../src/kernels/wasm/arena.js';
 import { loadWasmGemm, wasmGemm } from '../src/kernels/wasm/runtime.js';
 import { Rng } from '../src/random/rng.js';
 import {
@@ -125,6 +126,33 @@ function latentPlainSimd(): Impl {
   };
 }
 
+/**
+ * The WebAssembly kernel on operands that already live in WebAssembly memory, as a training
+ * step's parameters, gradients and activations do (src/kernels/wasm/arena.ts): the same `gemm`
+ * entry, which then packs from the operands and writes C in place, with no copy in or out.
+ * TensorFlow.js wasm also keeps its operands in its memory (its run copies only C out).
+ */
+function latentArena(): Impl {
+  return {
+    name: 'latent-wasm-arena',
+    prepare: async (s, A, B) => {
+      setBackend('wasm');
+      const arena = WasmArena.create(4 * (A.length + B.length + s.m * s.n) + 3 * 64);
+      const resident = (x: Float32Array | number): Float32Array => {
+        const n = typeof x === 'number' ? x : x.length;
+        const v = arena?.alloc(n);
+        if (!v) throw new Error('latent-wasm-arena: no WebAssembly arena here');
+        if (typeof x !== 'number') v.set(x);
+        return v;
+      };
+      const [a, b, C] = [resident(A), resident(B), resident(s.m * s.n)];
+      const lda = s.transA ? s.m : s.k;
+      const ldb = s.transB ? s.k : s.n;
+      return { run: () => gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, C, s.n), result: () => C, dispose: () => {} };
+    },
+  };
+}
+
 const IMPLS: Impl[] = [
   { name: 'naive', prepare: async (s, A, B) => {
     const C = new Float32Array(s.m * s.n);
@@ -143,6 +171,7 @@ const IMPLS: Impl[] = [
   latent('js'),
   latentPlainSimd(),
   latent('wasm'),
+  latentArena(),
 ];
 
 async function setUpTfjs(): Promise<Record<string, unknown>> {
@@ -227,7 +256,7 @@ function report(shapes: GemmShape[], impls: string[], results: Row[]): void {
   printTable(cells, ['shape', 'product', ...impls]);
   const ratios = shapes.map((s) => {
     const row: Row = { shape: s.name };
-    for (const mine of ['latent-wasm', 'latent-js']) {
+    for (const mine of ['latent-wasm', 'latent-wasm-arena', 'latent-js']) {
       for (const anchor of impls.filter((i) => !i.startsWith('latent'))) {
         const a = get(s.name, mine);
         const b = get(s.name, anchor);

@@ -132,6 +132,7 @@ export class Code {
 
   // f32 arithmetic.
   f32Eq(): this { return this.op(0x5b); }
+  f32Ne(): this { return this.op(0x5c); }
   f32Add(): this { return this.op(0x92); }
   f32Mul(): this { return this.op(0x94); }
 

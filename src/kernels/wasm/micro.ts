@@ -73,9 +73,12 @@ export function emitMicro(mod: ModuleBuilder, shape: MicroShape): FunctionBuilde
   loopTo(1);
   code.end();
 
-  // Epilogue: C = alpha·acc (β = 0) or alpha·acc + beta·C.
+  // Epilogue: C = alpha·acc (β = 0) or alpha·acc + beta·C; α = 1 (every product of a training
+  // step) skips the scaling, which is exact either way.
+  code.localGet(alpha).f32Const(1).f32Ne().if();
   code.localGet(alpha).f32x4Splat().localSet(scale);
   for (const v of acc) for (const x of v) code.localGet(x).localGet(scale).f32x4Mul().localSet(x);
+  code.end();
   code.localGet(c).localSet(row);
   code.localGet(beta).f32Const(0).f32Eq().if();
   for (let i = 0; i < mr; i++) {

@@ -9,7 +9,8 @@
  * @module
  */
 import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { instantiateFixed } from './wasm/fixed-instance.js';
+import { arenaOf } from './wasm/arena.js';
+import { compiledModule, instantiateFixed } from './wasm/fixed-instance.js';
 
 /** Columns the double accumulators can hold; wider layers use the TypeScript loops. */
 const MAX_COLS = 8192;
@@ -109,6 +110,32 @@ function load(): Loaded | null {
 }
 
 /**
+ * {@link maskAndSumsWasm} in place when g, y and out live in one arena (a training step's
+ * arrays): ĝ is written straight into `out`, the column sums go through the arena's kernel
+ * scratch, added in the same row order (same bits). False when not applicable.
+ */
+function maskAndSumsInArena(
+  g: Float32Array, y: Float32Array | null, out: Float32Array, n: number, m: number, acc: Float64Array,
+): boolean {
+  const arena = arenaOf(g);
+  if (arena === undefined || !arena.holds(out) || (y !== null && !arena.holds(y))) return false;
+  const module = compiledModule(buildBiasReluModule);
+  const exports = module === null ? null : arena.instantiate(module);
+  if (exports === null) return false;
+  const m4 = m - (m % 4);
+  const sums = new Float64Array(g.buffer, arena.kernelScratch, m4);
+  sums.fill(0);
+  if (y !== null) {
+    if (out !== g) out.set(g);
+    (exports.mask as unknown as MaskKernel)(out.byteOffset, y.byteOffset, n, m4 * 4, m * 4, arena.kernelScratch);
+  } else {
+    (exports.sums as unknown as SumsKernel)(g.byteOffset, n, m4 * 4, m * 4, arena.kernelScratch);
+  }
+  acc.set(sums);
+  return true;
+}
+
+/**
  * For g and y [n, m] (row-major): writes ĝ = g·[y > 0] + (NaN where y is NaN) into `out` when
  * `y` is given, and sets acc[j] = Σ_r ĝ[r, j] in double for the first m − m mod 4 columns (the
  * caller finishes the rest). Returns false, touching nothing, where WebAssembly SIMD is
@@ -123,6 +150,7 @@ export function maskAndSumsWasm(
   g: Float32Array, y: Float32Array | null, out: Float32Array, n: number, m: number, acc: Float64Array,
 ): boolean {
   if (m > MAX_COLS) return false;
+  if (maskAndSumsInArena(g, y, out, n, m, acc)) return true;
   const k = load();
   if (k === null) return false;
   const { heap } = k;

@@ -210,7 +210,9 @@ function adamInArena(p: Float32Array, g: Float32Array, m: Float32Array, v: Float
   if (arena === undefined || !arena.holds(g) || !arena.holds(m) || !arena.holds(v)) return false;
   const module = compiledModule();
   if (module === null) return false;
-  const run = arena.instantiate(module).adam as unknown as AdamKernel;
+  const exports = arena.instantiate(module);
+  if (exports === null) return false;
+  const run = exports.adam as unknown as AdamKernel;
   run(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, Math.ceil(p.length / 4) * 16,
     s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep);
   return true;

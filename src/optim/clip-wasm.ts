@@ -82,7 +82,9 @@ function sumOfSquaresInArena(x: Float32Array): number | null {
   const arena = arenaOf(x);
   const module = arena === undefined ? null : compiledModule(buildSumSquaresModule);
   if (arena === undefined || module === null) return null;
-  const run = arena.instantiate(module).sumsq as unknown as SumSquaresKernel;
+  const exports = arena.instantiate(module);
+  if (exports === null) return null;
+  const run = exports.sumsq as unknown as SumSquaresKernel;
   const acc = new Float64Array(x.buffer, arena.kernelScratch, 4);
   acc.fill(0);
   const n4 = x.length - (x.length % 4);

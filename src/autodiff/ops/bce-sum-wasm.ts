@@ -11,7 +11,8 @@
  * @module
  */
 import { ModuleBuilder, type Code } from '../../kernels/wasm/builder.js';
-import { instantiateFixed } from '../../kernels/wasm/fixed-instance.js';
+import { arenaOf } from '../../kernels/wasm/arena.js';
+import { compiledModule, instantiateFixed } from '../../kernels/wasm/fixed-instance.js';
 
 /** Elements per call; bounds the float32 accumulation to 1,024 additions per lane. */
 const CHUNK = 4096;
@@ -158,6 +159,31 @@ function load(): { run: BceKernel; heap: Float32Array } | null {
 }
 
 /**
+ * The same chunks, read and written in place when all three arrays live in one arena (a
+ * training step's logits, targets and gradient), so the sum has the same bits; null otherwise.
+ */
+function bceInArena(
+  L: Float32Array, Y: Float32Array, d: Float32Array, scale: number, tail: (from: number, to: number) => number,
+): number | null {
+  const arena = arenaOf(L);
+  if (arena === undefined || !arena.holds(Y) || !arena.holds(d)) return null;
+  const module = compiledModule(buildBceModule);
+  const exports = module === null ? null : arena.instantiate(module);
+  if (exports === null) return null;
+  const run = exports.bce as unknown as BceKernel;
+  const acc = new Float32Array(L.buffer, arena.kernelScratch, 4);
+  const n = L.length;
+  const simdEnd = n - (n % 4);
+  let sum = 0;
+  for (let start = 0; start < simdEnd; start += CHUNK) {
+    const len = Math.min(CHUNK, simdEnd - start) * 4;
+    run(L.byteOffset + start * 4, Y.byteOffset + start * 4, d.byteOffset + start * 4, arena.kernelScratch, len, scale);
+    sum += acc[0] + acc[1] + acc[2] + acc[3];
+  }
+  return simdEnd < n ? sum + tail(simdEnd, n) : sum;
+}
+
+/**
  * Σ [softplus(l) − y·l] over float32 logits and targets, writing d = scale·(σ(l) − y); returns
  * the unscaled sum, or null (nothing written) where WebAssembly SIMD is unavailable. The last
  * `n mod 4` values go through `tail`, the scalar formula.
@@ -171,6 +197,8 @@ export function bceSumWasm(
   L: Float32Array, Y: Float32Array, d: Float32Array, scale: number,
   tail: (from: number, to: number) => number,
 ): number | null {
+  const inPlace = bceInArena(L, Y, d, scale, tail);
+  if (inPlace !== null) return inPlace;
   const k = load();
   if (k === null) return null;
   const { heap, run } = k;

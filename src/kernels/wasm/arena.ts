@@ -21,8 +21,11 @@ import { gemmOnMemory } from './runtime.js';
 
 const PAGE_BYTES = 65536;
 const ALIGN = 64;
-/** Bytes after the packing scratch that kernels may use for small results (accumulators). */
-export const KERNEL_SCRATCH_BYTES = 256;
+/**
+ * Bytes after the packing scratch that kernels may use for small results: accumulators, up to
+ * 8,192 per-column double sums.
+ */
+export const KERNEL_SCRATCH_BYTES = 65536;
 
 // Arenas by the buffer of their memory, so the GEMM entry can tell resident operands apart
 // without any arena being "current". Weak: an arena nobody references is collected.
@@ -40,7 +43,7 @@ export class WasmArena {
   /** First byte after the scratch areas. */
   private readonly base: number;
   private top: number;
-  private readonly instances = new Map<WebAssembly.Module, WebAssembly.Exports>();
+  private readonly instances = new Map<WebAssembly.Module, WebAssembly.Exports | null>();
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
@@ -103,12 +106,17 @@ export class WasmArena {
 
   /**
    * The exports of `module` (which imports `env.memory`) instantiated on this arena's memory,
-   * once per module, so other kernels can work on resident arrays in place too.
+   * once per module, so other kernels can work on resident arrays in place too; null when the
+   * module needs more memory than the arena has.
    */
-  instantiate(module: WebAssembly.Module): WebAssembly.Exports {
+  instantiate(module: WebAssembly.Module): WebAssembly.Exports | null {
     let exports = this.instances.get(module);
     if (exports === undefined) {
-      exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
+      try {
+        exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
+      } catch {
+        exports = null;
+      }
       this.instances.set(module, exports);
     }
     return exports;

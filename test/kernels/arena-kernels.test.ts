@@ -1,0 +1,71 @@
+/**
+ * The small kernels of a training step (the Bernoulli loss, the ReLU mask with bias sums) run
+ * in place when their arrays live in one arena. They must give the bits of the copying path,
+ * over chunk edges and odd widths, with NaN kept.
+ */
+import { describe, expect, it } from 'vitest';
+import { bceSumWasm } from '../../src/autodiff/ops/bce-sum-wasm.js';
+import { maskAndSumsWasm } from '../../src/kernels/bias-relu-wasm.js';
+import { isWasmAvailable } from '../../src/kernels/backend.js';
+import { WasmArena } from '../../src/kernels/wasm/arena.js';
+import { Rng } from '../../src/random/rng.js';
+
+const bits = (a: Float32Array | Float64Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));
+
+function filled(arena: WasmArena | null, n: number, rng: Rng, std: number): Float32Array {
+  const x = arena === null ? new Float32Array(n) : (arena.alloc(n) as Float32Array);
+  rng.fillNormal(x, 0, std);
+  return x;
+}
+
+describe.skipIf(!isWasmAvailable())('step kernels on arena arrays', () => {
+  it('bceSum: the same sum and gradient bits as the copying path', () => {
+    const arena = WasmArena.create(8 << 20) as WasmArena;
+    const tail = (L: Float32Array, Y: Float32Array, d: Float32Array) => (from: number, to: number): number => {
+      let s = 0;
+      for (let i = from; i < to; i++) {
+        s += Math.max(L[i], 0) - Y[i] * L[i] + Math.log1p(Math.exp(-Math.abs(L[i])));
+        d[i] = 0.5 * (1 / (1 + Math.exp(-L[i])) - Y[i]);
+      }
+      return s;
+    };
+    for (const n of [4, 7, 4096, 4097, 100352, 100355]) {
+      const rng = new Rng(n);
+      const L = filled(arena, n, rng, 6);
+      const Y = filled(arena, n, rng, 1).map(Math.abs);
+      const Yr = arena.alloc(n) as Float32Array;
+      Yr.set(Y);
+      if (n > 10) L[9] = NaN;
+      const d = arena.alloc(n) as Float32Array;
+      const [Lp, Yp, dp] = [L.slice(), Y.slice(), new Float32Array(n)];
+      const inPlace = bceSumWasm(L, Yr, d, 0.5, tail(L, Yr, d));
+      const copied = bceSumWasm(Lp, Yp, dp, 0.5, tail(Lp, Yp, dp));
+      expect(Object.is(inPlace, copied), `n=${n}`).toBe(true);
+      expect(bits(d)).toEqual(bits(dp));
+    }
+  });
+
+  it('ReLU mask and bias column sums: the same bits as the copying path, with and without the mask', () => {
+    const arena = WasmArena.create(8 << 20) as WasmArena;
+    for (const [n, m] of [[128, 400], [3, 9], [130, 784], [17, 4]] as const) {
+      const rng = new Rng(n * m);
+      const g = filled(arena, n * m, rng, 1);
+      const y = filled(arena, n * m, rng, 1);
+      y[5] = NaN;
+      for (const masked of [true, false]) {
+        const out = masked ? (arena.alloc(n * m) as Float32Array) : g;
+        const outPlain = masked ? new Float32Array(n * m) : g.slice();
+        const acc = new Float64Array(m);
+        const accPlain = new Float64Array(m);
+        expect(maskAndSumsWasm(g, masked ? y : null, out, n, m, acc)).toBe(true);
+        expect(maskAndSumsWasm(masked ? g.slice() : outPlain, masked ? y.slice() : null, outPlain, n, m, accPlain)).toBe(true);
+        const m4 = m - (m % 4);
+        if (masked) {
+          // The kernel covers the first m − m mod 4 columns; the caller finishes the rest.
+          for (let r = 0; r < n; r++) expect(bits(out.subarray(r * m, r * m + m4))).toEqual(bits(outPlain.subarray(r * m, r * m + m4)));
+        }
+        expect(bits(acc.subarray(0, m4))).toEqual(bits(accPlain.subarray(0, m4)));
+      }
+    }
+  });
+});

@@ -67,12 +67,23 @@ export function allocLike(like: FloatArray, n: number): FloatArray {
 }
 
 /**
+ * Like {@link allocLike}, but a recycled array is not cleared first: only for an output whose
+ * every element the caller writes before anything reads it (a product with β = 0, a
+ * row-by-row fill), where the clearing would be a wasted pass over memory.
+ */
+export function allocOutputLike(like: FloatArray, n: number): FloatArray {
+  const ws = currentWorkspace();
+  if (ws !== null) return ws.alloc(like instanceof Float64Array, n, false);
+  return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+}
+
+/**
  * Where the product gradient for input k goes: into the engine's target (β = 1 to add, β = 0
  * when the target is to be replaced), or into a new array (β = 0).
  */
 export function productInto(into: GradTargets | undefined, k: number, size: number, like: FloatArray): { c: FloatArray; beta: number } {
   const target = into?.[k];
-  if (!target) return { c: allocLike(like, size), beta: 0 };
+  if (!target) return { c: allocOutputLike(like, size), beta: 0 };
   return { c: target, beta: into!.replace ? 0 : 1 };
 }
 

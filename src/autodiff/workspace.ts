@@ -27,12 +27,15 @@ export class Workspace {
   private stepBytes32 = 0;
   private maxBytes32 = 0;
 
-  /** A zeroed array of `n` elements, recycled when one of that type and length is free. */
-  alloc(wide: boolean, n: number): FloatArray {
+  /**
+   * An array of `n` elements, recycled when one of that type and length is free: zeroed, or
+   * with `zeroed: false` holding whatever it held (for outputs the caller overwrites entirely).
+   */
+  alloc(wide: boolean, n: number, zeroed = true): FloatArray {
     const list = wide ? this.free64.get(n) : this.free32.get(n);
     let a = list?.pop();
     if (a === undefined) a = wide ? new Float64Array(n) : (this.arena?.alloc(n) ?? new Float32Array(n));
-    else a.fill(0);
+    else if (zeroed) a.fill(0);
     if (!wide) this.stepBytes32 += 4 * n;
     this.used.push(a);
     return a;

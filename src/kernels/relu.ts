@@ -11,6 +11,7 @@
 import type { FloatArray } from '../validate.js';
 import { getBackend } from './backend.js';
 import { maskAndSumsWasm } from './bias-relu-wasm.js';
+import { reluInPlaceWasm } from './relu-wasm.js';
 
 const ABS = 0x7fffffff;
 const INF = 0x7f800000;
@@ -34,7 +35,8 @@ export function reluInPlace(y: FloatArray): void {
     return;
   }
   const b = bitsOf(y);
-  for (let i = 0; i < b.length; i++) {
+  // Activations in a training step's arena go through the SIMD form of this loop first.
+  for (let i = reluInPlaceWasm(y); i < b.length; i++) {
     const v = b[i];
     // Keep v when its sign bit is clear or it is a NaN (|v| above the infinity pattern).
     const nan = (INF - (v & ABS)) >> 31;

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { bceSumWasm } from '../../src/autodiff/ops/bce-sum-wasm.js';
 import { maskAndSumsWasm } from '../../src/kernels/bias-relu-wasm.js';
+import { reluInPlace } from '../../src/kernels/relu.js';
+import { reluInPlaceWasm } from '../../src/kernels/relu-wasm.js';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
 import { WasmArena } from '../../src/kernels/wasm/arena.js';
 import { Rng } from '../../src/random/rng.js';
@@ -67,5 +69,27 @@ describe.skipIf(!isWasmAvailable())('step kernels on arena arrays', () => {
         expect(bits(acc.subarray(0, m4))).toEqual(bits(accPlain.subarray(0, m4)));
       }
     }
+  });
+});
+
+describe.skipIf(!isWasmAvailable())('ReLU forward on arena arrays', () => {
+  it('gives the bits of the TypeScript loop: negatives, ±0, ±∞, NaN payloads, odd lengths', () => {
+    const arena = WasmArena.create(1 << 20) as WasmArena;
+    const special = [-0, 0, -Infinity, Infinity, NaN, -1e-45, 1e-45, -3.4e38, 3.4e38];
+    for (const n of [1, 3, 4, 5, 9, 1027, 51200]) {
+      const rng = new Rng(n);
+      const plain = new Float32Array(n);
+      rng.fillNormal(plain, 0, 1);
+      for (let i = 0; i < Math.min(n, special.length); i++) plain[i] = special[i];
+      const asBits = new Uint32Array(plain.buffer);
+      if (n > 10) asBits[10] = 0xffc01234; // a negative NaN with a payload
+      const inArena = arena.alloc(n) as Float32Array;
+      inArena.set(plain);
+      expect(reluInPlaceWasm(inArena)).toBe(n - (n % 4));
+      reluInPlace(inArena); // finishes the tail; the SIMD part is already done and idempotent
+      reluInPlace(plain);
+      expect(bits(inArena)).toEqual(bits(plain));
+    }
+    expect(reluInPlaceWasm(new Float32Array(8))).toBe(0); // not in an arena
   });
 });

@@ -2,7 +2,7 @@ import { ShapeError, formatShape } from '../../errors.js';
 import { sameShape } from '../../tensor/shape.js';
 import type { FloatArray } from '../../validate.js';
 import { getBackend } from '../../kernels/backend.js';
-import { allocLike, defineOp, type OpDef } from '../op.js';
+import { allocLike, allocOutputLike, defineOp, type OpDef } from '../op.js';
 import { bceSumWasm } from './bce-sum-wasm.js';
 
 /** Σ [softplus(l) − y·l] over [from, to), writing d = scale·(σ(l) − y): the scalar path. */
@@ -46,7 +46,7 @@ export const bceSum: OpDef<BceSumAttrs, FloatArray> = defineOp({
     const L = logits.data;
     const Y = target.data;
     const n = L.length;
-    const d = allocLike(L, n);
+    const d = allocOutputLike(L, n); // the kernel (or its scalar tail) writes every value
     const scalar = (from: number, to: number): number => bceScalar(L, Y, d, scale, from, to);
     let s: number | null = null;
     if (L instanceof Float32Array && Y instanceof Float32Array && getBackend() === 'wasm') {

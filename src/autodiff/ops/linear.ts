@@ -1,7 +1,7 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
 import { reluBiasBackward, reluInPlace } from '../../kernels/relu.js';
-import { addRounded, allocLike, defineOp, productInto, type OpDef } from '../op.js';
+import { addRounded, allocLike, allocOutputLike, defineOp, productInto, type OpDef } from '../op.js';
 
 /** Attributes of {@link linear}: whether a ReLU follows the affine map. */
 export interface LinearAttrs {
@@ -33,7 +33,7 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     if (b !== undefined && (b.shape.length !== 1 || b.shape[0] !== m)) {
       throw new ShapeError(`linear: bias ${formatShape(b.shape)} does not match weight ${formatShape(w.shape)} (need [${m}])`);
     }
-    const y = allocLike(x.data, n * m);
+    const y = allocOutputLike(x.data, n * m); // every row is the bias, or the product with β = 0
     if (b !== undefined) for (let r = 0; r < n; r++) y.set(b.data, r * m);
     gemm(false, true, n, m, k, 1, x.data, k, w.data, k, b === undefined ? 0 : 1, y, m);
     if (relu) reluInPlace(y);
@@ -45,7 +45,7 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     // ReLU mask (gradient 1 where y > 0; the subgradient at 0 is 0) and bias column sums in
     // one pass, in double for the sums.
     const acc = b !== undefined && needsGrad[2] ? new Float64Array(m) : null;
-    const g = reluBiasBackward(gOut, relu ? out.data : null, n, m, acc, relu ? allocLike(gOut, gOut.length) : gOut);
+    const g = reluBiasBackward(gOut, relu ? out.data : null, n, m, acc, relu ? allocOutputLike(gOut, gOut.length) : gOut);
     // A target offered by the engine (a leaf's existing grad) is added into with β = 1, or
     // overwritten with β = 0 when the engine replaces gradients.
     const gx = needsGrad[0] ? productInto(into, 0, n * k, g) : null;

@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
-import { allocLike, defineOp, productInto, type OpDef } from '../op.js';
+import { allocOutputLike, defineOp, productInto, type OpDef } from '../op.js';
 
 /** Transpose flags of a matrix product. */
 export interface MatmulAttrs {
@@ -26,7 +26,7 @@ export const matmul: OpDef<MatmulAttrs, null> = defineOp({
         `matmul: a ${formatShape(a.shape)} and b ${formatShape(b.shape)} are incompatible${flags} (inner dimensions ${ka} ≠ ${kb})`,
       );
     }
-    const data = allocLike(a.data, m * n);
+    const data = allocOutputLike(a.data, m * n); // written whole by the product (β = 0)
     gemm(transA, transB, m, n, ka, 1, a.data, a.shape[1], b.data, b.shape[1], 0, data, n);
     return { data, shape: [m, n], saved: null };
   },

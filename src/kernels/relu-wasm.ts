@@ -1,0 +1,66 @@
+/**
+ * The ReLU forward in place on WebAssembly SIMD, for activations that live in a training
+ * step's arena (see `wasm/arena.ts`): the integer form of relu.ts on four lanes at a time, so
+ * the bits are those of the TypeScript loop, NaN payloads included. Arrays outside an arena
+ * keep the TypeScript loop, which would cost more in copies than it saves here.
+ *
+ * @module
+ */
+import { arenaOf } from './wasm/arena.js';
+import { ModuleBuilder } from './wasm/builder.js';
+import { compiledModule } from './wasm/fixed-instance.js';
+
+/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
+const I32X4_SPLAT = 0x11;
+const I32X4_GT_S = 0x3b;
+const V128_AND = 0x4e;
+const V128_ANDNOT = 0x4f;
+const I32X4_SHR_S = 0xac;
+
+/**
+ * relu(ptr, bytes), `bytes` a multiple of 16: per lane v ← v & ~(sign(v) & ~isNaN(v)), that is
+ * +0 for negatives, −0 and −∞, v otherwise (NaN kept bit for bit).
+ */
+export function buildReluModule(): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder(1);
+  const f = mod.function('relu', ['i32', 'i32'], []);
+  const [PTR, BYTES] = [0, 1];
+  const end = f.local('i32');
+  const v = f.local('v128');
+  const c = f.code;
+  c.localGet(PTR).localGet(BYTES).i32Add().localSet(end);
+  c.block().loop();
+  c.localGet(PTR).localGet(end).i32GeU().brIf(1);
+  c.localGet(PTR).v128Load(0, 4).localSet(v);
+  c.localGet(PTR);
+  c.localGet(v);
+  // sign mask (all ones for a set sign bit), minus the NaN lanes (|v| above the infinity pattern)
+  c.localGet(v).i32Const(31).simdOp(I32X4_SHR_S);
+  c.localGet(v).i32Const(0x7fffffff).simdOp(I32X4_SPLAT).simdOp(V128_AND).i32Const(0x7f800000).simdOp(I32X4_SPLAT).simdOp(I32X4_GT_S);
+  c.simdOp(V128_ANDNOT);
+  c.simdOp(V128_ANDNOT).v128Store(0, 4);
+  c.localGet(PTR).i32Const(16).i32Add().localSet(PTR);
+  c.br(0).end().end();
+  return mod.build();
+}
+
+type ReluKernel = (ptr: number, bytes: number) => void;
+
+/**
+ * ReLU in place on the first length − length mod 4 values of `y` when it lives in an arena;
+ * returns how many values it did (0 when not applicable), the caller does the rest.
+ *
+ * @example
+ * ```ts
+ * const done = reluInPlaceWasm(y); // then the TypeScript loop from `done` on
+ * ```
+ */
+export function reluInPlaceWasm(y: Float32Array): number {
+  const arena = arenaOf(y);
+  const module = arena === undefined ? null : compiledModule(buildReluModule);
+  const exports = module === null ? null : arena!.instantiate(module);
+  if (exports === null) return 0;
+  const n4 = y.length - (y.length % 4);
+  if (n4 > 0) (exports.relu as unknown as ReluKernel)(y.byteOffset, n4 * 4);
+  return n4;
+}

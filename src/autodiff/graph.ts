@@ -2,7 +2,7 @@ import { ShapeError, formatShape } from '../errors.js';
 import type { FloatArray } from '../validate.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
-import type { GraphNode, GradTargets } from './op.js';
+import { allocOutputLike, type GraphNode, type GradTargets } from './op.js';
 
 /**
  * Tensors reachable from `root` through recorded nodes, inputs before outputs (iterative DFS),
@@ -125,7 +125,11 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
         grads.set(input, gi);
       } else {
         // The first gradient may alias another buffer; copy before adding into it.
-        const acc = owned.has(input) ? prev : prev.slice();
+        let acc = prev;
+        if (!owned.has(input)) {
+          acc = allocOutputLike(prev, prev.length); // the step's workspace, like every gradient
+          acc.set(prev);
+        }
         for (let j = 0; j < acc.length; j++) acc[j] += gi[j];
         grads.set(input, acc);
         owned.add(input);

@@ -108,6 +108,8 @@ export class Adam extends Optimizer {
     // Float32 moments below the smallest normal float are stored as zero, as in the SIMD kernel
     // (adam-wasm.ts explains why: stuck subnormals make every later step several times slower).
     const floor = m instanceof Float32Array ? MOMENT_FLOOR : 0;
+    // A float32 m whose update stepSize·m/den would be below 2⁻¹²⁶ is stored as 0 too.
+    const scaled = stepSize * 2 ** 126;
     for (let i = 0; i < n; i++) {
       const gi = l2 === 0 ? g[i] : g[i] + l2 * p[i];
       // The new moments are used in double before the store rounds them (reading them back
@@ -116,9 +118,11 @@ export class Adam extends Optimizer {
       let vi = b2 * v[i] + c2 * gi * gi;
       if (Math.abs(mi) < floor) mi = 0;
       if (vi < floor) vi = 0;
+      const den = Math.sqrt(vi) * invBc2Sqrt + eps;
+      if (floor !== 0 && Math.abs(mi) * scaled < den) mi = 0;
       m[i] = mi;
       v[i] = vi;
-      p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
+      p[i] -= (stepSize * mi) / den;
     }
   }
 }

@@ -50,6 +50,32 @@ describe.each([['js', true], ['wasm', isWasmAvailable()]] as [BackendName, boole
     expect(Math.fround(0.9 * SUBNORMAL_4)).toBe(SUBNORMAL_4);
   });
 
+  it.skipIf(!available)('a float32 first moment whose update would be below 2⁻¹²⁶ is stored as 0, the parameter unchanged', () => {
+    const n = 70001; // the resident path on wasm
+    const w = Tensor.full([n], 0.5, { requiresGrad: true });
+    const opt = new Adam(new Map([['w', w]]), { learningRate: 1e-3 });
+    w.grad = Tensor.full([n], 1e-3);
+    opt.step();
+    const state = opt.state();
+    const m = state.tensors['exp_avg.w'].data;
+    // Lane i mod 3: an update of about 2e-39 (below 2⁻¹²⁶ ≈ 1.2e-38), one of 2e-37, an ordinary one.
+    for (let i = 0; i < n; i++) m[i] = [1e-36, 1e-34, 1e-4][i % 3];
+    state.tensors['exp_avg_sq.w'].data.fill(1e-2);
+    opt.loadState(state);
+    w.grad = Tensor.zeros([n]);
+    const before = Float32Array.from(w.data);
+    opt.step();
+    const after = opt.state().tensors['exp_avg.w'].data;
+    for (const i of [0, 3, 69999]) {
+      expect(after[i]).toBe(0);
+      expect(w.data[i]).toBe(before[i]);
+    }
+    expect(after[1]).toBeGreaterThan(0);
+    expect(after[1]).toBeLessThan(1e-34);
+    expect(after[2]).toBeCloseTo(0.9e-4, 9);
+    expect(w.data[2]).toBeLessThan(before[2]);
+  });
+
   it.skipIf(!available)('NaN moments stay NaN; float64 moments are not floored', () => {
     const w = Tensor.full([8], 1, { requiresGrad: true });
     const opt = new Adam(new Map([['w', w]]));

@@ -9,7 +9,7 @@
 import { getBackend } from '../kernels/backend.js';
 import { gemm } from '../kernels/gemm.js';
 import { gramUpperWasm } from '../kernels/wasm/gram-wasm.js';
-import { wasmGemm } from '../kernels/wasm/runtime.js';
+import { wasmGramGemm } from '../kernels/wasm/runtime.js';
 import type { FloatArray } from '../validate.js';
 
 /**
@@ -121,7 +121,7 @@ export function gram(X: FloatArray, rows: number, d: number, options: GramOption
 /** The float32 Gram on the WebAssembly kernel (each chunk copied and packed once); false if unavailable. */
 function gramWasm(X: Float32Array, rows: number, d: number, chunk: number, out: Float64Array): boolean {
   if (getBackend() !== 'wasm' || rows * d * d < 2 ** 20) return false;
-  const w = wasmGemm();
+  const w = wasmGramGemm();
   return w !== null && gramUpperWasm(w, X, rows, d, chunk, out);
 }
 

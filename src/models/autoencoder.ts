@@ -107,7 +107,12 @@ export class Autoencoder {
     this.loaded = true;
   }
 
-  /** Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their history. */
+  /**
+   * Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their
+   * history. On the `'wasm'` backend parameters, gradients and optimizer moments live in one
+   * WebAssembly memory during the fit, as for `VAE.fit`, and get their own arrays back
+   * when it ends.
+   */
   async fit(X: Input, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
     const where = 'Autoencoder.fit';
     const opts = resolveTraining(options, where, this.config.training);

@@ -26,7 +26,7 @@ import { defaultPowerIterations, gram, rangeFinder, symmetricEigen, thinQ, thinS
 import { subspaceEigen } from '../linalg/subspace.js';
 import { centredRows, loadCentred, peekShape, storesFloat64, type Centred } from './pca-data.js';
 import { gramUpperWasm } from '../kernels/wasm/gram-wasm.js';
-import { wasmGemm } from '../kernels/wasm/runtime.js';
+import { wasmGramGemm } from '../kernels/wasm/runtime.js';
 import { mirrorUpper } from '../linalg/syrk.js';
 import { rayleighRitz, subtractOuter, type RawFit } from './pca-ritz.js';
 
@@ -248,7 +248,7 @@ const GRAM_CHUNK = 1024;
  */
 function centredGram(c: Centred): Float64Array {
   const { rows: n, cols: d } = c;
-  const w = getBackend() === 'wasm' && !storesFloat64(c) ? wasmGemm() : null;
+  const w = getBackend() === 'wasm' && !storesFloat64(c) ? wasmGramGemm() : null;
   if (w === null || n * d * d < 2 ** 20) return gram(c.data, n, d, { chunkRows: GRAM_CHUNK });
   const out = new Float64Array(d * d);
   const scratch = new Float32Array(Math.min(GRAM_CHUNK, n) * d);

@@ -131,6 +131,12 @@ export class VAE {
   /**
    * Trains for `epochs` more epochs (an interrupted epoch is finished first and counts as one)
    * and returns their history. Options given here override the constructor's for this call.
+   *
+   * On the `'wasm'` backend, from the second step on, the parameters, their gradients, the
+   * optimizer's moments and the step's activations live in one WebAssembly memory, so the
+   * matrix products and Adam work on them in place; callbacks then see `p.data` as a view of
+   * that memory. When `fit` returns or throws, every parameter gets its own array back, holding
+   * the trained values. The numbers are the same either way; `LATENT_TS_ARENA=0` turns it off.
    */
   async fit(X: Input, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
     const where = 'VAE.fit';

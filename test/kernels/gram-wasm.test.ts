@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gramUpperWasm } from '../../src/kernels/wasm/gram-wasm.js';
-import { wasmGemm } from '../../src/kernels/wasm/runtime.js';
+import { wasmGramGemm } from '../../src/kernels/wasm/runtime.js';
 import { Rng } from '../../src/random/rng.js';
 
-const w = wasmGemm();
+const w = wasmGramGemm();
 const U32 = 2 ** -24;
 
 /** Largest violation of |got − exact| ≤ (chunk + 2)·u·Σ|xᵢxⱼ| over the upper triangle (≤ 0 passes). */

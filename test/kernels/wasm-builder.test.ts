@@ -142,8 +142,11 @@ describe('ModuleBuilder', () => {
   });
 
   it('emits a GEMM module that validates, for the shipped and other register blocks', () => {
-    expect(WebAssembly.validate(buildGemmModule())).toBe(true);
-    for (const shape of [{ mr: 2, nr: 4, unroll: 1 }, { mr: 6, nr: 8, unroll: 2 }, { mr: 3, nr: 12, unroll: 4 }]) {
+    expect(WebAssembly.validate(buildGemmModule(WASM_MICRO))).toBe(true);
+    for (const shape of [
+      { mr: 2, nr: 4, unroll: 1 }, { mr: 6, nr: 8, unroll: 2 }, { mr: 3, nr: 12, unroll: 4 },
+      { mr: 4, nr: 8, unroll: 1, shuffle: true }, { mr: 9, nr: 8, unroll: 2, shuffle: true },
+    ]) {
       expect(WebAssembly.validate(buildGemmModule(shape))).toBe(true);
     }
     expect(() => buildGemmModule({ ...WASM_MICRO, nr: 6 })).toThrow(RangeError);

@@ -35,12 +35,13 @@ export function emitPack(mod: ModuleBuilder, name: string, lanesPerPanel: number
   whileLoop(c, () => c.localGet(count).i32Const(0).i32GtS(), () => {
     minInto(c, lanes, rConst, count);
     c.localGet(dst).localGet(panelBytes).i32Add().localSet(dEnd);
-    // Contiguous lanes in a full panel: copy R/4 vectors per k step.
+    // Contiguous lanes in a full panel: copy ⌊R/4⌋ vectors (and R mod 4 single values) per k step.
     const contiguous = (): void => {
       c.localGet(src).localSet(s);
       c.localGet(dst).localSet(d);
       doWhile(c, () => {
-        for (let v = 0; v < R / 4; v++) c.localGet(d).localGet(s).v128Load(16 * v, 4).v128Store(16 * v);
+        for (let v = 0; v < Math.floor(R / 4); v++) c.localGet(d).localGet(s).v128Load(16 * v, 4).v128Store(16 * v, 4);
+        for (let l = R - (R % 4); l < R; l++) c.localGet(d).localGet(s).f32Load(4 * l).f32Store(4 * l);
         addLocal(c, s, kStride);
         addConst(c, d, R * 4);
       }, () => c.localGet(d).localGet(dEnd).i32LtU());
@@ -62,7 +63,7 @@ export function emitPack(mod: ModuleBuilder, name: string, lanesPerPanel: number
         addConst(c, lane, 1);
       });
     };
-    if (R % 4 === 0) {
+    if (R >= 4) {
       c.localGet(lanes).i32Const(R).i32Eq().localGet(laneStride).i32Const(4).i32Eq().i32And().if();
       contiguous();
       c.else();
@@ -95,7 +96,8 @@ const HALVES_HI = f32Lanes([2, 3, 6, 7]);
 /**
  * A full panel whose lanes are strided but whose k steps are contiguous (rows of A for NN, rows
  * of stored B for NT): 4 lanes × 4 k steps are loaded as four vectors and transposed with eight
- * shuffles, so each store writes one k step of four lanes. The last kc mod 4 steps are scalar.
+ * shuffles, so each store writes one k step of four lanes; lanes past the last group of four
+ * (R = 5) are copied one value at a time. The last kc mod 4 steps are scalar.
  */
 function transposing(
   c: Code, R: number, lanePtrs: number[], vecs: number[],
@@ -108,7 +110,7 @@ function transposing(
     c.localGet(at.kc).i32Const(-4).i32And().i32Const(R * 4).i32Mul().localGet(at.dst).i32Add();
   };
   whileLoop(c, () => { c.localGet(at.d); end4(); c.i32LtU(); }, () => {
-    for (let g = 0; g < R / 4; g++) {
+    for (let g = 0; g < Math.floor(R / 4); g++) {
       [r0, r1, r2, r3].forEach((r, i) => c.localGet(lanePtrs[4 * g + i]).v128Load(0, 4).localSet(r));
       c.localGet(r0).localGet(r1).i8x16Shuffle(INTERLEAVE_LO).localSet(t0);
       c.localGet(r0).localGet(r1).i8x16Shuffle(INTERLEAVE_HI).localSet(t1);
@@ -118,6 +120,10 @@ function transposing(
       out.forEach(([x, y, lanes], q) => {
         c.localGet(at.d).localGet(x).localGet(y).i8x16Shuffle(lanes).v128Store(q * R * 4 + g * 16, 4);
       });
+    }
+    // Lanes past the last group of four, one value per k step.
+    for (let l = R - (R % 4); l < R; l++) {
+      for (let q = 0; q < 4; q++) c.localGet(at.d).localGet(lanePtrs[l]).f32Load(4 * q).f32Store(q * R * 4 + l * 4);
     }
     for (const lp of lanePtrs) addConst(c, lp, 16);
     addConst(c, at.d, 4 * R * 4);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { WASM_MICRO, buildGemmModule, type GemmExports } from './gemm-kernel.js';
+import { GRAM_MICRO, PLAIN_SIMD_MICRO, WASM_MICRO, buildGemmModule, type GemmExports } from './gemm-kernel.js';
 import type { MicroShape } from './micro.js';
 import { enableRelaxedSimdFlag } from './engine-features.js';
 
@@ -72,8 +72,25 @@ export function wasmGemm(): WasmGemm | null {
   return loaded;
 }
 
-/** A fresh, uncached instance of one variant, or null if this engine rejects it. */
-export function loadWasmGemm(variant: WasmVariant, shape: MicroShape = WASM_MICRO): WasmGemm | null {
+let gramLoaded: WasmGemm | null | undefined;
+
+/**
+ * The kernel with the Gram's register block ({@link GRAM_MICRO}), in the variant
+ * {@link wasmGemm} chose, or null where WebAssembly SIMD is unavailable. Loaded once.
+ */
+export function wasmGramGemm(): WasmGemm | null {
+  if (gramLoaded === undefined) {
+    const w = wasmGemm();
+    gramLoaded = w === null ? null : loadWasmGemm(w.variant, GRAM_MICRO);
+  }
+  return gramLoaded;
+}
+
+/**
+ * A fresh, uncached instance of one variant (by default with that variant's register block), or
+ * null if this engine rejects it.
+ */
+export function loadWasmGemm(variant: WasmVariant, shape: MicroShape = variant === 'simd' ? PLAIN_SIMD_MICRO : WASM_MICRO): WasmGemm | null {
   try {
     const module = compileGemm(variant, shape);
     if (module === null) return null;
@@ -103,7 +120,7 @@ export function gemmOnMemory(memory: WebAssembly.Memory): { exports: GemmExports
 const compiled = new Map<string, WebAssembly.Module>();
 
 function compileGemm(variant: WasmVariant, shape: MicroShape): WebAssembly.Module | null {
-  const key = `${variant}:${shape.mr}:${shape.nr}:${shape.unroll}`;
+  const key = `${variant}:${shape.mr}:${shape.nr}:${shape.unroll}:${shape.shuffle === true}`;
   let module = compiled.get(key);
   if (module === undefined) {
     if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;

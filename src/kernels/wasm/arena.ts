@@ -17,7 +17,7 @@
 import type { FloatArray } from '../../validate.js';
 import type { GemmExports } from './gemm-kernel.js';
 import { blockedProduct, blocksFor, packScratchAt, packScratchBytes } from './gemm-wasm.js';
-import { gemmOnMemory } from './runtime.js';
+import { gemmOnMemory, wasmGemm } from './runtime.js';
 
 const PAGE_BYTES = 65536;
 const ALIGN = 64;
@@ -70,10 +70,9 @@ export class WasmArena {
    */
   static create(bytes: number): WasmArena | null {
     try {
-      if (typeof WebAssembly === 'undefined') return null;
-      const probe = gemmOnMemory(new WebAssembly.Memory({ initial: 1, maximum: 1 }));
-      if (probe === null) return null;
-      const scratch = Math.ceil(packScratchBytes(probe.shape) / ALIGN) * ALIGN + KERNEL_SCRATCH_BYTES;
+      const kernel = wasmGemm();
+      if (kernel === null) return null;
+      const scratch = Math.ceil(packScratchBytes(kernel.shape) / ALIGN) * ALIGN + KERNEL_SCRATCH_BYTES;
       const pages = Math.ceil((scratch + bytes + ALIGN) / PAGE_BYTES);
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       const loaded = gemmOnMemory(memory);

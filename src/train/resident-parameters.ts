@@ -1,6 +1,8 @@
 /**
  * Parameters and gradients moved into a WebAssembly arena for the duration of one fit, so the
- * step's matrix products read and write them in place (see `kernels/wasm/arena.ts`).
+ * step's matrix products, Adam and the loss kernels read and write them in place (see
+ * `kernels/wasm/arena.ts`; the trainer puts the optimizer's moments and the step's workspace in
+ * the same arena).
  *
  * Outside a fit nothing changes: each parameter gets its own array back, holding the trained
  * values, so references taken before `fit` stay the parameter's storage afterwards. During the
@@ -9,8 +11,7 @@
  *
  * @module
  */
-import type { WasmArena } from '../kernels/wasm/arena.js';
-import { WasmArena as Arena } from '../kernels/wasm/arena.js';
+import { WasmArena } from '../kernels/wasm/arena.js';
 import { Tensor, replaceStorage } from '../tensor/tensor.js';
 import type { FloatArray } from '../validate.js';
 
@@ -49,7 +50,7 @@ export class ResidentParameters {
       if (p.dtype !== 'float32') return null;
       bytes += 4 * Math.ceil((p.size * 4) / ALIGN) * ALIGN;
     }
-    const arena = Arena.create(bytes);
+    const arena = WasmArena.create(bytes);
     return arena === null ? null : new ResidentParameters(arena, params.values());
   }
 

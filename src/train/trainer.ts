@@ -68,6 +68,8 @@ export class Trainer {
   // Parameters, gradients and step arrays in one WebAssembly memory from a fit's second step
   // on (the first measures how much the step allocates); null before, or where unavailable.
   private resident: ResidentParameters | null = null;
+  // Whether this fit has tried to make the arena (once: a failed attempt is not retried each step).
+  private residencyTried = false;
   private restoreOptimizerBuffers: (() => void) | null = null;
   private readonly modelStreams: readonly string[];
 
@@ -150,6 +152,7 @@ export class Trainer {
       this.restoreOptimizerBuffers = null;
       this.resident?.detach();
       this.resident = null;
+      this.residencyTried = false;
     }
     early?.restore();
     return history;
@@ -193,7 +196,8 @@ export class Trainer {
   private prepareResidency(params: Map<string, Tensor>): void {
     if (this.resident === null) {
       const peak = this.workspace.peakBytes32;
-      if (peak === 0 || getBackend() !== 'wasm') return;
+      if (this.residencyTried || peak === 0 || getBackend() !== 'wasm') return;
+      this.residencyTried = true;
       this.resident = ResidentParameters.attach(params, 2 * peak + ARENA_SLACK);
       if (this.resident === null) return;
       const arena = this.resident.arena;

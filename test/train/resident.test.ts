@@ -4,9 +4,9 @@
  * That must change no number, must really happen (or the speed it exists for is silently
  * lost), and must leave every parameter in its own array afterwards.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getBackend, setBackend } from '../../src/kernels/backend.js';
-import { arenaOf } from '../../src/kernels/wasm/arena.js';
+import { WasmArena, arenaOf } from '../../src/kernels/wasm/arena.js';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
 import { VAE } from '../../src/models/vae.js';
 import { ARENA_ENV_VAR } from '../../src/train/resident-parameters.js';
@@ -79,5 +79,21 @@ describe.skipIf(!isWasmAvailable())('parameters resident in a WebAssembly arena 
     const resident: boolean[] = [];
     await vae.fit(X, { ...fitOptions, epochs: 1, onBatchEnd: () => { resident.push(arenaOf([...vae.parameters().values()][0].data) !== undefined); } });
     expect(resident.every((r) => !r)).toBe(true);
+  });
+
+  it('falls back to ordinary arrays when the arena cannot be had, trying once per fit', async () => {
+    setBackend('wasm');
+    const create = vi.spyOn(WasmArena, 'create').mockReturnValue(null);
+    try {
+      const refused = new VAE(config);
+      await refused.fit(X, fitOptions);
+      expect(create).toHaveBeenCalledTimes(1);
+      create.mockRestore();
+      const normal = new VAE(config);
+      await normal.fit(X, fitOptions);
+      expect(tensorBytes(refused.toState())).toEqual(tensorBytes(normal.toState()));
+    } finally {
+      create.mockRestore();
+    }
   });
 });

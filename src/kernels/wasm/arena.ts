@@ -25,7 +25,7 @@ const ALIGN = 64;
  * Bytes after the packing scratch that kernels may use for small results: accumulators, up to
  * 8,192 per-column double sums.
  */
-export const KERNEL_SCRATCH_BYTES = 65536;
+const KERNEL_SCRATCH_BYTES = 65536;
 
 // Arenas by the buffer of their memory, so the GEMM entry can tell resident operands apart
 // without any arena being "current". Weak: an arena nobody references is collected.

@@ -9,8 +9,8 @@
  * @module
  */
 import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { arenaOf } from './wasm/arena.js';
-import { compiledModule, instantiateFixed } from './wasm/fixed-instance.js';
+import { arenaKernel } from './wasm/arena.js';
+import { instantiateFixed } from './wasm/fixed-instance.js';
 
 /** Columns the double accumulators can hold; wider layers use the TypeScript loops. */
 const MAX_COLS = 8192;
@@ -117,19 +117,17 @@ function load(): Loaded | null {
 function maskAndSumsInArena(
   g: Float32Array, y: Float32Array | null, out: Float32Array, n: number, m: number, acc: Float64Array,
 ): boolean {
-  const arena = arenaOf(g);
-  if (arena === undefined || !arena.holds(out) || (y !== null && !arena.holds(y))) return false;
-  const module = compiledModule(buildBiasReluModule);
-  const exports = module === null ? null : arena.instantiate(module);
-  if (exports === null) return false;
+  const k = arenaKernel(buildBiasReluModule, g, out, y);
+  if (k === null) return false;
+  const at = k.arena.kernelScratch;
   const m4 = m - (m % 4);
-  const sums = new Float64Array(g.buffer, arena.kernelScratch, m4);
+  const sums = k.arena.scratch64.subarray(0, m4);
   sums.fill(0);
   if (y !== null) {
     if (out !== g) out.set(g);
-    (exports.mask as unknown as MaskKernel)(out.byteOffset, y.byteOffset, n, m4 * 4, m * 4, arena.kernelScratch);
+    (k.exports.mask as unknown as MaskKernel)(out.byteOffset, y.byteOffset, n, m4 * 4, m * 4, at);
   } else {
-    (exports.sums as unknown as SumsKernel)(g.byteOffset, n, m4 * 4, m * 4, arena.kernelScratch);
+    (k.exports.sums as unknown as SumsKernel)(g.byteOffset, n, m4 * 4, m * 4, at);
   }
   acc.set(sums);
   return true;

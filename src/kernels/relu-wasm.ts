@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { arenaOf } from './wasm/arena.js';
+import { arenaKernel } from './wasm/arena.js';
 import { ModuleBuilder } from './wasm/builder.js';
-import { compiledModule } from './wasm/fixed-instance.js';
 
 /** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
 const I32X4_SPLAT = 0x11;
@@ -56,11 +55,9 @@ type ReluKernel = (ptr: number, bytes: number) => void;
  * ```
  */
 export function reluInPlaceWasm(y: Float32Array): number {
-  const arena = arenaOf(y);
-  const module = arena === undefined ? null : compiledModule(buildReluModule);
-  const exports = module === null ? null : arena!.instantiate(module);
-  if (exports === null) return 0;
+  const k = arenaKernel(buildReluModule, y);
+  if (k === null) return 0;
   const n4 = y.length - (y.length % 4);
-  if (n4 > 0) (exports.relu as unknown as ReluKernel)(y.byteOffset, n4 * 4);
+  if (n4 > 0) (k.exports.relu as unknown as ReluKernel)(y.byteOffset, n4 * 4);
   return n4;
 }

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { arenaOf } from '../kernels/wasm/arena.js';
+import { arenaKernel } from '../kernels/wasm/arena.js';
+import { instantiateFixed } from '../kernels/wasm/fixed-instance.js';
 import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
 
 /** Elements per chunk: four 64 KiB arrays stay in the L2 cache together. */
@@ -133,32 +134,10 @@ export function buildAdamModule(): Uint8Array<ArrayBuffer> {
   return mod.build();
 }
 
-// Compiled once per realm; null when this engine has no WebAssembly SIMD.
-let compiled: WebAssembly.Module | null | undefined;
-
-function compiledModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = buildAdamModule();
-    if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
 function instantiate(pages: number): Loaded & { memory: WebAssembly.Memory } | null {
-  const mod = compiledModule();
-  if (mod === null) return null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(mod, { env: { memory } });
-    return { run: instance.exports.adam as unknown as AdamKernel, heap: new Float32Array(memory.buffer), memory };
-  } catch {
-    return null;
-  }
+  const k = instantiateFixed(buildAdamModule, pages);
+  if (k === null) return null;
+  return { run: k.exports.adam as unknown as AdamKernel, heap: new Float32Array(k.memory.buffer), memory: k.memory };
 }
 
 // The shared scratch for moments that live in ordinary arrays (four chunks).
@@ -226,13 +205,9 @@ export class ResidentMoments {
  * bytes, so the kernel's whole f32x4 lanes past the end stay inside each array's own block.
  */
 function adamInArena(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
-  const arena = arenaOf(p);
-  if (arena === undefined || !arena.holds(g) || !arena.holds(m) || !arena.holds(v)) return false;
-  const module = compiledModule();
-  if (module === null) return false;
-  const exports = arena.instantiate(module);
-  if (exports === null) return false;
-  const run = exports.adam as unknown as AdamKernel;
+  const k = arenaKernel(buildAdamModule, p, g, m, v);
+  if (k === null) return false;
+  const run = k.exports.adam as unknown as AdamKernel;
   run(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, Math.ceil(p.length / 4) * 16,
     s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep);
   return true;

@@ -10,8 +10,8 @@
  * @module
  */
 import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
-import { arenaOf } from '../kernels/wasm/arena.js';
-import { compiledModule, instantiateFixed } from '../kernels/wasm/fixed-instance.js';
+import { arenaKernel } from '../kernels/wasm/arena.js';
+import { instantiateFixed } from '../kernels/wasm/fixed-instance.js';
 
 /** Elements per chunk copied into the module's memory (64 KiB). */
 const CHUNK = 16384;
@@ -79,16 +79,12 @@ function load(): { run: SumSquaresKernel; heap: Float32Array; acc: Float64Array 
 
 /** Σ x² read in place when `x` lives in an arena (a fit's gradients), or null otherwise. */
 function sumOfSquaresInArena(x: Float32Array): number | null {
-  const arena = arenaOf(x);
-  const module = arena === undefined ? null : compiledModule(buildSumSquaresModule);
-  if (arena === undefined || module === null) return null;
-  const exports = arena.instantiate(module);
-  if (exports === null) return null;
-  const run = exports.sumsq as unknown as SumSquaresKernel;
-  const acc = new Float64Array(x.buffer, arena.kernelScratch, 4);
-  acc.fill(0);
+  const k = arenaKernel(buildSumSquaresModule, x);
+  if (k === null) return null;
+  const acc = k.arena.scratch64;
+  acc.fill(0, 0, 4);
   const n4 = x.length - (x.length % 4);
-  if (n4 > 0) run(x.byteOffset, n4 * 4, arena.kernelScratch);
+  if (n4 > 0) (k.exports.sumsq as unknown as SumSquaresKernel)(x.byteOffset, n4 * 4, k.arena.kernelScratch);
   let s0 = acc[0];
   for (let i = n4; i < x.length; i++) s0 += x[i] * x[i];
   return s0 + acc[1] + acc[2] + acc[3];

@@ -4,12 +4,14 @@
  * over chunk edges and odd widths, with NaN kept.
  */
 import { describe, expect, it } from 'vitest';
-import { bceSumWasm } from '../../src/autodiff/ops/bce-sum-wasm.js';
-import { maskAndSumsWasm } from '../../src/kernels/bias-relu-wasm.js';
+import { bceSumWasm, buildBceModule } from '../../src/autodiff/ops/bce-sum-wasm.js';
+import { buildBiasReluModule, maskAndSumsWasm } from '../../src/kernels/bias-relu-wasm.js';
 import { reluInPlace } from '../../src/kernels/relu.js';
-import { reluInPlaceWasm } from '../../src/kernels/relu-wasm.js';
+import { buildReluModule, reluInPlaceWasm } from '../../src/kernels/relu-wasm.js';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
-import { WasmArena } from '../../src/kernels/wasm/arena.js';
+import { WasmArena, arenaKernel } from '../../src/kernels/wasm/arena.js';
+import { buildAdamModule } from '../../src/optim/adam-wasm.js';
+import { buildSumSquaresModule } from '../../src/optim/clip-wasm.js';
 import { Rng } from '../../src/random/rng.js';
 
 const bits = (a: Float32Array | Float64Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));
@@ -91,5 +93,23 @@ describe.skipIf(!isWasmAvailable())('ReLU forward on arena arrays', () => {
       expect(bits(inArena)).toEqual(bits(plain));
     }
     expect(reluInPlaceWasm(new Float32Array(8))).toBe(0); // not in an arena
+  });
+});
+
+describe.skipIf(!isWasmAvailable())('arenaKernel', () => {
+  it('instantiates every in-place kernel on the arena that holds all its arrays, and none for mixed arrays', () => {
+    const arena = WasmArena.create(1 << 20) as WasmArena;
+    const [a, b, c, d] = [0, 1, 2, 3].map(() => arena.alloc(64) as Float32Array);
+    // Without this, a kernel failing to instantiate would fall back to copying unnoticed:
+    // the bit-equality tests above would still pass.
+    for (const build of [buildBceModule, buildBiasReluModule, buildSumSquaresModule, buildAdamModule, buildReluModule]) {
+      const k = arenaKernel(build, a, b, c, d);
+      expect(k?.arena).toBe(arena);
+    }
+    expect(arenaKernel(buildReluModule, a, null)).not.toBeNull();
+    expect(arenaKernel(buildReluModule, a, new Float32Array(4))).toBeNull();
+    expect(arenaKernel(buildReluModule, new Float32Array(4))).toBeNull();
+    const other = WasmArena.create(1 << 16) as WasmArena;
+    expect(arenaKernel(buildReluModule, a, other.alloc(4) as Float32Array)).toBeNull();
   });
 });

@@ -11,8 +11,8 @@
  * @module
  */
 import { ModuleBuilder, type Code } from '../../kernels/wasm/builder.js';
-import { arenaOf } from '../../kernels/wasm/arena.js';
-import { compiledModule, instantiateFixed } from '../../kernels/wasm/fixed-instance.js';
+import { arenaKernel } from '../../kernels/wasm/arena.js';
+import { instantiateFixed } from '../../kernels/wasm/fixed-instance.js';
 
 /** Elements per call; bounds the float32 accumulation to 1,024 additions per lane. */
 const CHUNK = 4096;
@@ -165,19 +165,17 @@ function load(): { run: BceKernel; heap: Float32Array } | null {
 function bceInArena(
   L: Float32Array, Y: Float32Array, d: Float32Array, scale: number, tail: (from: number, to: number) => number,
 ): number | null {
-  const arena = arenaOf(L);
-  if (arena === undefined || !arena.holds(Y) || !arena.holds(d)) return null;
-  const module = compiledModule(buildBceModule);
-  const exports = module === null ? null : arena.instantiate(module);
-  if (exports === null) return null;
-  const run = exports.bce as unknown as BceKernel;
-  const acc = new Float32Array(L.buffer, arena.kernelScratch, 4);
+  const k = arenaKernel(buildBceModule, L, Y, d);
+  if (k === null) return null;
+  const run = k.exports.bce as unknown as BceKernel;
+  const at = k.arena.kernelScratch;
+  const acc = k.arena.scratch32;
   const n = L.length;
   const simdEnd = n - (n % 4);
   let sum = 0;
   for (let start = 0; start < simdEnd; start += CHUNK) {
     const len = Math.min(CHUNK, simdEnd - start) * 4;
-    run(L.byteOffset + start * 4, Y.byteOffset + start * 4, d.byteOffset + start * 4, arena.kernelScratch, len, scale);
+    run(L.byteOffset + start * 4, Y.byteOffset + start * 4, d.byteOffset + start * 4, at, len, scale);
     sum += acc[0] + acc[1] + acc[2] + acc[3];
   }
   return simdEnd < n ? sum + tail(simdEnd, n) : sum;

@@ -17,6 +17,7 @@
 import type { FloatArray } from '../../validate.js';
 import type { GemmExports } from './gemm-kernel.js';
 import { blockedProduct, blocksFor, packScratchAt, packScratchBytes } from './gemm-wasm.js';
+import { compiledModule } from './fixed-instance.js';
 import { gemmOnMemory, wasmGemm } from './runtime.js';
 
 const PAGE_BYTES = 65536;
@@ -36,6 +37,26 @@ export function arenaOf(x: FloatArray): WasmArena | undefined {
   return byBuffer.get(x.buffer);
 }
 
+/**
+ * For a kernel that can work in place: the arena holding `first` and every non-null array of
+ * `rest`, with the exports of the module `build` makes instantiated on it; null when they do
+ * not all live in one arena or the kernel cannot be had there (the caller then copies).
+ *
+ * @example
+ * ```ts
+ * const k = arenaKernel(buildReluModule, y);
+ * if (k !== null) (k.exports.relu as Function)(y.byteOffset, bytes);
+ * ```
+ */
+export function arenaKernel(
+  build: () => Uint8Array<ArrayBuffer>, first: FloatArray, ...rest: (FloatArray | null)[]
+): { arena: WasmArena; exports: WebAssembly.Exports } | null {
+  const arena = byBuffer.get(first.buffer);
+  if (arena === undefined || rest.some((x) => x !== null && x.buffer !== first.buffer)) return null;
+  const exports = arena.kernel(build);
+  return exports === null ? null : { arena, exports };
+}
+
 /** A fixed WebAssembly memory with its own GEMM instance; see the module comment. */
 export class WasmArena {
   /** Byte offset of {@link KERNEL_SCRATCH_BYTES} reserved for small kernel outputs (sums). */
@@ -43,18 +64,22 @@ export class WasmArena {
   /** First byte after the scratch areas. */
   private readonly base: number;
   private top: number;
-  private readonly instances = new Map<WebAssembly.Module, WebAssembly.Exports | null>();
+  private readonly instances = new Map<() => Uint8Array<ArrayBuffer>, WebAssembly.Exports | null>();
+  /** The kernel scratch as four float32 accumulators. */
+  readonly scratch32: Float32Array;
+  /** The kernel scratch as per-column double sums (up to 8,192). */
+  readonly scratch64: Float64Array;
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly exports: GemmExports,
     private readonly shape: { mr: number; nr: number },
-    /** Usable bytes for arrays. */
-    readonly capacity: number,
   ) {
     this.kernelScratch = Math.ceil(packScratchBytes(shape) / ALIGN) * ALIGN;
     this.base = this.kernelScratch + KERNEL_SCRATCH_BYTES;
     this.top = this.base;
+    this.scratch32 = new Float32Array(memory.buffer, this.kernelScratch, 4);
+    this.scratch64 = new Float64Array(memory.buffer, this.kernelScratch, KERNEL_SCRATCH_BYTES / 8);
     byBuffer.set(memory.buffer, this);
   }
 
@@ -77,7 +102,7 @@ export class WasmArena {
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       const loaded = gemmOnMemory(memory);
       if (loaded === null) return null;
-      return new WasmArena(memory, loaded.exports, loaded.shape, pages * PAGE_BYTES - scratch);
+      return new WasmArena(memory, loaded.exports, loaded.shape);
     } catch {
       return null;
     }
@@ -104,19 +129,21 @@ export class WasmArena {
   }
 
   /**
-   * The exports of `module` (which imports `env.memory`) instantiated on this arena's memory,
-   * once per module, so other kernels can work on resident arrays in place too; null when the
-   * module needs more memory than the arena has.
+   * The exports of the module `build` makes (one that imports `env.memory`), instantiated on
+   * this arena's memory once per builder; null where it cannot be (no SIMD, or the module needs
+   * more memory than the arena has).
    */
-  instantiate(module: WebAssembly.Module): WebAssembly.Exports | null {
-    let exports = this.instances.get(module);
+  kernel(build: () => Uint8Array<ArrayBuffer>): WebAssembly.Exports | null {
+    let exports = this.instances.get(build);
     if (exports === undefined) {
+      exports = null;
+      const module = compiledModule(build);
       try {
-        exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
+        if (module !== null) exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
       } catch {
         exports = null;
       }
-      this.instances.set(module, exports);
+      this.instances.set(build, exports);
     }
     return exports;
   }

@@ -45,8 +45,8 @@ const compiled = new Map<() => Uint8Array<ArrayBuffer>, WebAssembly.Module | nul
  *
  * @example
  * ```ts
- * const module = compiledModule(buildSumSquaresModule);
- * if (module !== null) arena.instantiate(module);
+ * const module = compiledModule(buildSumSquaresModule); // the same Module on every call
+ * if (module !== null) new WebAssembly.Instance(module, { env: { memory } });
  * ```
  */
 export function compiledModule(build: () => Uint8Array<ArrayBuffer>): WebAssembly.Module | null {

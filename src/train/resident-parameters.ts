@@ -1,8 +1,7 @@
 /**
- * Parameters and gradients moved into a WebAssembly arena for the duration of one fit, so the
- * step's matrix products, Adam and the loss kernels read and write them in place (see
- * `kernels/wasm/arena.ts`; the trainer puts the optimizer's moments and the step's workspace in
- * the same arena).
+ * Parameters, gradients, the optimizer's buffers and the step's workspace arrays moved into one
+ * WebAssembly arena for the duration of a fit, so the step's matrix products, Adam and the loss
+ * kernels read and write them in place (see `kernels/wasm/arena.ts`).
  *
  * Outside a fit nothing changes: each parameter gets its own array back, holding the trained
  * values, so references taken before `fit` stay the parameter's storage afterwards. During the
@@ -12,6 +11,8 @@
  * @module
  */
 import { WasmArena } from '../kernels/wasm/arena.js';
+import type { Workspace } from '../autodiff/workspace.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor, replaceStorage } from '../tensor/tensor.js';
 import type { FloatArray } from '../validate.js';
 
@@ -27,8 +28,12 @@ function arenaDisabled(): boolean {
 /** Float32 parameters of a model living in one arena until {@link ResidentParameters.detach}. */
 export class ResidentParameters {
   private readonly originals = new Map<Tensor, FloatArray>();
+  private readonly restoreOptimizer: () => void;
 
-  private constructor(readonly arena: WasmArena, params: Iterable<Tensor>) {
+  private constructor(
+    private readonly arena: WasmArena, params: Iterable<Tensor>, private readonly workspace: Workspace,
+    optimizer: Optimizer | null,
+  ) {
     for (const p of params) {
       const view = arena.alloc(p.size);
       if (view === null) continue;
@@ -36,14 +41,19 @@ export class ResidentParameters {
       this.originals.set(p, p.data);
       replaceStorage(p, view);
     }
+    this.restoreOptimizer = optimizer?.relocateBuffers((n) => arena.alloc(n)) ?? (() => {});
+    workspace.useArena(arena);
   }
 
   /**
-   * Moves `params` into a new arena with room for them, their gradients, two optimizer
-   * buffers each and `extraBytes` more (the step's activations), or returns null when any parameter is float64 or WebAssembly is
-   * unavailable.
+   * Moves `params` and the float32 buffers of `optimizer` into a new arena, with room for the
+   * parameters, their gradients, two optimizer buffers each and `extraBytes` more (the step's
+   * activations), and makes it the source of `workspace`'s new arrays. Returns null, changing
+   * nothing, when any parameter is float64, WebAssembly is unavailable, or `LATENT_TS_ARENA=0`.
    */
-  static attach(params: Map<string, Tensor>, extraBytes: number): ResidentParameters | null {
+  static attach(
+    params: Map<string, Tensor>, optimizer: Optimizer | null, workspace: Workspace, extraBytes: number,
+  ): ResidentParameters | null {
     if (arenaDisabled()) return null;
     let bytes = extraBytes;
     for (const p of params.values()) {
@@ -51,7 +61,7 @@ export class ResidentParameters {
       bytes += 4 * Math.ceil((p.size * 4) / ALIGN) * ALIGN;
     }
     const arena = WasmArena.create(bytes);
-    return arena === null ? null : new ResidentParameters(arena, params.values());
+    return arena === null ? null : new ResidentParameters(arena, params.values(), workspace, optimizer);
   }
 
   /**
@@ -70,8 +80,13 @@ export class ResidentParameters {
     }
   }
 
-  /** Copies every parameter's values back into its own array and points it there again. */
+  /**
+   * Ends the residency: the workspace goes back to ordinary arrays (its pools are dropped), the
+   * optimizer's buffers and every parameter get their own arrays back with the current values.
+   */
   detach(): void {
+    this.workspace.useArena(null);
+    this.restoreOptimizer();
     for (const [p, own] of this.originals) {
       own.set(p.data);
       replaceStorage(p, own);

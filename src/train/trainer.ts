@@ -70,7 +70,6 @@ export class Trainer {
   private resident: ResidentParameters | null = null;
   // Whether this fit has tried to make the arena (once: a failed attempt is not retried each step).
   private residencyTried = false;
-  private restoreOptimizerBuffers: (() => void) | null = null;
   private readonly modelStreams: readonly string[];
 
   /** @param modelStreams names of the streams the model draws from while training. */
@@ -147,12 +146,10 @@ export class Trainer {
       }
     } finally {
       this.optimizer?.zeroGrad();
-      this.workspace.useArena(null);
-      this.restoreOptimizerBuffers?.();
-      this.restoreOptimizerBuffers = null;
       this.resident?.detach();
       this.resident = null;
       this.residencyTried = false;
+      this.workspace.clear();
     }
     early?.restore();
     return history;
@@ -198,13 +195,9 @@ export class Trainer {
       const peak = this.workspace.peakBytes32;
       if (this.residencyTried || peak === 0 || getBackend() !== 'wasm') return;
       this.residencyTried = true;
-      this.resident = ResidentParameters.attach(params, 2 * peak + ARENA_SLACK);
-      if (this.resident === null) return;
-      const arena = this.resident.arena;
-      this.workspace.useArena(arena);
-      this.restoreOptimizerBuffers = this.optimizer?.relocateBuffers((n) => arena.alloc(n)) ?? null;
+      this.resident = ResidentParameters.attach(params, this.optimizer, this.workspace, 2 * peak + ARENA_SLACK);
     }
-    this.resident.homeGradients(params);
+    this.resident?.homeGradients(params);
   }
 
   private prepareOptimizer(params: Map<string, Tensor>, opts: ResolvedTraining): void {

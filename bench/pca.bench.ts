@@ -27,7 +27,7 @@ import { Matrix } from 'ml-matrix';
 import { loadIdx } from '../src/data/idx.js';
 import { getBackend } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/gemm.js';
-import { PCA, type PCAPrecision, type PCASolver } from '../src/models/pca.js';
+import { PCA, type PCAPrecision, type PCASolver } from '../src/models/decomposition/pca.js';
 import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
 
 const D = 784;

@@ -20,7 +20,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadIdx } from '../src/data/idx.js';
 import { getBackend, setBackend } from '../src/kernels/backend.js';
-import { VAE } from '../src/models/vae.js';
+import { VAE } from '../src/models/neural/vae.js';
 import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
 
 const D = 784;

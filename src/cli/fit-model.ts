@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { Autoencoder } from '../models/autoencoder.js';
-import { PCA } from '../models/pca.js';
-import { PPCA } from '../models/ppca.js';
-import { VAE } from '../models/vae.js';
+import { Autoencoder } from '../models/neural/autoencoder.js';
+import { PCA } from '../models/decomposition/pca.js';
+import { PPCA } from '../models/decomposition/ppca.js';
+import { VAE } from '../models/neural/vae.js';
 import type { AnyModel, Matrix, ModelKind } from '../demo/models.js';
 
 /**

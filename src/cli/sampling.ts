@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { Autoencoder } from '../models/autoencoder.js';
-import { PCA } from '../models/pca.js';
+import { Autoencoder } from '../models/neural/autoencoder.js';
+import { PCA } from '../models/decomposition/pca.js';
 import { Rng } from '../random/rng.js';
 import { asMatrix, rowValues, type AnyModel, type Matrix } from '../demo/models.js';
 

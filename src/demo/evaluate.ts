@@ -7,9 +7,9 @@
 import { binaryCodes } from '../hashing/binary-codes.js';
 import { HammingIndex } from '../hashing/hamming-index.js';
 import { precisionAtK } from '../hashing/precision.js';
-import { PCA } from '../models/pca.js';
-import { PPCA } from '../models/ppca.js';
-import { VAE } from '../models/vae.js';
+import { PCA } from '../models/decomposition/pca.js';
+import { PPCA } from '../models/decomposition/ppca.js';
+import { VAE } from '../models/neural/vae.js';
 import type { Fitted } from './fit.js';
 import { knnAccuracy } from './knn.js';
 import {

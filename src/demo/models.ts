@@ -5,10 +5,10 @@
  * @module
  */
 import type { ModelState } from '../io/model-state.js';
-import { Autoencoder } from '../models/autoencoder.js';
-import { PCA } from '../models/pca.js';
-import { PPCA } from '../models/ppca.js';
-import { VAE } from '../models/vae.js';
+import { Autoencoder } from '../models/neural/autoencoder.js';
+import { PCA } from '../models/decomposition/pca.js';
+import { PPCA } from '../models/decomposition/ppca.js';
+import { VAE } from '../models/neural/vae.js';
 
 /** The model names used on the command line. */
 export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae';

@@ -17,7 +17,7 @@ import { resolveDemoOptions, type DemoOptions, type DemoPlan } from './options.j
 import { DemoProgress, stderrProgress } from './progress.js';
 import { formatMetricsTable } from './table.js';
 import { indexHtml, metricsJson } from './outputs.js';
-import type { VAE } from '../models/vae.js';
+import type { VAE } from '../models/neural/vae.js';
 
 /**
  * What {@link runDemo} returns.

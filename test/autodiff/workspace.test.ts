@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { allocLike } from '../../src/autodiff/op.js';
 import { Workspace, currentWorkspace, runInWorkspace } from '../../src/autodiff/workspace.js';
-import { resolveAutoencoderConfig } from '../../src/models/autoencoder-config.js';
-import { AutoencoderNetwork } from '../../src/models/autoencoder-network.js';
-import { resolveVAEConfig } from '../../src/models/vae-config.js';
-import { VAENetwork } from '../../src/models/vae-network.js';
+import { resolveAutoencoderConfig } from '../../src/models/neural/autoencoder-config.js';
+import { AutoencoderNetwork } from '../../src/models/neural/autoencoder-network.js';
+import { resolveVAEConfig } from '../../src/models/neural/vae-config.js';
+import { VAENetwork } from '../../src/models/neural/vae-network.js';
 import { Adam } from '../../src/optim/adam.js';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor, type DType } from '../../src/tensor/tensor.js';

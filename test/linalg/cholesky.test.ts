@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { cholesky, eigh, logDet, solve, spdInverse } from '../../src/linalg/index.js';
 import { NonFiniteError, ShapeError } from '../../src/errors.js';
 import { dimArb, seedArb } from '../helpers/arbitraries.js';
-import { matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/pca-fixtures.js';
+import { matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/decomposition/pca-fixtures.js';
 
 /** A = BᵀB + n·I: symmetric positive definite and well conditioned. */
 function spd(n: number, seed: number): Float64Array {

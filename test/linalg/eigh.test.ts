@@ -4,7 +4,7 @@ import { Matrix, EVD } from 'ml-matrix';
 import { eigh, symmetricEigen, tridiagonalEigen } from '../../src/linalg/index.js';
 import { NonFiniteError, ShapeError } from '../../src/errors.js';
 import { dimArb, seedArb } from '../helpers/arbitraries.js';
-import { matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/pca-fixtures.js';
+import { matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/decomposition/pca-fixtures.js';
 
 function symmetric(n: number, seed: number): Float64Array {
   const a = normalMatrix(n, n, seed).data;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { gram, householderQR, randomizedRangeFinder, randomizedSvd, svd, syrk, thinQ } from '../../src/linalg/index.js';
 import { gemmReference } from '../../src/kernels/gemm-reference.js';
 import { dimArb, seedArb } from '../helpers/arbitraries.js';
-import { lowRankData, matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/pca-fixtures.js';
+import { lowRankData, matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/decomposition/pca-fixtures.js';
 
 describe('householderQR', () => {
   it('A = Q·R with R upper triangular and Q orthonormal (several panels)', () => {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { symmetricEigen } from '../../src/linalg/index.js';
 import { subspaceEigen } from '../../src/linalg/subspace.js';
 import { seedArb } from '../helpers/arbitraries.js';
-import { orthogonal } from '../models/pca-fixtures.js';
+import { orthogonal } from '../models/decomposition/pca-fixtures.js';
 
 /** Q·diag(λ)·Qᵀ for a random orthogonal Q. */
 function withSpectrum(values: readonly number[], seed: number): Float64Array {

@@ -4,7 +4,7 @@ import { Matrix, SVD } from 'ml-matrix';
 import { svd, thinSvd } from '../../src/linalg/index.js';
 import { NonFiniteError, ShapeError } from '../../src/errors.js';
 import { dimArb, seedArb } from '../helpers/arbitraries.js';
-import { matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/pca-fixtures.js';
+import { matmul, maxAbs, maxAbsDiff, normalMatrix, transposeOf } from '../models/decomposition/pca-fixtures.js';
 
 /** ‖U·diag(s)·Vᵀ − A‖max, ‖UᵀU − I‖max and ‖VVᵀ − I‖max. */
 function check(a: Float64Array, m: number, n: number, u: Float64Array, s: Float64Array, vt: Float64Array) {

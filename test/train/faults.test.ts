@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NonFiniteError } from '../../src/errors.js';
-import { Autoencoder } from '../../src/models/autoencoder.js';
-import { VAE } from '../../src/models/vae.js';
+import { Autoencoder } from '../../src/models/neural/autoencoder.js';
+import { VAE } from '../../src/models/neural/vae.js';
 import type { ModelState } from '../../src/io/model-state.js';
 import { allFinite, paramBytes, tensorBytes, unitData } from './fixtures.js';
 

@@ -3,7 +3,7 @@
  * training steps, heapUsed after a full GC at steps 500 and 2,000, and whether a loss graph is
  * collected once unreachable. Prints one JSON line.
  */
-import { VAE } from '../../src/models/vae.js';
+import { VAE } from '../../src/models/neural/vae.js';
 import { unitData } from './fixtures.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getBackend, setBackend } from '../../src/kernels/backend.js';
 import { WasmArena, arenaOf } from '../../src/kernels/wasm/arena.js';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
-import { VAE } from '../../src/models/vae.js';
+import { VAE } from '../../src/models/neural/vae.js';
 import { ARENA_ENV_VAR } from '../../src/train/resident-parameters.js';
 import { tensorBytes, unitData } from './fixtures.js';
 

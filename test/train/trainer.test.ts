@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError, NonFiniteError } from '../../src/errors.js';
-import { Autoencoder } from '../../src/models/autoencoder.js';
-import { VAE } from '../../src/models/vae.js';
+import { Autoencoder } from '../../src/models/neural/autoencoder.js';
+import { VAE } from '../../src/models/neural/vae.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { resolveTraining } from '../../src/train/options.js';
 import { Trainer, type Trainable } from '../../src/train/trainer.js';

@@ -1,0 +1,200 @@
+/**
+ * PCA's hyper-parameter validation and its saved form ({@link ModelState}, type 'PCA',
+ * version 1). Every array is stored as float64 bytes, so a save/load round trip is bit-exact.
+ *
+ * @module
+ */
+import { FormatError } from '../../errors.js';
+import { requireTensor, type ModelState, type TensorRecord } from '../../io/model-state.js';
+import { assertInt, assertOneOf, assertSeed } from '../../validate.js';
+import type { PCAPrecision, PCASolver, Spectrum } from './pca-solvers.js';
+
+/**
+ * PCA options with every default filled in (plain JSON values).
+ *
+ * @example
+ * ```ts
+ * const o: ResolvedPCAOptions = new PCA({ nComponents: 2 }).options; // every default filled in
+ * ```
+ */
+export interface ResolvedPCAOptions {
+  /** Integer count, fraction in (0, 1), or null for min(nSamples, nFeatures). */
+  nComponents: number | null;
+  solver: PCASolver;
+  whiten: boolean;
+  seed: number | string;
+  nOversamples: number;
+  nPowerIterations: number | 'auto';
+  precision: PCAPrecision;
+}
+
+const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance', 'randomized'];
+const PRECISIONS: readonly PCAPrecision[] = ['auto', 'float64', 'mixed'];
+const KNOWN = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nPowerIterations', 'precision'];
+
+/**
+ * Throws TypeError for option names the model does not know (catches typos).
+ *
+ * @example
+ * ```ts
+ * assertKnownOptions({ ncomponents: 2 }, ['nComponents'], 'PCA'); // TypeError
+ * ```
+ */
+export function assertKnownOptions(options: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
+  }
+}
+
+/**
+ * Checks PCA options and fills defaults. RangeError for bad values, TypeError for unknown
+ * names or wrong kinds.
+ *
+ * @example
+ * ```ts
+ * validatePCAOptions({ nComponents: 0.95 }, 'PCA').solver; // 'auto'
+ * ```
+ */
+export function validatePCAOptions(options: Partial<Record<keyof ResolvedPCAOptions, unknown>>, where: string): ResolvedPCAOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
+  assertKnownOptions(options, KNOWN, where);
+  const solver = assertOneOf(options.solver ?? 'auto', SOLVERS, 'solver', where);
+  const nComponents = options.nComponents ?? null;
+  if (nComponents !== null) {
+    const ok = typeof nComponents === 'number' && Number.isFinite(nComponents)
+      && ((Number.isInteger(nComponents) && nComponents >= 1) || (nComponents > 0 && nComponents < 1));
+    if (!ok) {
+      throw new RangeError(`${where}: nComponents must be an integer >= 1 or a fraction in (0, 1) (got ${String(nComponents)})`);
+    }
+    if ((nComponents as number) < 1 && solver === 'randomized') {
+      throw new RangeError(`${where}: nComponents as a fraction of variance (${String(nComponents)}) needs solver 'full', 'covariance' or 'auto', not 'randomized'`);
+    }
+  }
+  const whiten = options.whiten ?? false;
+  if (typeof whiten !== 'boolean') throw new TypeError(`${where}: whiten must be a boolean (got ${typeof whiten})`);
+  const nIter = options.nPowerIterations ?? 'auto';
+  return {
+    nComponents: nComponents as number | null,
+    solver,
+    whiten,
+    seed: assertSeed(options.seed ?? 0, where),
+    nOversamples: assertInt(options.nOversamples ?? 10, 'nOversamples', where, 0),
+    nPowerIterations: nIter === 'auto' ? 'auto' : assertInt(nIter, 'nPowerIterations', where, 0),
+    precision: assertOneOf(options.precision ?? 'auto', PRECISIONS, 'precision', where),
+  };
+}
+
+/**
+ * The saved form of a PCA model: the options, the fit's metadata (or null), and the arrays.
+ *
+ * @example
+ * ```ts
+ * pcaToState(pca.options, null).type; // 'PCA'
+ * ```
+ */
+export function pcaToState(options: Readonly<ResolvedPCAOptions>, f: Spectrum | null): ModelState {
+  const config: Record<string, unknown> = { options: { ...options }, fitted: null };
+  const tensors: Record<string, TensorRecord> = {};
+  if (f !== null) {
+    const k = f.explainedVariance.length;
+    const d = f.nFeatures;
+    config.fitted = { nSamples: f.nSamples, nFeatures: d, nComponents: k, solver: f.solver, precision: f.precision };
+    tensors.mean = { shape: [d], data: f.mean.slice() };
+    tensors.components = { shape: [k, d], data: f.components.slice() };
+    tensors.explainedVariance = { shape: [k], data: f.explainedVariance.slice() };
+    tensors.singularValues = { shape: [k], data: f.singularValues.slice() };
+    tensors.scalars = { shape: [2], data: Float64Array.of(f.totalVariance, f.noiseVariance) };
+  }
+  return { type: 'PCA', version: 1, config, tensors };
+}
+
+/**
+ * A float64 copy of a saved array, rejecting float32 storage and non-finite values.
+ *
+ * @example
+ * ```ts
+ * const mean = float64Tensor(state, 'mean', [d], 'PCA.fromState');
+ * ```
+ */
+export function float64Tensor(state: ModelState, name: string, shape: readonly number[], where: string): Float64Array {
+  const t = requireTensor(state, name, shape, where);
+  if (!(t.data instanceof Float64Array)) throw new FormatError(`${where}: tensor '${name}' must be float64`);
+  for (let i = 0; i < t.data.length; i++) {
+    if (!Number.isFinite(t.data[i])) throw new FormatError(`${where}: tensor '${name}' holds a non-finite value at index ${i}`);
+  }
+  return t.data.slice();
+}
+
+/**
+ * Checks `state.type`/`state.version` and returns config as a record.
+ *
+ * @example
+ * ```ts
+ * const config = checkHeader(state, 'PCA', 'PCA.fromState');
+ * ```
+ */
+export function checkHeader(state: ModelState, type: string, where: string): Record<string, unknown> {
+  if (state === null || typeof state !== 'object') throw new FormatError(`${where}: expected a ModelState object`);
+  if (state.type !== type) throw new FormatError(`${where}: field 'type' is ${JSON.stringify(state.type)}, expected '${type}'`);
+  if (state.version !== 1) throw new FormatError(`${where}: field 'version' is ${JSON.stringify(state.version)}; this latent-ts reads version 1`);
+  if (state.config === null || typeof state.config !== 'object') throw new FormatError(`${where}: field 'config' is missing`);
+  return state.config;
+}
+
+/**
+ * A positive integer field of a saved config, or FormatError.
+ *
+ * @example
+ * ```ts
+ * intField({ nFeatures: 4 }, 'nFeatures', 'PCA.fromState'); // 4
+ * ```
+ */
+export function intField(obj: Record<string, unknown>, name: string, where: string, min = 1): number {
+  const v = obj[name];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new FormatError(`${where}: field '${name}' must be an integer >= ${min} (got ${JSON.stringify(v)})`);
+  }
+  return v;
+}
+
+/**
+ * Parses {@link pcaToState} output. Everything is checked before anything is built.
+ *
+ * @example
+ * ```ts
+ * const { options, spectrum } = pcaFromState(pca.toState());
+ * ```
+ */
+export function pcaFromState(state: ModelState): { options: ResolvedPCAOptions; spectrum: Spectrum | null } {
+  const where = 'PCA.fromState';
+  const config = checkHeader(state, 'PCA', where);
+  let options: ResolvedPCAOptions;
+  try {
+    options = validatePCAOptions((config.options ?? {}) as Record<string, unknown>, where);
+  } catch (e) {
+    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
+  }
+  const fit = config.fitted as Record<string, unknown> | null | undefined;
+  if (fit === null || fit === undefined) return { options, spectrum: null };
+  if (typeof fit !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  const n = intField(fit, 'nSamples', where, 2);
+  const d = intField(fit, 'nFeatures', where);
+  const k = intField(fit, 'nComponents', where);
+  if (k > Math.min(n, d)) throw new FormatError(`${where}: field 'nComponents' is ${k}, more than min(nSamples, nFeatures) = ${Math.min(n, d)}`);
+  if (!['full', 'covariance', 'randomized'].includes(fit.solver as string)) throw new FormatError(`${where}: field 'solver' is invalid (${JSON.stringify(fit.solver)})`);
+  if (!['float64', 'mixed'].includes(fit.precision as string)) throw new FormatError(`${where}: field 'precision' is invalid (${JSON.stringify(fit.precision)})`);
+  const scalars = float64Tensor(state, 'scalars', [2], where);
+  const spectrum: Spectrum = {
+    nSamples: n,
+    nFeatures: d,
+    mean: float64Tensor(state, 'mean', [d], where),
+    components: float64Tensor(state, 'components', [k, d], where),
+    explainedVariance: float64Tensor(state, 'explainedVariance', [k], where),
+    singularValues: float64Tensor(state, 'singularValues', [k], where),
+    totalVariance: scalars[0],
+    noiseVariance: scalars[1],
+    solver: fit.solver as Spectrum['solver'],
+    precision: fit.precision as Spectrum['precision'],
+  };
+  return { options, spectrum };
+}

@@ -1,0 +1,276 @@
+/**
+ * Probabilistic PCA (Tipping & Bishop 1999; Bishop, PRML §12.2): closed-form maximum
+ * likelihood, EM, and EM with missing values.
+ *
+ * @module
+ */
+import { NotFittedError, ShapeError } from '../../errors.js';
+import { gemm } from '../../kernels/gemm.js';
+import { Rng } from '../../random/rng.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { assertFeatures, assertInt, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
+import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
+import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import { peekShape } from './pca-data.js';
+import { fitClosedForm, fitEm, hasNaN } from './ppca-fit.js';
+import { rowPosteriors } from './ppca-missing.js';
+import {
+  covarianceMatrix, logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorMeans, precisionMatrix, sampleRows,
+  type LowRankGaussian,
+} from './ppca-gaussian.js';
+import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing, type ResolvedPPCAOptions } from './ppca-state.js';
+
+export type { PPCAMethod, PPCAMissing } from './ppca-state.js';
+
+/**
+ * Options of {@link PPCA}.
+ *
+ * @example
+ * ```ts
+ * new PPCA({ nComponents: 3, method: 'em', maxIter: 500, tol: 1e-10, seed: 7 });
+ * ```
+ */
+export interface PPCAOptions {
+  /** Latent dimension k, 1 ≤ k < nFeatures (σ² averages the D − k discarded eigenvalues). */
+  nComponents: number;
+  /** `closed-form` (default; PRML 12.45–12.46) or `em` (PRML 12.54–12.57). */
+  method?: PPCAMethod;
+  /** EM iterations at most. Default 1000. */
+  maxIter?: number;
+  /** EM stops when the mean log-likelihood changes by at most tol·max(1, |ℓ|). Default 1e-9. */
+  tol?: number;
+  /** Seed of EM's random initial W. Default 0. */
+  seed?: number | string;
+  /** `'nan'`: NaN marks a missing value (EM only); `'error'` (default): NaN is an error. */
+  missing?: PPCAMissing;
+}
+
+/**
+ * The posterior p(z|x) of each row.
+ *
+ * @example
+ * ```ts
+ * const { mean, covariance }: PPCAPosterior = new PPCA({ nComponents: 1 }).fit(X).posterior(X);
+ * ```
+ */
+export interface PPCAPosterior {
+  /** `[nSamples, k]`: M⁻¹Wᵀ(x − μ). */
+  mean: Tensor;
+  /** `[k, k]` σ²M⁻¹ shared by all rows, or `[nSamples, k, k]` when X has missing entries. */
+  covariance: Tensor;
+}
+
+/**
+ * Probabilistic PCA: p(z) = N(0, I), p(x|z) = N(Wz + μ, σ²I), so p(x) = N(μ, C) with
+ * C = WWᵀ + σ²I. The closed form uses S with the 1/N convention (PRML 12.3): σ² is the mean
+ * of the D − k discarded eigenvalues of S and W = Uₖ(Λₖ − σ²I)^½ (R = I). EM results are
+ * rotated to the same canonical form (orthogonal columns, decreasing norms, largest-magnitude
+ * entry of each column positive). When the data lie in a k-dimensional subspace (σ² = 0), σ²
+ * is clamped to 1e-12 × the mean variance and `noiseVarianceClamped` is true; data without any
+ * variance throw {@link ConvergenceError}.
+ *
+ * @example
+ * ```ts
+ * const ppca = new PPCA({ nComponents: 2 }).fit(X);
+ * ppca.noiseVariance;                       // σ²
+ * const { mean, covariance } = ppca.posterior(X);
+ * ppca.logLikelihood(X);                    // Float64Array, one value per row
+ * ppca.sample(100, { seed: 1 });            // Tensor [100, nFeatures]
+ * new PPCA({ nComponents: 2, method: 'em', missing: 'nan' }).fit(Xwithholes);
+ * ```
+ */
+export class PPCA {
+  /** The hyper-parameters, resolved and frozen; `fit` never changes them. */
+  readonly options: Readonly<ResolvedPPCAOptions>;
+  private fitted: PPCAFit | null = null;
+  private cache: LowRankGaussian | null = null;
+
+  constructor(options: PPCAOptions) {
+    this.options = Object.freeze(validatePPCAOptions((options ?? {}) as unknown as Record<string, unknown>, 'PPCA'));
+  }
+
+  /** Fits W, μ and σ² and returns `this`. X is validated and never modified. */
+  fit(X: MatrixInput): this {
+    const where = 'PPCA.fit';
+    const k = this.options.nComponents;
+    const shape = peekShape(X);
+    if (shape !== undefined && shape[0] >= 2 && shape[1] >= 1 && k >= shape[1]) {
+      throw new RangeError(`${where}: PPCA requires nComponents < nFeatures (got ${k} ≥ ${shape[1]})`);
+    }
+    this.fitted = this.options.method === 'closed-form' ? fitClosedForm(X, this.options, where) : fitEm(X, this.options, where);
+    this.cache = null;
+    return this;
+  }
+
+  /** `fit(X)` then `transform(X)`. */
+  fitTransform(X: MatrixInput): Tensor {
+    return this.fit(X).transform(X);
+  }
+
+  /** Posterior means E[z|x] = M⁻¹Wᵀ(x − μ) (PRML 12.42): Tensor [nSamples, k]. */
+  transform(X: MatrixInput): Tensor {
+    return this.posterior(X, 'PPCA.transform').mean;
+  }
+
+  /** The mean of p(x|z), W·z + μ, for each row of Z: Tensor [nSamples, nFeatures]. */
+  inverseTransform(Z: MatrixInput): Tensor {
+    const f = this.state();
+    const z = toMatrix(Z, 'PPCA.inverseTransform', 'Z');
+    if (z.cols !== f.k) throw new ShapeError(`PPCA.inverseTransform: Z has ${z.cols} columns, but PPCA was fitted with nComponents = ${f.k}`);
+    const out = new Float64Array(z.rows * f.d);
+    for (let i = 0; i < z.rows; i++) out.set(f.mu, i * f.d);
+    gemm(false, true, z.rows, f.d, f.k, 1, z.data, f.k, f.w, f.k, 1, out, f.d);
+    return new Tensor(out, [z.rows, f.d]);
+  }
+
+  /**
+   * p(z|x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹) for each row (PRML 12.42). With `missing: 'nan'`, NaN
+   * entries are marginalised out and each row gets its own covariance.
+   */
+  posterior(X: MatrixInput, where = 'PPCA.posterior'): PPCAPosterior {
+    const f = this.state();
+    const x = this.read(X, where);
+    if (hasNaN(x.data)) {
+      const p = rowPosteriors(f.w, f.mu, f.sigma2, f.d, f.k, x.data, x.rows);
+      return { mean: new Tensor(p.z, [x.rows, f.k]), covariance: new Tensor(p.cov, [x.rows, f.k, f.k]) };
+    }
+    const g = this.gaussian();
+    return {
+      mean: new Tensor(posteriorMeans(g, x.data, x.rows), [x.rows, f.k]),
+      covariance: new Tensor(posteriorCovariance(g), [f.k, f.k]),
+    };
+  }
+
+  /**
+   * ln p(xₙ) for each row, via Woodbury and ln|C| = (D − k) ln σ² + ln|M|. With
+   * `missing: 'nan'`, the marginal over each row's observed entries (an all-NaN row gives 0).
+   */
+  logLikelihood(X: MatrixInput): Float64Array {
+    const f = this.state();
+    const x = this.read(X, 'PPCA.logLikelihood');
+    if (hasNaN(x.data)) return rowPosteriors(f.w, f.mu, f.sigma2, f.d, f.k, x.data, x.rows).logLik;
+    return logLikelihoodRows(this.gaussian(), x.data, x.rows);
+  }
+
+  /** The mean of {@link PPCA.logLikelihood}. */
+  score(X: MatrixInput): number {
+    const ll = this.logLikelihood(X);
+    let s = 0;
+    for (let i = 0; i < ll.length; i++) s += ll[i];
+    return s / ll.length;
+  }
+
+  /** n draws x = Wz + μ + σε (PRML 12.33), deterministic for a seed: Tensor [n, nFeatures]. */
+  sample(n: number, options: { seed?: number | string } = {}): Tensor {
+    const f = this.state();
+    assertInt(n, 'n', 'PPCA.sample', 0);
+    const rng = new Rng(options.seed ?? 0);
+    return new Tensor(sampleRows(f.w, f.mu, f.sigma2, f.d, f.k, n, rng), [n, f.d]);
+  }
+
+  /** C = WWᵀ + σ²I: Tensor [nFeatures, nFeatures]. */
+  covariance(): Tensor {
+    const f = this.state();
+    return new Tensor(covarianceMatrix(f.w, f.sigma2, f.d, f.k), [f.d, f.d]);
+  }
+
+  /** C⁻¹ = σ⁻²(I − W·M⁻¹·Wᵀ) (PRML 12.40; only k×k M is inverted): Tensor [D, D]. */
+  precision(): Tensor {
+    const f = this.state();
+    return new Tensor(precisionMatrix(this.gaussian()), [f.d, f.d]);
+  }
+
+  /** W: Tensor [nFeatures, k] (a copy). */
+  get weights(): Tensor {
+    const f = this.state();
+    return new Tensor(f.w.slice(), [f.d, f.k]);
+  }
+
+  /** μ (a copy). */
+  get mean(): Float64Array {
+    return this.state().mu.slice();
+  }
+
+  /** σ² (after clamping, see {@link PPCA.noiseVarianceClamped}). */
+  get noiseVariance(): number {
+    return this.state().sigma2;
+  }
+
+  /** True when σ² was raised to its floor because the data lie (almost) in a k-dim subspace. */
+  get noiseVarianceClamped(): boolean {
+    return this.state().clamped;
+  }
+
+  /** EM iterations run (0 for the closed form). */
+  get nIter(): number {
+    return this.state().nIter;
+  }
+
+  /** Whether EM met its tolerance (always true for the closed form). */
+  get converged(): boolean {
+    return this.state().converged;
+  }
+
+  /** Mean log-likelihood before each EM M-step (non-decreasing; empty for the closed form). */
+  get logLikelihoodHistory(): Float64Array {
+    return this.state().history.slice();
+  }
+
+  /** Whether `fit` has run. */
+  get isFitted(): boolean {
+    return this.fitted !== null;
+  }
+
+  /** The model as a {@link ModelState} (type 'PPCA', version 1). */
+  toState(): ModelState {
+    return ppcaToState(this.options, this.fitted);
+  }
+
+  /** Rebuilds a model from {@link PPCA.toState}; FormatError names the bad field. */
+  static fromState(state: ModelState): PPCA {
+    const { options, fit } = ppcaFromState(state);
+    const model = new PPCA(options);
+    model.fitted = fit;
+    return model;
+  }
+
+  /** The JSON form (arrays as base64 bytes: the round trip is bit-exact). */
+  toJSON(): ModelJSON {
+    return stateToJSON(this.toState());
+  }
+
+  /** Parses {@link PPCA.toJSON} output (an object or its JSON text). */
+  static fromJSON(json: string | ModelJSON): PPCA {
+    return PPCA.fromState(stateFromJSON(json, 'PPCA', [1]));
+  }
+
+  /** safetensors bytes (float64 arrays; type, version, config in the metadata; CRC-32). @example `const again = PPCA.fromBytes(ppca.toBytes());` */
+  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+
+  /** Inverse of {@link PPCA.toBytes}; corrupt, foreign or mismatched bytes throw FormatError. @example `PPCA.fromBytes(bytes)` */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): PPCA { return PPCA.fromState(stateFromBytes(bytes, 'PPCA', [1], source)); }
+
+  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await ppca.save('ppca.safetensors');` */
+  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+
+  /** Loads a file written by {@link PPCA.save}; errors name the file. Node only. @example `const m = await PPCA.load('ppca.safetensors');` */
+  static async load(path: string): Promise<PPCA> { return PPCA.fromState(await loadState(path, 'PPCA', [1])); }
+
+  private state(): PPCAFit {
+    if (this.fitted === null) throw new NotFittedError('PPCA');
+    return this.fitted;
+  }
+
+  private gaussian(): LowRankGaussian {
+    const f = this.state();
+    this.cache ??= lowRankGaussian(f.w, f.mu, f.sigma2, f.d, f.k);
+    return this.cache;
+  }
+
+  private read(X: MatrixInput, where: string): DenseMatrix<Float64Array> {
+    const f = this.state();
+    const x = toMatrix(X, where, 'X', { allowNaN: this.options.missing === 'nan' });
+    assertFeatures(x.cols, f.d, where, 'PPCA');
+    return x;
+  }
+}

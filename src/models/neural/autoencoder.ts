@@ -1,0 +1,272 @@
+import { NotFittedError } from '../../errors.js';
+import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
+import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import type { MLP } from '../../nn/mlp.js';
+import { Rng } from '../../random/rng.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { fitMatrices, modelMatrix } from '../../train/batches.js';
+import { packNeuralState, unpackNeuralState } from '../../train/model-checkpoint.js';
+import { deepFreeze, resolveTraining, type TrainingOptions } from '../../train/options.js';
+import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../../train/trainer.js';
+import { type DenseMatrix, type FloatArray, type MatrixInput } from '../../validate.js';
+import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
+import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network.js';
+import { log1pexp, sigmoid } from '../../kernels/stable.js';
+
+/**
+ * One epoch of Autoencoder training (per-sample means; validation fields when there is validation data).
+ *
+ * @example
+ * ```ts
+ * const history: AutoencoderEpoch[] = await ae.fit(X, { epochs: 5 });
+ * console.log(history.at(-1)?.reconstruction);
+ * ```
+ */
+export interface AutoencoderEpoch {
+  /** 1-based epoch number, counted over all `fit` calls. */
+  epoch: number;
+  /** reconstruction + penalty, the minimised objective. */
+  loss: number;
+  /** Squared error summed over features ('mse') or BCE in nats ('bce'). */
+  reconstruction: number;
+  /** Sparsity, binarisation and weight-decay penalties (0 when off). */
+  penalty: number;
+  valLoss?: number;
+  valReconstruction?: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/**
+ * Options of {@link Autoencoder.fit}: training overrides, callbacks and controls.
+ *
+ * @example
+ * ```ts
+ * await ae.fit(X, { epochs: 20, batchSize: 64, validationSplit: 0.1, patience: 3, onEpochEnd: (e) => console.log(e.loss) });
+ * ```
+ */
+export interface AutoencoderFitOptions extends TrainingOptions, FitHooks<AutoencoderEpoch> {
+  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
+  validationData?: MatrixInput;
+}
+
+type Input = MatrixInput | Tensor;
+const NO_GRAD = { grad: false } as const;
+const CHUNK = 1024;
+
+/**
+ * An autoencoder: an MLP encoder to a `latentDim` code and a mirrored MLP decoder, trained to
+ * reconstruct its input (squared error, or BCE on logits for data in [0, 1]). Optional L1
+ * sparsity on the codes, denoising (Gaussian or masking noise on the inputs), L2 weight decay,
+ * and a binarisation penalty for semantic hashing. With no hidden layers, identity code and
+ * 'mse' it is the linear autoencoder whose decoder spans the PCA subspace.
+ *
+ * @example
+ * ```ts
+ * const ae = new Autoencoder({ inputDim: 784, hiddenDims: [256], latentDim: 32, loss: 'bce', seed: 1 });
+ * await ae.fit(X, { epochs: 20 });
+ * const codes = ae.encode(X);            // [n, 32]
+ * const errors = ae.reconstructionError(X); // [n]
+ * ```
+ */
+export class Autoencoder {
+  /** The checked configuration. */
+  readonly config: Readonly<AutoencoderConfig>;
+  private readonly net: AutoencoderNetwork;
+  private readonly trainer: Trainer;
+  private initRng: Rng;
+  private log: AutoencoderEpoch[] = [];
+  private loaded = false;
+
+  constructor(options: AutoencoderOptions) {
+    this.config = deepFreeze(resolveAutoencoderConfig(options));
+    this.initRng = new Rng(`${this.config.seed}:init`);
+    this.net = new AutoencoderNetwork(this.config, this.initRng);
+    this.trainer = new Trainer(this.config.seed, ['noise'], 'Autoencoder.fit');
+  }
+
+  get inputDim(): number { return this.config.inputDim; }
+  get latentDim(): number { return this.config.latentDim; }
+  /** The encoder MLP (x → code). */
+  get encoder(): MLP { return this.net.encoder; }
+  /** The decoder MLP (code → reconstruction, or logits for 'bce'). */
+  get decoder(): MLP { return this.net.decoder; }
+  /** Every epoch trained so far, over all `fit` calls. */
+  get history(): readonly AutoencoderEpoch[] { return this.log; }
+  get epoch(): number { return this.trainer.epoch; }
+  get step(): number { return this.trainer.step; }
+  /** True once trained for a step, loaded from a state, or given parameters. */
+  get isFitted(): boolean { return this.loaded || this.trainer.step > 0; }
+
+  /** The live parameters by checkpoint name. */
+  parameters(): Map<string, Tensor> { return this.net.parameters(); }
+
+  /** Replaces one parameter tensor (same shape). */
+  setParameter(name: string, value: Tensor): void {
+    this.net.setParameter(name, value);
+    this.loaded = true;
+  }
+
+  /**
+   * Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their
+   * history. On the `'wasm'` backend parameters, gradients and optimizer moments live in one
+   * WebAssembly memory during the fit, as for `VAE.fit`, and get their own arrays back
+   * when it ends.
+   */
+  async fit(X: Input, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
+    const where = 'Autoencoder.fit';
+    const opts = resolveTraining(options, where, this.config.training);
+    const { data, validation } = fitMatrices(X, options, where, 'Autoencoder', this.inputDim, this.config.dtype);
+    return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
+  }
+
+  private corrupt(x: Tensor, rng: Rng): Tensor {
+    const d = this.config.denoising;
+    if (d === null) return x;
+    const out = x.data.slice();
+    if (d.type === 'gaussian') {
+      for (let i = 0; i < out.length; i++) out[i] += d.std * rng.normal();
+    } else {
+      for (let i = 0; i < out.length; i++) if (rng.uniform() < d.rate) out[i] = 0;
+    }
+    return new Tensor(out, x.shape);
+  }
+
+  private trainable(): Trainable {
+    return {
+      parameters: () => this.net.parameters(),
+      trainingLoss: (batch, ctx) => {
+        const t = this.net.terms(this.corrupt(batch, ctx.rng('noise')), batch);
+        return { loss: t.loss, parts: { reconstruction: t.reconstruction.item(), penalty: t.penalty.item() } };
+      },
+      validationLoss: (batch) => {
+        const t = this.net.terms(batch, batch, NO_GRAD);
+        return { loss: t.loss.item(), parts: { reconstruction: t.reconstruction.item(), penalty: t.penalty.item() } };
+      },
+    };
+  }
+
+  private record(log: EpochLog): AutoencoderEpoch {
+    const e: AutoencoderEpoch = {
+      epoch: log.epoch, loss: log.loss, reconstruction: log.parts.reconstruction, penalty: log.parts.penalty,
+      seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
+    };
+    if (log.validation !== null) {
+      e.valLoss = log.validation.loss;
+      e.valReconstruction = log.validation.parts.reconstruction;
+    }
+    this.log.push(e);
+    return { ...e };
+  }
+
+  /** The training objective on clean inputs (no noise), with a graph to the parameters. */
+  objective(X: Input): AutoencoderTerms {
+    const x = this.matrix(X, 'Autoencoder.objective', this.inputDim);
+    const t = new Tensor(x.data, [x.rows, x.cols]);
+    return this.net.terms(t, t);
+  }
+
+  /** The codes `[n, latentDim]`. */
+  encode(X: Input): Tensor {
+    const x = this.fitted(X, 'Autoencoder.encode', this.inputDim);
+    return this.mapRows(x, this.latentDim, (rows) => this.net.encoder.forward(rows, NO_GRAD).data);
+  }
+
+  /** Reconstructions from codes Z `[n, latentDim]` (probabilities for 'bce'). */
+  decode(Z: Input): Tensor {
+    const z = this.fitted(Z, 'Autoencoder.decode', this.latentDim, 'Z');
+    return this.mapRows(z, this.inputDim, (rows) => this.output(this.net.decoder.forward(rows, NO_GRAD).data));
+  }
+
+  /** decode(encode(X)). */
+  reconstruct(X: Input): Tensor {
+    const x = this.fitted(X, 'Autoencoder.reconstruct', this.inputDim);
+    return this.mapRows(x, this.inputDim, (rows) => this.output(this.net.forward(rows, NO_GRAD).data));
+  }
+
+  /**
+   * Per-row reconstruction loss `[n]`: squared error summed over features ('mse'), or BCE in
+   * nats ('bce'). Penalties are not included.
+   */
+  reconstructionError(X: Input): Tensor {
+    const x = this.fitted(X, 'Autoencoder.reconstructionError', this.inputDim);
+    const d = this.inputDim;
+    const bce = this.config.loss === 'bce';
+    return this.mapRows(x, 1, (rows) => {
+      const out = this.net.forward(rows, NO_GRAD).data;
+      const err = new Float64Array(rows.shape[0]);
+      for (let r = 0; r < err.length; r++) {
+        let s = 0;
+        for (let j = r * d; j < (r + 1) * d; j++) {
+          const t = rows.data[j];
+          const o = out[j];
+          s += bce ? log1pexp(o) - t * o : (o - t) * (o - t);
+        }
+        err[r] = s;
+      }
+      return err;
+    }, true);
+  }
+
+  private output(out: FloatArray): FloatArray {
+    if (this.config.loss === 'bce') for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
+    return out;
+  }
+
+  private mapRows(x: DenseMatrix, width: number, f: (rows: Tensor) => ArrayLike<number>, flat = false): Tensor {
+    const out = this.config.dtype === 'float64' ? new Float64Array(x.rows * width) : new Float32Array(x.rows * width);
+    for (let s = 0; s < x.rows; s += CHUNK) {
+      const e = Math.min(s + CHUNK, x.rows);
+      out.set(f(new Tensor(x.data.subarray(s * x.cols, e * x.cols), [e - s, x.cols])), s * width);
+    }
+    return new Tensor(out, flat ? [x.rows] : [x.rows, width]);
+  }
+
+  private matrix(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
+    return modelMatrix(X, where, cols, 'Autoencoder', this.config.dtype, arg);
+  }
+
+  private fitted(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
+    if (!this.isFitted) throw new NotFittedError(`Autoencoder (in ${where})`);
+    return this.matrix(X, where, cols, arg);
+  }
+
+  /** Everything needed to rebuild this model and resume training bit-exactly. */
+  toState(): ModelState {
+    return packNeuralState('Autoencoder', {
+      config: autoencoderConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: this.trainer.state(),
+      rng: { init: this.initRng.state() }, history: this.log,
+    });
+  }
+
+  /** Rebuilds an Autoencoder from {@link Autoencoder.toState}; every field is checked first. */
+  static fromState(state: ModelState): Autoencoder {
+    return unpackNeuralState<Autoencoder, AutoencoderEpoch>(state, 'Autoencoder', (o) => new Autoencoder(o as unknown as AutoencoderOptions), (ae, parts) => {
+      ae.net.loadParameters(parts.tensors, 'Autoencoder.fromState');
+      ae.trainer.loadState(parts.trainer, parts.tensors, 'Autoencoder.fromState', ae.parameters());
+      ae.initRng = Rng.fromState(parts.rng.init);
+      ae.log = parts.history;
+      ae.loaded = parts.fitted;
+    });
+  }
+
+  /** The JSON form (arrays as base64). */
+  toJSON(): ModelJSON { return stateToJSON(this.toState()); }
+
+  /** Inverse of {@link Autoencoder.toJSON} (an object or its string). */
+  static fromJSON(json: unknown): Autoencoder {
+    return Autoencoder.fromState(stateFromJSON(json, 'Autoencoder', [1]));
+  }
+
+  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint), CRC-32. @example `const again = Autoencoder.fromBytes(ae.toBytes());` */
+  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+
+  /** Inverse of {@link Autoencoder.toBytes}; corrupt, foreign or mismatched bytes throw FormatError, nothing half-loaded. @example `Autoencoder.fromBytes(bytes)` */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): Autoencoder { return Autoencoder.fromState(stateFromBytes(bytes, 'Autoencoder', [1], source)); }
+
+  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await ae.save('ae.safetensors');` */
+  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+
+  /** Loads a file written by {@link Autoencoder.save}; errors name the file. Node only. @example `const m = await Autoencoder.load('ae.safetensors');` */
+  static async load(path: string): Promise<Autoencoder> { return Autoencoder.fromState(await loadState(path, 'Autoencoder', [1])); }
+}

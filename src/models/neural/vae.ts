@@ -1,0 +1,324 @@
+import { NotFittedError } from '../../errors.js';
+import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
+import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import type { MLP } from '../../nn/mlp.js';
+import { Rng } from '../../random/rng.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { fitMatrices, modelMatrix } from '../../train/batches.js';
+import { packNeuralState, unpackNeuralState } from '../../train/model-checkpoint.js';
+import { deepFreeze, resolveTraining, type TrainingOptions } from '../../train/options.js';
+import { Trainer, type EpochLog, type FitHooks, type StepContext, type Trainable } from '../../train/trainer.js';
+import { assertInt, type DenseMatrix, type MatrixInput } from '../../validate.js';
+import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } from './vae-config.js';
+import { decodeRaw, elboRows, encodeRaw, logLikelihoodRows, splitHalves } from './vae-inference.js';
+import { VAENetwork, type VAETerms } from './vae-network.js';
+
+/**
+ * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
+ *
+ * @example
+ * ```ts
+ * const history: VAEEpoch[] = await vae.fit(X, { epochs: 10 });
+ * console.log(history.at(-1)?.kl);
+ * ```
+ */
+export interface VAEEpoch {
+  /** 1-based epoch number, counted over all `fit` calls. */
+  epoch: number;
+  /** reconstruction + klWeight · kl, the minimised objective. */
+  loss: number;
+  /** −E_q[ln p(x | z)] (single-sample estimate). */
+  reconstruction: number;
+  /** KL(q(z | x) ‖ p(z)). */
+  kl: number;
+  /** The KL weight at the end of the epoch (β, or less during warm-up). */
+  klWeight: number;
+  valLoss?: number;
+  valReconstruction?: number;
+  valKl?: number;
+  /** Training time of the epoch and its throughput. */
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/**
+ * Options of {@link VAE.fit}: training overrides, callbacks and controls.
+ *
+ * @example
+ * ```ts
+ * await vae.fit(X, { epochs: 10, batchSize: 128, learningRate: 1e-3, verbose: true, signal: controller.signal });
+ * ```
+ */
+export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch> {
+  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
+  validationData?: MatrixInput;
+}
+
+/**
+ * Options of the stochastic estimates.
+ *
+ * @example
+ * ```ts
+ * const logPx = vae.logLikelihood(X, { samples: 100, seed: 3 });
+ * ```
+ */
+export interface EstimateOptions {
+  /** Number of z samples per row. */
+  samples?: number;
+  /** Seed of a fresh stream for the draws; without it the model's evaluation stream is used (and advances). */
+  seed?: number | string;
+}
+
+type Input = MatrixInput | Tensor;
+const NO_GRAD = { grad: false } as const;
+
+/**
+ * A variational autoencoder (Kingma & Welling 2014). The encoder outputs μ and ln σ² of
+ * q(z | x) = N(μ, diag σ²); z = μ + σ ⊙ ε; the KL to N(0, I) is analytic; the decoder is
+ * Bernoulli on logits (stable BCE) or Gaussian with fixed or learned variance. Training
+ * minimises reconstruction + β·KL (optionally warmed up), reported in nats per sample.
+ *
+ * @example
+ * ```ts
+ * const vae = new VAE({ inputDim: 784, hiddenDims: [400], latentDim: 20, seed: 1 });
+ * const history = await vae.fit(X, { epochs: 10, batchSize: 128, learningRate: 1e-3 });
+ * const { mean, logVar } = vae.encode(X);
+ * const ll = vae.logLikelihood(Xtest, { samples: 100, seed: 0 }); // nats per row
+ * ```
+ */
+export class VAE {
+  /** The checked configuration. */
+  readonly config: Readonly<VAEConfig>;
+  private readonly net: VAENetwork;
+  private readonly trainer: Trainer;
+  private initRng: Rng;
+  private evalRng: Rng;
+  private log: VAEEpoch[] = [];
+  private loaded = false;
+
+  constructor(options: VAEOptions) {
+    this.config = deepFreeze(resolveVAEConfig(options));
+    this.initRng = new Rng(`${this.config.seed}:init`);
+    this.evalRng = new Rng(`${this.config.seed}:evaluation`);
+    this.net = new VAENetwork(this.config, this.initRng);
+    this.trainer = new Trainer(this.config.seed, ['reparameterization'], 'VAE.fit');
+    this.lastKlWeight = this.config.klWarmup === 0 ? this.config.beta : 0;
+  }
+
+  get inputDim(): number { return this.config.inputDim; }
+  get latentDim(): number { return this.config.latentDim; }
+  /** The encoder MLP (x → [μ, ln σ²]). */
+  get encoder(): MLP { return this.net.encoder; }
+  /** The decoder MLP (z → logits or means). */
+  get decoder(): MLP { return this.net.decoder; }
+  /** Every epoch trained so far, over all `fit` calls. */
+  get history(): readonly VAEEpoch[] { return this.log; }
+  /** Finished epochs and optimizer steps, over all `fit` calls. */
+  get epoch(): number { return this.trainer.epoch; }
+  get step(): number { return this.trainer.step; }
+  /** True once trained for a step, loaded from a state, or given parameters. */
+  get isFitted(): boolean { return this.loaded || this.trainer.step > 0; }
+
+  /** The live parameters by checkpoint name (`encoder.layers.0.weight`, …). */
+  parameters(): Map<string, Tensor> { return this.net.parameters(); }
+
+  /** Replaces one parameter tensor (same shape), e.g. to set weights by hand or for gradient checks. */
+  setParameter(name: string, value: Tensor): void {
+    this.net.setParameter(name, value);
+    this.loaded = true;
+  }
+
+  /**
+   * Trains for `epochs` more epochs (an interrupted epoch is finished first and counts as one)
+   * and returns their history. Options given here override the constructor's for this call.
+   *
+   * On the `'wasm'` backend, from the second step on, the parameters, their gradients, the
+   * optimizer's moments and the step's activations live in one WebAssembly memory, so the
+   * matrix products and Adam work on them in place; callbacks then see `p.data` as a view of
+   * that memory. When `fit` returns or throws, every parameter gets its own array back, holding
+   * the trained values. The numbers are the same either way; `LATENT_TS_ARENA=0` turns it off.
+   */
+  async fit(X: Input, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
+    const where = 'VAE.fit';
+    const opts = resolveTraining(options, where, this.config.training);
+    const { data, validation } = fitMatrices(X, options, where, 'VAE', this.inputDim, this.config.dtype);
+    return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
+  }
+
+  private klWeight(ctx: StepContext): number {
+    const { beta, klWarmup } = this.config;
+    if (klWarmup === 0) return beta;
+    return beta * Math.min(1, (ctx.step + 1) / (klWarmup * ctx.batchesPerEpoch));
+  }
+
+  /** The KL weight of the last training step (validation uses the same). */
+  private lastKlWeight: number;
+
+  private trainable(): Trainable {
+    const eps = (n: number, rng: Rng) => Tensor.randn([n, this.latentDim], rng, { dtype: this.config.dtype });
+    return {
+      parameters: () => this.net.parameters(),
+      trainingLoss: (batch, ctx) => {
+        this.lastKlWeight = this.klWeight(ctx);
+        const t = this.net.terms(batch, eps(batch.shape[0], ctx.rng('reparameterization')), this.lastKlWeight);
+        return { loss: t.loss, parts: { reconstruction: t.reconstruction.item(), kl: t.kl.item() } };
+      },
+      validationLoss: (batch, ctx) => {
+        const t = this.net.terms(batch, eps(batch.shape[0], ctx.rng('validation')), this.lastKlWeight, NO_GRAD);
+        return { loss: t.loss.item(), parts: { reconstruction: t.reconstruction.item(), kl: t.kl.item() } };
+      },
+    };
+  }
+
+  private record(log: EpochLog): VAEEpoch {
+    const e: VAEEpoch = {
+      epoch: log.epoch, loss: log.loss, reconstruction: log.parts.reconstruction, kl: log.parts.kl, klWeight: this.lastKlWeight,
+      seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
+    };
+    if (log.validation !== null) {
+      e.valLoss = log.validation.loss;
+      e.valReconstruction = log.validation.parts.reconstruction;
+      e.valKl = log.validation.parts.kl;
+    }
+    this.log.push(e);
+    return { ...e };
+  }
+
+  /**
+   * The training objective on a batch, with a graph to the parameters: mean reconstruction,
+   * analytic KL and their weighted sum. Pass `eps` [n, latentDim] to fix the noise (the ELBO is
+   * then deterministic); otherwise it is drawn from `seed` or the evaluation stream.
+   */
+  objective(X: Input, options: { eps?: Input; klWeight?: number; seed?: number | string } = {}): VAETerms {
+    const x = this.matrix(X, 'VAE.objective', this.inputDim);
+    const n = x.rows;
+    const eps = options.eps !== undefined
+      ? this.matrix(options.eps, 'VAE.objective', this.latentDim, 'eps')
+      : { data: this.rngFor(options.seed).fillNormal(this.config.dtype === 'float64' ? new Float64Array(n * this.latentDim) : new Float32Array(n * this.latentDim)), rows: n, cols: this.latentDim };
+    if (eps.rows !== n) throw new RangeError(`VAE.objective: eps must have ${n} rows (got ${eps.rows})`);
+    return this.net.terms(new Tensor(x.data, [n, x.cols]), new Tensor(eps.data, [n, eps.cols]), options.klWeight ?? this.config.beta);
+  }
+
+  /** Mean and log-variance of q(z | x) for each row: two `[n, latentDim]` tensors. */
+  encode(X: Input): { mean: Tensor; logVar: Tensor } {
+    const x = this.fitted(X, 'VAE.encode', this.inputDim);
+    return splitHalves(encodeRaw(this.net, x, this.latentDim), x.rows, this.latentDim);
+  }
+
+  /** The mean of p(x | z) for each row of Z `[n, latentDim]`: probabilities (Bernoulli) or means (Gaussian). */
+  decode(Z: Input): Tensor {
+    const z = this.fitted(Z, 'VAE.decode', this.latentDim, 'Z');
+    return decodeRaw(this.net, z, this.config.likelihood, this.inputDim);
+  }
+
+  /** decode(encode(X).mean): the reconstruction at the posterior mean. */
+  reconstruct(X: Input): Tensor {
+    return this.decode(this.encode(X).mean);
+  }
+
+  /** Decoder means of `n` draws z ~ N(0, I), from a fresh stream when `seed` is given. */
+  sample(n: number, options: { seed?: number | string } = {}): Tensor {
+    this.assertFitted('VAE.sample');
+    assertInt(n, 'n', 'VAE.sample', 1);
+    const z = Tensor.randn([n, this.latentDim], this.rngFor(options.seed), { dtype: this.config.dtype });
+    return decodeRaw(this.net, { data: z.data, rows: n, cols: this.latentDim }, this.config.likelihood, this.inputDim);
+  }
+
+  /**
+   * Decodes `steps` evenly spaced points on the segment between two codes: the posterior means
+   * of inputs `a` and `b` (default) or, with `latent: true`, the codes `a` and `b` themselves.
+   * Returns `[steps, inputDim]`, the first row from `a` and the last from `b`.
+   */
+  interpolate(a: ArrayLike<number>, b: ArrayLike<number>, steps: number, options: { latent?: boolean } = {}): Tensor {
+    assertInt(steps, 'steps', 'VAE.interpolate', 2);
+    const dim = options.latent ? this.latentDim : this.inputDim;
+    const ends = this.fitted({ data: [...Array.from(a ?? []), ...Array.from(b ?? [])], shape: [2, dim] }, 'VAE.interpolate', dim, 'a and b');
+    const codes = options.latent ? ends.data : this.encode({ data: ends.data, shape: [2, dim] }).mean.data;
+    const k = this.latentDim;
+    const z = this.config.dtype === 'float64' ? new Float64Array(steps * k) : new Float32Array(steps * k);
+    for (let i = 0; i < steps; i++) {
+      const t = i / (steps - 1);
+      for (let j = 0; j < k; j++) z[i * k + j] = (1 - t) * codes[j] + t * codes[k + j];
+    }
+    return this.decode({ data: z, shape: [steps, k] });
+  }
+
+  /** Per-row ELBO in nats: E_q[ln p(x | z)] − KL(q ‖ p), expectation over `samples` draws (default 1). */
+  elbo(X: Input, options: EstimateOptions = {}): Tensor {
+    const x = this.fitted(X, 'VAE.elbo', this.inputDim);
+    const samples = assertInt(options.samples ?? 1, 'samples', 'VAE.elbo', 1);
+    return this.rowsTensor(elboRows(x, { net: this.net, likelihood: this.config.likelihood, latentDim: this.latentDim, samples, rng: this.rngFor(options.seed) }));
+  }
+
+  /**
+   * Per-row importance-weighted estimate of ln p(x) with K = `samples` (default 100):
+   * logsumexp_k[ln p(x | z_k) + ln p(z_k) − ln q(z_k | x)] − ln K, a lower bound that tightens as K grows.
+   */
+  logLikelihood(X: Input, options: EstimateOptions = {}): Tensor {
+    const x = this.fitted(X, 'VAE.logLikelihood', this.inputDim);
+    const samples = assertInt(options.samples ?? 100, 'samples', 'VAE.logLikelihood', 1);
+    return this.rowsTensor(logLikelihoodRows(x, { net: this.net, likelihood: this.config.likelihood, latentDim: this.latentDim, samples, rng: this.rngFor(options.seed) }));
+  }
+
+  private rowsTensor(values: Float64Array): Tensor {
+    return new Tensor(this.config.dtype === 'float64' ? values : Float32Array.from(values), [values.length]);
+  }
+
+  private rngFor(seed: number | string | undefined): Rng {
+    return seed === undefined ? this.evalRng : new Rng(seed);
+  }
+
+  private assertFitted(where: string): void {
+    if (!this.isFitted) throw new NotFittedError(`VAE (in ${where})`);
+  }
+
+  private matrix(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
+    return modelMatrix(X, where, cols, 'VAE', this.config.dtype, arg);
+  }
+
+  private fitted(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
+    this.assertFitted(where);
+    return this.matrix(X, where, cols, arg);
+  }
+
+  /** Everything needed to rebuild this model and resume training bit-exactly. */
+  toState(): ModelState {
+    return packNeuralState('VAE', {
+      config: vaeConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: this.trainer.state(),
+      rng: { init: this.initRng.state(), evaluation: this.evalRng.state() }, history: this.log,
+    });
+  }
+
+  /** Rebuilds a VAE from {@link VAE.toState}; every field is checked before the model is returned. */
+  static fromState(state: ModelState): VAE {
+    return unpackNeuralState<VAE, VAEEpoch>(state, 'VAE', (options) => new VAE(options as unknown as VAEOptions), (vae, parts) => {
+      vae.net.loadParameters(parts.tensors, 'VAE.fromState');
+      vae.trainer.loadState(parts.trainer, parts.tensors, 'VAE.fromState', vae.parameters());
+      vae.initRng = Rng.fromState(parts.rng.init);
+      vae.evalRng = Rng.fromState(parts.rng.evaluation);
+      vae.log = parts.history;
+      vae.loaded = parts.fitted;
+    });
+  }
+
+  /** The JSON form (arrays as base64, so −0, NaN and subnormals survive). */
+  toJSON(): ModelJSON { return stateToJSON(this.toState()); }
+
+  /** Inverse of {@link VAE.toJSON} (an object or its string). */
+  static fromJSON(json: unknown): VAE {
+    return VAE.fromState(stateFromJSON(json, 'VAE', [1]));
+  }
+
+  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint), CRC-32. @example `const again = VAE.fromBytes(vae.toBytes());` */
+  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+
+  /** Inverse of {@link VAE.toBytes}; corrupt, foreign or mismatched bytes throw FormatError, nothing half-loaded. @example `VAE.fromBytes(bytes)` */
+  static fromBytes(bytes: Uint8Array, source = '<bytes>'): VAE { return VAE.fromState(stateFromBytes(bytes, 'VAE', [1], source)); }
+
+  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await vae.save('vae.safetensors');` */
+  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+
+  /** Loads a file written by {@link VAE.save}; errors name the file. Node only. @example `const m = await VAE.load('vae.safetensors');` */
+  static async load(path: string): Promise<VAE> { return VAE.fromState(await loadState(path, 'VAE', [1])); }
+}
+

@@ -1,28 +1,54 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-// Two builds: the library (ESM + CJS + types, browser-safe) and the Node-only command line.
-// They are separate configs because a banner applies to every entry of a config, and only the
-// CLI gets the shebang. The library build cleans dist/ except the CLI's files, so the two
-// builds, which tsup runs concurrently, do not delete each other's output.
+// The embedded digits (src/data/digits-data.ts, 2 MB of base64) are emitted once, as
+// dist/digits-data.js, and both builds load them with import('./digits-data.js'): the ESM build
+// from dist/index.js or its chunks, the CJS build from dist/index.cjs (Node's CJS supports
+// import() of an ES module). Without this, the CJS build would inline a second copy.
+const digitsDataExternal: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'digits-data-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/digits-data\.js$/ }, (args) =>
+      args.importer.endsWith('digits.ts') ? { path: './digits-data.js', external: true } : undefined,
+    );
+  },
+};
+
+const common = {
+  target: 'es2022',
+  treeshake: true,
+  // No source maps in the package: they were 3.7 MB, three times the code they describe.
+  sourcemap: false,
+  esbuildPlugins: [digitsDataExternal],
+} satisfies Options;
+
+// Two configs, run concurrently by tsup. The ESM one builds the library and the Node-only
+// command line together with code splitting, so dist/cli.js imports the library's chunks
+// instead of bundling a second copy; the CJS one builds the library alone. Each cleans dist/
+// except the other's files. Only cli.js gets the `#!/usr/bin/env node` shebang (a banner would
+// go on every entry, so a plugin adds it to that one file).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: ['!cli.*'],
-    target: 'es2022',
-    treeshake: true,
+    ...common,
+    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'digits-data': 'src/data/digits-data.ts' },
+    format: ['esm'],
+    splitting: true,
+    dts: { entry: { index: 'src/index.ts' } },
+    clean: ['!index.cjs', '!index.d.cts'],
+    plugins: [
+      {
+        name: 'cli-shebang',
+        renderChunk(code, chunk) {
+          if (!chunk.path.endsWith('cli.js')) return undefined;
+          return { code: `#!/usr/bin/env node\n${code}` };
+        },
+      },
+    ],
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['esm'],
-    platform: 'node',
-    dts: false,
-    sourcemap: true,
+    ...common,
+    entry: { index: 'src/index.ts' },
+    format: ['cjs'],
+    dts: { entry: { index: 'src/index.ts' } },
     clean: false,
-    target: 'es2022',
-    treeshake: true,
-    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -23,17 +23,29 @@ describe('package.json', () => {
     expect(pkg.sideEffects).toBe(false);
   });
 
-  it('has an exports map with import, require and types, consistent with main/module/types', () => {
-    const dot = pkg.exports['.'];
-    expect(dot).toBeDefined();
-    expect(dot.import).toBe('./dist/index.js');
-    expect(dot.require).toBe('./dist/index.cjs');
-    expect(dot.types).toBe('./dist/index.d.ts');
-    // "types" must come first for TypeScript's resolution of conditional exports.
-    expect(Object.keys(dot)[0]).toBe('types');
+  it('has an exports map giving each condition its own types, consistent with main/module/types', () => {
+    const dot = pkg.exports['.'] as unknown as Record<string, Record<string, string>>;
+    // "types" must come first in each condition for TypeScript's resolution of conditional
+    // exports; the CJS condition gets the .d.cts, or TypeScript in a CommonJS project (module
+    // node16 without "type": "module") would read the ESM declarations and refuse the import.
+    expect(dot.import).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(dot.require).toEqual({ types: './dist/index.d.cts', default: './dist/index.cjs' });
+    for (const condition of ['import', 'require']) expect(Object.keys(dot[condition])[0]).toBe('types');
     expect(pkg.main).toBe('./dist/index.cjs');
     expect(pkg.module).toBe('./dist/index.js');
     expect(pkg.types).toBe('./dist/index.d.ts');
+  });
+
+  it('ships the licences, names its repository, and keeps source maps out of the package', () => {
+    expect(pkg.files).toEqual(['dist', 'README.md', 'LICENSE', 'DATA-LICENSE.md']);
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(`${ROOT}LICENSE`, 'utf8')).toMatch(/^MIT License\n/);
+    const data = readFileSync(`${ROOT}DATA-LICENSE.md`, 'utf8');
+    for (const credit of ['Yann LeCun', 'Corinna Cortes', 'Burges', 'CC BY-SA 3.0', 'Juan Cazala']) expect(data).toContain(credit);
+    expect(pkg.repository).toEqual({ type: 'git', url: 'git+https://github.com/latent-ts/latent-ts.git' });
+    expect(pkg.homepage).toMatch(/^https:\/\/github\.com\/latent-ts\/latent-ts/);
+    expect((pkg.bugs as { url: string }).url).toBe('https://github.com/latent-ts/latent-ts/issues');
+    expect(readFileSync(`${ROOT}tsup.config.ts`, 'utf8')).toMatch(/sourcemap: false/);
   });
 
   it('has exactly two runtime dependencies: ml-matrix and seedrandom', () => {

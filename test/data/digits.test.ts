@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { FormatError } from '../../src/errors.js';
 import { loadDigits } from '../../src/data/digits.js';
 
 const CLASS_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
@@ -121,5 +123,49 @@ describe('loadDigits', () => {
       process.chdir(cwd);
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('loadDigits with damaged embedded data', () => {
+  const idx = (dims: number[], body: Uint8Array) => {
+    const head = new Uint8Array(4 + 4 * dims.length);
+    const view = new DataView(head.buffer);
+    view.setUint32(0, 0x800 | dims.length, false);
+    dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+    return gzipSync(Buffer.concat([head, body])).toString('base64');
+  };
+  const withData = async (images: string, labels: string) => {
+    vi.resetModules();
+    vi.doMock('../../src/data/digits-data.js', () => ({ IMAGES_GZ_BASE64: images, LABELS_GZ_BASE64: labels }));
+    try {
+      const { loadDigits: fresh } = await import('../../src/data/digits.js');
+      return await fresh().then(() => undefined, (error: unknown) => error);
+    } finally {
+      vi.doUnmock('../../src/data/digits-data.js');
+      vi.resetModules();
+    }
+  };
+
+  it('names the part that is truncated', async () => {
+    const good = idx([2], new Uint8Array([3, 4]));
+    const error = await withData(good.slice(0, 12), good);
+    // A FormatError of the freshly imported module graph (so not `instanceof` this file's class).
+    expect((error as Error).name).toBe(FormatError.name);
+    expect((error as Error).message).toMatch(/^loadDigits: the built-in images: gzip data is corrupt or truncated/);
+  });
+
+  it('says when images and labels disagree', async () => {
+    const error = await withData(idx([3, 28, 28], new Uint8Array(3 * 784)), idx([2], new Uint8Array([3, 4])));
+    expect((error as Error).message).toBe('loadDigits: the built-in images have dimensions [3, 28, 28]; expected [2, 28, 28] to match the 2 labels');
+  });
+
+  it('says when the length differs from the header', async () => {
+    const error = await withData(idx([2, 28, 28], new Uint8Array(784)), idx([2], new Uint8Array([3, 4])));
+    expect((error as Error).message).toBe('loadDigits: the built-in images: decompressed to 800 bytes; its IDX header declares 1584');
+  });
+
+  it('rejects a wrong magic number', async () => {
+    const error = await withData(idx([2], new Uint8Array([3, 4])), idx([2], new Uint8Array([3, 4])));
+    expect((error as Error).message).toBe('loadDigits: the built-in images: bad IDX magic number 0x801; expected 0x803');
   });
 });

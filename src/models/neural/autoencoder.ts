@@ -2,6 +2,7 @@ import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
+import { copyParameters } from '../../nn/parameter-copy.js';
 import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { fitMatrices, modelMatrix } from '../../train/batches.js';
@@ -95,8 +96,8 @@ export class Autoencoder {
   get history(): readonly AutoencoderEpoch[] { return this.log; }
   get epoch(): number { return this.trainer.epoch; }
   get step(): number { return this.trainer.step; }
-  /** True once trained for a step, loaded from a state, or given parameters. */
-  get isFitted(): boolean { return this.loaded || this.trainer.step > 0; }
+  /** True once trained for a step, loaded from a fitted state, or given parameters (also through `encoder`/`decoder`). */
+  get isFitted(): boolean { return this.loaded || this.trainer.step > 0 || this.net.parametersAssigned; }
 
   /** The live parameters by checkpoint name. */
   parameters(): Map<string, Tensor> { return this.net.parameters(); }
@@ -242,7 +243,7 @@ export class Autoencoder {
   /** Rebuilds an Autoencoder from {@link Autoencoder.toState}; every field is checked first. */
   static fromState(state: ModelState): Autoencoder {
     return unpackNeuralState<Autoencoder, AutoencoderEpoch>(state, 'Autoencoder', (o) => new Autoencoder(o as unknown as AutoencoderOptions), (ae, parts) => {
-      ae.net.loadParameters(parts.tensors, 'Autoencoder.fromState');
+      copyParameters(ae.parameters(), parts.tensors, 'Autoencoder.fromState');
       ae.trainer.loadState(parts.trainer, parts.tensors, 'Autoencoder.fromState', ae.parameters());
       ae.initRng = Rng.fromState(parts.rng.init);
       ae.log = parts.history;

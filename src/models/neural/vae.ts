@@ -2,6 +2,7 @@ import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
+import { copyParameters } from '../../nn/parameter-copy.js';
 import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { fitMatrices, modelMatrix } from '../../train/batches.js';
@@ -116,8 +117,8 @@ export class VAE {
   /** Finished epochs and optimizer steps, over all `fit` calls. */
   get epoch(): number { return this.trainer.epoch; }
   get step(): number { return this.trainer.step; }
-  /** True once trained for a step, loaded from a state, or given parameters. */
-  get isFitted(): boolean { return this.loaded || this.trainer.step > 0; }
+  /** True once trained for a step, loaded from a fitted state, or given parameters (also through `encoder`/`decoder`). */
+  get isFitted(): boolean { return this.loaded || this.trainer.step > 0 || this.net.parametersAssigned; }
 
   /** The live parameters by checkpoint name (`encoder.layers.0.weight`, …). */
   parameters(): Map<string, Tensor> { return this.net.parameters(); }
@@ -292,7 +293,7 @@ export class VAE {
   /** Rebuilds a VAE from {@link VAE.toState}; every field is checked before the model is returned. */
   static fromState(state: ModelState): VAE {
     return unpackNeuralState<VAE, VAEEpoch>(state, 'VAE', (options) => new VAE(options as unknown as VAEOptions), (vae, parts) => {
-      vae.net.loadParameters(parts.tensors, 'VAE.fromState');
+      copyParameters(vae.parameters(), parts.tensors, 'VAE.fromState');
       vae.trainer.loadState(parts.trainer, parts.tensors, 'VAE.fromState', vae.parameters());
       vae.initRng = Rng.fromState(parts.rng.init);
       vae.evalRng = Rng.fromState(parts.rng.evaluation);

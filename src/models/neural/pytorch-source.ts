@@ -57,7 +57,6 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-
 `;
 }
 
@@ -76,8 +75,8 @@ from torch.nn import functional as F
 export function vaePytorchSource(c: Readonly<VAEConfig>): string {
   const hiddenUp = c.hiddenDims.slice().reverse();
   const lines = [
-    header('VAE', `a VAE with inputDim ${c.inputDim}, hiddenDims ${JSON.stringify(c.hiddenDims)}, latentDim ${c.latentDim}, activation '${c.activation}', likelihood '${c.likelihood}'.`, c.dtype, 'vae.safetensors'),
-    MLP_CLASS, '', '',
+    header('VAE', `a VAE with inputDim ${c.inputDim}, hiddenDims [${c.hiddenDims.join(', ')}], latentDim ${c.latentDim}, activation '${c.activation}', likelihood '${c.likelihood}'.`, c.dtype, 'vae.safetensors'),
+    MLP_CLASS, '',
     'class VAE(nn.Module):',
     '    def __init__(self):',
     '        super().__init__()',
@@ -126,8 +125,8 @@ export function vaePytorchSource(c: Readonly<VAEConfig>): string {
 export function autoencoderPytorchSource(c: Readonly<AutoencoderConfig>): string {
   const hiddenUp = c.hiddenDims.slice().reverse();
   return [
-    header('Autoencoder', `an autoencoder with inputDim ${c.inputDim}, hiddenDims ${JSON.stringify(c.hiddenDims)}, latentDim ${c.latentDim}, activation '${c.activation}', latentActivation '${c.latentActivation}', loss '${c.loss}'.`, c.dtype, 'autoencoder.safetensors'),
-    MLP_CLASS, '', '',
+    header('Autoencoder', `an autoencoder with inputDim ${c.inputDim}, hiddenDims [${c.hiddenDims.join(', ')}], latentDim ${c.latentDim}, activation '${c.activation}', latentActivation '${c.latentActivation}', loss '${c.loss}'.`, c.dtype, 'autoencoder.safetensors'),
+    MLP_CLASS, '',
     'class Autoencoder(nn.Module):',
     '    def __init__(self):',
     '        super().__init__()',

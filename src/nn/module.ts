@@ -1,6 +1,7 @@
 import { ShapeError, formatShape } from '../errors.js';
+import type { TensorRecord } from '../io/model-state.js';
 import { Tensor } from '../tensor/tensor.js';
-import { copyParameters, type ParameterValues } from './parameter-copy.js';
+import { copyParameters } from './parameter-copy.js';
 
 /**
  * Options of {@link Module.forward}.
@@ -121,7 +122,7 @@ export abstract class Module {
    * them stay valid). Every name and shape is checked before anything is written; a missing
    * name or a wrong shape is a `FormatError`, extra names are ignored.
    */
-  loadParameters(values: ParameterValues, where = 'Module.loadParameters'): void {
+  loadParameters(values: ReadonlyMap<string, TensorRecord> | Record<string, TensorRecord>, where = 'Module.loadParameters'): void {
     copyParameters(this.parameters(), values, where);
     this.assigned = true;
   }

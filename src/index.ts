@@ -37,5 +37,11 @@ export type { VAEConfig } from './models/neural/vae-config.js';
 export type { Likelihood } from './models/neural/vae-likelihood.js';
 export type { AutoencoderTerms } from './models/neural/autoencoder-network.js';
 export type { VAETerms } from './models/neural/vae-network.js';
+export type {
+  StateDict, StateDictTensor, StateDictValue, StateDictInput, LoadStateDictOptions, LoadStateDictResult,
+} from './nn/state-dict.js';
+export type { StateDictOptions } from './models/neural/model-state-dict.js';
+export type { StateDictLayout } from './models/neural/state-dict-layout.js';
+export type { NeuralSaveOptions } from './train/model-checkpoint.js';
 export type { ResolvedPCAOptions } from './models/decomposition/pca-state.js';
 export type { ResolvedPPCAOptions } from './models/decomposition/ppca-state.js';

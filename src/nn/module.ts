@@ -1,6 +1,7 @@
-import { FormatError, ShapeError, formatShape } from '../errors.js';
+import { ShapeError, formatShape } from '../errors.js';
 import type { TensorRecord } from '../io/model-state.js';
 import { Tensor } from '../tensor/tensor.js';
+import { copyParameters } from './parameter-copy.js';
 
 /**
  * Options of {@link Module.forward}.
@@ -35,6 +36,8 @@ export interface ForwardOptions {
 export abstract class Module {
   private readonly ownParams = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
+  /** Set by setParameter and loadParameters: the values are no longer the initial ones. */
+  private assigned = false;
 
   /** Applies the module to a batch `x` (rows are samples). */
   abstract forward(x: Tensor, options?: ForwardOptions): Tensor;
@@ -78,8 +81,20 @@ export abstract class Module {
   }
 
   /**
+   * True once {@link Module.setParameter} or {@link Module.loadParameters} wrote into this
+   * module or one of its children, so a model built on it knows its weights were given.
+   */
+  get parametersAssigned(): boolean {
+    if (this.assigned) return true;
+    for (const child of this.children.values()) if (child.parametersAssigned) return true;
+    return false;
+  }
+
+  /**
    * Replaces the parameter at a dotted path by `value` (same shape), for example to evaluate
-   * the module at other parameter tensors (gradient checks). The new tensor is used as is.
+   * the module at other parameter tensors (gradient checks). The tensor becomes the parameter
+   * and is marked `requiresGrad`, as {@link Module.registerParameter} does, so it stays
+   * trainable; a tensor computed by a graph is bound as a fresh leaf over the same values.
    */
   setParameter(path: string, value: Tensor): void {
     const dot = path.indexOf('.');
@@ -95,7 +110,11 @@ export abstract class Module {
       const got = value instanceof Tensor ? formatShape(value.shape) : 'a non-Tensor';
       throw new ShapeError(`Module.setParameter: '${path}' needs shape ${formatShape(old.shape)} (got ${got})`);
     }
-    this.ownParams.set(path, value);
+    // A parameter is a leaf: training must update it, not flow into whatever produced it.
+    const leaf = value.node === null ? value : value.detach();
+    leaf.requiresGrad = true;
+    this.ownParams.set(path, leaf);
+    this.assigned = true;
   }
 
   /**
@@ -104,17 +123,8 @@ export abstract class Module {
    * name or a wrong shape is a `FormatError`, extra names are ignored.
    */
   loadParameters(values: ReadonlyMap<string, TensorRecord> | Record<string, TensorRecord>, where = 'Module.loadParameters'): void {
-    const get = (name: string): TensorRecord | undefined =>
-      (values instanceof Map ? values.get(name) : (values as Record<string, TensorRecord>)[name]);
-    const params = this.parameters();
-    for (const [name, p] of params) {
-      const v = get(name);
-      if (v === undefined) throw new FormatError(`${where}: tensor '${name}' is missing`);
-      if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
-        throw new FormatError(`${where}: tensor '${name}' has shape ${formatShape(v.shape)}, but the module needs ${formatShape(p.shape)}`);
-      }
-    }
-    for (const [name, p] of params) p.data.set(get(name)!.data);
+    copyParameters(this.parameters(), values, where);
+    this.assigned = true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { FormatError } from '../errors.js';
+import { FormatError, describeValue } from '../errors.js';
 import type { ModelState, TensorRecord } from '../io/model-state.js';
 import type { RngState } from '../random/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -10,7 +10,8 @@ export interface NeuralStateParts<H> {
   config: Record<string, unknown>;
   fitted: boolean;
   params: Map<string, Tensor>;
-  trainer: { config: TrainerJSON; tensors: Record<string, TensorRecord> };
+  /** The trainer's state, or null for a weights-only save (no optimizer state, counters, streams or history). */
+  trainer: { config: TrainerJSON; tensors: Record<string, TensorRecord> } | null;
   /** The model's own streams (init, evaluation), by name. */
   rng: Record<string, RngState>;
   history: H[];
@@ -19,6 +20,7 @@ export interface NeuralStateParts<H> {
 /** What {@link unpackNeuralState} hands to the model to restore itself. */
 export interface LoadedParts<H> {
   tensors: Record<string, TensorRecord>;
+  /** The saved trainer state; null when the file was saved weights-only. */
   trainer: unknown;
   rng: Record<string, RngState>;
   history: H[];
@@ -29,6 +31,8 @@ export interface LoadedParts<H> {
  * Builds the `ModelState` of a neural model: parameters under their own names, optimizer
  * buffers under `optimizer.…`, and in `config` the model options plus `fitted`, `rng`,
  * `trainer` (counters, every training stream, the interrupted epoch, optimizer steps) and `history`.
+ * With `trainer: null` (weights-only) there are no optimizer buffers, `trainer` is null and
+ * `history` empty: what remains is what inference needs.
  *
  * @example
  * ```ts
@@ -38,8 +42,10 @@ export interface LoadedParts<H> {
 export function packNeuralState<H>(type: string, parts: NeuralStateParts<H>): ModelState {
   const tensors: Record<string, TensorRecord> = {};
   for (const [name, p] of parts.params) tensors[name] = { shape: p.shape.slice(), data: p.data.slice() };
-  for (const [name, t] of Object.entries(parts.trainer.tensors)) tensors[name] = { shape: t.shape.slice(), data: t.data.slice() };
-  const config = structuredClone({ ...parts.config, fitted: parts.fitted, rng: parts.rng, trainer: parts.trainer.config, history: parts.history });
+  for (const [name, t] of Object.entries(parts.trainer?.tensors ?? {})) tensors[name] = { shape: t.shape.slice(), data: t.data.slice() };
+  const config = structuredClone({
+    ...parts.config, fitted: parts.fitted, rng: parts.rng, trainer: parts.trainer?.config ?? null, history: parts.trainer === null ? [] : parts.history,
+  });
   return { type, version: 1, config, tensors };
 }
 
@@ -80,4 +86,43 @@ export function unpackNeuralState<M, H>(
     throw new FormatError(`${where}: ${(e as Error).message}`);
   }
   return model;
+}
+
+/**
+ * Options of a neural model's `save`, `toBytes` and `toState`.
+ *
+ * @example
+ * ```ts
+ * await vae.save('vae-weights.safetensors', { trainingState: false }); // about a third of a full save
+ * ```
+ */
+export interface NeuralSaveOptions {
+  /**
+   * Keep everything needed to resume training bit-exactly: optimizer moments, step and epoch
+   * counters, the training streams, an interrupted epoch and the history (default true). With
+   * `false` only the weights, the configuration and the model's own streams are saved: the
+   * loaded model encodes, decodes and samples exactly as the saved one, and `fit` on it starts
+   * like a new model's first fit (fresh optimizer, epoch 1) from the saved weights.
+   */
+  trainingState?: boolean;
+}
+
+/**
+ * Checks save options and says whether the training state is wanted; errors name `where`.
+ *
+ * @example
+ * ```ts
+ * wantsTrainingState({ trainingState: false }, 'VAE.save'); // false
+ * ```
+ */
+export function wantsTrainingState(options: NeuralSaveOptions, where: string): boolean {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object (got ${describeValue(options)})`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'trainingState') throw new TypeError(`${where}: unknown option '${key}' (known: trainingState)`);
+  }
+  const v = options.trainingState ?? true;
+  if (typeof v !== 'boolean') throw new TypeError(`${where}: trainingState must be true or false (got ${describeValue(v)})`);
+  return v;
 }

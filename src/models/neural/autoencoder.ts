@@ -2,15 +2,19 @@ import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
+import { copyParameters } from '../../nn/parameter-copy.js';
 import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { fitMatrices, modelMatrix } from '../../train/batches.js';
-import { packNeuralState, unpackNeuralState } from '../../train/model-checkpoint.js';
+import { packNeuralState, unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
 import { deepFreeze, resolveTraining, type TrainingOptions } from '../../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../../train/trainer.js';
 import { type DenseMatrix, type FloatArray, type MatrixInput } from '../../validate.js';
 import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
 import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network.js';
+import { autoencoderStateDict, loadAutoencoderStateDict } from './model-state-dict.js';
+import { autoencoderPytorchSource } from './pytorch-source.js';
+import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInput } from '../../nn/state-dict.js';
 import { log1pexp, sigmoid } from '../../kernels/stable.js';
 
 /**
@@ -95,8 +99,8 @@ export class Autoencoder {
   get history(): readonly AutoencoderEpoch[] { return this.log; }
   get epoch(): number { return this.trainer.epoch; }
   get step(): number { return this.trainer.step; }
-  /** True once trained for a step, loaded from a state, or given parameters. */
-  get isFitted(): boolean { return this.loaded || this.trainer.step > 0; }
+  /** True once trained for a step, loaded from a fitted state, or given parameters (also through `encoder`/`decoder`). */
+  get isFitted(): boolean { return this.loaded || this.trainer.step > 0 || this.net.parametersAssigned; }
 
   /** The live parameters by checkpoint name. */
   parameters(): Map<string, Tensor> { return this.net.parameters(); }
@@ -231,10 +235,41 @@ export class Autoencoder {
     return this.matrix(X, where, cols, arg);
   }
 
-  /** Everything needed to rebuild this model and resume training bit-exactly. */
-  toState(): ModelState {
+  /**
+   * The weights as a PyTorch-style state dict under the parameter names (copies, `[out, in]`
+   * weights, no optimizer state), ready for {@link saveSafetensors}.
+   * @example `await saveSafetensors('ae.safetensors', ae.stateDict());`
+   */
+  stateDict(): StateDict { return autoencoderStateDict(this.net); }
+
+  /**
+   * Loads weights by name with PyTorch's `load_state_dict` semantics, converting F64/F16/BF16 to
+   * the model's dtype. Strict by default: missing or unexpected keys throw, listing them all; a
+   * wrong shape always throws, naming the key and both shapes; nothing is written unless all
+   * checks pass. The model then counts as fitted. Returns the keys that did not match.
+   * @example `ae.loadStateDict((await loadSafetensors('ae.safetensors')).tensors);`
+   */
+  loadStateDict(tensors: StateDictInput, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    const { result, written } = loadAutoencoderStateDict(this.net, tensors, options);
+    if (written) this.loaded = true;
+    return result;
+  }
+
+  /**
+   * The Python source of a PyTorch `nn.Module` class `Autoencoder` computing what this model
+   * computes, whose `load_state_dict(..., strict=True)` accepts {@link Autoencoder.stateDict}.
+   * @example `writeFileSync('ae_model.py', ae.pytorchSource());`
+   */
+  pytorchSource(): string { return autoencoderPytorchSource(this.config); }
+
+  /**
+   * Everything needed to rebuild this model and resume training bit-exactly; with
+   * `{ trainingState: false }` only what inference needs (see {@link NeuralSaveOptions}).
+   */
+  toState(options: NeuralSaveOptions = {}): ModelState {
+    const full = wantsTrainingState(options, 'Autoencoder.toState');
     return packNeuralState('Autoencoder', {
-      config: autoencoderConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: this.trainer.state(),
+      config: autoencoderConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: full ? this.trainer.state() : null,
       rng: { init: this.initRng.state() }, history: this.log,
     });
   }
@@ -242,8 +277,8 @@ export class Autoencoder {
   /** Rebuilds an Autoencoder from {@link Autoencoder.toState}; every field is checked first. */
   static fromState(state: ModelState): Autoencoder {
     return unpackNeuralState<Autoencoder, AutoencoderEpoch>(state, 'Autoencoder', (o) => new Autoencoder(o as unknown as AutoencoderOptions), (ae, parts) => {
-      ae.net.loadParameters(parts.tensors, 'Autoencoder.fromState');
-      ae.trainer.loadState(parts.trainer, parts.tensors, 'Autoencoder.fromState', ae.parameters());
+      copyParameters(ae.parameters(), parts.tensors, 'Autoencoder.fromState');
+      if (parts.trainer !== null) ae.trainer.loadState(parts.trainer, parts.tensors, 'Autoencoder.fromState', ae.parameters());
       ae.initRng = Rng.fromState(parts.rng.init);
       ae.log = parts.history;
       ae.loaded = parts.fitted;
@@ -258,14 +293,20 @@ export class Autoencoder {
     return Autoencoder.fromState(stateFromJSON(json, 'Autoencoder', [1]));
   }
 
-  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint), CRC-32. @example `const again = Autoencoder.fromBytes(ae.toBytes());` */
-  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint; weights-only with `{ trainingState: false }`), CRC-32. @example `const again = Autoencoder.fromBytes(ae.toBytes());` */
+  toBytes(options: NeuralSaveOptions = {}): Uint8Array { return stateToBytes(this.toState(options)); }
 
   /** Inverse of {@link Autoencoder.toBytes}; corrupt, foreign or mismatched bytes throw FormatError, nothing half-loaded. @example `Autoencoder.fromBytes(bytes)` */
   static fromBytes(bytes: Uint8Array, source = '<bytes>'): Autoencoder { return Autoencoder.fromState(stateFromBytes(bytes, 'Autoencoder', [1], source)); }
 
-  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await ae.save('ae.safetensors');` */
-  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+  /**
+   * Saves as safetensors, atomically (temp file, then rename): a full checkpoint, or with
+   * `{ trainingState: false }` the weights and configuration only. Node only.
+   * @example `await ae.save('ae.safetensors');`
+   */
+  async save(path: string, options: NeuralSaveOptions = {}): Promise<void> {
+    await saveState(path, this.toState({ trainingState: wantsTrainingState(options, 'Autoencoder.save') }));
+  }
 
   /** Loads a file written by {@link Autoencoder.save}; errors name the file. Node only. @example `const m = await Autoencoder.load('ae.safetensors');` */
   static async load(path: string): Promise<Autoencoder> { return Autoencoder.fromState(await loadState(path, 'Autoencoder', [1])); }

@@ -2,16 +2,20 @@ import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
+import { copyParameters } from '../../nn/parameter-copy.js';
 import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { fitMatrices, modelMatrix } from '../../train/batches.js';
-import { packNeuralState, unpackNeuralState } from '../../train/model-checkpoint.js';
+import { packNeuralState, unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
 import { deepFreeze, resolveTraining, type TrainingOptions } from '../../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type StepContext, type Trainable } from '../../train/trainer.js';
 import { assertInt, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } from './vae-config.js';
 import { decodeRaw, elboRows, encodeRaw, logLikelihoodRows, splitHalves } from './vae-inference.js';
 import { VAENetwork, type VAETerms } from './vae-network.js';
+import { vaeStateDict, loadVAEStateDict, type StateDictOptions } from './model-state-dict.js';
+import { vaePytorchSource } from './pytorch-source.js';
+import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInput } from '../../nn/state-dict.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -116,8 +120,8 @@ export class VAE {
   /** Finished epochs and optimizer steps, over all `fit` calls. */
   get epoch(): number { return this.trainer.epoch; }
   get step(): number { return this.trainer.step; }
-  /** True once trained for a step, loaded from a state, or given parameters. */
-  get isFitted(): boolean { return this.loaded || this.trainer.step > 0; }
+  /** True once trained for a step, loaded from a fitted state, or given parameters (also through `encoder`/`decoder`). */
+  get isFitted(): boolean { return this.loaded || this.trainer.step > 0 || this.net.parametersAssigned; }
 
   /** The live parameters by checkpoint name (`encoder.layers.0.weight`, …). */
   parameters(): Map<string, Tensor> { return this.net.parameters(); }
@@ -281,10 +285,44 @@ export class VAE {
     return this.matrix(X, where, cols, arg);
   }
 
-  /** Everything needed to rebuild this model and resume training bit-exactly. */
-  toState(): ModelState {
+  /**
+   * The weights as a PyTorch-style state dict (copies, `[out, in]` weights, no optimizer state),
+   * ready for {@link saveSafetensors}. Keys are the parameter names, or with
+   * `{ layout: 'pytorch-examples' }` those of the pytorch/examples VAE (`fc1`, `fc21` = μ head,
+   * `fc22` = log σ² head, `fc3`, `fc4`; one hidden layer only).
+   * @example `await saveSafetensors('vae.safetensors', vae.stateDict());`
+   */
+  stateDict(options: StateDictOptions = {}): StateDict { return vaeStateDict(this.net, this.config, options); }
+
+  /**
+   * Loads weights by name with PyTorch's `load_state_dict` semantics, in latent-ts's names or
+   * the pytorch/examples VAE's (detected from the keys), converting F64/F16/BF16 to the model's
+   * dtype. Strict by default: missing or unexpected keys throw, listing them all; a wrong shape
+   * always throws, naming the key and both shapes; nothing is written unless all checks pass.
+   * The model then counts as fitted. Returns the keys that did not match.
+   * @example `vae.loadStateDict((await loadSafetensors('vae.safetensors')).tensors);`
+   */
+  loadStateDict(tensors: StateDictInput, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    const { result, written } = loadVAEStateDict(this.net, this.config, tensors, options);
+    if (written) this.loaded = true;
+    return result;
+  }
+
+  /**
+   * The Python source of a PyTorch `nn.Module` class `VAE` computing what this model computes,
+   * whose `load_state_dict(..., strict=True)` accepts {@link VAE.stateDict} saved as safetensors.
+   * @example `writeFileSync('vae_model.py', vae.pytorchSource());`
+   */
+  pytorchSource(): string { return vaePytorchSource(this.config); }
+
+  /**
+   * Everything needed to rebuild this model and resume training bit-exactly; with
+   * `{ trainingState: false }` only what inference needs (see {@link NeuralSaveOptions}).
+   */
+  toState(options: NeuralSaveOptions = {}): ModelState {
+    const full = wantsTrainingState(options, 'VAE.toState');
     return packNeuralState('VAE', {
-      config: vaeConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: this.trainer.state(),
+      config: vaeConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: full ? this.trainer.state() : null,
       rng: { init: this.initRng.state(), evaluation: this.evalRng.state() }, history: this.log,
     });
   }
@@ -292,8 +330,8 @@ export class VAE {
   /** Rebuilds a VAE from {@link VAE.toState}; every field is checked before the model is returned. */
   static fromState(state: ModelState): VAE {
     return unpackNeuralState<VAE, VAEEpoch>(state, 'VAE', (options) => new VAE(options as unknown as VAEOptions), (vae, parts) => {
-      vae.net.loadParameters(parts.tensors, 'VAE.fromState');
-      vae.trainer.loadState(parts.trainer, parts.tensors, 'VAE.fromState', vae.parameters());
+      copyParameters(vae.parameters(), parts.tensors, 'VAE.fromState');
+      if (parts.trainer !== null) vae.trainer.loadState(parts.trainer, parts.tensors, 'VAE.fromState', vae.parameters());
       vae.initRng = Rng.fromState(parts.rng.init);
       vae.evalRng = Rng.fromState(parts.rng.evaluation);
       vae.log = parts.history;
@@ -309,14 +347,20 @@ export class VAE {
     return VAE.fromState(stateFromJSON(json, 'VAE', [1]));
   }
 
-  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint), CRC-32. @example `const again = VAE.fromBytes(vae.toBytes());` */
-  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
+  /** safetensors bytes: F32 parameters, optimizer state and random streams (a full checkpoint; weights-only with `{ trainingState: false }`), CRC-32. @example `const again = VAE.fromBytes(vae.toBytes());` */
+  toBytes(options: NeuralSaveOptions = {}): Uint8Array { return stateToBytes(this.toState(options)); }
 
   /** Inverse of {@link VAE.toBytes}; corrupt, foreign or mismatched bytes throw FormatError, nothing half-loaded. @example `VAE.fromBytes(bytes)` */
   static fromBytes(bytes: Uint8Array, source = '<bytes>'): VAE { return VAE.fromState(stateFromBytes(bytes, 'VAE', [1], source)); }
 
-  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await vae.save('vae.safetensors');` */
-  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
+  /**
+   * Saves as safetensors, atomically (temp file, then rename): a full checkpoint, or with
+   * `{ trainingState: false }` the weights, configuration and evaluation stream only. Node only.
+   * @example `await vae.save('vae.safetensors');`
+   */
+  async save(path: string, options: NeuralSaveOptions = {}): Promise<void> {
+    await saveState(path, this.toState({ trainingState: wantsTrainingState(options, 'VAE.save') }));
+  }
 
   /** Loads a file written by {@link VAE.save}; errors name the file. Node only. @example `const m = await VAE.load('vae.safetensors');` */
   static async load(path: string): Promise<VAE> { return VAE.fromState(await loadState(path, 'VAE', [1])); }

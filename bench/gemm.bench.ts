@@ -210,7 +210,7 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
     machine, tfjs: tfjsInfo, latentWasm: isWasmAvailable() ? wasmGemm()?.variant : 'unavailable', oneCore: true,
   };
   console.log(`GEMM benchmark: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, one thread`);
-  console.log(`latent-ts wasm variant: ${header.latentWasm}; tfjs ${tfjsInfo.version} wasm SIMD: ${tfjsInfo.wasmSimd}`);
+  console.log(`latent-ts wasm variant: ${String(header.latentWasm)}; tfjs ${String(tfjsInfo.version)} wasm SIMD: ${String(tfjsInfo.wasmSimd)}`);
   console.log(`median of ${runs} runs after ≥ 0.3 s of warm-up (5 runs, no more warm-up, if one run takes over 0.25 s); GFLOP/s = 2mnk / time\n`);
 
   const results: Row[] = [];

@@ -1,5 +1,5 @@
 /**
- * TESTING.md §3.3.6: all randomness comes from an explicit Rng. This scans every file under
+ * docs/testing.md §3.3.6: all randomness comes from an explicit Rng. This scans every file under
  * src/ (comments included, so the rule stays greppable) for Math.random in any spelling.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

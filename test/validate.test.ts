@@ -1,5 +1,5 @@
 /**
- * TESTING.md §3.2 rows for toMatrix, the boundary every model's fit/transform goes through:
+ * docs/testing.md §3.2 rows for toMatrix, the boundary every model's fit/transform goes through:
  * each row is the input, the error class and a message regex. Plus the accepted input kinds.
  */
 import { describe, expect, it } from 'vitest';

@@ -71,5 +71,11 @@ export async function buildExplorer(): Promise<string> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildExplorer().then((dir) => console.log(`built ${dir}`));
+  buildExplorer().then(
+    (dir) => console.log(`built ${dir}`),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }

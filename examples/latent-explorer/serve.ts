@@ -3,7 +3,7 @@
  * http(s), not file://.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,21 +12,28 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream', '.css': 'text/css', '.png': 'image/png',
 };
 
+/** Answers one request for a file under `root`. */
+async function respond(root: string, url: string | undefined, res: ServerResponse): Promise<void> {
+  const path = decodeURIComponent(new URL(url ?? '/', 'http://x').pathname);
+  const file = normalize(join(root, path === '/' ? 'index.html' : path));
+  if (!file.startsWith(normalize(root) + sep) && file !== normalize(root)) {
+    res.writeHead(403).end();
+    return;
+  }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+}
+
 /** Serves `root` on 127.0.0.1:`port` (0 picks a free port). */
 export async function serveStatic(root: string, port = 0): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(normalize(root) + sep) && file !== normalize(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
+  // A rejected handler would be an unhandled rejection that stops the server (a malformed
+  // %-escape makes decodeURIComponent throw): answer 400 instead.
+  const server = createServer((req, res) => {
+    respond(root, req.url, res).catch(() => res.writeHead(400).end('bad request'));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();

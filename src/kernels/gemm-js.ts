@@ -2,7 +2,7 @@
  * The TypeScript GEMM: BLIS loops (jc over NC, pc over KC with one packed B block, ic over MC
  * with one packed A block, then jr/ir over NR/MR tiles) around the 4×8 micro-kernel. Packed
  * panels are double, accumulation is double, and a float32 C is rounded once at the end, so the
- * float32 result meets the tight bound u32·|C| + k·u64·(|A|·|B|) of TESTING.md §3.4.
+ * float32 result meets the tight bound u32·|C| + k·u64·(|A|·|B|) of docs/testing.md §3.4.
  *
  * @module
  */

@@ -2,7 +2,7 @@ import { apply } from '../autodiff/op.js';
 import { ops } from '../autodiff/ops/index.js';
 import { ShapeError, formatShape } from '../errors.js';
 import type { Rng } from '../random/rng.js';
-import { Tensor, type DType } from '../tensor/tensor.js';
+import type { Tensor, DType } from '../tensor/tensor.js';
 import { assertInt, assertOneOf } from '../validate.js';
 import { INIT_NAMES, initLinear, type InitName } from './init.js';
 import { Module, type ForwardOptions } from './module.js';

@@ -24,5 +24,5 @@ export function yieldToEventLoop(): Promise<void> {
 
 /** Awaits `v` when it is a promise (a callback may be sync or async). */
 export async function settle(v: unknown): Promise<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function' ? await v : v;
+  return v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function' ? await (v as Promise<unknown>) : v;
 }

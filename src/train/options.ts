@@ -149,7 +149,7 @@ export function resolveTraining(options: TrainingOptions | undefined, where: str
   try {
     createOptimizer(r.optimizer, [], r.learningRate, r.optimizerOptions);
   } catch (e) {
-    throw new RangeError(`${where}: ${(e as Error).message}`);
+    throw new RangeError(`${where}: ${(e as Error).message}`, { cause: e });
   }
   return r;
 }

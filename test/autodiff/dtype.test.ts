@@ -1,6 +1,6 @@
 /**
  * float32 and float64 paths agree, and mixed inputs promote to float64. The float64 reference
- * runs on the same float32-rounded inputs (TESTING.md §3.4), so only the kernel's own rounding
+ * runs on the same float32-rounded inputs (docs/testing.md §3.4), so only the kernel's own rounding
  * is measured: elementwise maps and reductions compute in double and round once (≤ 1 ulp);
  * matmul obeys the GEMM bound; gradients pass through a few float32 intermediates (rtol 1e-5).
  */

@@ -1,5 +1,5 @@
 /**
- * TESTING.md §3.1 item 25: each fused op equals its naive composition in value and gradient
+ * docs/testing.md §3.1 item 25: each fused op equals its naive composition in value and gradient
  * wherever the naive composition is finite (|x| ≤ 20), in float64. The tolerance rtol 1e-6
  * is set by the naive side: log(1 + eˣ) at x = −20 keeps only ~8 digits of 1 + 2e-9.
  */

@@ -1,5 +1,5 @@
 /**
- * TESTING.md §3.1 item 21: every primitive passes float64 gradcheck on fast-check shapes,
+ * docs/testing.md §3.1 item 21: every primitive passes float64 gradcheck on fast-check shapes,
  * including 0-d, 1-element, odd and broadcast shapes. Inputs stay ≥ 1e-2 from kinks, and
  * log/sqrt/div see inputs bounded away from 0.
  */

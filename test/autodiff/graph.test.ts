@@ -1,5 +1,5 @@
 /**
- * The engine's bookkeeping (TESTING.md §3.1 items 23–24): fan-out and diamond accumulation,
+ * The engine's bookkeeping (docs/testing.md §3.1 items 23–24): fan-out and diamond accumulation,
  * linearity in the upstream gradient, no nodes for non-requiring inputs, detach, zeroGrad,
  * accumulation across backward calls, and a deep chain without stack overflow.
  */

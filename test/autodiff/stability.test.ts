@@ -1,5 +1,5 @@
 /**
- * TESTING.md §3.1 item 32: stability at extremes with float32 storage. At
+ * docs/testing.md §3.1 item 32: stability at extremes with float32 storage. At
  * x ∈ {0, −0, ±1e-8, ±1, ±20, ±88.7, ±100, ±1e4, ±3e38}, logSumExp, softplus, logSigmoid,
  * sigmoid and bceWithLogits give finite values matching a float64 stable reference to 2 ulp
  * or 1e-7 absolute, and finite gradients; the listed identities hold; the Gaussian KL and NLL

@@ -1,14 +1,14 @@
 /**
  * fast-check generators. Properties draw *small integers* (extents, seeds, exponents) and
  * fill arrays from `new Rng(seed)`, so shrinking moves toward small shapes, a failing seed
- * replays exactly, and values stay well scaled (TESTING.md §2). Nasty values (NaN, ±Inf, ±0,
+ * replays exactly, and values stay well scaled (docs/testing.md §2). Nasty values (NaN, ±Inf, ±0,
  * subnormals, huge) have their own generators and are for robustness tests only.
  */
 import fc from 'fast-check';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor, type DType } from '../../src/tensor/tensor.js';
 
-/** The planned GEMM register block (DESIGN.md §3: a 4×8 micro-kernel). */
+/** The planned GEMM register block (docs/design.md §3: a 4×8 micro-kernel). */
 export const MR = 4;
 export const NR = 8;
 

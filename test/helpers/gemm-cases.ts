@@ -2,7 +2,7 @@
  * GEMM test cases: a fast-check arbitrary of small integers (flags, extents, padding, a seed),
  * the arrays it describes (filled from `new Rng(seed).normal()`, padding gaps filled with NaN so
  * that a kernel reading outside its window is caught), the float64 reference from the same
- * float32-rounded inputs, and the elementwise error bound of TESTING.md §3.4.
+ * float32-rounded inputs, and the elementwise error bound of docs/testing.md §3.4.
  */
 import fc from 'fast-check';
 import { JS_BLOCKING } from '../../src/kernels/gemm-js.js';

@@ -1,5 +1,5 @@
 /**
- * Elementwise kernels within 1 ulp (float32) of Math.fround(reference64) (TESTING.md §3.1
+ * Elementwise kernels within 1 ulp (float32) of Math.fround(reference64) (docs/testing.md §3.1
  * item 29), honest NaN propagation (item 28), and reductions within their error bound.
  */
 import { describe, expect, it } from 'vitest';
@@ -190,7 +190,7 @@ describe('reductions', () => {
         for (const v of x) { s += v; abs += Math.abs(v); }
         const got = new Tensor(x, [n]).sum().item();
         expect(Math.abs(got - s)).toBeLessThanOrEqual(U32 * Math.abs(s) + 2 * n * U64 * abs);
-        // The recursive float32 bound of TESTING.md §3.4 holds a fortiori.
+        // The recursive float32 bound of docs/testing.md §3.4 holds a fortiori.
         expect(Math.abs(got - s)).toBeLessThanOrEqual(Math.max(n - 1, 1) * U32 * abs);
       }),
       { seed: 62, numRuns: 60 },

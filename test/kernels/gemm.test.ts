@@ -1,5 +1,5 @@
 /**
- * The `gemm` entry point on both backends (TESTING.md §3.1 items 26–28 and 30, §3.4 bound):
+ * The `gemm` entry point on both backends (docs/testing.md §3.1 items 26–28 and 30, §3.4 bound):
  * random shapes through the block edges, all transposes, α ∈ {1, −0.5, 0}, β ∈ {0, 1, 0.3},
  * NaN-prefilled C for β = 0, padded leading dimensions, unmutated inputs, NaN propagation and
  * bitwise determinism.

@@ -1,7 +1,7 @@
 /**
  * Rng: reproducible streams, bit-exact resume from state() (including the cached spare
  * normal), ranges of int/shuffle, seed validation, and distribution moments within 5
- * standard errors estimated from the same samples (TESTING.md §2).
+ * standard errors estimated from the same samples (docs/testing.md §2).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';

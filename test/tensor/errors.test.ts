@@ -1,5 +1,5 @@
 /**
- * TESTING.md §3.2 rows that concern tensors and ops, one table row each (OpInfo's ErrorInput):
+ * docs/testing.md §3.2 rows that concern tensors and ops, one table row each (OpInfo's ErrorInput):
  * the input, the error class and a message regex. Messages name the function, the argument,
  * what was expected and what was received.
  */

@@ -56,7 +56,7 @@ export function buildBceModule(unroll = UNROLL): Uint8Array<ArrayBuffer> {
   const acc = v();
   const sc = v();
   const K = {
-    minLog: -87.33654, log2e: 1.44269504088896341, ln2hi: 0.693359375, ln2lo: -2.12194440e-4, one: 1, two: 2,
+    minLog: -87.33654, log2e: 1.4426950408889634, ln2hi: 0.693359375, ln2lo: -2.12194440e-4, one: 1, two: 2,
   };
   const konst = new Map<number, number>();
   for (const value of [...Object.values(K), ...EXP_P, ...LOG_Q]) if (!konst.has(value)) konst.set(value, v());

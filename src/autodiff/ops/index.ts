@@ -26,7 +26,7 @@ export type OpName = keyof OpAttrs;
 
 // A mapped type over every primitive: leaving one out, or giving one no backward, is a
 // compile error (the jax-js rule-table idiom).
-type OpTable = { readonly [K in OpName]: OpDef<OpAttrs[K], any> };
+type OpTable = { readonly [K in OpName]: OpDef<OpAttrs[K], unknown> };
 
 /** Every differentiable primitive, forward and backward together. */
 export const ops: OpTable = {

@@ -9,7 +9,7 @@ import { fitMatrices, modelMatrix } from '../../train/batches.js';
 import { packNeuralState, unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
 import { deepFreeze, resolveTraining, type TrainingOptions } from '../../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../../train/trainer.js';
-import { type DenseMatrix, type FloatArray, type MatrixInput } from '../../validate.js';
+import type { DenseMatrix, FloatArray, MatrixInput } from '../../validate.js';
 import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
 import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network.js';
 import { autoencoderStateDict, loadAutoencoderStateDict } from './model-state-dict.js';

@@ -1,5 +1,5 @@
 /**
- * PCA bad inputs (TESTING.md §3.2, table-driven: input, error class, message regex), the
+ * PCA bad inputs (docs/testing.md §3.2, table-driven: input, error class, message regex), the
  * scikit-learn-style companion properties, and the bit-exact save/load round trip.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * PCA identities, TESTING.md §3.1 items 1–7, as fast-check properties over small shapes and
+ * PCA identities, docs/testing.md §3.1 items 1–7, as fast-check properties over small shapes and
  * seeds (matrices from Rng.normal), plus agreement of every solver with the full float64 SVD.
  */
 import { describe, expect, it } from 'vitest';

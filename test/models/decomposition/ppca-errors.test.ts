@@ -1,5 +1,5 @@
 /**
- * PPCA bad inputs (TESTING.md §3.2, table-driven), σ² = 0 data, companion properties and the
+ * PPCA bad inputs (docs/testing.md §3.2, table-driven), σ² = 0 data, companion properties and the
  * bit-exact save/load round trip.
  */
 import { describe, expect, it } from 'vitest';

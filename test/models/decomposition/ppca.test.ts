@@ -1,5 +1,5 @@
 /**
- * PPCA identities, TESTING.md §3.1 items 8–15: Woodbury, the determinant lemma, the posterior
+ * PPCA identities, docs/testing.md §3.1 items 8–15: Woodbury, the determinant lemma, the posterior
  * as Gaussian conditioning, the likelihood against a dense Cholesky evaluation, the ML fixed
  * point, rotation invariance, the small-noise limit and sampling.
  */

@@ -11,6 +11,7 @@ import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../../tra
 import { type DenseMatrix, type FloatArray, type MatrixInput } from '../../validate.js';
 import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
 import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network.js';
+import { assertUnitData } from './unit-interval.js';
 import { log1pexp, sigmoid } from '../../kernels/stable.js';
 
 /**
@@ -117,6 +118,7 @@ export class Autoencoder {
     const where = 'Autoencoder.fit';
     const opts = resolveTraining(options, where, this.config.training);
     const { data, validation } = fitMatrices(X, options, where, 'Autoencoder', this.inputDim, this.config.dtype);
+    if (this.config.loss === 'bce') assertUnitData({ data, validation }, where, { option: 'loss', value: 'bce', alternative: 'mse' });
     return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
   }
 

@@ -12,6 +12,7 @@ import { assertInt, type DenseMatrix, type MatrixInput } from '../../validate.js
 import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } from './vae-config.js';
 import { decodeRaw, elboRows, encodeRaw, logLikelihoodRows, splitHalves } from './vae-inference.js';
 import { VAENetwork, type VAETerms } from './vae-network.js';
+import { assertUnitData } from './unit-interval.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -142,6 +143,7 @@ export class VAE {
     const where = 'VAE.fit';
     const opts = resolveTraining(options, where, this.config.training);
     const { data, validation } = fitMatrices(X, options, where, 'VAE', this.inputDim, this.config.dtype);
+    if (this.config.likelihood === 'bernoulli') assertUnitData({ data, validation }, where, { option: 'likelihood', value: 'bernoulli', alternative: 'gaussian' });
     return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
   }
 

@@ -11,6 +11,7 @@ import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../../tra
 import { type DenseMatrix, type FloatArray, type MatrixInput } from '../../validate.js';
 import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
 import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network.js';
+import { lossUnit } from './loss-unit.js';
 import { assertUnitData } from './unit-interval.js';
 import { log1pexp, sigmoid } from '../../kernels/stable.js';
 
@@ -136,6 +137,7 @@ export class Autoencoder {
 
   private trainable(): Trainable {
     return {
+      lossUnit: lossUnit(this.config),
       parameters: () => this.net.parameters(),
       trainingLoss: (batch, ctx) => {
         const t = this.net.terms(this.corrupt(batch, ctx.rng('noise')), batch);

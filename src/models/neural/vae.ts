@@ -12,6 +12,7 @@ import { assertInt, type DenseMatrix, type MatrixInput } from '../../validate.js
 import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } from './vae-config.js';
 import { decodeRaw, elboRows, encodeRaw, logLikelihoodRows, splitHalves } from './vae-inference.js';
 import { VAENetwork, type VAETerms } from './vae-network.js';
+import { lossUnit } from './loss-unit.js';
 import { assertUnitData } from './unit-interval.js';
 
 /**
@@ -159,6 +160,7 @@ export class VAE {
   private trainable(): Trainable {
     const eps = (n: number, rng: Rng) => Tensor.randn([n, this.latentDim], rng, { dtype: this.config.dtype });
     return {
+      lossUnit: lossUnit(this.config),
       parameters: () => this.net.parameters(),
       trainingLoss: (batch, ctx) => {
         this.lastKlWeight = this.klWeight(ctx);

@@ -8,6 +8,9 @@ import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { VAE } from '../models/neural/vae.js';
 import type { AnyModel, Matrix, ModelKind } from '../demo/models.js';
+import { lossUnit } from '../models/neural/loss-unit.js';
+import { EpochClock, formatEpochLine } from '../train/progress.js';
+import { UsageError } from './args.js';
 
 /**
  * Settings of one `fit` command after parsing.
@@ -42,8 +45,34 @@ export function inUnitInterval(data: ArrayLike<number>): boolean {
 }
 
 /**
+ * Throws a {@link UsageError} when the settings cannot work on data of this shape: more PCA
+ * components than min(rows, features), PPCA components not below the feature count, or a
+ * Bernoulli VAE on data outside [0, 1]. Checked before fitting so that they are usage errors
+ * (exit code 2) naming the option.
+ *
+ * @example
+ * ```ts
+ * checkSettings('pca', { data, shape: [60, 16] }, { ...settings, latent: 99 }); // UsageError: --latent 99 ...
+ * ```
+ */
+export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void {
+  const [rows, cols] = X.shape;
+  const data = `the data (${rows} × ${cols})`;
+  if (kind === 'pca' && s.latent > Math.min(rows, cols)) {
+    throw new UsageError('fit', `--latent ${s.latent} is more than pca can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
+  }
+  if (kind === 'ppca' && s.latent >= cols) {
+    throw new UsageError('fit', `--latent ${s.latent} is too large for ppca on ${data}: it must be below the ${cols} features`);
+  }
+  if (kind === 'vae' && s.likelihood === 'bernoulli' && !inUnitInterval(X.data)) {
+    throw new UsageError('fit', '--likelihood bernoulli needs every data value in [0, 1]; scale the data or use --likelihood gaussian');
+  }
+}
+
+/**
  * Fits a model of `kind` to X and returns it. `log` receives one line per epoch of the
- * neural models (or nothing when null).
+ * neural models (the library's epoch line: loss and its unit, throughput, elapsed, ETA), or
+ * nothing when null.
  *
  * @throws whatever the model throws for bad data or settings (RangeError, ShapeError, ...).
  * @example
@@ -55,7 +84,13 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
   const inputDim = X.shape[1];
   const unit = inUnitInterval(X.data);
   const training = { epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate };
-  const report = (name: string) => (e: { epoch: number; loss: number }) => log?.(`${name}: epoch ${e.epoch}/${s.epochs}  loss ${e.loss.toFixed(4)}`);
+  const report = (name: string, config: Parameters<typeof lossUnit>[0]) => {
+    const clock = new EpochClock(s.epochs);
+    return (e: { epoch: number; loss: number; valLoss?: number; seconds: number; samplesPerSecond: number }) => log?.(`${name}: ${formatEpochLine({
+      epoch: e.epoch, epochs: s.epochs, loss: e.loss, unit: lossUnit(config), valLoss: e.valLoss,
+      seconds: e.seconds, samplesPerSecond: e.samplesPerSecond, ...clock.lap(),
+    })}`);
+  };
   switch (kind) {
     case 'pca':
       return new PCA({ nComponents: s.latent }).fit(X);
@@ -63,14 +98,13 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       return new PPCA({ nComponents: s.latent }).fit(X);
     case 'ae': {
       const ae = new Autoencoder({ inputDim, hiddenDims: s.hiddenDims, latentDim: s.latent, activation: 'relu', loss: unit ? 'bce' : 'mse', seed: s.seed });
-      await ae.fit(X, { ...training, onEpochEnd: report('ae') });
+      await ae.fit(X, { ...training, onEpochEnd: report('ae', ae.config) });
       return ae;
     }
     case 'vae': {
       const likelihood = s.likelihood ?? (unit ? 'bernoulli' : 'gaussian');
-      if (likelihood === 'bernoulli' && !unit) throw new RangeError('a Bernoulli VAE needs every data value in [0, 1]; use --likelihood gaussian');
       const vae = new VAE({ inputDim, hiddenDims: s.hiddenDims, latentDim: s.latent, likelihood, seed: s.seed });
-      await vae.fit(X, { ...training, onEpochEnd: report('vae') });
+      await vae.fit(X, { ...training, onEpochEnd: report('vae', vae.config) });
       return vae;
     }
   }

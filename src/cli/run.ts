@@ -33,6 +33,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   try {
     const [command, ...rest] = argv;
     if (command === undefined) throw new UsageError(null, 'missing command');
+    if (command === '--help' || command === '-h' || command === '--version' || command === '-v') {
+      if (rest.length > 0) throw new UsageError(null, `unexpected argument '${rest[0]}' after ${command}`);
+    }
     if (command === '--help' || command === '-h') {
       io.out(HELP.top);
       return 0;
@@ -40,6 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (command === 'help') {
       const topic = rest[0];
       if (topic !== undefined && !(topic in COMMANDS)) throw new UsageError(null, `unknown command '${topic}'`);
+      if (rest.length > 1) throw new UsageError(null, `unexpected argument '${rest[1]}' after help ${topic}`);
       io.out(HELP[topic ?? 'top']);
       return 0;
     }

@@ -6,6 +6,7 @@
 import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { Rng } from '../random/rng.js';
+import { UsageError } from './args.js';
 import { asMatrix, rowValues, type AnyModel, type Matrix } from '../demo/models.js';
 
 /**
@@ -43,7 +44,7 @@ function samplePCA(model: PCA, n: number, seed: number | string): Matrix {
  * `[height, width]` for images of `size` pixels: the given shape when it fits, else the
  * square root when `size` is a perfect square.
  *
- * @throws Error when neither works.
+ * @throws UsageError (a bad or missing `--image-shape`) when neither works.
  * @example
  * ```ts
  * imageShapeFor(784); // [28, 28]
@@ -51,11 +52,11 @@ function samplePCA(model: PCA, n: number, seed: number | string): Matrix {
  */
 export function imageShapeFor(size: number, given?: [number, number]): [number, number] {
   if (given) {
-    if (given[0] * given[1] !== size) throw new Error(`--image-shape ${given.join('x')} has ${given[0] * given[1]} pixels, but each sample has ${size} values`);
+    if (given[0] * given[1] !== size) throw new UsageError('sample', `--image-shape ${given.join('x')} has ${given[0] * given[1]} pixels, but each sample has ${size} values`);
     return given;
   }
   const side = Math.round(Math.sqrt(size));
-  if (side * side !== size) throw new Error(`samples have ${size} values, not a square image; pass --image-shape HxW (or --out FILE.csv)`);
+  if (side * side !== size) throw new UsageError('sample', `samples have ${size} values, not a square image; pass --image-shape HxW (or --out FILE.csv)`);
   return [side, side];
 }
 

@@ -9,7 +9,7 @@ export const USAGE: Readonly<Record<string, string>> = {
   top: 'usage: latent-ts <fit|encode|sample|demo> [options]   (latent-ts --help for more)',
   fit: 'usage: latent-ts fit <pca|ppca|ae|vae> --data FILE --out MODEL.safetensors [--labels FILE] [--latent K] [--epochs N] [--seed S]',
   encode: 'usage: latent-ts encode --model MODEL.safetensors --data FILE --out CODES.csv [--labels FILE]',
-  sample: 'usage: latent-ts sample --model MODEL.safetensors -n N --out SAMPLES.svg [--seed S] [--columns C] [--image-shape HxW]',
+  sample: 'usage: latent-ts sample --model MODEL.safetensors -n N --out SAMPLES.svg|.png|.csv [--seed S] [--columns C] [--image-shape HxW]',
   demo: 'usage: latent-ts demo [--out DIR] [--quick] [--seed S] [--epochs N]',
 };
 
@@ -25,14 +25,15 @@ usage: latent-ts <command> [options]
 Commands:
   fit <pca|ppca|ae|vae>  fit a model to data and save it as .safetensors
   encode                 write the codes of data under a saved model as CSV
-  sample                 draw samples from a saved model into an SVG image grid (or CSV)
+  sample                 draw samples from a saved model into an image grid (SVG or PNG) or CSV
   demo                   run the demo on the built-in digits (pictures, models, metrics)
 
 Options:
   -h, --help             show this help; 'latent-ts <command> --help' for a command's options
   --version              print the version
 
-Exit codes: 0 success, 1 runtime error (unreadable or corrupt file, ...), 2 bad arguments.`,
+Exit codes: 0 success, 1 runtime error (unreadable or corrupt file, ...), 2 bad arguments
+(including an --out path that cannot be written, checked before any work).`,
 
   fit: `${USAGE.fit}
 
@@ -74,7 +75,8 @@ z ~ N(0, I). PPCA: x = Wz + mean + noise. PCA: its probabilistic reading without
 
   --model FILE         a model saved by 'latent-ts fit'
   -n N                 number of samples (1 to 10000)
-  --out FILE           .svg for an image grid, .csv for the raw values
+  --out FILE           .svg or .png for an image grid, .csv for the raw values
+                       (any other extension is refused)
   --seed S             seed of the draws (default 0)
   --columns C          images per row of the grid (default 8)
   --image-shape HxW    image size (default: square, sqrt of the number of features)

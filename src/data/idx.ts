@@ -86,7 +86,7 @@ export async function loadIdx(pathOrBytes: string | Uint8Array): Promise<IdxCont
   let source: string;
   if (typeof pathOrBytes === 'string') {
     source = pathOrBytes;
-    bytes = await readFileBytes(pathOrBytes);
+    bytes = await readFileBytes(pathOrBytes, 'loadIdx');
   } else if (pathOrBytes instanceof Uint8Array) {
     source = '<bytes>';
     bytes = pathOrBytes;

@@ -7,9 +7,11 @@ import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { VAE } from '../models/neural/vae.js';
+import { lossUnit } from '../models/neural/loss-unit.js';
+import { EpochClock, formatEpochLine } from '../train/progress.js';
 import type { Matrix } from './models.js';
 import type { DemoPlan } from './options.js';
-import { DemoProgress } from './progress.js';
+import type { DemoProgress } from './progress.js';
 
 /**
  * A fitted model, its display name (`'VAE-16'`), code size and fit time.
@@ -27,6 +29,7 @@ export interface Fitted<M> {
 }
 
 function timed<M>(name: string, latentDim: number, progress: DemoProgress, fit: () => M): Fitted<M> {
+  progress.line(`${name}: fitting`);
   const t0 = performance.now();
   const model = fit();
   const seconds = (performance.now() - t0) / 1000;
@@ -88,10 +91,13 @@ export async function fitAutoencoder(latentDim: number, train: Matrix, plan: Dem
   progress.line(`${name}: training ${architecture(inputDim, hiddenDims, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
   const model = new Autoencoder({ inputDim, hiddenDims, latentDim, activation: 'relu', loss: 'bce', seed: plan.seed });
   const t0 = performance.now();
+  const clock = new EpochClock(opts.epochs);
   await model.fit(train, {
     ...opts,
-    onEpochEnd: (e: { epoch: number; loss: number }) => {
-      if (DemoProgress.reportsEpoch(e.epoch, opts.epochs)) progress.line(`${name}: epoch ${e.epoch}/${opts.epochs}  loss ${e.loss.toFixed(4)}`);
+    onEpochEnd: (e) => {
+      const times = clock.lap();
+      if (!progress.reportsEpoch(e.epoch, opts.epochs)) return;
+      progress.line(`${name}: ${formatEpochLine({ ...e, epochs: opts.epochs, unit: lossUnit(model.config), ...times })}`);
     },
   });
   const seconds = (performance.now() - t0) / 1000;
@@ -114,12 +120,14 @@ export async function fitVAE(latentDim: number, train: Matrix, plan: DemoPlan, p
   progress.line(`${name}: training ${architecture(inputDim, hiddenDims, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
   const model = new VAE({ inputDim, hiddenDims, latentDim, likelihood: 'bernoulli', seed: plan.seed });
   const t0 = performance.now();
+  const clock = new EpochClock(opts.epochs);
   await model.fit(train, {
     ...opts,
     onEpochEnd: (e) => {
-      if (!DemoProgress.reportsEpoch(e.epoch, opts.epochs)) return;
-      const parts = `reconstruction ${e.reconstruction.toFixed(1)} + KL ${e.kl.toFixed(1)} nats`;
-      progress.line(`${name}: epoch ${e.epoch}/${opts.epochs}  −ELBO ${e.loss.toFixed(1)} = ${parts}  (${Math.round(e.samplesPerSecond)} samples/s)`);
+      const times = clock.lap();
+      if (!progress.reportsEpoch(e.epoch, opts.epochs)) return;
+      const detail = `(−ELBO = reconstruction ${e.reconstruction.toFixed(1)} + KL ${e.kl.toFixed(1)})`;
+      progress.line(`${name}: ${formatEpochLine({ ...e, epochs: opts.epochs, unit: lossUnit(model.config), detail, ...times })}`);
     },
   });
   const seconds = (performance.now() - t0) / 1000;

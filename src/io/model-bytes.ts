@@ -61,12 +61,13 @@ export function stateFromBytes(bytes: Uint8Array, expectedType: string, versions
   return { type, version, config: config as Record<string, unknown>, tensors: records };
 }
 
-/** Writes a state atomically (temp file, then rename) as safetensors. Node only. */
+/** Writes a state atomically (temp file, then rename) as safetensors; file errors name `<type>.save` and `path`. Node only. */
 export async function saveState(path: string, state: ModelState, fs?: AtomicFs): Promise<void> {
-  await writeFileAtomic(path, stateToBytes(state), fs ? { fs } : {});
+  const where = `${state.type}.save`;
+  await writeFileAtomic(path, stateToBytes(state), fs ? { fs, where } : { where });
 }
 
-/** Reads a state saved by {@link saveState}; errors name `path`. Node only. */
+/** Reads a state saved by {@link saveState}; errors name `<expectedType>.load` and `path`. Node only. */
 export async function loadState(path: string, expectedType: string, versions: readonly number[]): Promise<ModelState> {
-  return stateFromBytes(await readFileBytes(path), expectedType, versions, path);
+  return stateFromBytes(await readFileBytes(path, `${expectedType}.load`), expectedType, versions, path);
 }

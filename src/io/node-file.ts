@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fileReadError, fileWriteError } from './file-errors.js';
 import { importNode } from './node-import.js';
 
 /**
@@ -49,6 +50,8 @@ export interface WriteFileAtomicOptions {
   fs?: AtomicFs;
   /** Permission bits of a newly created file (default 0o666, reduced by the umask). */
   mode?: number;
+  /** Names the caller in file-system errors, e.g. `'VAE.save'` (default `'writeFileAtomic'`). */
+  where?: string;
 }
 
 let tempCounter = 0;
@@ -57,7 +60,8 @@ let tempCounter = 0;
  * Writes `bytes` to `path` atomically: into a temporary file in the same directory, flushed with
  * fsync, then renamed over `path`. Readers see either the old file or the complete new one. On
  * any failure the temporary file is removed, `path` is left byte-identical, and the error is
- * rethrown.
+ * rethrown; a file-system error is restated naming `path` (not the temporary file) and the
+ * reason, keeping its `code`.
  *
  * @example
  * ```ts
@@ -84,25 +88,32 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   } catch (error) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.unlink(temp).catch(() => undefined);
-    throw error;
+    throw fileWriteError(options.where ?? 'writeFileAtomic', path, error);
   }
   await syncDirectory(path, options.fs);
 }
 
 /**
- * Reads a whole file into a `Uint8Array` (a plain one, not a Node `Buffer`).
+ * Reads a whole file into a `Uint8Array` (a plain one, not a Node `Buffer`). A missing file, a
+ * directory or an unreadable file throws an Error naming `where` and `path`
+ * ("readFileBytes: m.safetensors does not exist"), with Node's `code` kept.
  *
  * @example
  * ```ts
  * const bytes = await readFileBytes('model.safetensors');
  * ```
  */
-export async function readFileBytes(path: string): Promise<Uint8Array> {
+export async function readFileBytes(path: string, where = 'readFileBytes'): Promise<Uint8Array> {
   if (typeof path !== 'string' || path === '') {
     throw new TypeError(`readFileBytes: path must be a non-empty string (got ${typeof path === 'string' ? "''" : typeof path})`);
   }
   const { readFile } = await importNode<typeof import('node:fs/promises')>('fs/promises');
-  const buffer = await readFile(path);
+  let buffer: Uint8Array;
+  try {
+    buffer = await readFile(path);
+  } catch (e) {
+    throw fileReadError(where, path, e);
+  }
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 

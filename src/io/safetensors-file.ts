@@ -37,7 +37,7 @@ export async function saveSafetensors(
   options: SaveSafetensorsOptions = {},
 ): Promise<void> {
   const bytes = encodeSafetensors(tensors, metadata, options.checksum === undefined ? {} : { checksum: options.checksum });
-  await writeFileAtomic(path, bytes, options.fs ? { fs: options.fs } : {});
+  await writeFileAtomic(path, bytes, options.fs ? { fs: options.fs, where: 'saveSafetensors' } : { where: 'saveSafetensors' });
 }
 
 /**
@@ -49,5 +49,5 @@ export async function saveSafetensors(
  * ```
  */
 export async function loadSafetensors(path: string): Promise<SafetensorsContent> {
-  return decodeSafetensors(await readFileBytes(path), path);
+  return decodeSafetensors(await readFileBytes(path, 'loadSafetensors'), path);
 }

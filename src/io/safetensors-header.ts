@@ -5,6 +5,7 @@
  * @module
  */
 import { FormatError } from '../errors.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
 import { DTYPES, isDtype, type SafetensorsDtype } from './safetensors-dtypes.js';
 
 /**
@@ -123,6 +124,12 @@ function parseJson(header: Uint8Array, fail: (what: string) => never): Record<st
     fail(`header is not valid JSON (${(e as Error).message})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('header must be a JSON object');
+  // JSON.parse keeps the last of two equal keys: a tensor listed twice would lose one entry unseen.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) {
+    const where = duplicate.path.length === 0 ? '' : ` inside ${duplicate.path.map((k) => JSON.stringify(k)).join(' → ')}`;
+    fail(`header has the key ${JSON.stringify(duplicate.key)} more than once${where}`);
+  }
   return value as Record<string, unknown>;
 }
 

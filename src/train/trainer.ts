@@ -14,7 +14,7 @@ import { packTrainerState, unpackTrainerState, type PendingEpoch, type TrainerJS
 import { EarlyStopping } from './early-stopping.js';
 import { assertFiniteQuantity, type StepLocation } from './guard.js';
 import { createOptimizer, type OptimizerName, type ResolvedTraining } from './options.js';
-import { ProgressLine } from './progress.js';
+import { EpochClock, ProgressLine, formatEpochLine } from './progress.js';
 import { settle, yieldToEventLoop } from './event-loop.js';
 import type { EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
 
@@ -129,6 +129,7 @@ export class Trainer {
     this.prepareOptimizer(params, opts);
     const early = opts.patience === null ? null : new EarlyStopping(params, { patience: opts.patience, minDelta: opts.minDelta, restoreBest: opts.restoreBest });
     const progress = hooks.verbose ? new ProgressLine(this.where) : null;
+    const clock = progress === null ? null : new EpochClock(opts.epochs);
     const lastEpoch = (this.pending?.epoch ?? this.epochs + 1) + opts.epochs - 1;
     const history: E[] = [];
     const loop: LoopState = { stop: false, lastYield: performance.now(), yieldEvery, lastEpoch };
@@ -141,7 +142,12 @@ export class Trainer {
         const entry = format(log);
         history.push(entry);
         if (early !== null && early.observe(log.validation?.loss ?? log.loss)) loop.stop = true;
-        progress?.endEpoch(`epoch ${log.epoch}  loss ${log.loss.toFixed(4)}${log.validation ? `  val ${log.validation.loss.toFixed(4)}` : ''}  ${log.seconds.toFixed(1)} s  ${Math.round(log.samplesPerSecond)} samples/s`);
+        if (progress !== null && clock !== null) {
+          progress.endEpoch(formatEpochLine({
+            epoch: log.epoch, epochs: loop.lastEpoch, loss: log.loss, unit: model.lossUnit, valLoss: log.validation?.loss,
+            seconds: log.seconds, samplesPerSecond: log.samplesPerSecond, ...clock.lap(),
+          }));
+        }
         if (hooks.onEpochEnd !== undefined && (await settle(hooks.onEpochEnd(entry))) === false) loop.stop = true;
       }
     } finally {

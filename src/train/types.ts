@@ -36,6 +36,8 @@ export interface Trainable {
   trainingLoss(batch: Tensor, ctx: StepContext): BatchLoss;
   /** The mean loss over the rows of `batch`, without a graph. */
   validationLoss(batch: Tensor, ctx: StepContext): EvalLoss;
+  /** The unit of the loss for progress lines, e.g. `'nats/sample'`. */
+  lossUnit?: string;
 }
 
 /** One finished epoch, before a model turns it into its own history record. */

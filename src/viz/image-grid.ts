@@ -84,11 +84,7 @@ export function imageGridSvg(images: ImageBatch, options: ImageGridOptions): str
   if (options.title) parts.push(textEl(width / 2, 20, options.title, 'text-anchor="middle" font-size="15" font-weight="bold"'));
   const grey = new Uint8Array(size);
   for (let k = 0; k < n; k++) {
-    for (let p = 0; p < size; p++) {
-      const t = (images.data[k * size + p] - lo) / (hi - lo);
-      const v = t >= 1 ? 255 : t > 0 ? Math.round(t * 255) : 0; // NaN falls through to 0
-      grey[p] = options.invert ? 255 - v : v;
-    }
+    greyLevels(images.data, k * size, size, [lo, hi], options.invert === true, grey);
     const x = gap + (k % columns) * (cellW + gap);
     const y = titleBand + gap + Math.floor(k / columns) * (cellH + captionBand + gap);
     const uri = `data:image/png;base64,${base64(encodeGrayPng(w, h, grey))}`;
@@ -98,7 +94,35 @@ export function imageGridSvg(images: ImageBatch, options: ImageGridOptions): str
   return svgDocument(width, height, parts.join(''), 'image{image-rendering:pixelated;image-rendering:crisp-edges}');
 }
 
-function checkBatch(images: ImageBatch, options: ImageGridOptions, where: string): [number, number] {
+/**
+ * Grey levels 0..255 of `size` values from `data[start]` into `out`: `range[0]` and below is
+ * black, `range[1]` and above white, NaN black; reversed when `invert`.
+ *
+ * @example
+ * ```ts
+ * greyLevels([0, 0.5, 1], 0, 3, [0, 1], false, new Uint8Array(3)); // [0, 128, 255]
+ * ```
+ */
+export function greyLevels(data: ArrayLike<number>, start: number, size: number, range: readonly [number, number], invert: boolean, out: Uint8Array): Uint8Array {
+  const [lo, hi] = range;
+  for (let p = 0; p < size; p++) {
+    const t = (data[start + p] - lo) / (hi - lo);
+    const v = t >= 1 ? 255 : t > 0 ? Math.round(t * 255) : 0; // NaN falls through to 0
+    out[p] = invert ? 255 - v : v;
+  }
+  return out;
+}
+
+/**
+ * Checks an image batch against its options and returns `[nImages, pixelsPerImage]`.
+ *
+ * @throws ShapeError naming `where` when the data, shape, imageShape or captions disagree.
+ * @example
+ * ```ts
+ * checkBatch({ data: new Float32Array(2 * 784), shape: [2, 784] }, { imageShape: [28, 28] }, 'imageGridPng'); // [2, 784]
+ * ```
+ */
+export function checkBatch(images: ImageBatch, options: ImageGridOptions, where: string): [number, number] {
   const shape = images?.shape;
   if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ShapeError(`${where}: images.shape must be [nImages, height * width] (got ${JSON.stringify(shape)})`);

@@ -96,7 +96,14 @@ describe('runDemo (quick)', () => {
     for (const name of ['AE-2', 'AE-16', 'AE-32', 'VAE-2', 'VAE-16', 'VAE-32']) {
       expect(progress.some((l) => l.includes(`${name}: training`)), name).toBe(true);
       expect(progress.some((l) => l.includes(`${name}: done in`)), name).toBe(true);
+      expect(progress.some((l) => new RegExp(`${name}: epoch \\d+/\\d+ {2}loss \\S+ nats/sample .*ETA `).test(l)), name).toBe(true);
     }
+    // The slow steps after training are announced, and each model's measurement has a line.
+    for (const step of ['measuring 12 models', 'drawing the figures', 'saving 12 models']) {
+      expect(progress.some((l) => l.includes(`${step}`) && l.endsWith('…')), step).toBe(true);
+      expect(progress.some((l) => new RegExp(`${step}: done in \\d+\\.\\d s$`).test(l)), step).toBe(true);
+    }
+    for (const r of result.rows) expect(progress.some((l) => l.includes(`${r.name}: measured in`)), r.name).toBe(true);
   });
 
   it('saved models load back and give the same codes', async () => {

@@ -81,7 +81,11 @@ describe('writeFileAtomic', () => {
   });
 
   it('fails cleanly when the directory does not exist', async () => {
-    await expect(writeFileAtomic(join(dir, 'missing', 'x.bin'), bytes(4, 0))).rejects.toThrow(/ENOENT/);
+    const path = join(dir, 'missing', 'x.bin');
+    await expect(writeFileAtomic(path, bytes(4, 0))).rejects.toThrow(
+      `writeFileAtomic: cannot write ${path}: the directory ${join(dir, 'missing')} does not exist (ENOENT)`,
+    );
+    await expect(writeFileAtomic(path, bytes(4, 0), { where: 'PCA.save' })).rejects.toThrow(/^PCA\.save: cannot write .*x\.bin: /);
     expect(await realFs.readdir(dir)).toEqual([]);
   });
 
@@ -101,7 +105,9 @@ describe('readFileBytes', () => {
   });
 
   it('reports a missing file with its path', async () => {
-    await expect(readFileBytes(join(dir, 'nope.idx'))).rejects.toThrow(/nope\.idx/);
+    const path = join(dir, 'nope.idx');
+    await expect(readFileBytes(path)).rejects.toThrow(`readFileBytes: ${path} does not exist`);
+    await expect(readFileBytes(dir, 'loadIdx')).rejects.toThrow(`loadIdx: ${dir} is a directory, not a file`);
   });
 });
 

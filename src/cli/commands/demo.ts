@@ -6,6 +6,7 @@
 import { runDemo } from '../../demo/run-demo.js';
 import { UsageError, intOption, parseCommand, stringOption, type OptionSpec } from '../args.js';
 import type { CliIo } from '../io.js';
+import { checkOutputDirectory } from '../out-path.js';
 import { HELP } from '../usage.js';
 
 const SPEC: OptionSpec = {
@@ -31,11 +32,15 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(cmd, `unexpected argument '${positionals[0]}'`);
+  const outDir = stringOption(values, 'out', cmd) ?? 'demo-output';
+  const seed = intOption(values, 'seed', cmd, 0);
+  const epochs = intOption(values, 'epochs', cmd, undefined, { min: 1 });
+  await checkOutputDirectory(outDir, cmd);
   await runDemo({
-    outDir: stringOption(values, 'out', cmd) ?? 'demo-output',
+    outDir,
     quick: values.quick === true,
-    seed: intOption(values, 'seed', cmd, 0),
-    epochs: intOption(values, 'epochs', cmd, undefined, { min: 1 }),
+    seed,
+    epochs,
     progress: (line) => io.err(line),
     report: (text) => io.out(text),
   });

@@ -10,6 +10,7 @@ import { formatCsv } from '../csv.js';
 import { readDataFile, readLabelsFile } from '../data-file.js';
 import type { CliIo } from '../io.js';
 import { loadModelFile } from '../model-file.js';
+import { checkOutputFile } from '../out-path.js';
 import { HELP } from '../usage.js';
 
 const SPEC: OptionSpec = {
@@ -39,6 +40,7 @@ export async function encodeCommand(argv: readonly string[], io: CliIo): Promise
   const dataPath = stringOption(values, 'data', cmd, { required: true }) as string;
   const outPath = stringOption(values, 'out', cmd, { required: true }) as string;
   const labelsPath = stringOption(values, 'labels', cmd);
+  await checkOutputFile(outPath, cmd);
 
   const model = await loadModelFile(modelPath);
   const X = await readDataFile(dataPath);

@@ -9,9 +9,11 @@ import {
   UsageError, choiceOption, intListOption, intOption, numberOption, parseCommand, stringOption, type OptionSpec,
 } from '../args.js';
 import { readDataFile, readLabelsFile } from '../data-file.js';
-import { fitModel, type FitSettings } from '../fit-model.js';
+import { checkSettings, fitModel, type FitSettings } from '../fit-model.js';
 import { parseSeed, type CliIo } from '../io.js';
 import { saveModelFile } from '../model-file.js';
+import { checkOutputFile } from '../out-path.js';
+import { formatDuration } from '../../train/progress.js';
 import { HELP } from '../usage.js';
 
 const SPEC: OptionSpec = {
@@ -65,17 +67,32 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
     seed: parseSeed(stringOption(values, 'seed', cmd), 0),
   };
 
+  await checkOutputFile(outPath, cmd);
+
+  const log = values.quiet ? null : (line: string) => io.err(line);
+  log?.(`reading ${dataPath}`);
+  const tRead = performance.now();
   const X = await readDataFile(dataPath);
   const labels = labelsPath === undefined ? null : await readLabelsFile(labelsPath, X.shape[0]);
-  const log = values.quiet ? null : (line: string) => io.err(line);
-  log?.(`fitting ${kind} with ${settings.latent}-D codes on ${X.shape[0]} × ${X.shape[1]} (${dataPath})`);
+  checkSettings(kind, X, settings);
+  log?.(`read ${X.shape[0]} × ${X.shape[1]} in ${since(tRead)}; fitting ${kind} with ${settings.latent}-D codes`);
   const t0 = performance.now();
   const model = await fitModel(kind, X, settings, log);
   const seconds = (performance.now() - t0) / 1000;
   await saveModelFile(outPath, model);
   io.out(`fitted ${kind} (${settings.latent}-D codes) on ${X.shape[0]} samples in ${seconds.toFixed(2)} s; saved ${outPath}`);
-  if (labels !== null) io.out(heldOutKnn(model, X, labels));
+  if (labels !== null) {
+    log?.('5-NN accuracy of the codes: encoding and classifying the held-out rows');
+    const tKnn = performance.now();
+    io.out(heldOutKnn(model, X, labels));
+    log?.(`5-NN accuracy measured in ${since(tKnn)}`);
+  }
   return 0;
+}
+
+/** The time since `t0` (a `performance.now()` reading) for a progress line. */
+function since(t0: number): string {
+  return formatDuration((performance.now() - t0) / 1000);
 }
 
 function modelKind(positionals: string[]): ModelKind {

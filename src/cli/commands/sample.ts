@@ -1,15 +1,16 @@
 /**
- * `latent-ts sample --model MODEL.safetensors -n N --out SAMPLES.svg [options]`.
+ * `latent-ts sample --model MODEL.safetensors -n N --out SAMPLES.{svg,png,csv} [options]`.
  *
  * @module
  */
 import { writeFile } from 'node:fs/promises';
+import { imageGridPng } from '../../viz/image-grid-png.js';
 import { imageGridSvg } from '../../viz/image-grid.js';
 import { UsageError, intOption, parseCommand, stringOption, type OptionSpec } from '../args.js';
 import { formatCsv } from '../csv.js';
-import { isCsvPath } from '../data-file.js';
 import { parseSeed, type CliIo } from '../io.js';
 import { loadModelFile } from '../model-file.js';
+import { checkOutputFile } from '../out-path.js';
 import { displayRange, imageShapeFor, sampleRows } from '../sampling.js';
 import { HELP } from '../usage.js';
 
@@ -46,18 +47,27 @@ export async function sampleCommand(argv: readonly string[], io: CliIo): Promise
   const seed = parseSeed(stringOption(values, 'seed', cmd), 0);
   const shapeText = stringOption(values, 'image-shape', cmd);
   const given = shapeText === undefined ? undefined : parseImageShape(shapeText);
+  const format = outputFormat(outPath);
+  await checkOutputFile(outPath, cmd);
 
   const model = await loadModelFile(modelPath);
   const samples = sampleRows(model, n, seed);
-  if (isCsvPath(outPath)) {
+  if (format === 'csv') {
     await writeFile(outPath, formatCsv(samples.data, samples.shape));
   } else {
     const imageShape = imageShapeFor(samples.shape[1], given);
-    const svg = imageGridSvg(samples, { imageShape, columns, valueRange: displayRange(samples.data), title: `${n} samples` });
-    await writeFile(outPath, svg);
+    const grid = { imageShape, columns, valueRange: displayRange(samples.data) };
+    await writeFile(outPath, format === 'png' ? imageGridPng(samples, grid) : imageGridSvg(samples, { ...grid, title: `${n} samples` }));
   }
   io.out(`wrote ${n} samples to ${outPath}`);
   return 0;
+}
+
+/** The file type `--out` names by its extension (any case). */
+function outputFormat(path: string): 'svg' | 'png' | 'csv' {
+  const ext = /\.([^./\\]+)$/.exec(path)?.[1].toLowerCase();
+  if (ext === 'svg' || ext === 'png' || ext === 'csv') return ext;
+  throw new UsageError('sample', `--out must end in .svg or .png (an image grid) or .csv (the values), got ${JSON.stringify(path)}`);
 }
 
 function parseImageShape(text: string): [number, number] {

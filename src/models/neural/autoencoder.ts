@@ -15,6 +15,8 @@ import { AutoencoderNetwork, type AutoencoderTerms } from './autoencoder-network
 import { autoencoderStateDict, loadAutoencoderStateDict } from './model-state-dict.js';
 import { autoencoderPytorchSource } from './pytorch-source.js';
 import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInput } from '../../nn/state-dict.js';
+import { lossUnit } from './loss-unit.js';
+import { assertUnitData } from './unit-interval.js';
 import { log1pexp, sigmoid } from '../../kernels/stable.js';
 
 /**
@@ -121,6 +123,7 @@ export class Autoencoder {
     const where = 'Autoencoder.fit';
     const opts = resolveTraining(options, where, this.config.training);
     const { data, validation } = fitMatrices(X, options, where, 'Autoencoder', this.inputDim, this.config.dtype);
+    if (this.config.loss === 'bce') assertUnitData({ data, validation }, where, { option: 'loss', value: 'bce', alternative: 'mse' });
     return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
   }
 
@@ -138,6 +141,7 @@ export class Autoencoder {
 
   private trainable(): Trainable {
     return {
+      lossUnit: lossUnit(this.config),
       parameters: () => this.net.parameters(),
       trainingLoss: (batch, ctx) => {
         const t = this.net.terms(this.corrupt(batch, ctx.rng('noise')), batch);

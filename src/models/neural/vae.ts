@@ -16,6 +16,8 @@ import { VAENetwork, type VAETerms } from './vae-network.js';
 import { vaeStateDict, loadVAEStateDict, type StateDictOptions } from './model-state-dict.js';
 import { vaePytorchSource } from './pytorch-source.js';
 import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInput } from '../../nn/state-dict.js';
+import { lossUnit } from './loss-unit.js';
+import { assertUnitData } from './unit-interval.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -146,6 +148,7 @@ export class VAE {
     const where = 'VAE.fit';
     const opts = resolveTraining(options, where, this.config.training);
     const { data, validation } = fitMatrices(X, options, where, 'VAE', this.inputDim, this.config.dtype);
+    if (this.config.likelihood === 'bernoulli') assertUnitData({ data, validation }, where, { option: 'likelihood', value: 'bernoulli', alternative: 'gaussian' });
     return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
   }
 
@@ -161,6 +164,7 @@ export class VAE {
   private trainable(): Trainable {
     const eps = (n: number, rng: Rng) => Tensor.randn([n, this.latentDim], rng, { dtype: this.config.dtype });
     return {
+      lossUnit: lossUnit(this.config),
       parameters: () => this.net.parameters(),
       trainingLoss: (batch, ctx) => {
         this.lastKlWeight = this.klWeight(ctx);

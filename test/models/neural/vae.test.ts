@@ -149,6 +149,7 @@ describe('verbose progress', () => {
     await vae.fit(X, { epochs: 2, verbose: true, validationSplit: 0.25 });
     const summaries = lines.filter((l) => l.includes('epoch'));
     expect(summaries.length).toBeGreaterThanOrEqual(2);
-    expect(summaries.at(-1)).toMatch(/VAE\.fit epoch 2 {2}loss \d+\.\d+ {2}val \d+\.\d+ .* samples\/s\n$/);
+    expect(summaries.at(-1)).toMatch(/VAE\.fit epoch 2\/2 {2}loss \d+\.\d+ nats\/sample {2}val \d+\.\d+ .* samples\/s {2}elapsed \d+\.\d s {2}ETA 0\.0 s\n$/);
+    expect(summaries[0]).toMatch(/VAE\.fit epoch 1\/2 .* ETA \d+\.\d s\n$/);
   });
 });

@@ -7,7 +7,8 @@ import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { VAE } from '../models/neural/vae.js';
-import type { AnyModel, Matrix, ModelKind } from '../demo/models.js';
+import type { Matrix } from '../app/matrix.js';
+import type { AnyModel, ModelKind } from '../models/registry.js';
 
 /**
  * Settings of one `fit` command after parsing.

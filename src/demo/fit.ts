@@ -7,7 +7,7 @@ import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { VAE } from '../models/neural/vae.js';
-import type { Matrix } from './models.js';
+import type { Matrix } from '../app/matrix.js';
 import type { DemoPlan } from './options.js';
 import { DemoProgress } from './progress.js';
 

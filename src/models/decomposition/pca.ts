@@ -13,7 +13,7 @@ import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-s
 import { DecompositionModel } from './base.js';
 import { fitSpectrum, type PCAPrecision, type PCASolver, type Spectrum } from './solvers.js';
 import { NOISE_FLOOR, lowRankGaussian, type LowRankGaussian } from './gaussian.js';
-import { pcaFromState, pcaToState, validatePCAOptions, type ResolvedPCAOptions } from './pca-state.js';
+import { pcaFromState, pcaToState, validatePCAOptions } from './pca-state.js';
 
 export type { PCAPrecision, PCASolver } from './solvers.js';
 
@@ -76,8 +76,8 @@ const WHITEN_EPS = 1e-12;
  * ```
  */
 export class PCA extends DecompositionModel {
-  /** The hyper-parameters, resolved and frozen; `fit` never changes them. */
-  readonly options: Readonly<ResolvedPCAOptions>;
+  /** The hyper-parameters, every default filled in and frozen; `fit` never changes them. */
+  readonly options: Readonly<Required<PCAOptions>>;
   private fitted: Spectrum | null = null;
   private cache: LowRankGaussian | null = null;
 

@@ -16,7 +16,7 @@ import { peekShape } from './data.js';
 import { fitClosedForm, fitEm, hasNaN } from './ppca-fit.js';
 import { rowPosteriors } from './ppca-missing.js';
 import { logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
-import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing, type ResolvedPPCAOptions } from './ppca-state.js';
+import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing } from './ppca-state.js';
 
 export type { PPCAMethod, PPCAMissing } from './ppca-state.js';
 
@@ -79,8 +79,8 @@ export interface PPCAPosterior {
  * ```
  */
 export class PPCA extends DecompositionModel {
-  /** The hyper-parameters, resolved and frozen; `fit` never changes them. */
-  readonly options: Readonly<ResolvedPPCAOptions>;
+  /** The hyper-parameters, every default filled in and frozen; `fit` never changes them. */
+  readonly options: Readonly<Required<PPCAOptions>>;
   private fitted: PPCAFit | null = null;
   private cache: LowRankGaussian | null = null;
 

@@ -1,7 +1,7 @@
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
 import { INIT_NAMES, type InitName } from '../../nn/init.js';
 import type { DType } from '../../tensor/tensor.js';
-import { resolveTraining, trainingToJSON, type ResolvedTraining, type TrainingOptions } from '../../train/options.js';
+import { resolveTraining, trainingToJSON, type TrainingOptions } from '../../train/options.js';
 import { describeValue } from '../../errors.js';
 import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
@@ -62,7 +62,8 @@ export interface VAEConfig {
   init: InitName;
   dtype: DType;
   seed: number | string;
-  training: ResolvedTraining;
+  /** The training defaults of every `fit`, each filled in. */
+  training: Required<TrainingOptions>;
 }
 
 const MODEL_KEYS: Record<Exclude<keyof VAEOptions, keyof TrainingOptions>, true> = {

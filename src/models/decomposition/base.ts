@@ -38,15 +38,15 @@ export abstract class DecompositionModel implements LatentModel {
   /** The saved form of the model. */
   abstract toState(): ModelState;
 
-  /** nFeatures and the number of components of the fit; NotFittedError before `fit`. */
+  /** nFeatures and the number of components of the fit; NotFittedError before `fit`. @internal */
   protected abstract dims(): { d: number; k: number };
-  /** The codes of the rows of X (validated here): `[nSamples, k]`, float64. */
+  /** The codes of the rows of X (validated here): `[nSamples, k]`, float64. @internal */
   protected abstract project(X: MatrixInput, where: string): Tensor;
-  /** Rows in the data space from validated codes (which it may overwrite): `[nSamples, nFeatures]`. */
+  /** Rows in the data space from validated codes (which it may overwrite): `[nSamples, nFeatures]`. @internal */
   protected abstract lift(z: DenseMatrix<Float64Array>, where: string): Tensor;
-  /** The Gaussian N(μ, WWᵀ + σ²I) of the likelihood methods (σ² floored where needed). */
+  /** The Gaussian N(μ, WWᵀ + σ²I) of the likelihood methods (σ² floored where needed). @internal */
   protected abstract gaussian(where: string): LowRankGaussian;
-  /** W (D×k) and σ² of the model covariance {@link DecompositionModel.getCovariance}. */
+  /** W (D×k) and σ² of the model covariance {@link DecompositionModel.getCovariance}. @internal */
   protected abstract covarianceFactors(): { w: Float64Array; sigma2: number };
 
   /** `fit(X)` then `transform(X)`. */
@@ -132,7 +132,7 @@ export abstract class DecompositionModel implements LatentModel {
   /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await pca.save('pca.safetensors');` */
   async save(path: string): Promise<void> { await saveState(path, this.toState()); }
 
-  /** X validated as complete rows of nFeatures columns (PPCA with `missing: 'nan'` lets NaN through). */
+  /** X validated as complete rows of nFeatures columns (PPCA with `missing: 'nan'` lets NaN through). @internal */
   protected readRows(X: MatrixInput, where: string): DenseMatrix<Float64Array> {
     const { d } = this.dims();
     const x = toMatrix(X, where, 'X');
@@ -140,12 +140,12 @@ export abstract class DecompositionModel implements LatentModel {
     return x;
   }
 
-  /** ln p(xₙ) of validated rows. */
+  /** ln p(xₙ) of validated rows. @internal */
   protected rowLogLikelihoods(x: DenseMatrix<Float64Array>, where: string): Float64Array {
     return logLikelihoodRows(this.gaussian(where), x.data, x.rows);
   }
 
-  /** Z validated as codes of width k; the error names the latent dimension. */
+  /** Z validated as codes of width k; the error names the latent dimension. @internal */
   protected readCodes(Z: MatrixInput, where: string): DenseMatrix<Float64Array> {
     const { k } = this.dims();
     const z = toMatrix(Z, where, 'Z');

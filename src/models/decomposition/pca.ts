@@ -201,12 +201,13 @@ export class PCA extends DecompositionModel {
     return f.explainedVariance.length;
   }
 
+  /** @internal */
   protected dims(): { d: number; k: number } {
     const f = this.state();
     return { d: f.nFeatures, k: this.k(f) };
   }
 
-  /** Scores Z = (X − μ)·Vₖᵀ, divided by √λᵢ when whitening: Tensor [nSamples, k], float64. */
+  /** Scores Z = (X − μ)·Vₖᵀ, divided by √λᵢ when whitening: Tensor [nSamples, k], float64. @internal */
   protected project(X: MatrixInput, where: string): Tensor {
     const f = this.state();
     const x = toMatrix(X, where, 'X');
@@ -223,7 +224,7 @@ export class PCA extends DecompositionModel {
     return new Tensor(z, [n, k]);
   }
 
-  /** X̂ = Z·Vₖ + μ (after undoing whitening in place): Tensor [nSamples, nFeatures]. */
+  /** X̂ = Z·Vₖ + μ (after undoing whitening in place): Tensor [nSamples, nFeatures]. @internal */
   protected lift(z: DenseMatrix<Float64Array>): Tensor {
     const f = this.state();
     if (this.options.whiten) {
@@ -238,7 +239,7 @@ export class PCA extends DecompositionModel {
     return new Tensor(out, [z.rows, d]);
   }
 
-  /** The unfloored σ² and its W: the covariance matches the fitted variances exactly. */
+  /** The unfloored σ² and its W: the covariance matches the fitted variances exactly. @internal */
   protected covarianceFactors(): { w: Float64Array; sigma2: number } {
     const f = this.state();
     return { w: this.weights(f, f.noiseVariance), sigma2: f.noiseVariance };
@@ -267,7 +268,7 @@ export class PCA extends DecompositionModel {
     return w;
   }
 
-  /** The likelihood's Gaussian, with σ² floored (see {@link PCA.noiseVarianceClamped}). */
+  /** The likelihood's Gaussian, with σ² floored (see {@link PCA.noiseVarianceClamped}). @internal */
   protected gaussian(where: string): LowRankGaussian {
     const f = this.state();
     if (this.cache !== null) return this.cache;

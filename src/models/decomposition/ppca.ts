@@ -210,17 +210,18 @@ export class PPCA extends DecompositionModel {
     return this.fitted;
   }
 
+  /** @internal */
   protected dims(): { d: number; k: number } {
     const f = this.state();
     return { d: f.d, k: f.k };
   }
 
-  /** Posterior means E[z|x] = M⁻¹Wᵀ(x − μ) (PRML 12.42): Tensor [nSamples, k]. */
+  /** Posterior means E[z|x] = M⁻¹Wᵀ(x − μ) (PRML 12.42): Tensor [nSamples, k]. @internal */
   protected project(X: MatrixInput, where: string): Tensor {
     return this.posteriorAt(X, where).mean;
   }
 
-  /** The mean of p(x|z), W·z + μ, for each row of Z: Tensor [nSamples, nFeatures]. */
+  /** The mean of p(x|z), W·z + μ, for each row of Z: Tensor [nSamples, nFeatures]. @internal */
   protected lift(z: DenseMatrix<Float64Array>): Tensor {
     const f = this.state();
     const out = new Float64Array(z.rows * f.d);
@@ -229,11 +230,13 @@ export class PPCA extends DecompositionModel {
     return new Tensor(out, [z.rows, f.d]);
   }
 
+  /** @internal */
   protected covarianceFactors(): { w: Float64Array; sigma2: number } {
     const f = this.state();
     return { w: f.w, sigma2: f.sigma2 };
   }
 
+  /** @internal */
   protected gaussian(): LowRankGaussian {
     const f = this.state();
     this.cache ??= lowRankGaussian(f.w, f.mu, f.sigma2, f.d, f.k);
@@ -243,6 +246,7 @@ export class PPCA extends DecompositionModel {
   /**
    * ln p(xₙ) via Woodbury and ln|C| = (D − k) ln σ² + ln|M|. With `missing: 'nan'`, the
    * marginal over each row's observed entries (an all-NaN row gives 0).
+   * @internal
    */
   protected override rowLogLikelihoods(x: DenseMatrix<Float64Array>): Float64Array {
     const f = this.state();
@@ -250,7 +254,7 @@ export class PPCA extends DecompositionModel {
     return logLikelihoodRows(this.gaussian(), x.data, x.rows);
   }
 
-  /** X validated as rows of nFeatures columns; NaN passes with `missing: 'nan'`. */
+  /** X validated as rows of nFeatures columns; NaN passes with `missing: 'nan'`. @internal */
   protected override readRows(X: MatrixInput, where: string): DenseMatrix<Float64Array> {
     const f = this.state();
     const x = toMatrix(X, where, 'X', { allowNaN: this.options.missing === 'nan' });

@@ -91,7 +91,7 @@ async function runLatent(data: Data, epochs: number, backend: 'js' | 'wasm', iw:
     row['test −ELBO'] = s / elbo.length;
     if (iw > 0) {
       const sub = { data: data.test.subarray(0, 1000 * D), shape: [1000, D] };
-      const ll = vae.logLikelihood(sub, { samples: iw, seed: 0 }).data;
+      const ll = vae.scoreSamples(sub, { samples: iw, seed: 0 }).data;
       let t = 0;
       for (let i = 0; i < ll.length; i++) t -= ll[i];
       row[`test −ln p(x), K=${iw}`] = t / ll.length;

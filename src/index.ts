@@ -21,6 +21,8 @@ export * from './io/index.js';
 export * from './hashing/index.js';
 export * from './viz/index.js';
 export { setBackend, getBackend, isWasmAvailable, type BackendName } from './kernels/backend.js';
+export type { LatentModel } from './models/model.js';
+export { DecompositionModel } from './models/decomposition/base.js';
 export { PCA, type PCAOptions, type PCASolver, type PCAPrecision } from './models/decomposition/pca.js';
 export { PPCA, type PPCAOptions, type PPCAPosterior, type PPCAMethod, type PPCAMissing } from './models/decomposition/ppca.js';
 export { Autoencoder, type AutoencoderEpoch, type AutoencoderFitOptions } from './models/neural/autoencoder.js';
@@ -29,7 +31,7 @@ export { VAE, type VAEEpoch, type VAEFitOptions, type EstimateOptions } from './
 export type { VAEOptions } from './models/neural/vae-config.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
-export type { TrainingOptions, OptimizerName, OptimizerSettings, ResolvedTraining } from './train/options.js';
+export type { TrainingOptions, OptimizerName, OptimizerSettings } from './train/options.js';
 export type { FitHooks, BatchEnd } from './train/trainer.js';
 export type { ModelState, ModelJSON, TensorRecord } from './io/model-state.js';
 export type { AutoencoderConfig } from './models/neural/autoencoder-config.js';
@@ -43,5 +45,3 @@ export type {
 export type { StateDictOptions } from './models/neural/model-state-dict.js';
 export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
-export type { ResolvedPCAOptions } from './models/decomposition/pca-state.js';
-export type { ResolvedPPCAOptions } from './models/decomposition/ppca-state.js';

@@ -8,7 +8,7 @@ import { FormatError } from '../errors.js';
 import { saveState, stateFromBytes } from '../io/model-bytes.js';
 import { readFileBytes } from '../io/node-file.js';
 import { decodeSafetensors } from '../io/safetensors.js';
-import { TYPE_TAGS, modelFromState, type AnyModel } from '../demo/models.js';
+import { MODEL_TYPES, modelFromState, type AnyModel } from '../models/registry.js';
 
 const TYPE_KEY = 'latent_ts.type';
 const VERSION_KEY = 'latent_ts.version';
@@ -29,8 +29,8 @@ export async function loadModelFile(path: string): Promise<AnyModel> {
   const { metadata } = decodeSafetensors(bytes, path);
   const type = metadata[TYPE_KEY];
   if (type === undefined) throw new FormatError(`${path}: not a latent-ts model (no '${TYPE_KEY}' in the safetensors metadata)`);
-  if (!Object.values(TYPE_TAGS).includes(type)) {
-    throw new FormatError(`${path}: unknown model type ${JSON.stringify(type)} (latent-ts reads ${Object.values(TYPE_TAGS).join(', ')})`);
+  if (!(MODEL_TYPES as readonly string[]).includes(type)) {
+    throw new FormatError(`${path}: unknown model type ${JSON.stringify(type)} (latent-ts reads ${MODEL_TYPES.join(', ')})`);
   }
   const version = Number(metadata[VERSION_KEY]);
   if (!Number.isInteger(version)) throw new FormatError(`${path}: '${VERSION_KEY}' is ${JSON.stringify(metadata[VERSION_KEY])}, not an integer`);

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { Autoencoder } from '../models/neural/autoencoder.js';
-import { PCA } from '../models/decomposition/pca.js';
+import type { PCA } from '../models/decomposition/pca.js';
 import { Rng } from '../random/rng.js';
 import { UsageError } from './args.js';
-import { asMatrix, rowValues, type AnyModel, type Matrix } from '../demo/models.js';
+import { asMatrix, rowValues, type Matrix } from '../app/matrix.js';
+import type { AnyModel } from '../models/registry.js';
 
 /**
  * `n` samples from `model` as rows. VAE and PPCA use their own `sample`. PCA has no sampler of
@@ -21,10 +21,10 @@ import { asMatrix, rowValues, type AnyModel, type Matrix } from '../demo/models.
  * ```
  */
 export function sampleRows(model: AnyModel, n: number, seed: number | string): Matrix {
-  if (model instanceof Autoencoder) {
+  if (model.type === 'Autoencoder') {
     throw new Error('an Autoencoder has no prior to sample from; fit a vae, ppca or pca model to sample');
   }
-  if (model instanceof PCA) return samplePCA(model, n, seed);
+  if (model.type === 'PCA') return samplePCA(model, n, seed);
   return asMatrix(model.sample(n, { seed }));
 }
 

@@ -7,14 +7,11 @@
 import { binaryCodes } from '../hashing/binary-codes.js';
 import { HammingIndex } from '../hashing/hamming-index.js';
 import { precisionAtK } from '../hashing/precision.js';
-import { PCA } from '../models/decomposition/pca.js';
-import { PPCA } from '../models/decomposition/ppca.js';
-import { VAE } from '../models/neural/vae.js';
+import type { VAE } from '../models/neural/vae.js';
+import type { AnyModel } from '../models/registry.js';
+import { knnAccuracy } from '../app/knn.js';
+import { asMatrix, meanSquaredError, rowValues, type Matrix } from '../app/matrix.js';
 import type { Fitted } from './fit.js';
-import { knnAccuracy } from './knn.js';
-import {
-  TYPE_TAGS, encodeRows, kindOf, meanSquaredError, reconstructRows, rowValues, type AnyModel, type Matrix,
-} from './models.js';
 
 /**
  * One row of the metrics table (and of `metrics.json`). Measures that do not apply to a model
@@ -90,15 +87,15 @@ export interface EvalSettings {
  */
 export function evaluateModel(fitted: Fitted<AnyModel>, split: EvalSplit, settings: EvalSettings): { row: ModelMetrics; testCodes: Matrix } {
   const { model, latentDim } = fitted;
-  const trainCodes = encodeRows(model, split.train);
-  const testCodes = encodeRows(model, split.test);
+  const trainCodes = asMatrix(model.encode(split.train));
+  const testCodes = asMatrix(model.encode(split.test));
   const row: ModelMetrics = {
     name: fitted.name,
-    family: TYPE_TAGS[kindOf(model)],
+    family: model.type,
     latentDim,
     fitSeconds: fitted.seconds,
-    explainedVarianceRatio: model instanceof PCA ? sum(rowValues(model.explainedVarianceRatio)) : null,
-    reconstructionMse: meanSquaredError(split.test, reconstructRows(model, split.test)),
+    explainedVarianceRatio: model.type === 'PCA' ? sum(rowValues(model.explainedVarianceRatio)) : null,
+    reconstructionMse: meanSquaredError(split.test, asMatrix(model.reconstruct(split.test))),
     knnAccuracy: knnAccuracy(
       { data: trainCodes.data, n: trainCodes.shape[0], dim: latentDim, labels: split.trainLabels },
       { data: testCodes.data, n: testCodes.shape[0], dim: latentDim, labels: split.testLabels },
@@ -108,9 +105,9 @@ export function evaluateModel(fitted: Fitted<AnyModel>, split: EvalSplit, settin
     elbo: null,
     reconstructionNats: null,
     klNats: null,
-    logLikelihood: model instanceof PPCA ? mean(rowValues(model.logLikelihood(split.test))) : null,
+    logLikelihood: model.type === 'PPCA' ? mean(rowValues(model.scoreSamples(split.test))) : null,
   };
-  if (model instanceof VAE) Object.assign(row, vaeTerms(model, split.test));
+  if (model.type === 'VAE') Object.assign(row, vaeTerms(model, split.test));
   return { row, testCodes };
 }
 
@@ -140,7 +137,7 @@ export function hashingPrecision(trainCodes: Matrix, testCodes: Matrix, split: E
  */
 export function vaeTerms(model: VAE, X: Matrix): { elbo: number; reconstructionNats: number; klNats: number } {
   const elbo = mean(rowValues(model.elbo(X, { samples: 1, seed: 0 })));
-  const { mean: mu, logVar } = model.encode(X);
+  const { mean: mu, logVar } = model.posterior(X);
   let kl = 0;
   for (let i = 0; i < mu.data.length; i++) kl += -0.5 * (1 + logVar.data[i] - mu.data[i] * mu.data[i] - Math.exp(logVar.data[i]));
   const klNats = kl / X.shape[0];

@@ -7,7 +7,7 @@
 import { imageGridSvg } from '../viz/image-grid.js';
 import { scatterSvg } from '../viz/scatter.js';
 import { sideBySideSvg } from '../viz/side-by-side.js';
-import type { Matrix } from './models.js';
+import type { Matrix } from '../app/matrix.js';
 
 /** The panel titles of the code figure, as in the lecture's figure plus the VAE. */
 export const CODE_TITLES = ['[A] PCA (linear autoencoder)', '[B] Autoencoder', 'VAE (posterior means)'] as const;

@@ -9,7 +9,7 @@ import { PPCA } from '../models/decomposition/ppca.js';
 import { VAE } from '../models/neural/vae.js';
 import { lossUnit } from '../models/neural/loss-unit.js';
 import { EpochClock, formatEpochLine } from '../train/progress.js';
-import type { Matrix } from './models.js';
+import type { Matrix } from '../app/matrix.js';
 import type { DemoPlan } from './options.js';
 import type { DemoProgress } from './progress.js';
 

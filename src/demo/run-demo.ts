@@ -12,12 +12,13 @@ import { evaluateModel, type EvalSplit, type ModelMetrics } from './evaluate.js'
 import { codesFigure, imagesFigure, manifoldFigure, reconstructionsFigure } from './figures.js';
 import { fitAutoencoder, fitPCA, fitPPCA, fitVAE, type Fitted } from './fit.js';
 import { latentGrid } from './manifold.js';
-import { asMatrix, reconstructRows, type AnyModel, type Matrix } from './models.js';
+import { asMatrix, type Matrix } from '../app/matrix.js';
 import { resolveDemoOptions, type DemoOptions, type DemoPlan } from './options.js';
 import { DemoProgress, stderrProgress } from './progress.js';
 import { formatMetricsTable } from './table.js';
 import { indexHtml, metricsJson } from './outputs.js';
 import type { VAE } from '../models/neural/vae.js';
+import type { AnyModel } from '../models/registry.js';
 
 /**
  * What {@link runDemo} returns.
@@ -135,7 +136,7 @@ async function writeFigures(
   const n = Math.min(plan.reconstructions, split.test.shape[0]);
   const d = split.test.shape[1];
   const originals: Matrix = { data: split.test.data.slice(0, n * d), shape: [n, d] };
-  const recon = (name: string) => [name, reconstructRows(model(name), originals)] as const;
+  const recon = (name: string) => [name, asMatrix(model(name).reconstruct(originals))] as const;
   await write('reconstructions.svg', reconstructionsFigure(
     originals,
     [recon(`PCA-${plan.bigLatent}`), recon(`AE-${plan.bigLatent}`), recon(big), recon('VAE-2')],

@@ -9,4 +9,4 @@ export { HammingIndex } from './hamming-index.js';
 export type { HammingQueryOptions, HammingResult } from './hamming-index.js';
 export { precisionAtK } from './precision.js';
 export type { PrecisionAtKOptions } from './precision.js';
-export { popcount32, hammingDistance } from './popcount.js';
+export { hammingDistance } from './popcount.js';

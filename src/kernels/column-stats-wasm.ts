@@ -1,7 +1,7 @@
 /**
  * The two passes PCA makes over a float32 data matrix before its Gram product, on WebAssembly
  * SIMD: column moments (Σx and Σx² in double, minimum and maximum) and the centred copy
- * x − c. Each value is the one the TypeScript loops in models/decomposition/pca-data.ts compute (each column
+ * x − c. Each value is the one the TypeScript loops in models/decomposition/data.ts compute (each column
  * is summed in double, row by row, in the same order; x² of a float32 is exact in double; the
  * centring subtracts a float32-exact centre, so one float32 subtraction rounds as the double
  * subtraction followed by a rounding to float32 does), so the two paths agree bit for bit.

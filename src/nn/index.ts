@@ -7,5 +7,5 @@
 export { Module, ModuleList, type ForwardOptions } from './module.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { MLP, type MLPOptions } from './mlp.js';
-export { activate, ACTIVATIONS, type Activation } from './activations.js';
-export { initLinear, xavierUniform, xavierNormal, heUniform, heNormal, INIT_NAMES, type InitName } from './init.js';
+export type { Activation } from './activations.js';
+export { initLinear, xavierUniform, xavierNormal, heUniform, heNormal, type InitName } from './init.js';

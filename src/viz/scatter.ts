@@ -48,7 +48,7 @@ const MARGIN = { top: 36, right: 96, bottom: 48, left: 64 };
 
 /**
  * An SVG scatter plot as a string. Points are drawn in the order given (so shuffled data shows
- * no class on top), coloured by label from {@link PALETTE}; non-finite points are left out and
+ * no class on top), coloured by label from the ten Tableau 10 colours; non-finite points are left out and
  * counted in a note under the plot.
  *
  * @throws ShapeError when `x`, `y` and `labels` differ in length.

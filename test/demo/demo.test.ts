@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/cli/model-file.js';
 import { CODE_TITLES } from '../../src/demo/figures.js';
-import { encodeRows } from '../../src/demo/models.js';
+import { asMatrix } from '../../src/app/matrix.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
@@ -110,7 +110,7 @@ describe('runDemo (quick)', () => {
     const vae = await loadModelFile(join(dir, 'vae-2.safetensors'));
     const pca = await loadModelFile(join(dir, 'pca-16.safetensors'));
     const X = { data: new Float32Array(3 * 784).fill(0.2), shape: [3, 784] as [number, number] };
-    expect(encodeRows(vae, X).shape).toEqual([3, 2]);
-    expect(encodeRows(pca, X).shape).toEqual([3, 16]);
+    expect(asMatrix(vae.encode(X)).shape).toEqual([3, 2]);
+    expect(asMatrix(pca.encode(X)).shape).toEqual([3, 16]);
   });
 });

@@ -36,7 +36,7 @@ const cases: Case[] = [
     name: 'PPCA',
     make: async () => new PPCA({ nComponents: 3 }).fit(X),
     fromBytes: (b, s) => PPCA.fromBytes(b, s), load: (p) => PPCA.load(p),
-    output: (m) => (m as PPCA).logLikelihood(X),
+    output: (m) => (m as PPCA).scoreSamples(X).data,
   },
   {
     name: 'Autoencoder',
@@ -56,7 +56,7 @@ const cases: Case[] = [
       return vae;
     },
     fromBytes: (b, s) => VAE.fromBytes(b, s), load: (p) => VAE.load(p),
-    output: (m) => (m as VAE).encode(X).mean.data,
+    output: (m) => (m as VAE).encode(X).data,
   },
 ];
 

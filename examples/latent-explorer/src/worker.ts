@@ -44,7 +44,7 @@ async function train(epochs: number, seed: number): Promise<void> {
     },
   });
   vae = model;
-  const codes = new Float32Array(model.encode(X).mean.data);
+  const codes = new Float32Array(model.encode(X).data);
   post({ type: 'trained', codes, labels, seconds: (performance.now() - start) / 1000, loss: lastLoss, backend: getBackend() }, [codes.buffer]);
 }
 

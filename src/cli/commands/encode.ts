@@ -4,7 +4,7 @@
  * @module
  */
 import { writeFile } from 'node:fs/promises';
-import { encodeRows } from '../../demo/models.js';
+import { asMatrix } from '../../app/matrix.js';
 import { UsageError, parseCommand, stringOption, type OptionSpec } from '../args.js';
 import { formatCsv } from '../csv.js';
 import { readDataFile, readLabelsFile } from '../data-file.js';
@@ -45,7 +45,7 @@ export async function encodeCommand(argv: readonly string[], io: CliIo): Promise
   const model = await loadModelFile(modelPath);
   const X = await readDataFile(dataPath);
   const labels = labelsPath === undefined ? null : await readLabelsFile(labelsPath, X.shape[0]);
-  const Z = encodeRows(model, X);
+  const Z = asMatrix(model.encode(X));
   const header = Array.from({ length: Z.shape[1] }, (_, j) => `z${j + 1}`);
   const extraColumns = labels === null ? [] : [{ name: 'label', values: labels }];
   await writeFile(outPath, formatCsv(Z.data, Z.shape, { header, extraColumns }));

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { knnAccuracy } from '../../demo/knn.js';
-import { MODEL_KINDS, encodeRows, type Matrix, type ModelKind } from '../../demo/models.js';
+import { knnAccuracy } from '../../app/knn.js';
+import { asMatrix, type Matrix } from '../../app/matrix.js';
+import { MODEL_KINDS, type AnyModel, type ModelKind } from '../../models/registry.js';
 import {
   UsageError, choiceOption, intListOption, intOption, numberOption, parseCommand, stringOption, type OptionSpec,
 } from '../args.js';
@@ -106,11 +107,11 @@ function modelKind(positionals: string[]): ModelKind {
 }
 
 /** 5-NN accuracy of the codes: the last 20% of rows classified by the first 80%. */
-function heldOutKnn(model: Parameters<typeof encodeRows>[0], X: Matrix, labels: Int32Array): string {
+function heldOutKnn(model: AnyModel, X: Matrix, labels: Int32Array): string {
   const n = X.shape[0];
   const nRef = Math.floor(0.8 * n);
   if (nRef < 5 || n - nRef < 1) return `k-NN accuracy: too few rows (${n}) to hold out 20%`;
-  const Z = encodeRows(model, X);
+  const Z = asMatrix(model.encode(X));
   const k = Z.shape[1];
   const accuracy = knnAccuracy(
     { data: Z.data.subarray(0, nRef * k), n: nRef, dim: k, labels: labels.subarray(0, nRef) },

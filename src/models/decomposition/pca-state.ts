@@ -5,9 +5,11 @@
  * @module
  */
 import { FormatError } from '../../errors.js';
-import { requireTensor, type ModelState, type TensorRecord } from '../../io/model-state.js';
+import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt, assertOneOf, assertSeed } from '../../validate.js';
-import type { PCAPrecision, PCASolver, Spectrum } from './pca-solvers.js';
+import { assertKnownOptions } from '../options.js';
+import type { PCAPrecision, PCASolver, Spectrum } from './solvers.js';
+import { checkHeader, float64Tensor, intField } from './state.js';
 
 /**
  * PCA options with every default filled in (plain JSON values).
@@ -31,20 +33,6 @@ export interface ResolvedPCAOptions {
 const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance', 'randomized'];
 const PRECISIONS: readonly PCAPrecision[] = ['auto', 'float64', 'mixed'];
 const KNOWN = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nPowerIterations', 'precision'];
-
-/**
- * Throws TypeError for option names the model does not know (catches typos).
- *
- * @example
- * ```ts
- * assertKnownOptions({ ncomponents: 2 }, ['nComponents'], 'PCA'); // TypeError
- * ```
- */
-export function assertKnownOptions(options: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
-  }
-}
 
 /**
  * Checks PCA options and fills defaults. RangeError for bad values, TypeError for unknown
@@ -106,55 +94,6 @@ export function pcaToState(options: Readonly<ResolvedPCAOptions>, f: Spectrum | 
     tensors.scalars = { shape: [2], data: Float64Array.of(f.totalVariance, f.noiseVariance) };
   }
   return { type: 'PCA', version: 1, config, tensors };
-}
-
-/**
- * A float64 copy of a saved array, rejecting float32 storage and non-finite values.
- *
- * @example
- * ```ts
- * const mean = float64Tensor(state, 'mean', [d], 'PCA.fromState');
- * ```
- */
-export function float64Tensor(state: ModelState, name: string, shape: readonly number[], where: string): Float64Array {
-  const t = requireTensor(state, name, shape, where);
-  if (!(t.data instanceof Float64Array)) throw new FormatError(`${where}: tensor '${name}' must be float64`);
-  for (let i = 0; i < t.data.length; i++) {
-    if (!Number.isFinite(t.data[i])) throw new FormatError(`${where}: tensor '${name}' holds a non-finite value at index ${i}`);
-  }
-  return t.data.slice();
-}
-
-/**
- * Checks `state.type`/`state.version` and returns config as a record.
- *
- * @example
- * ```ts
- * const config = checkHeader(state, 'PCA', 'PCA.fromState');
- * ```
- */
-export function checkHeader(state: ModelState, type: string, where: string): Record<string, unknown> {
-  if (state === null || typeof state !== 'object') throw new FormatError(`${where}: expected a ModelState object`);
-  if (state.type !== type) throw new FormatError(`${where}: field 'type' is ${JSON.stringify(state.type)}, expected '${type}'`);
-  if (state.version !== 1) throw new FormatError(`${where}: field 'version' is ${JSON.stringify(state.version)}; this latent-ts reads version 1`);
-  if (state.config === null || typeof state.config !== 'object') throw new FormatError(`${where}: field 'config' is missing`);
-  return state.config;
-}
-
-/**
- * A positive integer field of a saved config, or FormatError.
- *
- * @example
- * ```ts
- * intField({ nFeatures: 4 }, 'nFeatures', 'PCA.fromState'); // 4
- * ```
- */
-export function intField(obj: Record<string, unknown>, name: string, where: string, min = 1): number {
-  const v = obj[name];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new FormatError(`${where}: field '${name}' must be an integer >= ${min} (got ${JSON.stringify(v)})`);
-  }
-  return v;
 }
 
 /**

@@ -4,17 +4,18 @@
  *
  * @module
  */
-import { ConvergenceError, NotFittedError, ShapeError } from '../../errors.js';
+import { ConvergenceError, NotFittedError } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { assertFeatures, toMatrix, type MatrixInput } from '../../validate.js';
-import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
-import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
-import { fitSpectrum, type PCAPrecision, type PCASolver, type Spectrum } from './pca-solvers.js';
-import { covarianceMatrix, logLikelihoodRows, lowRankGaussian, precisionMatrix, type LowRankGaussian } from './ppca-gaussian.js';
-import { pcaFromState, pcaToState, validatePCAOptions, type ResolvedPCAOptions } from './pca-state.js';
+import { assertFeatures, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
+import { loadState, stateFromBytes } from '../../io/model-bytes.js';
+import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import { DecompositionModel } from './base.js';
+import { fitSpectrum, type PCAPrecision, type PCASolver, type Spectrum } from './solvers.js';
+import { NOISE_FLOOR, lowRankGaussian, type LowRankGaussian } from './gaussian.js';
+import { pcaFromState, pcaToState, validatePCAOptions } from './pca-state.js';
 
-export type { PCAPrecision, PCASolver } from './pca-solvers.js';
+export type { PCAPrecision, PCASolver } from './solvers.js';
 
 /**
  * Options of {@link PCA}.
@@ -54,15 +55,6 @@ export interface PCAOptions {
   precision?: PCAPrecision;
 }
 
-/**
- * Relative floor of the noise variance used by the likelihood (times the mean variance).
- *
- * @example
- * ```ts
- * Math.max(pca.noiseVariance, NOISE_FLOOR * pca.totalVariance / pca.nFeatures); // σ² used by score
- * ```
- */
-export const NOISE_FLOOR = 1e-12;
 /** Components with variance at most this times the largest are not rescaled by whitening. */
 const WHITEN_EPS = 1e-12;
 
@@ -71,7 +63,8 @@ const WHITEN_EPS = 1e-12;
  * components are the leading right singular vectors of X_c, each sign-fixed so that its
  * largest-magnitude entry is positive. `explainedVariance` uses the N − 1 convention
  * (sᵢ²/(N − 1), as scikit-learn). `score` is the probabilistic-PCA log-likelihood with
- * σ² = mean of the discarded variances.
+ * σ² = mean of the discarded variances. `encode` is `transform` (whitened when `whiten` is
+ * set) and `decode` is `inverseTransform`; `reconstruct` undoes the whitening it applies.
  *
  * @example
  * ```ts
@@ -82,15 +75,19 @@ const WHITEN_EPS = 1e-12;
  * const again = PCA.fromJSON(JSON.stringify(pca));     // bit-identical model
  * ```
  */
-export class PCA {
-  /** The hyper-parameters, resolved and frozen; `fit` never changes them. */
-  readonly options: Readonly<ResolvedPCAOptions>;
+export class PCA extends DecompositionModel {
+  /** The hyper-parameters, every default filled in and frozen; `fit` never changes them. */
+  readonly options: Readonly<Required<PCAOptions>>;
   private fitted: Spectrum | null = null;
-  private gaussian: LowRankGaussian | null = null;
+  private cache: LowRankGaussian | null = null;
 
   constructor(options: PCAOptions = {}) {
+    super();
     this.options = Object.freeze(validatePCAOptions(options, 'PCA'));
   }
+
+  /** `'PCA'`, the type tag of the saved state. */
+  get type(): 'PCA' { return 'PCA'; }
 
   /** Fits the components to X and returns `this`. X is validated and never modified. */
   fit(X: MatrixInput): this {
@@ -99,81 +96,8 @@ export class PCA {
       nComponents: o.nComponents ?? undefined, solver: o.solver, precision: o.precision,
       nOversamples: o.nOversamples, nPowerIterations: o.nPowerIterations, seed: o.seed,
     });
-    this.gaussian = null;
+    this.cache = null;
     return this;
-  }
-
-  /** `fit(X)` then `transform(X)`. */
-  fitTransform(X: MatrixInput): Tensor {
-    return this.fit(X).transform(X);
-  }
-
-  /** Scores Z = (X − μ)·Vₖᵀ, divided by √λᵢ when whitening: Tensor [nSamples, k], float64. */
-  transform(X: MatrixInput): Tensor {
-    const f = this.state();
-    const z = this.project(X, 'PCA.transform');
-    if (this.options.whiten) {
-      const scale = this.whitenScales();
-      for (let i = 0; i < z.length; i++) z[i] /= scale[i % scale.length];
-    }
-    return new Tensor(z, [z.length / this.k(f), this.k(f)]);
-  }
-
-  /** X̂ = Z·Vₖ + μ (after undoing whitening): Tensor [nSamples, nFeatures]. */
-  inverseTransform(Z: MatrixInput): Tensor {
-    const f = this.state();
-    const z = this.readCodes(Z, 'PCA.inverseTransform');
-    if (this.options.whiten) {
-      const scale = this.whitenScales();
-      for (let i = 0; i < z.data.length; i++) z.data[i] *= scale[i % scale.length];
-    }
-    return new Tensor(this.reconstruct(f, z.data, z.rows), [z.rows, f.nFeatures]);
-  }
-
-  /**
-   * The linear-autoencoder encoder z = Aᵀ(x − μ) with A = Vₖᵀ (orthonormal columns). Ignores
-   * `whiten`: PCA is the optimal linear autoencoder in this unscaled form.
-   */
-  encode(X: MatrixInput): Tensor {
-    const f = this.state();
-    const z = this.project(X, 'PCA.encode');
-    return new Tensor(z, [z.length / this.k(f), this.k(f)]);
-  }
-
-  /** The decoder x̂ = A·z + μ matching {@link PCA.encode}. */
-  decode(Z: MatrixInput): Tensor {
-    const f = this.state();
-    const z = this.readCodes(Z, 'PCA.decode');
-    return new Tensor(this.reconstruct(f, z.data, z.rows), [z.rows, f.nFeatures]);
-  }
-
-  /** The probabilistic-PCA log-likelihood of each sample (scikit-learn's score_samples). */
-  scoreSamples(X: MatrixInput): Float64Array {
-    const f = this.state();
-    const x = toMatrix(X, 'PCA.scoreSamples', 'X');
-    assertFeatures(x.cols, f.nFeatures, 'PCA.scoreSamples', 'PCA');
-    return logLikelihoodRows(this.likelihood('scoreSamples'), x.data, x.rows);
-  }
-
-  /** The mean of {@link PCA.scoreSamples}: the average log-likelihood. */
-  score(X: MatrixInput): number {
-    const ll = this.scoreSamples(X);
-    let s = 0;
-    for (let i = 0; i < ll.length; i++) s += ll[i];
-    return s / ll.length;
-  }
-
-  /** The model covariance Vₖᵀ·diag(λ − σ²)·Vₖ + σ²I: Tensor [nFeatures, nFeatures]. */
-  getCovariance(): Tensor {
-    const f = this.state();
-    const d = f.nFeatures;
-    return new Tensor(covarianceMatrix(this.weights(f, f.noiseVariance), f.noiseVariance, d, this.k(f)), [d, d]);
-  }
-
-  /** The inverse of {@link PCA.getCovariance} by Woodbury (no D×D inverse): Tensor [D, D]. */
-  getPrecision(): Tensor {
-    const f = this.state();
-    return new Tensor(precisionMatrix(this.likelihood('getPrecision')), [f.nFeatures, f.nFeatures]);
   }
 
   /** The components Vₖ: Tensor [k, nFeatures], orthonormal rows (a copy). */
@@ -228,11 +152,6 @@ export class PCA {
     return this.k(this.state());
   }
 
-  /** Features seen by `fit`. */
-  get nFeatures(): number {
-    return this.state().nFeatures;
-  }
-
   /** Samples seen by `fit`. */
   get nSamples(): number {
     return this.state().nSamples;
@@ -262,24 +181,13 @@ export class PCA {
     return pca;
   }
 
-  /** The JSON form (arrays as base64 bytes, so the round trip is bit-exact). */
-  toJSON(): ModelJSON {
-    return stateToJSON(this.toState());
-  }
-
   /** Parses {@link PCA.toJSON} output (an object or its JSON text). */
   static fromJSON(json: string | ModelJSON): PCA {
     return PCA.fromState(stateFromJSON(json, 'PCA', [1]));
   }
 
-  /** safetensors bytes (float64 arrays; type, version, config in the metadata; CRC-32). @example `const again = PCA.fromBytes(pca.toBytes());` */
-  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
-
   /** Inverse of {@link PCA.toBytes}; corrupt, foreign or mismatched bytes throw FormatError. @example `PCA.fromBytes(bytes)` */
   static fromBytes(bytes: Uint8Array, source = '<bytes>'): PCA { return PCA.fromState(stateFromBytes(bytes, 'PCA', [1], source)); }
-
-  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await pca.save('pca.safetensors');` */
-  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
 
   /** Loads a file written by {@link PCA.save}; errors name the file. Node only. @example `const m = await PCA.load('pca.safetensors');` */
   static async load(path: string): Promise<PCA> { return PCA.fromState(await loadState(path, 'PCA', [1])); }
@@ -293,8 +201,14 @@ export class PCA {
     return f.explainedVariance.length;
   }
 
-  /** (X − μ)·Vₖᵀ as a fresh n×k array, after validating X. */
-  private project(X: MatrixInput, where: string): Float64Array {
+  /** @internal */
+  protected dims(): { d: number; k: number } {
+    const f = this.state();
+    return { d: f.nFeatures, k: this.k(f) };
+  }
+
+  /** Scores Z = (X − μ)·Vₖᵀ, divided by √λᵢ when whitening: Tensor [nSamples, k], float64. @internal */
+  protected project(X: MatrixInput, where: string): Tensor {
     const f = this.state();
     const x = toMatrix(X, where, 'X');
     assertFeatures(x.cols, f.nFeatures, where, 'PCA');
@@ -303,26 +217,32 @@ export class PCA {
     const k = this.k(f);
     const z = new Float64Array(n * k);
     gemm(false, true, n, k, d, 1, x.data, d, f.components, d, 0, z, k);
-    return z;
+    if (this.options.whiten) {
+      const scale = this.whitenScales();
+      for (let i = 0; i < z.length; i++) z[i] /= scale[i % scale.length];
+    }
+    return new Tensor(z, [n, k]);
   }
 
-  /** Z·Vₖ + μ for an n×k Z. */
-  private reconstruct(f: Spectrum, z: Float64Array, n: number): Float64Array {
+  /** X̂ = Z·Vₖ + μ (after undoing whitening in place): Tensor [nSamples, nFeatures]. @internal */
+  protected lift(z: DenseMatrix<Float64Array>): Tensor {
+    const f = this.state();
+    if (this.options.whiten) {
+      const scale = this.whitenScales();
+      for (let i = 0; i < z.data.length; i++) z.data[i] *= scale[i % scale.length];
+    }
     const d = f.nFeatures;
     const k = this.k(f);
-    const out = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) out.set(f.mean, i * d);
-    gemm(false, false, n, d, k, 1, z, k, f.components, d, 1, out, d);
-    return out;
+    const out = new Float64Array(z.rows * d);
+    for (let i = 0; i < z.rows; i++) out.set(f.mean, i * d);
+    gemm(false, false, z.rows, d, k, 1, z.data, k, f.components, d, 1, out, d);
+    return new Tensor(out, [z.rows, d]);
   }
 
-  private readCodes(Z: MatrixInput, where: string): { data: Float64Array; rows: number } {
+  /** The unfloored σ² and its W: the covariance matches the fitted variances exactly. @internal */
+  protected covarianceFactors(): { w: Float64Array; sigma2: number } {
     const f = this.state();
-    const z = toMatrix(Z, where, 'Z');
-    if (z.cols !== this.k(f)) {
-      throw new ShapeError(`${where}: Z has ${z.cols} columns, but PCA was fitted with nComponents = ${this.k(f)}`);
-    }
-    return z;
+    return { w: this.weights(f, f.noiseVariance), sigma2: f.noiseVariance };
   }
 
   /** √λᵢ, or 1 for components without variance (their scores are zero anyway). */
@@ -348,15 +268,16 @@ export class PCA {
     return w;
   }
 
-  private likelihood(where: string): LowRankGaussian {
+  /** The likelihood's Gaussian, with σ² floored (see {@link PCA.noiseVarianceClamped}). @internal */
+  protected gaussian(where: string): LowRankGaussian {
     const f = this.state();
-    if (this.gaussian !== null) return this.gaussian;
+    if (this.cache !== null) return this.cache;
     if (!(f.totalVariance > 0)) {
-      throw new ConvergenceError(`PCA.${where}: the training data have zero variance in every feature, so the probabilistic-PCA likelihood is undefined`);
+      throw new ConvergenceError(`${where}: the training data have zero variance in every feature, so the probabilistic-PCA likelihood is undefined`);
     }
     const sigma2 = Math.max(f.noiseVariance, this.noiseFloor(f));
-    this.gaussian = lowRankGaussian(this.weights(f, sigma2), f.mean, sigma2, f.nFeatures, this.k(f));
-    return this.gaussian;
+    this.cache = lowRankGaussian(this.weights(f, sigma2), f.mean, sigma2, f.nFeatures, this.k(f));
+    return this.cache;
   }
 }
 

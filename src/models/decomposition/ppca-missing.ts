@@ -4,7 +4,7 @@
  * x_o ~ N(μ_o, W_oW_oᵀ + σ²I), so with M_n = W_oᵀW_o + σ²I (PRML 12.41 on the observed rows):
  *   E[zₙ|x_o] = ẑₙ = M_n⁻¹W_oᵀ(x_o − μ_o),  Cov[zₙ|x_o] = Σₙ = σ²M_n⁻¹        (PRML 12.42)
  *   ln p(x_o) = −½[|o| ln 2π + (|o| − k) ln σ² + ln|M_n| + σ⁻²‖r_o − W_oẑₙ‖² + ‖ẑₙ‖²]
- * (the same Woodbury evaluation as the complete case; see ppca-gaussian.ts).
+ * (the same Woodbury evaluation as the complete case; see gaussian.ts).
  *
  * EM treats z as the only latent variable and maximises the observed-data likelihood exactly:
  * given the posteriors, the M-step is one (k + 1)-dimensional least-squares problem per

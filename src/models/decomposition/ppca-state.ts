@@ -7,7 +7,8 @@
 import { FormatError } from '../../errors.js';
 import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate.js';
-import { assertKnownOptions, checkHeader, float64Tensor, intField } from './pca-state.js';
+import { assertKnownOptions } from '../options.js';
+import { checkHeader, float64Tensor, intField } from './state.js';
 
 /**
  * How PPCA is fitted.

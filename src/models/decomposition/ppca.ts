@@ -4,21 +4,19 @@
  *
  * @module
  */
-import { NotFittedError, ShapeError } from '../../errors.js';
+import { NotFittedError } from '../../errors.js';
 import { gemm } from '../../kernels/gemm.js';
 import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, assertInt, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
-import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
-import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
-import { peekShape } from './pca-data.js';
+import { loadState, stateFromBytes } from '../../io/model-bytes.js';
+import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import { DecompositionModel } from './base.js';
+import { peekShape } from './data.js';
 import { fitClosedForm, fitEm, hasNaN } from './ppca-fit.js';
 import { rowPosteriors } from './ppca-missing.js';
-import {
-  covarianceMatrix, logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorMeans, precisionMatrix, sampleRows,
-  type LowRankGaussian,
-} from './ppca-gaussian.js';
-import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing, type ResolvedPPCAOptions } from './ppca-state.js';
+import { logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
+import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing } from './ppca-state.js';
 
 export type { PPCAMethod, PPCAMissing } from './ppca-state.js';
 
@@ -67,25 +65,27 @@ export interface PPCAPosterior {
  * rotated to the same canonical form (orthogonal columns, decreasing norms, largest-magnitude
  * entry of each column positive). When the data lie in a k-dimensional subspace (σ² = 0), σ²
  * is clamped to 1e-12 × the mean variance and `noiseVarianceClamped` is true; data without any
- * variance throw {@link ConvergenceError}.
+ * variance throw {@link ConvergenceError}. `transform` (or `encode`) gives the posterior means
+ * E[z|x] = M⁻¹Wᵀ(x − μ) (PRML 12.42); `inverseTransform` (or `decode`) the mean W·z + μ of p(x|z).
  *
  * @example
  * ```ts
  * const ppca = new PPCA({ nComponents: 2 }).fit(X);
  * ppca.noiseVariance;                       // σ²
  * const { mean, covariance } = ppca.posterior(X);
- * ppca.logLikelihood(X);                    // Float64Array, one value per row
+ * ppca.scoreSamples(X);                    // Tensor [nSamples], ln p(x) per row
  * ppca.sample(100, { seed: 1 });            // Tensor [100, nFeatures]
  * new PPCA({ nComponents: 2, method: 'em', missing: 'nan' }).fit(Xwithholes);
  * ```
  */
-export class PPCA {
-  /** The hyper-parameters, resolved and frozen; `fit` never changes them. */
-  readonly options: Readonly<ResolvedPPCAOptions>;
+export class PPCA extends DecompositionModel {
+  /** The hyper-parameters, every default filled in and frozen; `fit` never changes them. */
+  readonly options: Readonly<Required<PPCAOptions>>;
   private fitted: PPCAFit | null = null;
   private cache: LowRankGaussian | null = null;
 
   constructor(options: PPCAOptions) {
+    super();
     this.options = Object.freeze(validatePPCAOptions((options ?? {}) as unknown as Record<string, unknown>, 'PPCA'));
   }
 
@@ -102,34 +102,20 @@ export class PPCA {
     return this;
   }
 
-  /** `fit(X)` then `transform(X)`. */
-  fitTransform(X: MatrixInput): Tensor {
-    return this.fit(X).transform(X);
-  }
-
-  /** Posterior means E[z|x] = M⁻¹Wᵀ(x − μ) (PRML 12.42): Tensor [nSamples, k]. */
-  transform(X: MatrixInput): Tensor {
-    return this.posterior(X, 'PPCA.transform').mean;
-  }
-
-  /** The mean of p(x|z), W·z + μ, for each row of Z: Tensor [nSamples, nFeatures]. */
-  inverseTransform(Z: MatrixInput): Tensor {
-    const f = this.state();
-    const z = toMatrix(Z, 'PPCA.inverseTransform', 'Z');
-    if (z.cols !== f.k) throw new ShapeError(`PPCA.inverseTransform: Z has ${z.cols} columns, but PPCA was fitted with nComponents = ${f.k}`);
-    const out = new Float64Array(z.rows * f.d);
-    for (let i = 0; i < z.rows; i++) out.set(f.mu, i * f.d);
-    gemm(false, true, z.rows, f.d, f.k, 1, z.data, f.k, f.w, f.k, 1, out, f.d);
-    return new Tensor(out, [z.rows, f.d]);
-  }
+  /** `'PPCA'`, the type tag of the saved state. */
+  get type(): 'PPCA' { return 'PPCA'; }
 
   /**
    * p(z|x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹) for each row (PRML 12.42). With `missing: 'nan'`, NaN
    * entries are marginalised out and each row gets its own covariance.
    */
-  posterior(X: MatrixInput, where = 'PPCA.posterior'): PPCAPosterior {
+  posterior(X: MatrixInput): PPCAPosterior {
+    return this.posteriorAt(X, 'PPCA.posterior');
+  }
+
+  private posteriorAt(X: MatrixInput, where: string): PPCAPosterior {
     const f = this.state();
-    const x = this.read(X, where);
+    const x = this.readRows(X, where);
     if (hasNaN(x.data)) {
       const p = rowPosteriors(f.w, f.mu, f.sigma2, f.d, f.k, x.data, x.rows);
       return { mean: new Tensor(p.z, [x.rows, f.k]), covariance: new Tensor(p.cov, [x.rows, f.k, f.k]) };
@@ -141,25 +127,6 @@ export class PPCA {
     };
   }
 
-  /**
-   * ln p(xₙ) for each row, via Woodbury and ln|C| = (D − k) ln σ² + ln|M|. With
-   * `missing: 'nan'`, the marginal over each row's observed entries (an all-NaN row gives 0).
-   */
-  logLikelihood(X: MatrixInput): Float64Array {
-    const f = this.state();
-    const x = this.read(X, 'PPCA.logLikelihood');
-    if (hasNaN(x.data)) return rowPosteriors(f.w, f.mu, f.sigma2, f.d, f.k, x.data, x.rows).logLik;
-    return logLikelihoodRows(this.gaussian(), x.data, x.rows);
-  }
-
-  /** The mean of {@link PPCA.logLikelihood}. */
-  score(X: MatrixInput): number {
-    const ll = this.logLikelihood(X);
-    let s = 0;
-    for (let i = 0; i < ll.length; i++) s += ll[i];
-    return s / ll.length;
-  }
-
   /** n draws x = Wz + μ + σε (PRML 12.33), deterministic for a seed: Tensor [n, nFeatures]. */
   sample(n: number, options: { seed?: number | string } = {}): Tensor {
     const f = this.state();
@@ -168,22 +135,15 @@ export class PPCA {
     return new Tensor(sampleRows(f.w, f.mu, f.sigma2, f.d, f.k, n, rng), [n, f.d]);
   }
 
-  /** C = WWᵀ + σ²I: Tensor [nFeatures, nFeatures]. */
-  covariance(): Tensor {
+  /**
+   * Wᵀ: Tensor [k, nFeatures], rows orthogonal with decreasing norms (a copy; scikit-learn's
+   * `FactorAnalysis.components_`). W = `components.transpose()` is the D×k matrix of PRML 12.2.
+   */
+  get components(): Tensor {
     const f = this.state();
-    return new Tensor(covarianceMatrix(f.w, f.sigma2, f.d, f.k), [f.d, f.d]);
-  }
-
-  /** C⁻¹ = σ⁻²(I − W·M⁻¹·Wᵀ) (PRML 12.40; only k×k M is inverted): Tensor [D, D]. */
-  precision(): Tensor {
-    const f = this.state();
-    return new Tensor(precisionMatrix(this.gaussian()), [f.d, f.d]);
-  }
-
-  /** W: Tensor [nFeatures, k] (a copy). */
-  get weights(): Tensor {
-    const f = this.state();
-    return new Tensor(f.w.slice(), [f.d, f.k]);
+    const c = new Float64Array(f.k * f.d);
+    for (let j = 0; j < f.d; j++) for (let q = 0; q < f.k; q++) c[q * f.d + j] = f.w[j * f.k + q];
+    return new Tensor(c, [f.k, f.d]);
   }
 
   /** μ (a copy). */
@@ -234,24 +194,13 @@ export class PPCA {
     return model;
   }
 
-  /** The JSON form (arrays as base64 bytes: the round trip is bit-exact). */
-  toJSON(): ModelJSON {
-    return stateToJSON(this.toState());
-  }
-
   /** Parses {@link PPCA.toJSON} output (an object or its JSON text). */
   static fromJSON(json: string | ModelJSON): PPCA {
     return PPCA.fromState(stateFromJSON(json, 'PPCA', [1]));
   }
 
-  /** safetensors bytes (float64 arrays; type, version, config in the metadata; CRC-32). @example `const again = PPCA.fromBytes(ppca.toBytes());` */
-  toBytes(): Uint8Array { return stateToBytes(this.toState()); }
-
   /** Inverse of {@link PPCA.toBytes}; corrupt, foreign or mismatched bytes throw FormatError. @example `PPCA.fromBytes(bytes)` */
   static fromBytes(bytes: Uint8Array, source = '<bytes>'): PPCA { return PPCA.fromState(stateFromBytes(bytes, 'PPCA', [1], source)); }
-
-  /** Saves as safetensors, atomically (temp file, then rename). Node only. @example `await ppca.save('ppca.safetensors');` */
-  async save(path: string): Promise<void> { await saveState(path, this.toState()); }
 
   /** Loads a file written by {@link PPCA.save}; errors name the file. Node only. @example `const m = await PPCA.load('ppca.safetensors');` */
   static async load(path: string): Promise<PPCA> { return PPCA.fromState(await loadState(path, 'PPCA', [1])); }
@@ -261,13 +210,52 @@ export class PPCA {
     return this.fitted;
   }
 
-  private gaussian(): LowRankGaussian {
+  /** @internal */
+  protected dims(): { d: number; k: number } {
+    const f = this.state();
+    return { d: f.d, k: f.k };
+  }
+
+  /** Posterior means E[z|x] = M⁻¹Wᵀ(x − μ) (PRML 12.42): Tensor [nSamples, k]. @internal */
+  protected project(X: MatrixInput, where: string): Tensor {
+    return this.posteriorAt(X, where).mean;
+  }
+
+  /** The mean of p(x|z), W·z + μ, for each row of Z: Tensor [nSamples, nFeatures]. @internal */
+  protected lift(z: DenseMatrix<Float64Array>): Tensor {
+    const f = this.state();
+    const out = new Float64Array(z.rows * f.d);
+    for (let i = 0; i < z.rows; i++) out.set(f.mu, i * f.d);
+    gemm(false, true, z.rows, f.d, f.k, 1, z.data, f.k, f.w, f.k, 1, out, f.d);
+    return new Tensor(out, [z.rows, f.d]);
+  }
+
+  /** @internal */
+  protected covarianceFactors(): { w: Float64Array; sigma2: number } {
+    const f = this.state();
+    return { w: f.w, sigma2: f.sigma2 };
+  }
+
+  /** @internal */
+  protected gaussian(): LowRankGaussian {
     const f = this.state();
     this.cache ??= lowRankGaussian(f.w, f.mu, f.sigma2, f.d, f.k);
     return this.cache;
   }
 
-  private read(X: MatrixInput, where: string): DenseMatrix<Float64Array> {
+  /**
+   * ln p(xₙ) via Woodbury and ln|C| = (D − k) ln σ² + ln|M|. With `missing: 'nan'`, the
+   * marginal over each row's observed entries (an all-NaN row gives 0).
+   * @internal
+   */
+  protected override rowLogLikelihoods(x: DenseMatrix<Float64Array>): Float64Array {
+    const f = this.state();
+    if (hasNaN(x.data)) return rowPosteriors(f.w, f.mu, f.sigma2, f.d, f.k, x.data, x.rows).logLik;
+    return logLikelihoodRows(this.gaussian(), x.data, x.rows);
+  }
+
+  /** X validated as rows of nFeatures columns; NaN passes with `missing: 'nan'`. @internal */
+  protected override readRows(X: MatrixInput, where: string): DenseMatrix<Float64Array> {
     const f = this.state();
     const x = toMatrix(X, where, 'X', { allowNaN: this.options.missing === 'nan' });
     assertFeatures(x.cols, f.d, where, 'PPCA');

@@ -2,8 +2,10 @@ import { describeValue } from '../../errors.js';
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
 import { INIT_NAMES, type InitName } from '../../nn/init.js';
 import type { DType } from '../../tensor/tensor.js';
-import { resolveTraining, trainingToJSON, type ResolvedTraining, type TrainingOptions } from '../../train/options.js';
+import { resolveTraining, trainingToJSON, type TrainingOptions } from '../../train/options.js';
 import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate.js';
+import { assertKnownOptions } from '../options.js';
+import { TRAINING_KEYS } from './option-keys.js';
 
 /**
  * Input corruption of a denoising autoencoder (applied to training inputs; targets stay clean).
@@ -86,8 +88,15 @@ export interface AutoencoderConfig {
   init: InitName;
   dtype: DType;
   seed: number | string;
-  training: ResolvedTraining;
+  /** The training defaults of every `fit`, each filled in. */
+  training: Required<TrainingOptions>;
 }
+
+const MODEL_KEYS: Record<Exclude<keyof AutoencoderOptions, keyof TrainingOptions>, true> = {
+  inputDim: true, hiddenDims: true, latentDim: true, activation: true, latentActivation: true, loss: true, sparsity: true,
+  denoising: true, weightDecay: true, binarize: true, init: true, dtype: true, seed: true,
+};
+const KNOWN = [...Object.keys(MODEL_KEYS), ...TRAINING_KEYS];
 
 function checkDenoising(d: unknown, where: string): Denoising | null {
   if (d === undefined || d === null) return null;
@@ -100,7 +109,8 @@ function checkDenoising(d: unknown, where: string): Denoising | null {
 }
 
 /**
- * Checks Autoencoder options, throwing a RangeError (TypeError for a bad seed) naming the option.
+ * Checks Autoencoder options, throwing a RangeError (TypeError for a bad seed or an unknown
+ * name, with a "did you mean" suggestion) naming the option.
  *
  * @example
  * ```ts
@@ -110,6 +120,7 @@ function checkDenoising(d: unknown, where: string): Denoising | null {
 export function resolveAutoencoderConfig(options: AutoencoderOptions): AutoencoderConfig {
   const where = 'Autoencoder';
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object (got ${describeValue(options)})`);
+  assertKnownOptions(options, KNOWN, where);
   const hidden = options.hiddenDims ?? [];
   if (!Array.isArray(hidden)) throw new RangeError(`${where}: hiddenDims must be an array of positive integers (got ${describeValue(hidden)})`);
   const seed = assertSeed(options.seed ?? 0, where);

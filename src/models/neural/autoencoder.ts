@@ -18,6 +18,9 @@ import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInp
 import { lossUnit } from './loss-unit.js';
 import { assertUnitData } from './unit-interval.js';
 import { log1pexp, sigmoid } from '../../kernels/stable.js';
+import type { LatentModel } from '../model.js';
+import { codesMatrix } from './codes.js';
+import { assertFitOptions, savedOptions } from './option-keys.js';
 
 /**
  * One epoch of Autoencoder training (per-sample means; validation fields when there is validation data).
@@ -75,7 +78,7 @@ const CHUNK = 1024;
  * const errors = ae.reconstructionError(X); // [n]
  * ```
  */
-export class Autoencoder {
+export class Autoencoder implements LatentModel {
   /** The checked configuration. */
   readonly config: Readonly<AutoencoderConfig>;
   private readonly net: AutoencoderNetwork;
@@ -91,7 +94,13 @@ export class Autoencoder {
     this.trainer = new Trainer(this.config.seed, ['noise'], 'Autoencoder.fit');
   }
 
+  /** `'Autoencoder'`, the type tag of the saved state. */
+  get type(): 'Autoencoder' { return 'Autoencoder'; }
+  /** Width of the data rows (the `inputDim` option). */
   get inputDim(): number { return this.config.inputDim; }
+  /** The same as {@link Autoencoder.inputDim} (the name PCA and PPCA use). */
+  get nFeatures(): number { return this.config.inputDim; }
+  /** Width of the codes. */
   get latentDim(): number { return this.config.latentDim; }
   /** The encoder MLP (x → code). */
   get encoder(): MLP { return this.net.encoder; }
@@ -121,6 +130,7 @@ export class Autoencoder {
    */
   async fit(X: Input, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
     const where = 'Autoencoder.fit';
+    assertFitOptions(options, where);
     const opts = resolveTraining(options, where, this.config.training);
     const { data, validation } = fitMatrices(X, options, where, 'Autoencoder', this.inputDim, this.config.dtype);
     if (this.config.loss === 'bce') assertUnitData({ data, validation }, where, { option: 'loss', value: 'bce', alternative: 'mse' });
@@ -182,7 +192,9 @@ export class Autoencoder {
 
   /** Reconstructions from codes Z `[n, latentDim]` (probabilities for 'bce'). */
   decode(Z: Input): Tensor {
-    const z = this.fitted(Z, 'Autoencoder.decode', this.latentDim, 'Z');
+    const where = 'Autoencoder.decode';
+    if (!this.isFitted) throw new NotFittedError(`Autoencoder (in ${where})`);
+    const z = codesMatrix(Z, where, this.latentDim, 'Autoencoder', this.config.dtype);
     return this.mapRows(z, this.inputDim, (rows) => this.output(this.net.decoder.forward(rows, NO_GRAD).data));
   }
 
@@ -280,7 +292,7 @@ export class Autoencoder {
 
   /** Rebuilds an Autoencoder from {@link Autoencoder.toState}; every field is checked first. */
   static fromState(state: ModelState): Autoencoder {
-    return unpackNeuralState<Autoencoder, AutoencoderEpoch>(state, 'Autoencoder', (o) => new Autoencoder(o as unknown as AutoencoderOptions), (ae, parts) => {
+    return unpackNeuralState<Autoencoder, AutoencoderEpoch>(state, 'Autoencoder', (o) => new Autoencoder(savedOptions(o) as unknown as AutoencoderOptions), (ae, parts) => {
       copyParameters(ae.parameters(), parts.tensors, 'Autoencoder.fromState');
       if (parts.trainer !== null) ae.trainer.loadState(parts.trainer, parts.tensors, 'Autoencoder.fromState', ae.parameters());
       ae.initRng = Rng.fromState(parts.rng.init);
@@ -293,7 +305,7 @@ export class Autoencoder {
   toJSON(): ModelJSON { return stateToJSON(this.toState()); }
 
   /** Inverse of {@link Autoencoder.toJSON} (an object or its string). */
-  static fromJSON(json: unknown): Autoencoder {
+  static fromJSON(json: string | ModelJSON): Autoencoder {
     return Autoencoder.fromState(stateFromJSON(json, 'Autoencoder', [1]));
   }
 

@@ -1,9 +1,11 @@
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
 import { INIT_NAMES, type InitName } from '../../nn/init.js';
 import type { DType } from '../../tensor/tensor.js';
-import { resolveTraining, trainingToJSON, type ResolvedTraining, type TrainingOptions } from '../../train/options.js';
+import { resolveTraining, trainingToJSON, type TrainingOptions } from '../../train/options.js';
 import { describeValue } from '../../errors.js';
 import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate.js';
+import { assertKnownOptions } from '../options.js';
+import { TRAINING_KEYS } from './option-keys.js';
 import type { Likelihood } from './vae-likelihood.js';
 
 /**
@@ -60,11 +62,19 @@ export interface VAEConfig {
   init: InitName;
   dtype: DType;
   seed: number | string;
-  training: ResolvedTraining;
+  /** The training defaults of every `fit`, each filled in. */
+  training: Required<TrainingOptions>;
 }
 
+const MODEL_KEYS: Record<Exclude<keyof VAEOptions, keyof TrainingOptions>, true> = {
+  inputDim: true, hiddenDims: true, latentDim: true, activation: true, likelihood: true, decoderVariance: true, beta: true,
+  klWarmup: true, init: true, dtype: true, seed: true,
+};
+const KNOWN = [...Object.keys(MODEL_KEYS), ...TRAINING_KEYS];
+
 /**
- * Checks VAE options, throwing a RangeError (TypeError for a bad seed) that names the option.
+ * Checks VAE options, throwing a RangeError (TypeError for a bad seed or an unknown name, with a
+ * "did you mean" suggestion) that names the option.
  *
  * @example
  * ```ts
@@ -74,6 +84,7 @@ export interface VAEConfig {
 export function resolveVAEConfig(options: VAEOptions): VAEConfig {
   const where = 'VAE';
   if (options === null || typeof options !== 'object') throw new TypeError(`VAE: options must be an object (got ${describeValue(options)})`);
+  assertKnownOptions(options, KNOWN, where);
   const hidden = options.hiddenDims ?? [];
   if (!Array.isArray(hidden)) throw new RangeError(`VAE: hiddenDims must be an array of positive integers (got ${describeValue(hidden)})`);
   const likelihood = assertOneOf(options.likelihood ?? 'bernoulli', ['bernoulli', 'gaussian'] as const, 'likelihood', where);

@@ -18,6 +18,9 @@ import { vaePytorchSource } from './pytorch-source.js';
 import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInput } from '../../nn/state-dict.js';
 import { lossUnit } from './loss-unit.js';
 import { assertUnitData } from './unit-interval.js';
+import type { LatentModel } from '../model.js';
+import { codesMatrix } from './codes.js';
+import { assertFitOptions, savedOptions } from './option-keys.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -65,7 +68,7 @@ export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch> {
  *
  * @example
  * ```ts
- * const logPx = vae.logLikelihood(X, { samples: 100, seed: 3 });
+ * const logPx = vae.scoreSamples(X, { samples: 100, seed: 3 });
  * ```
  */
 export interface EstimateOptions {
@@ -88,11 +91,12 @@ const NO_GRAD = { grad: false } as const;
  * ```ts
  * const vae = new VAE({ inputDim: 784, hiddenDims: [400], latentDim: 20, seed: 1 });
  * const history = await vae.fit(X, { epochs: 10, batchSize: 128, learningRate: 1e-3 });
- * const { mean, logVar } = vae.encode(X);
- * const ll = vae.logLikelihood(Xtest, { samples: 100, seed: 0 }); // nats per row
+ * const codes = vae.encode(X);                 // posterior means [n, 20]
+ * const { mean, logVar } = vae.posterior(X);   // q(z | x)
+ * const ll = vae.scoreSamples(Xtest, { samples: 100, seed: 0 }); // ln p(x), nats per row
  * ```
  */
-export class VAE {
+export class VAE implements LatentModel {
   /** The checked configuration. */
   readonly config: Readonly<VAEConfig>;
   private readonly net: VAENetwork;
@@ -111,7 +115,13 @@ export class VAE {
     this.lastKlWeight = this.config.klWarmup === 0 ? this.config.beta : 0;
   }
 
+  /** `'VAE'`, the type tag of the saved state. */
+  get type(): 'VAE' { return 'VAE'; }
+  /** Width of the data rows (the `inputDim` option). */
   get inputDim(): number { return this.config.inputDim; }
+  /** The same as {@link VAE.inputDim} (the name PCA and PPCA use). */
+  get nFeatures(): number { return this.config.inputDim; }
+  /** Width of the codes. */
   get latentDim(): number { return this.config.latentDim; }
   /** The encoder MLP (x → [μ, ln σ²]). */
   get encoder(): MLP { return this.net.encoder; }
@@ -146,6 +156,7 @@ export class VAE {
    */
   async fit(X: Input, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
     const where = 'VAE.fit';
+    assertFitOptions(options, where);
     const opts = resolveTraining(options, where, this.config.training);
     const { data, validation } = fitMatrices(X, options, where, 'VAE', this.inputDim, this.config.dtype);
     if (this.config.likelihood === 'bernoulli') assertUnitData({ data, validation }, where, { option: 'likelihood', value: 'bernoulli', alternative: 'gaussian' });
@@ -201,27 +212,38 @@ export class VAE {
     const x = this.matrix(X, 'VAE.objective', this.inputDim);
     const n = x.rows;
     const eps = options.eps !== undefined
-      ? this.matrix(options.eps, 'VAE.objective', this.latentDim, 'eps')
+      ? codesMatrix(options.eps, 'VAE.objective', this.latentDim, 'VAE', this.config.dtype, 'eps')
       : { data: this.rngFor(options.seed).fillNormal(this.config.dtype === 'float64' ? new Float64Array(n * this.latentDim) : new Float32Array(n * this.latentDim)), rows: n, cols: this.latentDim };
     if (eps.rows !== n) throw new RangeError(`VAE.objective: eps must have ${n} rows (got ${eps.rows})`);
     return this.net.terms(new Tensor(x.data, [n, x.cols]), new Tensor(eps.data, [n, eps.cols]), options.klWeight ?? this.config.beta);
   }
 
+  /** The codes: the mean of q(z | x) for each row, `[n, latentDim]` (see {@link VAE.posterior} for the variance too). */
+  encode(X: Input): Tensor {
+    return this.posteriorAt(X, 'VAE.encode').mean;
+  }
+
   /** Mean and log-variance of q(z | x) for each row: two `[n, latentDim]` tensors. */
-  encode(X: Input): { mean: Tensor; logVar: Tensor } {
-    const x = this.fitted(X, 'VAE.encode', this.inputDim);
+  posterior(X: Input): { mean: Tensor; logVar: Tensor } {
+    return this.posteriorAt(X, 'VAE.posterior');
+  }
+
+  private posteriorAt(X: Input, where: string): { mean: Tensor; logVar: Tensor } {
+    const x = this.fitted(X, where, this.inputDim);
     return splitHalves(encodeRaw(this.net, x, this.latentDim), x.rows, this.latentDim);
   }
 
   /** The mean of p(x | z) for each row of Z `[n, latentDim]`: probabilities (Bernoulli) or means (Gaussian). */
   decode(Z: Input): Tensor {
-    const z = this.fitted(Z, 'VAE.decode', this.latentDim, 'Z');
+    const where = 'VAE.decode';
+    this.assertFitted(where);
+    const z = codesMatrix(Z, where, this.latentDim, 'VAE', this.config.dtype);
     return decodeRaw(this.net, z, this.config.likelihood, this.inputDim);
   }
 
-  /** decode(encode(X).mean): the reconstruction at the posterior mean. */
+  /** decode(encode(X)): the reconstruction at the posterior mean. */
   reconstruct(X: Input): Tensor {
-    return this.decode(this.encode(X).mean);
+    return this.decode(this.encode(X));
   }
 
   /** Decoder means of `n` draws z ~ N(0, I), from a fresh stream when `seed` is given. */
@@ -241,7 +263,7 @@ export class VAE {
     assertInt(steps, 'steps', 'VAE.interpolate', 2);
     const dim = options.latent ? this.latentDim : this.inputDim;
     const ends = this.fitted({ data: [...Array.from(a ?? []), ...Array.from(b ?? [])], shape: [2, dim] }, 'VAE.interpolate', dim, 'a and b');
-    const codes = options.latent ? ends.data : this.encode({ data: ends.data, shape: [2, dim] }).mean.data;
+    const codes = options.latent ? ends.data : this.encode({ data: ends.data, shape: [2, dim] }).data;
     const k = this.latentDim;
     const z = this.config.dtype === 'float64' ? new Float64Array(steps * k) : new Float32Array(steps * k);
     for (let i = 0; i < steps; i++) {
@@ -261,10 +283,11 @@ export class VAE {
   /**
    * Per-row importance-weighted estimate of ln p(x) with K = `samples` (default 100):
    * logsumexp_k[ln p(x | z_k) + ln p(z_k) − ln q(z_k | x)] − ln K, a lower bound that tightens as K grows.
+   * The name is scikit-learn's `score_samples`, as for PCA and PPCA.
    */
-  logLikelihood(X: Input, options: EstimateOptions = {}): Tensor {
-    const x = this.fitted(X, 'VAE.logLikelihood', this.inputDim);
-    const samples = assertInt(options.samples ?? 100, 'samples', 'VAE.logLikelihood', 1);
+  scoreSamples(X: Input, options: EstimateOptions = {}): Tensor {
+    const x = this.fitted(X, 'VAE.scoreSamples', this.inputDim);
+    const samples = assertInt(options.samples ?? 100, 'samples', 'VAE.scoreSamples', 1);
     return this.rowsTensor(logLikelihoodRows(x, { net: this.net, likelihood: this.config.likelihood, latentDim: this.latentDim, samples, rng: this.rngFor(options.seed) }));
   }
 
@@ -333,7 +356,7 @@ export class VAE {
 
   /** Rebuilds a VAE from {@link VAE.toState}; every field is checked before the model is returned. */
   static fromState(state: ModelState): VAE {
-    return unpackNeuralState<VAE, VAEEpoch>(state, 'VAE', (options) => new VAE(options as unknown as VAEOptions), (vae, parts) => {
+    return unpackNeuralState<VAE, VAEEpoch>(state, 'VAE', (options) => new VAE(savedOptions(options) as unknown as VAEOptions), (vae, parts) => {
       copyParameters(vae.parameters(), parts.tensors, 'VAE.fromState');
       if (parts.trainer !== null) vae.trainer.loadState(parts.trainer, parts.tensors, 'VAE.fromState', vae.parameters());
       vae.initRng = Rng.fromState(parts.rng.init);
@@ -347,7 +370,7 @@ export class VAE {
   toJSON(): ModelJSON { return stateToJSON(this.toState()); }
 
   /** Inverse of {@link VAE.toJSON} (an object or its string). */
-  static fromJSON(json: unknown): VAE {
+  static fromJSON(json: string | ModelJSON): VAE {
     return VAE.fromState(stateFromJSON(json, 'VAE', [1]));
   }
 

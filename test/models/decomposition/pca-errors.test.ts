@@ -119,7 +119,7 @@ describe('PCA bad inputs (TESTING.md §3.2)', () => {
     const pca = new PCA({ nComponents: 2 }).fit(X);
     expect(pca.noiseVariance).toBeLessThan(1e-20 * pca.totalVariance);
     expect(pca.noiseVarianceClamped).toBe(true);
-    const ll = pca.scoreSamples(X);
+    const ll = pca.scoreSamples(X).data;
     expect(allFinite(ll)).toBe(true);
     expect(allFinite(pca.getPrecision().data)).toBe(true);
     const noisy = new PCA({ nComponents: 2 }).fit(spectrumData(40, 6, 'n', [5, 3]));
@@ -143,8 +143,8 @@ describe('PCA companion properties', () => {
         rows.forEach((r, i) => sub.data.set(X.data.subarray(r * d, r * d + d), i * d));
         const zs = pca.transform(sub).data;
         rows.forEach((r, i) => expect(zs[i]).toBe(z[r]));
-        const ll = pca.scoreSamples(X);
-        const lls = pca.scoreSamples(sub);
+        const ll = pca.scoreSamples(X).data;
+        const lls = pca.scoreSamples(sub).data;
         rows.forEach((r, i) => expect(Math.abs(lls[i] - ll[r])).toBeLessThanOrEqual(1e-12 * Math.abs(ll[r])));
       }),
       { numRuns: 40, seed: 201 },

@@ -48,9 +48,9 @@ describe('PPCA EM (complete data)', () => {
         expect(Math.abs(em.noiseVariance / cf.noiseVariance - 1)).toBeLessThan(1e-5);
         // EM stops on the change of ℓ, which is quadratic in the parameter error: parameters
         // are good to about √tol relative, so 1e-5 leaves a margin over the 1e-6 seen.
-        expect(relFrob(em.covariance().data, cf.covariance().data)).toBeLessThan(1e-5);
+        expect(relFrob(em.getCovariance().data, cf.getCovariance().data)).toBeLessThan(1e-5);
         expect(Math.abs(em.score(X) - cf.score(X))).toBeLessThan(1e-9 * Math.abs(cf.score(X)));
-        expect(maxAbsDiff(em.weights.data, cf.weights.data)).toBeLessThan(1e-3 * maxAbs(cf.weights.data));
+        expect(maxAbsDiff(em.components.transpose().data, cf.components.transpose().data)).toBeLessThan(1e-3 * maxAbs(cf.components.transpose().data));
         expect(maxAbsDiff(em.mean, cf.mean)).toBeLessThan(1e-12 * Math.max(1, maxAbs(cf.mean)));
       }),
       { numRuns: 12, seed: 401 },
@@ -63,7 +63,7 @@ describe('PPCA EM (complete data)', () => {
     expect(m.nIter).toBe(3);
     expect(m.converged).toBe(false);
     expect(m.logLikelihoodHistory.length).toBe(3);
-    expect(allFinite(m.logLikelihood(X))).toBe(true);
+    expect(allFinite(m.scoreSamples(X).data)).toBe(true);
     const cf = new PPCA({ nComponents: 2 }).fit(X);
     expect(cf.nIter).toBe(0);
     expect(cf.converged).toBe(true);
@@ -72,7 +72,7 @@ describe('PPCA EM (complete data)', () => {
 
   it('W comes out canonical: orthogonal columns of decreasing norm, largest entry of each column positive', () => {
     const X = spectrumData(100, 6, 'canon', [10, 4, 1]);
-    const W = new PPCA({ nComponents: 3, method: 'em', seed: 5 }).fit(X).weights.data as Float64Array;
+    const W = new PPCA({ nComponents: 3, method: 'em', seed: 5 }).fit(X).components.transpose().data as Float64Array;
     const g = matmul(transposeOf(W, 6, 3), W, 3, 6, 3);
     for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) if (p !== q) expect(Math.abs(g[p * 3 + q])).toBeLessThan(1e-10 * g[0]);
     expect(g[0]).toBeGreaterThanOrEqual(g[4]);
@@ -95,7 +95,7 @@ describe('PPCA EM with missing values (missing: "nan")', () => {
   it('without any NaN it is exactly the complete-data EM', () => {
     const a = new PPCA({ nComponents: 2, method: 'em', missing: 'nan', seed: 3 }).fit(complete);
     const b = new PPCA({ nComponents: 2, method: 'em', seed: 3 }).fit(complete);
-    expect(bytesOf(a.weights)).toEqual(bytesOf(b.weights));
+    expect(bytesOf(a.components.transpose())).toEqual(bytesOf(b.components.transpose()));
     expect(a.noiseVariance).toBe(b.noiseVariance);
   });
 
@@ -107,7 +107,7 @@ describe('PPCA EM with missing values (missing: "nan")', () => {
     const m = new PPCA({ nComponents: 2, method: 'em', missing: 'nan', tol: 1e-10, maxIter: 5000 }).fit(holes);
     expect(m.converged).toBe(true);
     expect(nonDecreasing(m.logLikelihoodHistory, 1e-12)).toBe(true);
-    expect(relFrob(m.covariance().data, cf.covariance().data)).toBeLessThan(0.02);
+    expect(relFrob(m.getCovariance().data, cf.getCovariance().data)).toBeLessThan(0.02);
     expect(Math.abs(m.noiseVariance / cf.noiseVariance - 1)).toBeLessThan(0.1);
     expect(maxAbsDiff(m.mean, cf.mean)).toBeLessThan(0.05 * maxAbs(cf.mean));
     // Imputing the holes with the posterior means lands close to the true values.
@@ -122,15 +122,15 @@ describe('PPCA EM with missing values (missing: "nan")', () => {
       }
     });
     expect(Math.sqrt(err / count)).toBeLessThan(0.3);
-    expect(allFinite(m.weights.data)).toBe(true);
+    expect(allFinite(m.components.transpose().data)).toBe(true);
   });
 
   it('logLikelihood of a row is the dense Gaussian marginal over its observed entries', () => {
     const holes = withHoles(complete, 0.25, 'marginal');
     const m = new PPCA({ nComponents: 2, method: 'em', missing: 'nan', maxIter: 50 }).fit(holes);
-    const c = m.covariance().data as Float64Array;
+    const c = m.getCovariance().data as Float64Array;
     const mu = m.mean;
-    const ll = m.logLikelihood(holes);
+    const ll = m.scoreSamples(holes).data;
     const d = 8;
     for (let i = 0; i < 20; i++) {
       const obs: number[] = [];
@@ -141,7 +141,7 @@ describe('PPCA EM with missing values (missing: "nan")', () => {
       expect(Math.abs(ll[i] - ref)).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref)));
     }
     const complete20 = { data: complete.data.subarray(0, 20 * d), shape: [20, d] };
-    expect(allFinite(m.logLikelihood(complete20))).toBe(true);
+    expect(allFinite(m.scoreSamples(complete20).data)).toBe(true);
   });
 
   it('per-row posteriors condition on the observed entries; an all-NaN row gets the prior and ln p = 0', () => {
@@ -155,8 +155,8 @@ describe('PPCA EM with missing values (missing: "nan")', () => {
     const post = m.posterior(X);
     expect(post.covariance.shape).toEqual([2, 2, 2]);
     const obs = [0, 2, 3, 4, 6, 7];
-    const W = m.weights.data as Float64Array;
-    const c = m.covariance().data as Float64Array;
+    const W = m.components.transpose().data as Float64Array;
+    const c = m.getCovariance().data as Float64Array;
     const wo = new Float64Array(obs.length * 2);
     obs.forEach((j, p) => { wo[p * 2] = W[j * 2]; wo[p * 2 + 1] = W[j * 2 + 1]; });
     const co = new Float64Array(obs.length ** 2);
@@ -169,7 +169,7 @@ describe('PPCA EM with missing values (missing: "nan")', () => {
     expect(maxAbsDiff(post.covariance.data.subarray(0, 4), [1 - wc[0], -wc[1], -wc[2], 1 - wc[3]])).toBeLessThan(1e-9);
     expect(Array.from(post.mean.data.subarray(2, 4))).toEqual([0, 0]);
     expect(maxAbsDiff(post.covariance.data.subarray(4, 8), [1, 0, 0, 1])).toBeLessThan(1e-15);
-    expect(m.logLikelihood(X)[1]).toBe(0);
+    expect(m.scoreSamples(X).data[1]).toBe(0);
   });
 
   it('errors: NaN without missing: "nan", Infinity even with it, an unobserved column, the closed form with missing', () => {
@@ -184,6 +184,6 @@ describe('PPCA EM with missing values (missing: "nan")', () => {
     expect(() => new PPCA({ nComponents: 2, method: 'em', missing: 'nan' }).fit(col)).toThrow(/PPCA\.fit: X column 6 has no observed \(non-NaN\) values/);
     expect(() => new PPCA({ nComponents: 2, missing: 'nan' })).toThrow(/missing: 'nan' needs method: 'em'/);
     const fitted = new PPCA({ nComponents: 2 }).fit(complete);
-    expect(() => fitted.logLikelihood(holes)).toThrow(NonFiniteError);
+    expect(() => fitted.scoreSamples(holes).data).toThrow(NonFiniteError);
   });
 });

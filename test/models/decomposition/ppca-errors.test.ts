@@ -19,7 +19,7 @@ const cases: Case[] = [
   ['NaN in fit', () => new PPCA({ nComponents: 1 }).fit([[1, 2], [3, 4], [NaN, 6]]), NonFiniteError, /^PPCA\.fit: X contains NaN at \[row 2, col 0\]$/],
   ['Infinity in EM fit', () => new PPCA({ nComponents: 1, method: 'em' }).fit([[1, Infinity], [3, 4]]), NonFiniteError, /PPCA\.fit: X contains Infinity at \[row 0, col 1\]/],
   ['NaN in transform', () => fitted().transform([[0, 0, 0, NaN, 0]]), NonFiniteError, /PPCA\.transform: X contains NaN at \[row 0, col 3\]/],
-  ['NaN in logLikelihood', () => fitted().logLikelihood([[0, 0, 0, 0, NaN]]), NonFiniteError, /PPCA\.logLikelihood: X contains NaN/],
+  ['NaN in scoreSamples', () => fitted().scoreSamples([[0, 0, 0, 0, NaN]]), NonFiniteError, /PPCA\.scoreSamples: X contains NaN/],
   ['NaN in posterior', () => fitted().posterior([[NaN, 0, 0, 0, 0]]), NonFiniteError, /PPCA\.posterior: X contains NaN/],
   ['0 rows', () => new PPCA({ nComponents: 1 }).fit({ data: new Float64Array(0), shape: [0, 3] }), ShapeError, /PPCA\.fit: X must have at least 1 sample \(got shape \[0, 3\]\)/],
   ['0 columns', () => new PPCA({ nComponents: 1 }).fit([[], []]), ShapeError, /at least 1 feature/],
@@ -28,13 +28,13 @@ const cases: Case[] = [
   ['1 sample (EM, missing)', () => new PPCA({ nComponents: 2, method: 'em', missing: 'nan' }).fit([[1, NaN, 3, 4]]), ShapeError, /1 sample/],
   ['1-D input', () => new PPCA({ nComponents: 1 }).fit([1, 2, 3] as unknown as number[][]), ShapeError, /must be 2-D/],
   ['ragged', () => new PPCA({ nComponents: 1 }).fit([[1, 2], [1]]), ShapeError, /X\[1\] has length 1, expected 2/],
-  ['wrong width', () => fitted().logLikelihood([[1, 2, 3, 4]]), ShapeError, /^PPCA\.logLikelihood: X has 4 features, but PPCA was fitted with 5$/],
+  ['wrong width', () => fitted().scoreSamples([[1, 2, 3, 4]]), ShapeError, /^PPCA\.scoreSamples: X has 4 features, but PPCA was fitted with 5$/],
   ['wrong width in transform', () => fitted().transform([[1, 2, 3, 4, 5, 6]]), ShapeError, /X has 6 features, but PPCA was fitted with 5/],
   ['wrong width in inverseTransform', () => fitted().inverseTransform([[1, 2, 3]]), ShapeError, /Z has 3 columns, but PPCA was fitted with nComponents = 2/],
   ['before fit', () => new PPCA({ nComponents: 2 }).transform(X5), NotFittedError, /^PPCA is not fitted yet; call fit\(X\) first$/],
-  ['weights before fit', () => new PPCA({ nComponents: 2 }).weights, NotFittedError, /PPCA is not fitted yet/],
+  ['components before fit', () => new PPCA({ nComponents: 2 }).components, NotFittedError, /PPCA is not fitted yet/],
   ['sample before fit', () => new PPCA({ nComponents: 2 }).sample(3), NotFittedError, /PPCA is not fitted yet/],
-  ['precision before fit', () => new PPCA({ nComponents: 2 }).precision(), NotFittedError, /PPCA is not fitted yet/],
+  ['precision before fit', () => new PPCA({ nComponents: 2 }).getPrecision(), NotFittedError, /PPCA is not fitted yet/],
   ['nComponents missing', () => new PPCA({} as never), RangeError, /PPCA: nComponents must be an integer >= 1 \(got undefined\)/],
   ['nComponents 0', () => new PPCA({ nComponents: 0 }), RangeError, /nComponents must be an integer >= 1 \(got 0\)/],
   ['nComponents 1.5', () => new PPCA({ nComponents: 1.5 }), RangeError, /got 1\.5/],
@@ -85,9 +85,9 @@ describe('PPCA bad inputs (TESTING.md §3.2)', () => {
       const m = new PPCA({ nComponents: 2, method, maxIter: 200 }).fit(X);
       expect(m.noiseVarianceClamped).toBe(true);
       expect(m.noiseVariance).toBeGreaterThan(0);
-      const ll = m.logLikelihood(X);
+      const ll = m.scoreSamples(X).data;
       expect(allFinite(ll)).toBe(true);
-      expect(allFinite(m.precision().data)).toBe(true);
+      expect(allFinite(m.getPrecision().data)).toBe(true);
       expect(allFinite(m.posterior(X).covariance.data)).toBe(true);
     }
     const noisy = new PPCA({ nComponents: 2 }).fit(spectrumData(30, 6, 'noisy', [4, 2], 0.5));
@@ -110,19 +110,19 @@ describe('PPCA companion properties', () => {
         expect(m.fit(X)).toBe(m);
         expect(JSON.stringify(m.options)).toBe(opts);
         expect(bytesOf(X.data)).toEqual(before);
-        const ll = m.logLikelihood(X);
+        const ll = m.scoreSamples(X).data;
         const z = m.transform(X).data;
         const rows = [n - 1, 0];
         const sub = { data: new Float64Array(2 * d), shape: [2, d] };
         rows.forEach((r, i) => sub.data.set(X.data.subarray(r * d, r * d + d), i * d));
-        const llSub = m.logLikelihood(sub);
+        const llSub = m.scoreSamples(sub).data;
         const zSub = m.transform(sub).data;
         rows.forEach((r, i) => {
           expect(Math.abs(llSub[i] - ll[r])).toBeLessThanOrEqual(1e-12 * Math.abs(ll[r]));
           expect(Math.abs(zSub[i] - z[r])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(z[r])));
         });
         const again = new PPCA({ nComponents: 1, method, maxIter: 50, seed }).fit(X).fit(X);
-        expect(bytesOf(again.weights)).toEqual(bytesOf(m.weights));
+        expect(bytesOf(again.components.transpose())).toEqual(bytesOf(m.components.transpose()));
         expect(again.noiseVariance).toBe(m.noiseVariance);
         expect(bytesOf(X.data)).toEqual(before);
       }),
@@ -135,7 +135,7 @@ describe('PPCA companion properties', () => {
     const ref = new PPCA({ nComponents: 1 }).fit(ints);
     for (const data of [Float32Array.from(ints.flat()), Int32Array.from(ints.flat()), Float64Array.from(ints.flat())]) {
       const m = new PPCA({ nComponents: 1 }).fit({ data, shape: [5, 3] });
-      expect(maxAbsDiff(m.weights.data, ref.weights.data)).toBeLessThan(1e-12);
+      expect(maxAbsDiff(m.components.transpose().data, ref.components.transpose().data)).toBeLessThan(1e-12);
       expect(m.transform({ data, shape: [5, 3] }).dtype).toBe('float64');
     }
   });
@@ -153,13 +153,13 @@ describe('PPCA save/load', () => {
     for (const a of models) {
       const b = PPCA.fromJSON(JSON.stringify(a));
       expect(b.options).toEqual(a.options);
-      expect(bytesOf(b.weights)).toEqual(bytesOf(a.weights));
+      expect(bytesOf(b.components.transpose())).toEqual(bytesOf(a.components.transpose()));
       expect(bytesOf(b.mean)).toEqual(bytesOf(a.mean));
       expect(bytesOf(b.logLikelihoodHistory)).toEqual(bytesOf(a.logLikelihoodHistory));
       expect(Object.is(b.noiseVariance, a.noiseVariance)).toBe(true);
       expect([b.nIter, b.converged, b.noiseVarianceClamped]).toEqual([a.nIter, a.converged, a.noiseVarianceClamped]);
       const input = a.options.missing === 'nan' ? holes : X;
-      expect(bytesOf(b.logLikelihood(input))).toEqual(bytesOf(a.logLikelihood(input)));
+      expect(bytesOf(b.scoreSamples(input).data)).toEqual(bytesOf(a.scoreSamples(input).data));
       expect(bytesOf(b.transform(input))).toEqual(bytesOf(a.transform(input)));
       expect(bytesOf(b.sample(5, { seed: 1 }))).toEqual(bytesOf(a.sample(5, { seed: 1 })));
     }

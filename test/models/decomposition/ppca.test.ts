@@ -38,8 +38,8 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
     fc.assert(
       fc.property(paramsArb, ({ d, k, w, mu, sigma2 }) => {
         const model = ppcaFromParams(w, mu, sigma2, d, k);
-        const c = model.covariance().data as Float64Array;
-        const p = model.precision().data as Float64Array;
+        const c = model.getCovariance().data as Float64Array;
+        const p = model.getPrecision().data as Float64Array;
         const ev = eigh({ data: c, shape: [d, d] }, { k: 0 }).values;
         const cond = ev[0] / ev[d - 1];
         expect(maxAbsDiff(matmul(c, p, d, d, d), eye(d))).toBeLessThan(1e-10 * cond);
@@ -57,10 +57,10 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
     fc.assert(
       fc.property(paramsArb, ({ d, k, w, mu, sigma2 }) => {
         const model = ppcaFromParams(w, mu, sigma2, d, k);
-        const logDetC = logDet(model.covariance());
+        const logDetC = logDet(model.getCovariance());
         const lemma = (d - k) * Math.log(sigma2) + logDet({ data: mMatrix(w, sigma2, d, k), shape: [k, k] });
         expect(Math.abs(lemma - logDetC)).toBeLessThan(1e-10 * Math.max(1, Math.abs(logDetC)));
-        const atMean = model.logLikelihood({ data: mu, shape: [1, d] })[0];
+        const atMean = model.scoreSamples({ data: mu, shape: [1, d] }).data[0];
         expect(Math.abs(atMean + 0.5 * (d * Math.log(2 * Math.PI) + logDetC))).toBeLessThan(1e-10 * Math.max(1, Math.abs(atMean)));
       }),
       { numRuns: 80, seed: 302 },
@@ -73,7 +73,7 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
         const model = ppcaFromParams(w, mu, sigma2, d, k);
         const X = normalMatrix(5, d, `${seed}:x`);
         const post = model.posterior(X);
-        const c = model.covariance();
+        const c = model.getCovariance();
         const cInvW = solve(c, { data: w, shape: [d, k] }).data as Float64Array; // C⁻¹W, d×k
         const r = Float64Array.from(X.data, (x, i) => x - mu[i % d]);
         const mean = matmul(r, cInvW, 5, d, k);
@@ -95,8 +95,8 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
       fc.property(paramsArb, fc.integer({ min: 1, max: 12 }), ({ d, k, w, mu, sigma2, seed }, n) => {
         const model = ppcaFromParams(w, mu, sigma2, d, k);
         const X = normalMatrix(n, d, `${seed}:data`);
-        const ll = model.logLikelihood(X);
-        const c = model.covariance().data as Float64Array;
+        const ll = model.scoreSamples(X).data;
+        const c = model.getCovariance().data as Float64Array;
         let sum = 0;
         for (let i = 0; i < n; i++) {
           const ref = denseLogDensity(X.data.subarray(i * d, i * d + d), mu, c, d);
@@ -106,10 +106,10 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
         // S about μ (1/N).
         const s = new Float64Array(d * d);
         for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) s[a * d + b] += ((X.data[i * d + a] - mu[a]) * (X.data[i * d + b] - mu[b])) / n;
-        const cInvS = solve(model.covariance(), { data: s, shape: [d, d] }).data as Float64Array;
+        const cInvS = solve(model.getCovariance(), { data: s, shape: [d, d] }).data as Float64Array;
         let tr = 0;
         for (let a = 0; a < d; a++) tr += cInvS[a * d + a];
-        const prml = -(n / 2) * (d * Math.log(2 * Math.PI) + logDet(model.covariance()) + tr);
+        const prml = -(n / 2) * (d * Math.log(2 * Math.PI) + logDet(model.getCovariance()) + tr);
         expect(Math.abs(sum - prml)).toBeLessThan(1e-9 * Math.max(1, Math.abs(prml)));
         expect(model.score(X)).toBeCloseTo(sum / n, 9);
       }),
@@ -128,10 +128,10 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
         const lambda = eigh({ data: cov, shape: [d, d] }).values;
         const discarded = lambda.subarray(k).reduce((a, b) => a + b, 0) / (d - k);
         expect(Math.abs(model.noiseVariance - discarded)).toBeLessThan(1e-10 * lambda[0]);
-        const cEig = eigh(model.covariance()).values;
+        const cEig = eigh(model.getCovariance()).values;
         for (let i = 0; i < d; i++) expect(Math.abs(cEig[i] - (i < k ? lambda[i] : discarded))).toBeLessThan(1e-10 * lambda[0]);
         // Gradient of the mean log-likelihood by central differences, and a local maximum.
-        const w = model.weights.data as Float64Array;
+        const w = model.components.transpose().data as Float64Array;
         const s2 = model.noiseVariance;
         const f = (ww: Float64Array, ss: number): number => ppcaFromParams(ww, mean, ss, d, k).score(X);
         const l0 = f(w, s2);
@@ -165,11 +165,11 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
         const a = ppcaFromParams(w, mu, sigma2, d, k);
         const r = orthogonal(k, `${seed}:R`);
         const b = ppcaFromParams(matmul(w, r, d, k, k), mu, sigma2, d, k);
-        const ca = a.covariance().data;
-        expect(maxAbsDiff(b.covariance().data, ca)).toBeLessThan(1e-12 * Math.max(1, maxAbs(ca)));
+        const ca = a.getCovariance().data;
+        expect(maxAbsDiff(b.getCovariance().data, ca)).toBeLessThan(1e-12 * Math.max(1, maxAbs(ca)));
         const X = normalMatrix(4, d, `${seed}:x`);
-        const la = a.logLikelihood(X);
-        expect(maxAbsDiff(b.logLikelihood(X), la)).toBeLessThan(1e-9 * Math.max(1, maxAbs(la)));
+        const la = a.scoreSamples(X).data;
+        expect(maxAbsDiff(b.scoreSamples(X).data, la)).toBeLessThan(1e-9 * Math.max(1, maxAbs(la)));
       }),
       { numRuns: 60, seed: 306 },
     );
@@ -207,7 +207,7 @@ describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
     const s = model.sample(n, { seed: 7 });
     expect(s.shape).toEqual([n, d]);
     expect(s.data).toEqual(model.sample(n, { seed: 7 }).data);
-    const c = model.covariance().data as Float64Array;
+    const c = model.getCovariance().data as Float64Array;
     const x = s.data as Float64Array;
     for (let j = 0; j < d; j++) {
       let m = 0;

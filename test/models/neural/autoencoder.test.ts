@@ -162,7 +162,7 @@ describe('Autoencoder', () => {
     await expect(ae.fit({ data: new Float32Array(12), shape: [3, 4] })).rejects.toThrow(/X has 4 features, but Autoencoder was built with inputDim 10/);
     await ae.fit(X, { epochs: 1 });
     expect(() => ae.encode(bad)).toThrow(NonFiniteError);
-    expect(() => ae.decode([[1, 2]])).toThrow(/Z has 2 features/);
+    expect(() => ae.decode([[1, 2]])).toThrow(/^Autoencoder\.decode: Z has 2 columns, but Autoencoder was built with latentDim 3 \(shape \[1, 2\]\)$/);
     expect(() => ae.encode([1, 2, 3] as never)).toThrow(ShapeError);
   });
 

@@ -37,7 +37,7 @@ describe('a pytorch/examples VAE (fc1, fc21, fc22, fc3, fc4) saved by PyTorch', 
     const vae = new VAE({ inputDim: 12, hiddenDims: [8], latentDim: 2 }); // relu + Bernoulli: the example's model
     expect(vae.loadStateDict(weights)).toEqual({ missingKeys: [], unexpectedKeys: [] });
     expect(vae.isFitted).toBe(true);
-    const { mean, logVar } = vae.encode(matrix(io.x));
+    const { mean, logVar } = vae.posterior(matrix(io.x));
     const worst = Math.max(
       expectClose(mean, io.mu, 'mu'), expectClose(logVar, io.logvar, 'logvar'), expectClose(vae.decode(matrix(io.z)), io.decoded, 'decode(z)'),
     );
@@ -72,7 +72,7 @@ describe.each(CASES)('the generated module $name, trained and saved by PyTorch',
     const model = make();
     expect(model.loadStateDict(weights)).toEqual({ missingKeys: [], unexpectedKeys: [] });
     if (model instanceof VAE) {
-      const { mean, logVar } = model.encode(matrix(io.x));
+      const { mean, logVar } = model.posterior(matrix(io.x));
       expectClose(mean, io.mu, 'mu');
       expectClose(logVar, io.logvar, 'logvar');
     } else {

@@ -126,7 +126,7 @@ describe('linear-Gaussian VAE equals PPCA at the exact posterior (item 20)', () 
   it('every importance weight equals p(x): the K-sample estimate is ln p(x) for K = 1 and K = 50, to 1e-10', () => {
     const vae = linearVae(fit, D, k);
     for (const samples of [1, 50]) {
-      const ll = vae.logLikelihood(Xt, { samples, seed: 5 });
+      const ll = vae.scoreSamples(Xt, { samples, seed: 5 });
       expect(ll.dtype).toBe('float64');
       for (let i = 0; i < N; i++) expect(Math.abs(ll.data[i] - fit.logp[i])).toBeLessThan(1e-10 * Math.abs(fit.logp[i]));
     }
@@ -168,8 +168,8 @@ describe('linear-Gaussian VAE equals PPCA at the exact posterior (item 20)', () 
     expect(Math.abs(mean - expectedGap)).toBeLessThanOrEqual(5 * se);
     expect(mean).toBeGreaterThan(0.3);
     // The importance-weighted bound tightens towards ln p(x) as K grows.
-    const k1 = vae.logLikelihood(Xt, { samples: 1, seed: 1 }).data;
-    const k500 = vae.logLikelihood(Xt, { samples: 500, seed: 1 }).data;
+    const k1 = vae.scoreSamples(Xt, { samples: 1, seed: 1 }).data;
+    const k500 = vae.scoreSamples(Xt, { samples: 500, seed: 1 }).data;
     const mean1 = meanGap(fit.logp, k1);
     const mean500 = meanGap(fit.logp, k500);
     expect(mean500).toBeLessThan(mean1);

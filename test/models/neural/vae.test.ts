@@ -56,7 +56,7 @@ describe('VAE.fit', () => {
     const h = await vae.fit(X, { epochs: 10 });
     expect(h[9].loss).toBeLessThan(h[0].loss);
     expect(Array.from(vae.parameters().get('decoderLogVar')!.data)).not.toEqual(before);
-    expect(vae.encode(X).mean.dtype).toBe('float64');
+    expect(vae.encode(X).dtype).toBe('float64');
     expect(vae.elbo(X, { seed: 1 }).dtype).toBe('float64');
   });
 
@@ -70,7 +70,7 @@ describe('VAE.fit', () => {
 describe('VAE inference', () => {
   it('encode → { mean, logVar }, decode → probabilities, reconstruct = decode(mean); no graphs', async () => {
     const vae = await trained();
-    const { mean: mu, logVar } = vae.encode(X);
+    const { mean: mu, logVar } = vae.posterior(X);
     expect(mu.shape).toEqual([96, 3]);
     expect(logVar.shape).toEqual([96, 3]);
     expect(mu.dtype).toBe('float32');
@@ -110,14 +110,14 @@ describe('VAE inference', () => {
     const vae = await trained({}, 15);
     const elbo = vae.elbo(X, { samples: 20, seed: 1 });
     expect(elbo.shape).toEqual([96]);
-    const ll1 = vae.logLikelihood(X, { samples: 1, seed: 2 });
-    const ll200 = vae.logLikelihood(X, { samples: 200, seed: 3 });
+    const ll1 = vae.scoreSamples(X, { samples: 1, seed: 2 });
+    const ll200 = vae.scoreSamples(X, { samples: 200, seed: 3 });
     expect(ll200.shape).toEqual([96]);
     // K = 1 is an unbiased estimate of the ELBO (with the KL sampled): close on average.
     expect(Math.abs(mean(ll1.data) - mean(elbo.data))).toBeLessThan(0.1 * Math.abs(mean(elbo.data)));
     expect(mean(ll200.data)).toBeGreaterThan(mean(elbo.data));
     expect(Array.from(vae.elbo(X, { seed: 4 }).data)).toEqual(Array.from(vae.elbo(X, { seed: 4 }).data));
-    expect(() => vae.logLikelihood(X, { samples: 0 })).toThrow(RangeError);
+    expect(() => vae.scoreSamples(X, { samples: 0 })).toThrow(RangeError);
     // Minus the ELBO is the objective without the β weight: the two agree on average.
     const obj = vae.objective(X, { seed: 5 });
     expect(Math.abs(obj.loss.item() + mean(vae.elbo(X, { samples: 50, seed: 6 }).data))).toBeLessThan(0.05 * Math.abs(obj.loss.item()));
@@ -125,7 +125,7 @@ describe('VAE inference', () => {
 
   it('bad input: NotFittedError, NonFiniteError, ShapeError', async () => {
     const vae = new VAE(opts);
-    for (const f of [() => vae.encode(X), () => vae.decode([[0, 0, 0]]), () => vae.sample(2), () => vae.elbo(X), () => vae.logLikelihood(X), () => vae.reconstruct(X)]) {
+    for (const f of [() => vae.encode(X), () => vae.decode([[0, 0, 0]]), () => vae.sample(2), () => vae.elbo(X), () => vae.scoreSamples(X), () => vae.reconstruct(X)]) {
       expect(f).toThrow(NotFittedError);
     }
     const bad = { data: X.data.slice(), shape: X.shape };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { centredRows, loadCentred } from '../../../src/models/decomposition/pca-data.js';
+import { centredRows, loadCentred } from '../../../src/models/decomposition/data.js';
 import { PCA } from '../../../src/models/decomposition/pca.js';
 import { getBackend } from '../../../src/kernels/backend.js';
 import { Rng } from '../../../src/random/rng.js';

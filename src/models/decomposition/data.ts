@@ -1,5 +1,5 @@
 /**
- * Loading and centring for the PCA solvers: validation through toMatrix, the column means, and
+ * Loading and centring for the spectral solvers and PPCA's EM: validation through toMatrix, the column means, and
  * the centred copy in the storage the solver wants (float64, or float32 for mixed precision).
  *
  * @module

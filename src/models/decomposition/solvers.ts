@@ -1,5 +1,5 @@
 /**
- * The spectral fits behind {@link PCA}: centring, the choice of solver and precision, and the
+ * The spectral fits shared by {@link PCA} and PPCA's closed form: centring, the choice of solver and precision, and the
  * three solvers (full SVD, covariance eigendecomposition, randomized SVD). Every solver returns
  * the same thing: the leading right singular vectors of X_c = X − 1μᵀ and their variances
  * sᵢ²/(N − 1).
@@ -24,13 +24,13 @@ import { gemm } from '../../kernels/gemm.js';
 import { Rng } from '../../random/rng.js';
 import { defaultPowerIterations, gram, rangeFinder, symmetricEigen, thinQ, thinSvd, transpose, truncatedSvd } from '../../linalg/index.js';
 import { subspaceEigen } from '../../linalg/subspace.js';
-import { centredRows, loadCentred, peekShape, storesFloat64, type Centred } from './pca-data.js';
+import { centredRows, loadCentred, peekShape, storesFloat64, type Centred } from './data.js';
 import { gramUpperWasm } from '../../kernels/wasm/gram-wasm.js';
 import { wasmGramGemm } from '../../kernels/wasm/runtime.js';
 import { mirrorUpper } from '../../linalg/syrk.js';
-import { rayleighRitz, subtractOuter, type RawFit } from './pca-ritz.js';
+import { rayleighRitz, subtractOuter, type RawFit } from './ritz.js';
 
-export { loadCentred, peekShape } from './pca-data.js';
+export { loadCentred, peekShape } from './data.js';
 
 /**
  * Which algorithm fits the components.

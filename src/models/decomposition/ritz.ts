@@ -1,7 +1,7 @@
 /**
  * The Rayleigh–Ritz step of the mixed-precision PCA solvers: given a basis V of k + oversampling
  * directions found in float32, the variances are the Ritz values of X_cᵀX_c/(N − 1) on span(V),
- * computed from B = X_c·V with BᵀB and VᵀV accumulated in float64 (see pca-solvers.ts).
+ * computed from B = X_c·V with BᵀB and VᵀV accumulated in float64 (see solvers.ts).
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { gemm } from '../../kernels/gemm.js';
 import { GramF64 } from '../../kernels/gram-f64-wasm.js';
 import { choleskyInPlace, fixRowSigns, gram, symmetricEigen, syrk, transpose } from '../../linalg/index.js';
 import type { FloatArray } from '../../validate.js';
-import { centredRows, storesFloat64, type Centred } from './pca-data.js';
+import { centredRows, storesFloat64, type Centred } from './data.js';
 
 /**
  * Components (k×D) and their variances, descending: what every solver returns.

@@ -24,6 +24,17 @@ import type { Rng } from '../../random/rng.js';
 const LN_2PI = Math.log(2 * Math.PI);
 
 /**
+ * Relative floor of the noise variance (times the mean variance) of both models' likelihoods:
+ * data in a k-dimensional subspace have σ² = 0, and the density needs σ² > 0.
+ *
+ * @example
+ * ```ts
+ * Math.max(pca.noiseVariance, NOISE_FLOOR * pca.totalVariance / pca.nFeatures); // σ² used by score
+ * ```
+ */
+export const NOISE_FLOOR = 1e-12;
+
+/**
  * A PPCA Gaussian with its k×k quantities precomputed.
  *
  * @example

@@ -1,0 +1,52 @@
+/**
+ * The interface every latent-ts model implements, so that code using a model (the demo, the
+ * command line, a user's pipeline) needs no branch on its class.
+ *
+ * @module
+ */
+import type { ModelJSON, ModelState } from '../io/model-state.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { MatrixInput } from '../validate.js';
+
+/**
+ * A model that maps rows `[nSamples, nFeatures]` to codes `[nSamples, latentDim]` and back.
+ * `encode` gives the codes (PCA and PPCA: `transform`; the VAE: the posterior mean), `decode`
+ * maps codes back to the data space, `reconstruct` is `decode(encode(X))`. `fit` returns the
+ * model itself (PCA, PPCA) or a promise of the epoch history (Autoencoder, VAE), so
+ * `await model.fit(X)` works for all. `type` is the tag of the saved state.
+ *
+ * @example
+ * ```ts
+ * const models: LatentModel[] = [new PCA({ nComponents: 2 }), new VAE({ inputDim: 784, latentDim: 2 })];
+ * for (const m of models) {
+ *   await m.fit(X);
+ *   console.log(m.type, m.nFeatures, m.latentDim, m.reconstruct(X).shape);
+ * }
+ * ```
+ */
+export interface LatentModel {
+  /** The type tag of the saved state: `'PCA'`, `'PPCA'`, `'Autoencoder'` or `'VAE'`. */
+  readonly type: string;
+  /** Whether the model has been fitted (or loaded, or given parameters). */
+  readonly isFitted: boolean;
+  /** Width of the data rows (PCA and PPCA: known once fitted). */
+  readonly nFeatures: number;
+  /** Width of the codes (PCA: known once fitted). */
+  readonly latentDim: number;
+  /** Fits the model to the rows of X. */
+  fit(X: MatrixInput, options?: object): this | Promise<readonly { epoch: number; loss: number }[]>;
+  /** The codes of X: Tensor `[nSamples, latentDim]`. */
+  encode(X: MatrixInput): Tensor;
+  /** Rows in the data space from codes Z: Tensor `[nSamples, nFeatures]`. */
+  decode(Z: MatrixInput): Tensor;
+  /** `decode(encode(X))`: Tensor `[nSamples, nFeatures]`. */
+  reconstruct(X: MatrixInput): Tensor;
+  /** The saved form (type, version, config, arrays). */
+  toState(): ModelState;
+  /** The JSON form (arrays as base64 bytes, a bit-exact round trip). */
+  toJSON(): ModelJSON;
+  /** safetensors bytes of {@link LatentModel.toState}. */
+  toBytes(): Uint8Array;
+  /** Saves as safetensors, atomically. Node only. */
+  save(path: string): Promise<void>;
+}

@@ -1,0 +1,96 @@
+/**
+ * The one list of latent-ts's models: their type tags, their short names on the command line,
+ * and how each is rebuilt from a saved state. Adding a model means adding one row here.
+ *
+ * @module
+ */
+import type { ModelState } from '../io/model-state.js';
+import { PCA } from './decomposition/pca.js';
+import { PPCA } from './decomposition/ppca.js';
+import { Autoencoder } from './neural/autoencoder.js';
+import { VAE } from './neural/vae.js';
+
+/**
+ * Any latent-ts model; `model.type` tells them apart (and narrows the union).
+ *
+ * @example
+ * ```ts
+ * const m: AnyModel = modelFromState(state);
+ * if (m.type === 'PCA') console.log(m.explainedVarianceRatio);
+ * ```
+ */
+export type AnyModel = PCA | PPCA | Autoencoder | VAE;
+
+/**
+ * The type tag of a saved state (`latent_ts.type` in safetensors metadata).
+ *
+ * @example
+ * ```ts
+ * const t: ModelType = vae.type; // 'VAE'
+ * ```
+ */
+export type ModelType = AnyModel['type'];
+
+const FROM_STATE: { readonly [T in ModelType]: (state: ModelState) => Extract<AnyModel, { type: T }> } = {
+  PCA: (s) => PCA.fromState(s),
+  PPCA: (s) => PPCA.fromState(s),
+  Autoencoder: (s) => Autoencoder.fromState(s),
+  VAE: (s) => VAE.fromState(s),
+};
+
+/**
+ * Every type tag, in the order they are listed in messages.
+ *
+ * @example
+ * ```ts
+ * MODEL_TYPES.includes('VAE'); // true
+ * ```
+ */
+export const MODEL_TYPES: readonly ModelType[] = Object.keys(FROM_STATE) as ModelType[];
+
+/**
+ * The model names used on the command line.
+ *
+ * @example
+ * ```ts
+ * const kind: ModelKind = 'vae';
+ * ```
+ */
+export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae';
+
+/**
+ * The type tag of each command-line kind.
+ *
+ * @example
+ * ```ts
+ * TYPE_TAGS.ae; // 'Autoencoder'
+ * ```
+ */
+export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE' };
+
+/**
+ * Every command-line kind, in the order they are listed in help texts.
+ *
+ * @example
+ * ```ts
+ * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae'
+ * ```
+ */
+export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as ModelKind[];
+
+/**
+ * Rebuilds a model from a state, choosing the class by the state's `type`.
+ *
+ * @throws Error naming the type when it is not one of PCA, PPCA, Autoencoder, VAE.
+ * @example
+ * ```ts
+ * const model = modelFromState(stateFromBytes(bytes, 'VAE', [1]));
+ * ```
+ */
+export function modelFromState(state: ModelState): AnyModel {
+  const type = state.type as ModelType;
+  if (!Object.prototype.hasOwnProperty.call(FROM_STATE, type)) {
+    throw new Error(`unknown model type ${JSON.stringify(state.type)} (latent-ts reads PCA, PPCA, Autoencoder and VAE)`);
+  }
+  return FROM_STATE[type](state);
+}

@@ -37,6 +37,8 @@ const LAYERS = [
   ],
   // The package root re-exports the library; the demo and the CLI are applications on top of it.
   ['index', '^src/index\\.ts$'],
+  // Pieces the demo and the CLI share (matrices, the k-NN score).
+  ['app', '^src/app/'],
   ['demo', '^src/demo/'],
   ['cli', '^src/cli/'],
 ];
@@ -61,25 +63,6 @@ const KNOWN = process.env.DEPCRUISE_NO_KNOWN ? {} : {
   tensorAutodiffCircle: {
     rule: 'no-circular',
     from: '^src/(?:tensor/tensor|autodiff/(?:op|graph|functional|ops/[^/]+))\\.ts$',
-  },
-  // issue 14 §4: the CLI reaches into the demo for the model registry (demo/models.ts) and the
-  // k-NN score (demo/knn.ts). Delete when those shared pieces have their own home.
-  cliUsesDemoInternals: {
-    rule: 'cli-enters-demo-by-run-demo-only',
-    from: '^src/cli/(sampling|model-file|fit-model|commands/fit|commands/encode)\\.ts$',
-    to: '^src/demo/(models|knn)\\.ts$',
-  },
-  // issue 14 §4: PPCA's fit and state reuse PCA's data streaming, spectrum, noise floor and state
-  // checks, and PCA uses PPCA's Gaussian. Delete when they share the decomposition base instead.
-  ppcaUsesPcaFiles: {
-    rule: 'no-cross-model-import',
-    from: '^src/models/decomposition/ppca(?:-fit|-state)?\\.ts$',
-    to: '^src/models/decomposition/pca(?:-data|-solvers|-state)?\\.ts$',
-  },
-  pcaUsesPpcaGaussian: {
-    rule: 'no-cross-model-import',
-    from: '^src/models/decomposition/pca\\.ts$',
-    to: '^src/models/decomposition/ppca-gaussian\\.ts$',
   },
 };
 

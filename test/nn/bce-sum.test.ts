@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bceWithLogits } from '../../src/autodiff/functional.js';
 import { gradcheck } from '../../src/autodiff/gradcheck.js';
-import { apply } from '../../src/autodiff/op.js';
+import { apply } from '../../src/autodiff/functional.js';
 import { ops } from '../../src/autodiff/ops/index.js';
 import { ShapeError } from '../../src/errors.js';
 import { Rng } from '../../src/random/rng.js';

@@ -1,5 +1,5 @@
 import { gaussianKl, gaussianNll } from '../../autodiff/functional.js';
-import { apply } from '../../autodiff/op.js';
+import { apply } from '../../autodiff/functional.js';
 import { ops } from '../../autodiff/ops/index.js';
 import { MLP } from '../../nn/mlp.js';
 import { Module, type ForwardOptions } from '../../nn/module.js';

@@ -119,7 +119,7 @@ export function abs(x: Tensor): Tensor { return apply(ops.abs, [check(x, 'abs', 
 export function tanh(x: Tensor): Tensor { return apply(ops.tanh, [check(x, 'tanh', 'x')], null); }
 /** Logistic sigmoid, stable for large |x|. @example `sigmoid(logits)` */
 export function sigmoid(x: Tensor): Tensor { return apply(ops.sigmoid, [check(x, 'sigmoid', 'x')], null); }
-/** max(x, 0); NaN stays NaN. @example `relu(h)` */
+/** max(x, 0): −0 and −∞ give +0, NaN stays NaN (the edges are documented in kernels/relu.ts). @example `relu(h)` */
 export function relu(x: Tensor): Tensor { return apply(ops.relu, [check(x, 'relu', 'x')], null); }
 /** x for x > 0, slope·x otherwise. @example `leakyRelu(h, 0.2)` */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {

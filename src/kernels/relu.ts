@@ -22,8 +22,8 @@
  */
 import type { FloatArray } from '../validate.js';
 import { getBackend } from './backend.js';
-import { maskAndSumsWasm } from './bias-relu-wasm.js';
-import { reluInPlaceWasm } from './relu-wasm.js';
+import { maskAndSumsWasm } from './wasm/bias-relu.js';
+import { reluInPlaceWasm } from './wasm/relu.js';
 
 const ABS = 0x7fffffff;
 const INF = 0x7f800000;

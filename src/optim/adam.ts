@@ -1,7 +1,7 @@
 import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { MOMENT_FLOOR, ResidentMoments, adamStepWasm } from './adam-wasm.js';
+import { MOMENT_FLOOR, ResidentMoments, adamStepWasm } from '../kernels/wasm/adam.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -106,7 +106,7 @@ export class Adam extends Optimizer {
     const l2 = this.decoupled ? 0 : this.weightDecay;
     const n = p.length;
     // Float32 moments below the smallest normal float are stored as zero, as in the SIMD kernel
-    // (adam-wasm.ts explains why: stuck subnormals make every later step several times slower).
+    // (kernels/wasm/adam.ts explains why: stuck subnormals make every later step several times slower).
     const floor = m instanceof Float32Array ? MOMENT_FLOOR : 0;
     // A float32 m whose update stepSize·m/den would be below 2⁻¹²⁶ is stored as 0 too.
     const scaled = stepSize * 2 ** 126;

@@ -59,7 +59,7 @@ describe('bceWithLogits reduced (the fused Bernoulli loss of the VAE)', () => {
 describe('bceWithLogits reduced on WebAssembly SIMD (float32, backend wasm)', () => {
   it.skipIf(!isWasmAvailable())('loads, and matches the float64 formula to float32 accuracy over chunk edges, odd lengths and extreme logits', async () => {
     const { getBackend, setBackend } = await import('../../src/kernels/backend.js');
-    const { isBceWasmAvailable } = await import('../../src/autodiff/ops/bce-sum-wasm.js');
+    const { isBceWasmAvailable } = await import('../../src/kernels/wasm/bce-sum.js');
     expect(isBceWasmAvailable()).toBe(true);
     const before = getBackend();
     setBackend('wasm');
@@ -102,7 +102,7 @@ describe('bceWithLogits reduced on WebAssembly SIMD (float32, backend wasm)', ()
 
 describe('bceSum SIMD kernel unrolling', () => {
   it.skipIf(!isWasmAvailable())('the interleaved loop gives the bits of one vector at a time', async () => {
-    const { buildBceModule } = await import('../../src/autodiff/ops/bce-sum-wasm.js');
+    const { buildBceModule } = await import('../../src/kernels/wasm/bce-sum.js');
     const n = 4096;
     const rng = new Rng(3);
     const L = Tensor.randn([n], rng, { std: 8 }).data;

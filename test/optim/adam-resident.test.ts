@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BackendName, getBackend, isWasmAvailable, setBackend } from '../../src/kernels/backend.js';
 import { WasmArena } from '../../src/kernels/wasm/arena.js';
 import { Adam, AdamW } from '../../src/optim/adam.js';
-import { adamStepWasm } from '../../src/optim/adam-wasm.js';
+import { adamStepWasm } from '../../src/kernels/wasm/adam.js';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 

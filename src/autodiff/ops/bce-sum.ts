@@ -1,7 +1,7 @@
 import type { FloatArray } from '../../validate.js';
 import { getBackend } from '../../kernels/backend.js';
 import { allocLike, allocOutputLike } from '../op.js';
-import { bceSumWasm } from './bce-sum-wasm.js';
+import { bceSumWasm } from '../../kernels/wasm/bce-sum.js';
 
 /** Σ [softplus(l) − y·l] over [from, to), writing d = scale·(σ(l) − y): the scalar path. */
 function bceScalar(L: FloatArray, Y: FloatArray, d: FloatArray, scale: number, from: number, to: number): number {

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { instantiateFixed } from './wasm/fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
+import { instantiateFixed } from './fixed-instance.js';
 
 /** Widest B the accumulator holds; wider ones use the TypeScript path. */
 const MAX_P = 256;

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
-import { arenaKernel } from '../kernels/wasm/arena.js';
-import { instantiateFixed } from '../kernels/wasm/fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
+import { arenaKernel } from './arena.js';
+import { instantiateFixed } from './fixed-instance.js';
 
 /** Elements per chunk copied into the module's memory (64 KiB). */
 const CHUNK = 16384;

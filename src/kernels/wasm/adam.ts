@@ -12,9 +12,9 @@
  *
  * @module
  */
-import { arenaKernel } from '../kernels/wasm/arena.js';
-import { instantiateFixed } from '../kernels/wasm/fixed-instance.js';
-import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
+import { arenaKernel } from './arena.js';
+import { instantiateFixed } from './fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
 
 /** Elements per chunk: four 64 KiB arrays stay in the L2 cache together. */
 const CHUNK = 16384;
@@ -52,7 +52,7 @@ const F32X4_DIV = 0xe7;
 
 /**
  * The smallest normal float32. Moments below it, and first moments whose update would be below
- * it, are stored as zero (see {@link buildAdamModule} and the scalar path in adam.ts).
+ * it, are stored as zero (see {@link buildAdamModule} and the scalar path in optim/adam.ts).
  */
 export const MOMENT_FLOOR = 2 ** -126;
 

@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { instantiateFixed } from './wasm/fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
+import { instantiateFixed } from './fixed-instance.js';
 
 /** Columns the accumulators can hold; wider matrices use the TypeScript loops. */
 const MAX_COLS = 8192;

@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { arenaKernel } from './wasm/arena.js';
-import { instantiateFixed } from './wasm/fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
+import { arenaKernel } from './arena.js';
+import { instantiateFixed } from './fixed-instance.js';
 
 /** Columns the double accumulators can hold; wider layers use the TypeScript loops. */
 const MAX_COLS = 8192;

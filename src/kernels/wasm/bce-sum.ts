@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from '../../kernels/wasm/builder.js';
-import { arenaKernel } from '../../kernels/wasm/arena.js';
-import { instantiateFixed } from '../../kernels/wasm/fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
+import { arenaKernel } from './arena.js';
+import { instantiateFixed } from './fixed-instance.js';
 
 /** Elements per call; bounds the float32 accumulation to 1,024 additions per lane. */
 const CHUNK = 4096;

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { arenaKernel } from './wasm/arena.js';
-import { ModuleBuilder } from './wasm/builder.js';
+import { arenaKernel } from './arena.js';
+import { ModuleBuilder } from './builder.js';
 
 /** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
 const I32X4_SPLAT = 0x11;

@@ -41,15 +41,6 @@ interface Loaded {
   heap: Float32Array;
 }
 
-/** SIMD opcodes the shared builder does not name (WebAssembly SIMD spec, prefix 0xfd). */
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
-const F32X4_LT = 0x43;
-const V128_ANDNOT = 0x4f;
-const F32X4_ABS = 0xe0;
-const F32X4_SQRT = 0xe3;
-const F32X4_SUB = 0xe5;
-const F32X4_DIV = 0xe7;
-
 /**
  * The smallest normal float32. Moments below it, and first moments whose update would be below
  * it, are stored as zero (see {@link buildAdamModule} and the scalar path in optim/adam.ts).
@@ -98,7 +89,7 @@ export function buildAdamModule(): Uint8Array<ArrayBuffer> {
   const den = f.local('v128');
   const c = f.code;
   // x ← 0 where |x| < floor (NaN kept: the comparison is false for it).
-  const flushed = (x: number): Code => simd(simd(simd(c.localGet(x).localGet(x), F32X4_ABS).localGet(floor), F32X4_LT), V128_ANDNOT);
+  const flushed = (x: number): Code => c.localGet(x).localGet(x).simd('f32x4.abs').localGet(floor).simd('f32x4.lt').simd('v128.andnot');
   scalarParams.forEach((p, k) => c.localGet(p).f32x4Splat().localSet(splats[k]));
   c.f32Const(MOMENT_FLOOR).f32x4Splat().localSet(floor);
   // stepSize·2¹²⁶: |m|·that < den exactly when the update stepSize·m/den is below 2⁻¹²⁶.
@@ -115,19 +106,19 @@ export function buildAdamModule(): Uint8Array<ArrayBuffer> {
   c.localGet(b2).localGet(V).localGet(i).i32Add().v128Load().f32x4Mul();
   c.localGet(c2).localGet(gv).f32x4Mul().localGet(gv).f32x4Mul().f32x4Add().localSet(vv);
   flushed(vv).localTee(vv).v128Store();
-  simd(c.localGet(vv), F32X4_SQRT).localGet(inv).f32x4Mul().localGet(eps).f32x4Add().localSet(den);
+  c.localGet(vv).simd('f32x4.sqrt').localGet(inv).f32x4Mul().localGet(eps).f32x4Add().localSet(den);
   // m ← 0 where its update would be below 2⁻¹²⁶ (see MOMENT_FLOOR).
   c.localGet(M).localGet(i).i32Add();
   c.localGet(mv);
-  simd(c.localGet(mv), F32X4_ABS).localGet(scaled).f32x4Mul().localGet(den);
-  simd(c, F32X4_LT);
-  simd(c, V128_ANDNOT).localTee(mv).v128Store();
+  c.localGet(mv).simd('f32x4.abs').localGet(scaled).f32x4Mul().localGet(den);
+  c.simd('f32x4.lt');
+  c.simd('v128.andnot').localTee(mv).v128Store();
   c.localGet(P).localGet(i).i32Add();
   c.localGet(pv);
   c.localGet(step).localGet(mv).f32x4Mul();
   c.localGet(den);
-  simd(c, F32X4_DIV);
-  simd(c, F32X4_SUB);
+  c.simd('f32x4.div');
+  c.simd('f32x4.sub');
   c.v128Store();
   c.localGet(i).i32Const(16).i32Add().localSet(i).br(0);
   c.end().end();

@@ -21,17 +21,12 @@ const G_AT = MAX_COLS * 8;
 const Y_AT = G_AT + CHUNK * 4;
 const PAGES = Math.ceil((Y_AT + CHUNK * 4) / 65536);
 
-/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
-const OP = { f32x4Eq: 0x41, f32x4Gt: 0x44, v128And: 0x4e, v128Andnot: 0x4f, f64x2PromoteLow: 0x5f, f64x2Add: 0xf0 } as const;
-
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
-
 /** acc[c/4 …] (two f64x2 at `a`) += the four floats at `p`, widened to double. */
 function addWidened(c: Code, a: number, p: number): void {
   for (const off of [0, 8]) {
     c.localGet(a).localGet(a).v128Load(2 * off, 8);
-    simd(c.localGet(p).v128Load64Zero(off, 4), OP.f64x2PromoteLow);
-    simd(c, OP.f64x2Add).v128Store(2 * off, 8);
+    c.localGet(p).v128Load64Zero(off, 4).simd('f64x2.promote_low_f32x4');
+    c.simd('f64x2.add').v128Store(2 * off, 8);
   }
 }
 
@@ -67,8 +62,8 @@ export function buildBiasReluModule(): Uint8Array<ArrayBuffer> {
       // s = [y > 0] as 1.0 or 0.0; t = NaN where y ≠ y, else 0; ĝ = g·s + t.
       c.localGet(p);
       c.localGet(p).v128Load(0, 4);
-      simd(simd(c.localGet(yv).v128Const(), OP.f32x4Gt).f32Const(1).f32x4Splat(), OP.v128And).f32x4Mul();
-      simd(simd(c.f32Const(NaN).f32x4Splat().localGet(yv).localGet(yv), OP.f32x4Eq), OP.v128Andnot).f32x4Add();
+      c.localGet(yv).v128Const().simd('f32x4.gt').f32Const(1).f32x4Splat().simd('v128.and').f32x4Mul();
+      c.f32Const(NaN).f32x4Splat().localGet(yv).localGet(yv).simd('f32x4.eq').simd('v128.andnot').f32x4Add();
       c.v128Store(0, 4);
     }
     addWidened(c, a, p);

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from './builder.js';
+import { ModuleBuilder } from './builder.js';
 import { arenaKernel } from './arena.js';
 import { instantiateFixed } from './fixed-instance.js';
 
@@ -17,13 +17,6 @@ import { instantiateFixed } from './fixed-instance.js';
 const CHUNK = 16384;
 /** Byte offset of the four double accumulators, after the chunk. */
 const ACC = CHUNK * 4;
-
-/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
-const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
-const F64X2_ADD = 0xf0;
-const F64X2_MUL = 0xf2;
-
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /**
  * sumsq(ptr, bytes, acc): for each group of four floats at `ptr` (`bytes` a multiple of 16),
@@ -47,10 +40,10 @@ export function buildSumSquaresModule(): Uint8Array<ArrayBuffer> {
   // Lanes 0-1 and 2-3 each widened to an f64x2, squared and added to their accumulator.
   for (const [offset, acc] of [[0, lo], [8, hi]] as const) {
     c.localGet(acc);
-    simd(c.localGet(PTR).v128Load64Zero(offset, 8), F64X2_PROMOTE_LOW_F32X4);
+    c.localGet(PTR).v128Load64Zero(offset, 8).simd('f64x2.promote_low_f32x4');
     c.localTee(w).localGet(w);
-    simd(c, F64X2_MUL);
-    simd(c, F64X2_ADD).localSet(acc);
+    c.simd('f64x2.mul');
+    c.simd('f64x2.add').localSet(acc);
   }
   c.localGet(PTR).i32Const(16).i32Add().localSet(PTR).br(0);
   c.end().end();

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { MOMENT_FLOOR, ResidentMoments, adamStepWasm } from '../kernels/wasm/adam.js';
+import { MOMENT_FLOOR, adamStepWasm } from '../kernels/wasm/adam.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -63,22 +63,6 @@ export class Adam extends Optimizer {
     this.beta2 = h.beta2;
     this.eps = h.eps;
     this.weightDecay = h.weightDecay;
-  }
-
-  // Float32 moments in the SIMD kernel's own memory on the wasm backend (fewer copies per step);
-  // undefined until the first buffer is made, null when not used.
-  private resident: ResidentMoments | null | undefined;
-
-  protected override newBuffer(kind: string, name: string, like: FloatArray): FloatArray {
-    if (like instanceof Float32Array) {
-      if (this.resident === undefined) {
-        const lengths = [...this.params.values()].filter((t) => t.data instanceof Float32Array).map((t) => t.size);
-        this.resident = getBackend() === 'wasm' ? ResidentMoments.create(lengths, 2) : null;
-      }
-      const view = this.resident?.slot(`${kind}.${name}`, like.length);
-      if (view) return view;
-    }
-    return super.newBuffer(kind, name, like);
   }
 
   hyper(): Record<string, number | boolean> {

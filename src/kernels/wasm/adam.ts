@@ -1,19 +1,17 @@
 /**
  * The Adam/AdamW update of float32 parameters on WebAssembly SIMD (f32x4 square root and
  * division), used when the matrix-product backend is `'wasm'`. The module's bytes are emitted
- * here with the repository's module builder. Parameters and gradients are copied through a
- * scratch of the module's memory chunk by chunk; the moments either go the same way (a shared
- * instance with a fixed four-chunk memory) or, for large models, live in the memory of an
- * instance of their own ({@link ResidentMoments}). Either way they are ordinary Float32Arrays
- * to the optimizer, its state and checkpoints. Measured on the VAE's 650,000 parameters: about
+ * here with the repository's module builder. During a fit the parameters, gradients and
+ * moments live in the fit's arena and are updated where they are; otherwise they are copied
+ * through the module's memory chunk by chunk (runner.ts). Either way they are ordinary
+ * Float32Arrays to the optimizer, its state and checkpoints. Measured on the VAE's 650,000 parameters: about
  * 0.8 ms per step against 2.5 ms for the scalar TypeScript loop, which is bound by
  * double-precision square roots and divisions; the step is bound by memory traffic (28 bytes
  * per parameter) more than by the f32x4 square roots and divisions.
  *
  * @module
  */
-import { arenaKernel } from './arena.js';
-import { instantiateFixed } from './fixed-instance.js';
+import { placeKernel, type KernelSpec } from './runner.js';
 import { ModuleBuilder, type Code } from './builder.js';
 
 /** Elements per chunk: four 64 KiB arrays stay in the L2 cache together. */
@@ -35,11 +33,6 @@ export interface AdamScalars {
 }
 
 type AdamKernel = (p: number, g: number, m: number, v: number, bytes: number, ...scalars: number[]) => void;
-
-interface Loaded {
-  run: AdamKernel;
-  heap: Float32Array;
-}
 
 /**
  * The smallest normal float32. Moments below it, and first moments whose update would be below
@@ -125,89 +118,16 @@ export function buildAdamModule(): Uint8Array<ArrayBuffer> {
   return mod.build();
 }
 
-function instantiate(pages: number): Loaded & { memory: WebAssembly.Memory } | null {
-  const k = instantiateFixed(buildAdamModule, pages);
-  if (k === null) return null;
-  return { run: k.exports.adam as unknown as AdamKernel, heap: new Float32Array(k.memory.buffer), memory: k.memory };
-}
-
-// The shared scratch for moments that live in ordinary arrays (four chunks).
-let loaded: Loaded | null | undefined;
-
-function load(): Loaded | null {
-  if (loaded === undefined) loaded = instantiate(4);
-  return loaded;
-}
-
-/** Moments living in the memory of their own kernel instance, found by that memory's buffer. */
-const residents = new WeakMap<ArrayBufferLike, Loaded>();
-
-/** Below this many moment values the copies saved do not pay for a memory of their own. */
-const RESIDENT_MIN = 65536;
-
-/**
- * Adam's moment buffers placed in the memory of a kernel instance of their own, so that a step
- * copies only the parameters and gradients in and the parameters out (three copies per value
- * instead of seven: 0.35 ms less per VAE step). The buffers are ordinary Float32Array views of
- * that memory, which never grows (so the views stay valid); state(), checkpoints and the
- * TypeScript path see plain float32 arrays.
- */
-export class ResidentMoments {
-  private next = 2 * CHUNK;
-  private readonly slots = new Map<string, Float32Array>();
-
-  private constructor(private readonly k: Loaded, private readonly capacity: number) {}
-
-  /**
-   * Room for `count` buffers of each listed length, or null where WebAssembly SIMD is
-   * unavailable, the total is too small to be worth it, or the memory cannot be had.
-   */
-  static create(lengths: readonly number[], count: number): ResidentMoments | null {
-    const floats = count * lengths.reduce((s, n) => s + Math.ceil(n / 4) * 4, 0);
-    if (floats < RESIDENT_MIN) return null;
-    const capacity = 2 * CHUNK + floats;
-    const k = instantiate(Math.ceil((capacity * 4) / 65536));
-    if (k === null) return null;
-    residents.set(k.memory.buffer, k);
-    return new ResidentMoments(k, capacity);
-  }
-
-  /**
-   * The zeroed buffer for `key` (the same memory each time the key is asked for again), or
-   * null when the room is used up. Lengths are padded to whole f32x4 lanes, which the kernel
-   * may write past the end of a buffer.
-   */
-  slot(key: string, n: number): Float32Array | null {
-    let view = this.slots.get(key);
-    if (view === undefined || view.length !== n) {
-      const padded = Math.ceil(n / 4) * 4;
-      if (this.next + padded > this.capacity) return null;
-      view = new Float32Array(this.k.heap.buffer, this.next * 4, n);
-      this.next += padded;
-      this.slots.set(key, view);
-    }
-    return view.fill(0);
-  }
-}
-
-/**
- * The step in place when all four arrays live in one arena (a fit's parameters, gradients and
- * moments, see `kernels/wasm/arena.ts`): no copies at all. Arena arrays are padded to 64
- * bytes, so the kernel's whole f32x4 lanes past the end stay inside each array's own block.
- */
-function adamInArena(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
-  const k = arenaKernel(buildAdamModule, p, g, m, v);
-  if (k === null) return false;
-  const run = k.exports.adam as unknown as AdamKernel;
-  run(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, Math.ceil(p.length / 4) * 16,
-    s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep);
-  return true;
-}
+/** Parameters, gradients and the two moments, one chunk each. */
+const ADAM: KernelSpec = { build: buildAdamModule, slots: 4, slotFloats: CHUNK, scratchBytes: 0, copyPath: true };
 
 /**
  * One Adam/AdamW step on float32 arrays through the SIMD kernel. Returns false (and changes
- * nothing) where WebAssembly SIMD is unavailable. Moments from {@link ResidentMoments} are
- * updated where they live; others are copied through a shared scratch chunk by chunk.
+ * nothing) where WebAssembly SIMD is unavailable. In place when all four arrays live in one
+ * arena (a fit's parameters, gradients and moments: no copies at all), else copied through the
+ * kernel's memory chunk by chunk (runner.ts). The kernel writes whole f32x4 lanes, past the end
+ * of an array into its padding: arena arrays are padded to 64 bytes, and on the copy path lanes
+ * past a chunk compute on stale slot values that are never copied back.
  *
  * @example
  * ```ts
@@ -215,32 +135,12 @@ function adamInArena(p: Float32Array, g: Float32Array, m: Float32Array, v: Float
  * ```
  */
 export function adamStepWasm(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
-  if (adamInArena(p, g, m, v, s)) return true;
-  const resident = m.buffer === v.buffer ? residents.get(m.buffer) : undefined;
-  const k = resident ?? load();
+  const k = placeKernel(ADAM, [{ from: p, to: p }, { from: g }, { from: m, to: m }, { from: v, to: v }]);
   if (k === null) return false;
-  const { heap, run } = k;
-  const n = p.length;
-  for (let start = 0; start < n; start += CHUNK) {
-    const end = Math.min(start + CHUNK, n);
-    const len = end - start;
-    heap.set(p.subarray(start, end), 0);
-    heap.set(g.subarray(start, end), CHUNK);
-    if (resident === undefined) {
-      heap.set(m.subarray(start, end), 2 * CHUNK);
-      heap.set(v.subarray(start, end), 3 * CHUNK);
-    }
-    const mAt = resident === undefined ? 2 * CHUNK * 4 : m.byteOffset + start * 4;
-    const vAt = resident === undefined ? 3 * CHUNK * 4 : v.byteOffset + start * 4;
-    // Lanes past `len` compute on stale scratch (or a resident buffer's padding) and are never
-    // copied back.
-    run(0, CHUNK * 4, mAt, vAt, Math.ceil(len / 4) * 16,
+  const run = k.exports.adam as unknown as AdamKernel;
+  k.each(p.length, CHUNK, ([pp, gp, mp, vp], _start, len) => {
+    run(pp, gp, mp, vp, Math.ceil(len / 4) * 16,
       s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep);
-    p.set(heap.subarray(0, len), start);
-    if (resident === undefined) {
-      m.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
-      v.set(heap.subarray(3 * CHUNK, 3 * CHUNK + len), start);
-    }
-  }
+  });
   return true;
 }

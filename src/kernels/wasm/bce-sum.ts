@@ -11,8 +11,7 @@
  * @module
  */
 import { ModuleBuilder, type Code } from './builder.js';
-import { arenaKernel } from './arena.js';
-import { instantiateFixed } from './fixed-instance.js';
+import { placeKernel, type KernelSpec } from './runner.js';
 
 /** Elements per call; bounds the float32 accumulation to 1,024 additions per lane. */
 const CHUNK = 4096;
@@ -126,57 +125,27 @@ export function buildBceModule(unroll = UNROLL): Uint8Array<ArrayBuffer> {
 
 type BceKernel = (l: number, y: number, d: number, acc: number, bytes: number, scale: number) => void;
 
-let loaded: { run: BceKernel; heap: Float32Array } | null | undefined;
+/** Logits, targets and gradient, one chunk each; four float32 accumulators. */
+const BCE: KernelSpec = { build: buildBceModule, slots: 3, slotFloats: CHUNK, scratchBytes: 16, copyPath: true };
 
 /**
  * Whether the SIMD kernel loaded here (it is built and validated on the first call).
  *
  * @example
  * ```ts
- * if (!isBceWasmAvailable()) console.log('bceSum runs in TypeScript');
+ * if (!isBceWasmAvailable()) console.log('the summed BCE runs in TypeScript');
  * ```
  */
 export function isBceWasmAvailable(): boolean {
-  return load() !== null;
-}
-
-function load(): { run: BceKernel; heap: Float32Array } | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  const k = instantiateFixed(buildBceModule, 1);
-  if (k === null) return null;
-  const { exports, memory } = k;
-  loaded = { run: exports.bce as unknown as BceKernel, heap: new Float32Array(memory.buffer) };
-  return loaded;
-}
-
-/**
- * The same chunks, read and written in place when all three arrays live in one arena (a
- * training step's logits, targets and gradient), so the sum has the same bits; null otherwise.
- */
-function bceInArena(
-  L: Float32Array, Y: Float32Array, d: Float32Array, scale: number, tail: (from: number, to: number) => number,
-): number | null {
-  const k = arenaKernel(buildBceModule, L, Y, d);
-  if (k === null) return null;
-  const run = k.exports.bce as unknown as BceKernel;
-  const at = k.arena.kernelScratch;
-  const acc = k.arena.scratch32;
-  const n = L.length;
-  const simdEnd = n - (n % 4);
-  let sum = 0;
-  for (let start = 0; start < simdEnd; start += CHUNK) {
-    const len = Math.min(CHUNK, simdEnd - start) * 4;
-    run(L.byteOffset + start * 4, Y.byteOffset + start * 4, d.byteOffset + start * 4, at, len, scale);
-    sum += acc[0] + acc[1] + acc[2] + acc[3];
-  }
-  return simdEnd < n ? sum + tail(simdEnd, n) : sum;
+  return placeKernel(BCE, []) !== null;
 }
 
 /**
  * Σ [softplus(l) − y·l] over float32 logits and targets, writing d = scale·(σ(l) − y); returns
- * the unscaled sum, or null (nothing written) where WebAssembly SIMD is unavailable. The last
- * `n mod 4` values go through `tail`, the scalar formula.
+ * the unscaled sum, or null (nothing written) where WebAssembly SIMD is unavailable. The sum
+ * is taken in chunks of {@link CHUNK} (float32 lanes within a chunk, the chunks added in double),
+ * in place when all three arrays live in one arena, else through copies (runner.ts): the same
+ * bits either way. The last `n mod 4` values go through `tail`, the scalar formula.
  *
  * @example
  * ```ts
@@ -187,23 +156,16 @@ export function bceSumWasm(
   L: Float32Array, Y: Float32Array, d: Float32Array, scale: number,
   tail: (from: number, to: number) => number,
 ): number | null {
-  const inPlace = bceInArena(L, Y, d, scale, tail);
-  if (inPlace !== null) return inPlace;
-  const k = load();
+  const k = placeKernel(BCE, [{ from: L }, { from: Y }, { to: d }]);
   if (k === null) return null;
-  const { heap, run } = k;
+  const run = k.exports.bce as unknown as BceKernel;
+  const acc = k.scratch32;
   const n = L.length;
   const simdEnd = n - (n % 4);
   let sum = 0;
-  const accAt = 3 * CHUNK;
-  for (let start = 0; start < simdEnd; start += CHUNK) {
-    const end = Math.min(start + CHUNK, simdEnd);
-    const len = end - start;
-    heap.set(L.subarray(start, end), 0);
-    heap.set(Y.subarray(start, end), CHUNK);
-    run(0, CHUNK * 4, 2 * CHUNK * 4, accAt * 4, len * 4, scale);
-    d.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
-    sum += heap[accAt] + heap[accAt + 1] + heap[accAt + 2] + heap[accAt + 3];
-  }
+  k.each(simdEnd, CHUNK, ([l, y, g], _start, len) => {
+    run(l, y, g, k.scratch, len * 4, scale);
+    sum += acc[0] + acc[1] + acc[2] + acc[3];
+  });
   return simdEnd < n ? sum + tail(simdEnd, n) : sum;
 }

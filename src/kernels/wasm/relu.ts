@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { arenaKernel } from './arena.js';
+import { placeKernel, type KernelSpec } from './runner.js';
 import { ModuleBuilder } from './builder.js';
 
 /**
@@ -38,6 +38,9 @@ export function buildReluModule(): Uint8Array<ArrayBuffer> {
 
 type ReluKernel = (ptr: number, bytes: number) => void;
 
+/** In place on arena arrays only: for other arrays the copies would cost more than they save. */
+const RELU: KernelSpec = { build: buildReluModule, slots: 1, slotFloats: 0, scratchBytes: 0, copyPath: false };
+
 /**
  * ReLU in place on the first length − length mod 4 values of `y` when it lives in an arena;
  * returns how many values it did (0 when not applicable), the caller does the rest.
@@ -48,9 +51,10 @@ type ReluKernel = (ptr: number, bytes: number) => void;
  * ```
  */
 export function reluInPlaceWasm(y: Float32Array): number {
-  const k = arenaKernel(buildReluModule, y);
+  const k = placeKernel(RELU, [{ from: y, to: y }]);
   if (k === null) return 0;
+  const run = k.exports.relu as unknown as ReluKernel;
   const n4 = y.length - (y.length % 4);
-  if (n4 > 0) (k.exports.relu as unknown as ReluKernel)(y.byteOffset, n4 * 4);
+  if (n4 > 0) k.each(n4, n4, ([p], _start, len) => run(p, len * 4));
   return n4;
 }

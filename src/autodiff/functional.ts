@@ -1,13 +1,22 @@
 /**
  * The differentiable functions behind the Tensor methods, also usable directly:
- * `mse(pred, target)`, `gaussianKl(mu, logVar, { reduction: 'batchMean' })`, ...
+ * `mse(pred, target)`, `gaussianKl(mu, logVar, { reduction: 'batchMean' })`, ...; and
+ * {@link apply}, the one place where an op definition (ops/, which never imports Tensor) meets
+ * Tensor: it runs the forward and records the graph node.
+ *
+ * This file and `tensor/tensor.ts` import each other, the only import circle of the engine and
+ * on purpose (tinygrad's tensor.py and function.py do the same): Tensor's methods are written
+ * on the class, which needs these functions, and these functions build Tensors. It is safe
+ * because neither file uses the other at module-evaluation time (no top-level call, no
+ * `extends`), only inside functions. Everything else here (op.ts, ops/, graph.ts, kernels/)
+ * imports no Tensor value, so loading an op definition does not load Tensor.
  *
  * @module
  */
 import { describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { normalizeAxis, checkShape } from '../tensor/shape.js';
-import { apply } from './op.js';
+import type { BackwardContext, OpDef, RawTensor } from './op.js';
 import { ops } from './ops/index.js';
 import type { Reduction } from './ops/losses.js';
 
@@ -62,6 +71,30 @@ function reduction(options: LossOptions | undefined, op: string): Reduction {
   return r;
 }
 
+function promote(t: Tensor, wide: boolean): RawTensor {
+  if (!wide || t.data instanceof Float64Array) return t;
+  return { data: Float64Array.from(t.data), shape: t.shape };
+}
+
+/**
+ * Runs `op` eagerly and, when some input requires a gradient, links the output to a graph
+ * node. Mixed float32/float64 inputs compute in float64.
+ */
+export function apply<A, S>(op: OpDef<A, S>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const wide = inputs.some((t) => t.data instanceof Float64Array);
+  const raw = inputs.map((t) => promote(t, wide));
+  const { data, shape, saved } = op.forward(raw, attrs);
+  const record = inputs.some((t) => t.requiresGrad);
+  const out = new Tensor(data, shape, { requiresGrad: record });
+  if (record) {
+    const ctx: BackwardContext<A, S> = {
+      inputs: raw, out: { data, shape }, attrs, saved, needsGrad: inputs.map((t) => t.requiresGrad),
+    };
+    out.node = { op: op as OpDef<unknown, unknown>, inputs, ctx: ctx as BackwardContext<unknown, unknown> };
+  }
+  return out;
+}
+
 /** a + b with broadcasting. @example `add(x, bias)` */
 export function add(a: Tensor, b: Tensor | number): Tensor { return apply(ops.add, [check(a, 'add', 'a'), asTensor(b, a, 'add', 'b')], null); }
 /** a − b with broadcasting. @example `sub(x, mean)` */
@@ -86,7 +119,7 @@ export function abs(x: Tensor): Tensor { return apply(ops.abs, [check(x, 'abs', 
 export function tanh(x: Tensor): Tensor { return apply(ops.tanh, [check(x, 'tanh', 'x')], null); }
 /** Logistic sigmoid, stable for large |x|. @example `sigmoid(logits)` */
 export function sigmoid(x: Tensor): Tensor { return apply(ops.sigmoid, [check(x, 'sigmoid', 'x')], null); }
-/** max(x, 0); NaN stays NaN. @example `relu(h)` */
+/** max(x, 0): −0 and −∞ give +0, NaN stays NaN (the edges are documented in kernels/relu.ts). @example `relu(h)` */
 export function relu(x: Tensor): Tensor { return apply(ops.relu, [check(x, 'relu', 'x')], null); }
 /** x for x > 0, slope·x otherwise. @example `leakyRelu(h, 0.2)` */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {

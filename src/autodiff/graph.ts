@@ -1,8 +1,8 @@
 import { ShapeError, formatShape } from '../errors.js';
 import type { FloatArray } from '../validate.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { GraphNode, Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
-import { allocOutputLike, type GraphNode, type GradTargets } from './op.js';
+import { allocOutputLike, type GradTargets } from './op.js';
 
 /**
  * Tensors reachable from `root` through recorded nodes, inputs before outputs (iterative DFS),
@@ -141,9 +141,11 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
 
 function accumulateLeaf(leaf: Tensor, g: FloatArray): void {
   if (leaf.grad === null) {
-    const data = leaf.data instanceof Float64Array ? new Float64Array(g.length) : new Float32Array(g.length);
-    data.set(g);
-    leaf.grad = new Tensor(data, leaf.shape);
+    // A new tensor of the leaf's dtype and shape, then g stored into it (rounded to that dtype).
+    // Through clone() rather than `new Tensor`: this file imports Tensor as a type only, so the
+    // engine's one import circle stays tensor.ts ↔ functional.ts.
+    leaf.grad = leaf.clone();
+    leaf.grad.data.set(g);
   } else {
     const acc = leaf.grad.data;
     for (let j = 0; j < acc.length; j++) acc[j] += g[j];

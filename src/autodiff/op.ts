@@ -1,5 +1,4 @@
 import type { FloatArray } from '../validate.js';
-import { Tensor } from '../tensor/tensor.js';
 import { currentWorkspace } from './workspace.js';
 
 /** The raw view of a tensor that forward and backward work on: storage and shape. */
@@ -42,13 +41,6 @@ export interface OpDef<A, S = unknown> {
   readonly name: string;
   forward(inputs: readonly RawTensor[], attrs: A): ForwardResult<S>;
   backward(gradOut: FloatArray, ctx: BackwardContext<A, S>, into?: GradTargets): (FloatArray | null)[];
-}
-
-/** The graph record a recorded output keeps: how it was made. */
-export interface GraphNode {
-  readonly op: OpDef<unknown, unknown>;
-  readonly inputs: readonly Tensor[];
-  readonly ctx: BackwardContext<unknown, unknown>;
 }
 
 /** Lets a family file declare an op with precise attribute and saved types. */
@@ -97,28 +89,4 @@ export function addRounded(t: FloatArray, v: Float64Array, like: FloatArray, rep
   if (replace) for (let j = 0; j < t.length; j++) t[j] = f32 ? Math.fround(v[j]) : v[j];
   else if (f32) for (let j = 0; j < t.length; j++) t[j] += Math.fround(v[j]);
   else for (let j = 0; j < t.length; j++) t[j] += v[j];
-}
-
-function promote(t: Tensor, wide: boolean): RawTensor {
-  if (!wide || t.data instanceof Float64Array) return t;
-  return { data: Float64Array.from(t.data), shape: t.shape };
-}
-
-/**
- * Runs `op` eagerly and, when some input requires a gradient, links the output to a graph
- * node. Mixed float32/float64 inputs compute in float64.
- */
-export function apply<A, S>(op: OpDef<A, S>, inputs: readonly Tensor[], attrs: A): Tensor {
-  const wide = inputs.some((t) => t.data instanceof Float64Array);
-  const raw = inputs.map((t) => promote(t, wide));
-  const { data, shape, saved } = op.forward(raw, attrs);
-  const record = inputs.some((t) => t.requiresGrad);
-  const out = new Tensor(data, shape, { requiresGrad: record });
-  if (record) {
-    const ctx: BackwardContext<A, S> = {
-      inputs: raw, out: { data, shape }, attrs, saved, needsGrad: inputs.map((t) => t.requiresGrad),
-    };
-    out.node = { op: op as OpDef<unknown, unknown>, inputs, ctx: ctx as BackwardContext<unknown, unknown> };
-  }
-  return out;
 }

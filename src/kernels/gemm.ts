@@ -1,12 +1,15 @@
 /**
- * The one GEMM entry point. Degenerate cases are settled here (BLAS rules); tiny products take
- * a direct loop; float32 products go to the WebAssembly SIMD kernel when that backend is
+ * The one GEMM entry point, in two layers as BLAS and stdlib's sgemm have them: {@link gemm}
+ * validates its arguments and calls {@link gemmCore}, which trusts them (library code, which
+ * checks shapes once at its own boundary, calls the core so the hot path has no checks).
+ * Degenerate cases are settled in the core (BLAS rules); tiny products take a direct loop; float32 products go to the WebAssembly SIMD kernel when that backend is
  * selected; everything else (float64, mixed storage, the `'js'` backend, a memory that cannot
  * grow) runs the TypeScript kernel.
  *
  * @module
  */
 import type { FloatArray } from '../validate.js';
+import { checkGemmArguments } from './gemm-check.js';
 import { getBackend } from './backend.js';
 import { gemmJs } from './gemm-js.js';
 import { gemmSmall } from './gemm-small.js';
@@ -22,27 +25,16 @@ import { wasmGemm } from './wasm/runtime.js';
 export const SMALL_PRODUCT = { js: 2048, wasm: 256 } as const;
 
 /**
- * General matrix multiply, BLAS order and names, row-major:
- * `C ← alpha·op(A)·op(B) + beta·C` with op(A) m×k, op(B) k×n, where op(X) is X or Xᵀ as the
- * flag says and `lda`, `ldb`, `ldc` are the row strides of the stored arrays.
- *
- * BLAS rules: β = 0 overwrites C (NaN already in C does not leak); α = 0 or k = 0 gives β·C
- * without reading A or B; m = 0 or n = 0 does nothing. A and B are never modified. Arguments
- * are not validated: callers check shapes once at their own boundary.
- *
- * Float32 products run on WebAssembly SIMD when the backend is `'wasm'` (see `setBackend`),
- * with float32 accumulation; float64 products, and every product on the `'js'` backend, run in
- * TypeScript with double accumulation.
+ * {@link gemm} without the argument checks: the same product for arguments that satisfy them,
+ * anything (wrong values, reads past an array) for arguments that do not. For library code that
+ * has checked the shapes already.
  *
  * @example
  * ```ts
- * const A = new Float32Array([1, 2, 3, 4, 5, 6]);   // 2×3
- * const B = new Float32Array([1, 0, 0, 1, 1, 1]);   // 3×2
- * const C = new Float32Array(4);
- * gemm(false, false, 2, 2, 3, 1, A, 3, B, 2, 0, C, 2); // C = [4, 5, 10, 11]
+ * gemmCore(false, true, n, m, k, 1, x, k, w, k, 0, y, m); // y = x·wᵀ, shapes checked by the caller
  * ```
  */
-export function gemm(
+export function gemmCore(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   alpha: number, A: FloatArray, lda: number, B: FloatArray, ldb: number,
   beta: number, C: FloatArray, ldc: number,
@@ -66,6 +58,41 @@ export function gemm(
   }
   if (size <= SMALL_PRODUCT.js) gemmSmall(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
   else gemmJs(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+/**
+ * General matrix multiply, BLAS order and names, row-major:
+ * `C ← alpha·op(A)·op(B) + beta·C` with op(A) m×k, op(B) k×n, where op(X) is X or Xᵀ as the
+ * flag says and `lda`, `ldb`, `ldc` are the row strides of the stored arrays.
+ *
+ * BLAS rules: β = 0 overwrites C (NaN already in C does not leak); α = 0 or k = 0 gives β·C
+ * without reading A or B; m = 0 or n = 0 does nothing. A and B are never modified.
+ *
+ * Checked, with errors naming the argument, the expected and the actual value: the flags are
+ * booleans; m, n, k non-negative integers; alpha, beta numbers; A, B, C Float32Array or
+ * Float64Array; lda ≥ max(1, columns of A as stored: k, or m when transposed), likewise ldb
+ * (n, or k) and ldc (n); and each array long enough for its rows at its stride. C may share
+ * memory with A or B (the product is then computed through a copy).
+ *
+ * Float32 products run on WebAssembly SIMD when the backend is `'wasm'` (see `setBackend`),
+ * with float32 accumulation; float64 products, and every product on the `'js'` backend, run in
+ * TypeScript with double accumulation.
+ *
+ * @example
+ * ```ts
+ * const A = new Float32Array([1, 2, 3, 4, 5, 6]);   // 2×3
+ * const B = new Float32Array([1, 0, 0, 1, 1, 1]);   // 3×2
+ * const C = new Float32Array(4);
+ * gemm(false, false, 2, 2, 3, 1, A, 3, B, 2, 0, C, 2); // C = [4, 5, 10, 11]
+ * ```
+ */
+export function gemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  alpha: number, A: FloatArray, lda: number, B: FloatArray, ldb: number,
+  beta: number, C: FloatArray, ldc: number,
+): void {
+  checkGemmArguments(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  gemmCore(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /** C ← beta·C on the m×n window; β = 0 writes zeros without reading. */

@@ -1,5 +1,17 @@
 /**
- * ReLU forward in place and its backward mask on float32 arrays, done on the bit patterns.
+ * The one ReLU of latent-ts: the forward and the backward mask that both `x.relu()` (the relu
+ * op) and `Linear.forwardRelu` (the fused linear op) run, so the two agree bit for bit.
+ *
+ * Behaviour at the edges (`Math.max(x, 0)` semantics): relu(x) = x for x > 0 and for +∞;
+ * +0 for negatives, −0 and −∞; NaN stays NaN (payload kept). PyTorch differs in two places:
+ * torch.relu(−0.) is −0., and its backward is a select, giving 0 where x ≤ 0 even when the
+ * upstream gradient is ±∞ or NaN, and g where x is NaN. Here the backward is
+ * g·[x > 0] + (NaN where x is NaN): 0·∞ = NaN where x ≤ 0 and g is infinite (a diverged
+ * gradient stays visible to the trainer's NaN guard), NaN where x is NaN, and a −0 gradient
+ * passes as +0. Since relu(x) > 0 exactly when x > 0, and relu(x) is NaN exactly when x is, the
+ * mask reads the input or the output alike.
+ *
+ * On float32 the work is done on the bit patterns.
  *
  * Why bits: on random signs every float formulation V8 compiles here (`Math.max(v, 0)`,
  * `v > 0 ? v : 0`, an `if`) branches on the sign and mispredicts half the time, about 6 ns per
@@ -10,8 +22,8 @@
  */
 import type { FloatArray } from '../validate.js';
 import { getBackend } from './backend.js';
-import { maskAndSumsWasm } from './bias-relu-wasm.js';
-import { reluInPlaceWasm } from './relu-wasm.js';
+import { maskAndSumsWasm } from './wasm/bias-relu.js';
+import { reluInPlaceWasm } from './wasm/relu.js';
 
 const ABS = 0x7fffffff;
 const INF = 0x7f800000;
@@ -20,9 +32,19 @@ function bitsOf(a: Float32Array): Int32Array {
   return new Int32Array(a.buffer, a.byteOffset, a.length);
 }
 
+/** dst[i] = relu(src[i]) on float32 bit patterns, for i from `from` on. */
+function reluBits(src: Int32Array, dst: Int32Array, from: number): void {
+  for (let i = from; i < src.length; i++) {
+    const v = src[i];
+    // Keep v when its sign bit is clear or it is a NaN (|v| above the infinity pattern).
+    const nan = (INF - (v & ABS)) >> 31;
+    dst[i] = v & (~(v >> 31) | nan);
+  }
+}
+
 /**
- * y ← max(y, 0) in place with `Math.max` semantics: negatives, −0 and −∞ become +0, NaN stays
- * NaN.
+ * y ← relu(y) in place (see the module comment for the edges: −0 and −∞ become +0, NaN stays
+ * NaN).
  *
  * @example
  * ```ts
@@ -36,16 +58,27 @@ export function reluInPlace(y: FloatArray): void {
   }
   const b = bitsOf(y);
   // Activations in a training step's arena go through the SIMD form of this loop first.
-  for (let i = reluInPlaceWasm(y); i < b.length; i++) {
-    const v = b[i];
-    // Keep v when its sign bit is clear or it is a NaN (|v| above the infinity pattern).
-    const nan = (INF - (v & ABS)) >> 31;
-    b[i] = v & (~(v >> 31) | nan);
-  }
+  reluBits(b, b, reluInPlaceWasm(y));
 }
 
 /**
- * out = g·[y > 0] + (NaN where y is NaN), the ReLU backward from the layer's output `y`: g where
+ * out = relu(x), the forward of the relu op; `out` has x's length and storage type.
+ *
+ * @example
+ * ```ts
+ * reluInto(x, new Float32Array(x.length));
+ * ```
+ */
+export function reluInto(x: FloatArray, out: FloatArray): FloatArray {
+  if (x === out) reluInPlace(out);
+  else if (x instanceof Float32Array && out instanceof Float32Array) reluBits(bitsOf(x), bitsOf(out), 0);
+  else for (let i = 0; i < x.length; i++) out[i] = Math.max(x[i], 0);
+  return out;
+}
+
+/**
+ * out = g·[y > 0] + (NaN where y is NaN), the ReLU backward from the output `y` (or, the same
+ * values, from the input): g where
  * y > 0 (−0 as +0), +0 where y ≤ 0 and g is finite, NaN where y is NaN or where y ≤ 0 and g is
  * ±∞ or NaN (0·∞). Written as arithmetic on the comparison rather than a select, which V8
  * compiles to a data-dependent branch (an integer form of this one is slower still: it needs a

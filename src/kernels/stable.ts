@@ -5,6 +5,12 @@
  * @module
  */
 
+/**
+ * ln(2π), the constant of every Gaussian log-density in latent-ts (the VAE's Gaussian decoder
+ * loss, PPCA's likelihoods): defined once so they all use the same double.
+ */
+export const LN_2PI = Math.log(2 * Math.PI);
+
 /** log(1 + exp(x)) without overflow; equals softplus. */
 export function log1pexp(x: number): number {
   // For x > 0: x + log1p(exp(-x)); exp(-x) underflows harmlessly for large x.

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { gemm } from '../kernels/gemm.js';
+import { gemmCore } from '../kernels/gemm.js';
 import { householderInPlace } from './householder.js';
 
 /** Panel width. */
@@ -118,7 +118,7 @@ function factorPanel(yt: Float64Array, nb: number, rows: number, r: Float64Array
  */
 export function formT(yt: Float64Array, nb: number, rows: number, tau: Float64Array): Float64Array {
   const g = new Float64Array(nb * nb);
-  gemm(false, true, nb, nb, rows, 1, yt, rows, yt, rows, 0, g, nb);
+  gemmCore(false, true, nb, nb, rows, 1, yt, rows, yt, rows, 0, g, nb);
   const t = new Float64Array(nb * nb);
   for (let i = 0; i < nb; i++) {
     t[i * nb + i] = tau[i];
@@ -176,10 +176,10 @@ export function applyBlockReflector(
   yt: Float64Array, nb: number, rows: number, t: Float64Array, z: Float64Array, width: number, ldz: number, transposeT: boolean,
 ): void {
   const w = new Float64Array(nb * width);
-  gemm(false, false, nb, width, rows, 1, yt, rows, z, ldz, 0, w, width);
+  gemmCore(false, false, nb, width, rows, 1, yt, rows, z, ldz, 0, w, width);
   if (transposeT) triangularTransposeTimes(t, nb, w, width);
   else triangularTimes(t, nb, w, width);
-  gemm(true, false, rows, width, nb, -1, yt, rows, w, width, 1, z, ldz);
+  gemmCore(true, false, rows, width, nb, -1, yt, rows, w, width, 1, z, ldz);
 }
 
 /**

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { gemm } from '../kernels/gemm.js';
+import { gemmCore } from '../kernels/gemm.js';
 import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertInt, type FloatArray } from '../validate.js';
@@ -75,7 +75,7 @@ function choleskyQR32(y: Float64Array, m: number, p: number): Float64Array {
   const invT = new Float32Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) invT[j * p + i] = inv[i * p + j];
   const q = new Float32Array(m * p);
-  gemm(false, false, m, p, p, 1, y32, p, invT, p, 0, q, p);
+  gemmCore(false, false, m, p, p, 1, y32, p, invT, p, 0, q, p);
   return Float64Array.from(q);
 }
 
@@ -84,7 +84,7 @@ function multiply(A: FloatArray, m: number, n: number, trans: boolean, B: FloatA
   const rows = trans ? n : m;
   const inner = trans ? m : n;
   const out = A instanceof Float64Array ? new Float64Array(rows * size) : new Float32Array(rows * size);
-  gemm(trans, false, rows, size, inner, 1, A, n, B, size, 0, out, size);
+  gemmCore(trans, false, rows, size, inner, 1, A, n, B, size, 0, out, size);
   return asFloat64(out);
 }
 
@@ -122,7 +122,7 @@ export function truncatedSvd(
   const q = rangeFinder(A, m, n, p, nIter, rng);
   // B = Qᵀ·A (p×n).
   const bOut = A instanceof Float64Array ? new Float64Array(p * n) : new Float32Array(p * n);
-  gemm(true, false, p, n, m, 1, sameKind(q, A), p, A, n, 0, bOut, n);
+  gemmCore(true, false, p, n, m, 1, sameKind(q, A), p, A, n, 0, bOut, n);
   const small = thinSvd(Float64Array.from(bOut), p, n, computeU);
   const s = small.s.slice(0, k);
   const vt = small.vt.slice(0, k * n);
@@ -133,7 +133,7 @@ export function truncatedSvd(
     u = new Float64Array(m * k);
     const ubk = new Float64Array(p * k);
     for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) ubk[i * k + j] = ub[i * p + j];
-    gemm(false, false, m, k, p, 1, q, p, ubk, k, 0, u, k);
+    gemmCore(false, false, m, k, p, 1, q, p, ubk, k, 0, u, k);
   }
   return { u, s, vt };
 }

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { gemm } from '../kernels/gemm.js';
+import { gemmCore } from '../kernels/gemm.js';
 import { Rng } from '../random/rng.js';
 import { choleskyInPlace } from './cholesky.js';
 import { symmetricEigen } from './eigh.js';
@@ -97,19 +97,19 @@ export function subspaceEigen(a: Float64Array, n: number, p: number, k: number, 
     // to unit norm the basis is well conditioned and float32 keeps every direction to its own
     // relative precision (without the rotation, the small directions of W would only be
     // known to float32 precision relative to λ₁).
-    gemm(false, false, n, m, n, 1, a32, n, v, m, 0, w, m);
+    gemmCore(false, false, n, m, n, 1, a32, n, v, m, 0, w, m);
     if (q % CHECK_EVERY !== 0 && q < need) {
       // A plain power step: only the span matters until the next Ritz step.
       if (!orthonormalise(w, v, n, m, ws, 2)) return null;
       continue;
     }
-    gemm(true, false, m, m, n, 1, v, m, w, m, 0, h32, m);
+    gemmCore(true, false, m, m, n, 1, v, m, w, m, 0, h32, m);
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) h[i * m + j] = 0.5 * (h32[i * m + j] + h32[j * m + i]);
     const eig = symmetricEigen(h, m, m);
     const theta = eig.values;
     if (!(theta[m - 1] > 0)) return null; // rank deficient block: dense
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) y32[i * m + j] = eig.vectors[i * m + j] / theta[j];
-    gemm(false, false, n, m, m, 1, w, m, y32, m, 0, v, m);
+    gemmCore(false, false, n, m, m, 1, w, m, y32, m, 0, v, m);
     if (q % CHECK_EVERY === 0) {
       // After q steps the top-k angles shrink like ρ^q, ρ = λ_{m+1}/λ_k ≤ θ_m/θ_k (estimate).
       const rho = theta[m - 1] / theta[k - 1];
@@ -125,7 +125,7 @@ export function subspaceEigen(a: Float64Array, n: number, p: number, k: number, 
       // One float64 step, A·Vp, removes the float32 accumulation error of A·V (about
       // 2⁻²⁴·√n·‖A‖ per entry, large next to small eigenvalue gaps) from the basis.
       const vectors = new Float64Array(n * p);
-      gemm(false, false, n, p, n, 1, a, n, Float64Array.from(wp), p, 0, vectors, p);
+      gemmCore(false, false, n, p, n, 1, a, n, Float64Array.from(wp), p, 0, vectors, p);
       normaliseColumns(vectors, n, p);
       fixColumnSigns(vectors, n, p);
       return { values: theta.slice(0, p), vectors, iterations: q };
@@ -182,13 +182,13 @@ function orthonormalise(x: Float32Array, out: Float32Array, n: number, m: number
 /** dst ← src·R⁻¹ for RᵀR = srcᵀ·src + shift·tr·I. */
 function cholPass(src: Float32Array, dst: Float32Array, n: number, m: number, ws: Workspace, shift: number): boolean {
   const { s, s32, t32 } = ws;
-  gemm(true, false, m, m, n, 1, src, m, src, m, 0, s32, m);
+  gemmCore(true, false, m, m, n, 1, src, m, src, m, 0, s32, m);
   let tr = 0;
   for (let i = 0; i < m; i++) tr += s32[i * m + i];
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) s[i * m + j] = 0.5 * (s32[i * m + j] + s32[j * m + i]);
   for (let i = 0; i < m; i++) s[i * m + i] += shift * tr;
   if (!inverseCholeskyFactor(s, m, t32)) return false;
-  gemm(false, false, n, m, m, 1, src, m, t32, m, 0, dst, m);
+  gemmCore(false, false, n, m, m, 1, src, m, t32, m, 0, dst, m);
   return true;
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { getBackend } from '../kernels/backend.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemmCore } from '../kernels/gemm.js';
 import { gramUpperWasm } from '../kernels/wasm/gram-wasm.js';
 import { wasmGramGemm } from '../kernels/wasm/runtime.js';
 import type { FloatArray } from '../validate.js';
@@ -41,7 +41,7 @@ export function syrk(
     // Rows i0..i0+m of C, columns i0..n: op(A)[i0:i0+m, :] · op(A)[i0:n, :]ᵀ.
     const Ai = trans ? A.subarray(i0) : A.subarray(i0 * lda);
     const Ci = C.subarray(i0 * ldc + i0);
-    gemm(trans, !trans, m, width, k, alpha, Ai, lda, Ai, lda, beta, Ci, ldc);
+    gemmCore(trans, !trans, m, width, k, alpha, Ai, lda, Ai, lda, beta, Ci, ldc);
   }
   mirrorUpper(C, n, ldc);
 }
@@ -129,6 +129,6 @@ function gramWasm(X: Float32Array, rows: number, d: number, chunk: number, out: 
 function syrkUpper(X: FloatArray, d: number, m: number, C: FloatArray, beta: number): void {
   for (let i0 = 0; i0 < d; i0 += NB) {
     const b = Math.min(NB, d - i0);
-    gemm(true, false, b, d - i0, m, 1, X.subarray(i0), d, X.subarray(i0), d, beta, C.subarray(i0 * d + i0), d);
+    gemmCore(true, false, b, d - i0, m, 1, X.subarray(i0), d, X.subarray(i0), d, beta, C.subarray(i0 * d + i0), d);
   }
 }

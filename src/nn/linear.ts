@@ -1,4 +1,4 @@
-import { apply } from '../autodiff/op.js';
+import { apply } from '../autodiff/functional.js';
 import { ops } from '../autodiff/ops/index.js';
 import { ShapeError, formatShape } from '../errors.js';
 import type { Rng } from '../random/rng.js';

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { MOMENT_FLOOR, ResidentMoments, adamStepWasm } from './adam-wasm.js';
+import { MOMENT_FLOOR, adamStepWasm } from '../kernels/wasm/adam.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -65,22 +65,6 @@ export class Adam extends Optimizer {
     this.weightDecay = h.weightDecay;
   }
 
-  // Float32 moments in the SIMD kernel's own memory on the wasm backend (fewer copies per step);
-  // undefined until the first buffer is made, null when not used.
-  private resident: ResidentMoments | null | undefined;
-
-  protected override newBuffer(kind: string, name: string, like: FloatArray): FloatArray {
-    if (like instanceof Float32Array) {
-      if (this.resident === undefined) {
-        const lengths = [...this.params.values()].filter((t) => t.data instanceof Float32Array).map((t) => t.size);
-        this.resident = getBackend() === 'wasm' ? ResidentMoments.create(lengths, 2) : null;
-      }
-      const view = this.resident?.slot(`${kind}.${name}`, like.length);
-      if (view) return view;
-    }
-    return super.newBuffer(kind, name, like);
-  }
-
   hyper(): Record<string, number | boolean> {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
   }
@@ -106,7 +90,7 @@ export class Adam extends Optimizer {
     const l2 = this.decoupled ? 0 : this.weightDecay;
     const n = p.length;
     // Float32 moments below the smallest normal float are stored as zero, as in the SIMD kernel
-    // (adam-wasm.ts explains why: stuck subnormals make every later step several times slower).
+    // (kernels/wasm/adam.ts explains why: stuck subnormals make every later step several times slower).
     const floor = m instanceof Float32Array ? MOMENT_FLOOR : 0;
     // A float32 m whose update stepSize·m/den would be below 2⁻¹²⁶ is stored as 0 too.
     const scaled = stepSize * 2 ** 126;

@@ -2,7 +2,7 @@ import { NonFiniteError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { sumOfSquaresWasm } from './clip-wasm.js';
+import { sumOfSquaresWasm } from '../kernels/wasm/sum-squares.js';
 
 function tensorsOf(params: ReadonlyMap<string, Tensor> | Iterable<Tensor>): Iterable<Tensor> {
   return params instanceof Map ? (params as ReadonlyMap<string, Tensor>).values() : (params as Iterable<Tensor>);

@@ -1,8 +1,9 @@
 import { ShapeError, describeValue, formatShape } from '../errors.js';
 import type { Rng } from '../random/rng.js';
 import type { FloatArray } from '../validate.js';
-import type { GraphNode } from '../autodiff/op.js';
+import type { BackwardContext, OpDef } from '../autodiff/op.js';
 import { backward } from '../autodiff/graph.js';
+// functional.ts imports this file back: the engine's one, deliberate import circle (see there).
 import * as F from '../autodiff/functional.js';
 import { checkShape, sizeOf } from './shape.js';
 
@@ -41,6 +42,13 @@ export interface TensorOptions {
  * ```
  */
 export type NestedArray = number | readonly NestedArray[];
+
+/** The graph record a recorded output keeps: how it was made (see autodiff/functional.ts). */
+export interface GraphNode {
+  readonly op: OpDef<unknown, unknown>;
+  readonly inputs: readonly Tensor[];
+  readonly ctx: BackwardContext<unknown, unknown>;
+}
 
 function allocate(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);

@@ -11,7 +11,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as F from '../../src/autodiff/functional.js';
 import { backward } from '../../src/autodiff/graph.js';
-import { apply, defineOp, type GradTargets } from '../../src/autodiff/op.js';
+import { apply } from '../../src/autodiff/functional.js';
+import { defineOp, type GradTargets } from '../../src/autodiff/op.js';
 import { ops } from '../../src/autodiff/ops/index.js';
 import { type BackendName, getBackend, isWasmAvailable, setBackend } from '../../src/kernels/backend.js';
 import { Rng } from '../../src/random/rng.js';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../../src/autodiff/gradcheck.js';
-import { allocLike, apply, defineOp, type OpDef } from '../../src/autodiff/op.js';
+import { apply } from '../../src/autodiff/functional.js';
+import { allocLike, defineOp, type OpDef } from '../../src/autodiff/op.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { randomTensor } from '../helpers/arbitraries.js';
 

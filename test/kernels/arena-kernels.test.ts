@@ -4,14 +4,14 @@
  * over chunk edges and odd widths, with NaN kept.
  */
 import { describe, expect, it } from 'vitest';
-import { bceSumWasm, buildBceModule } from '../../src/autodiff/ops/bce-sum-wasm.js';
-import { buildBiasReluModule, maskAndSumsWasm } from '../../src/kernels/bias-relu-wasm.js';
+import { bceSumWasm, buildBceModule } from '../../src/kernels/wasm/bce-sum.js';
+import { buildBiasReluModule, maskAndSumsWasm } from '../../src/kernels/wasm/bias-relu.js';
 import { reluInPlace } from '../../src/kernels/relu.js';
-import { buildReluModule, reluInPlaceWasm } from '../../src/kernels/relu-wasm.js';
+import { buildReluModule, reluInPlaceWasm } from '../../src/kernels/wasm/relu.js';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
 import { WasmArena, arenaKernel } from '../../src/kernels/wasm/arena.js';
-import { buildAdamModule } from '../../src/optim/adam-wasm.js';
-import { buildSumSquaresModule } from '../../src/optim/clip-wasm.js';
+import { buildAdamModule } from '../../src/kernels/wasm/adam.js';
+import { buildSumSquaresModule } from '../../src/kernels/wasm/sum-squares.js';
 import { Rng } from '../../src/random/rng.js';
 
 const bits = (a: Float32Array | Float64Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));

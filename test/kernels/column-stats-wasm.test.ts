@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildColumnStatsModule, centreCopyWasm, columnMomentsWasm } from '../../src/kernels/column-stats-wasm.js';
+import { buildColumnStatsModule, centreCopyWasm, columnMomentsWasm } from '../../src/kernels/wasm/column-stats.js';
 import { Rng } from '../../src/random/rng.js';
 
 function scalarMoments(x: Float32Array, rows: number, cols: number) {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GramF64, buildGramF64Module } from '../../src/kernels/gram-f64-wasm.js';
+import { GramF64, buildGramF64Module } from '../../src/kernels/wasm/gram-f64.js';
 import { Rng } from '../../src/random/rng.js';
 
 function reference(b: Float32Array, rows: number, p: number): { h: Float64Array; abs: Float64Array } {

@@ -2,24 +2,27 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bceWithLogits } from '../../src/autodiff/functional.js';
 import { gradcheck } from '../../src/autodiff/gradcheck.js';
-import { apply } from '../../src/autodiff/op.js';
-import { ops } from '../../src/autodiff/ops/index.js';
+import type { Reduction } from '../../src/autodiff/functional.js';
 import { ShapeError } from '../../src/errors.js';
+import { isWasmAvailable } from '../../src/kernels/backend.js';
 import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertAllclose } from '../helpers/allclose.js';
 
-const bceSum = (l: Tensor, y: Tensor, scale: number) => apply(ops.bceSum, [l, y], { scale });
+/** The fused sum: bceWithLogits reduced, on same-shape operands. */
+const bceSum = (l: Tensor, y: Tensor, reduction: Reduction) => bceWithLogits(l, y, { reduction });
 
-describe('bceSum (the fused Bernoulli loss of the VAE)', () => {
-  it('equals scale · bceWithLogits(sum) in value and gradient, including large |logits|', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(1, 0.25), (n, d, seed, scale) => {
+describe('bceWithLogits reduced (the fused Bernoulli loss of the VAE)', () => {
+  it('equals the elementwise loss summed and scaled, in value and gradient, including large |logits|', () => {
+    const reductions = fc.constantFrom<Reduction>('sum', 'mean', 'batchMean');
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1e6 }), reductions, (n, d, seed, reduction) => {
       const rng = new Rng(seed);
       const l1 = Tensor.randn([n, d], rng, { dtype: 'float64', std: 8, requiresGrad: true });
       const y = Tensor.rand([n, d], rng, { dtype: 'float64' });
       const l2 = new Tensor(l1.data.slice(), l1.shape, { requiresGrad: true });
-      const a = bceSum(l1, y, scale);
-      const b = bceWithLogits(l2, y, { reduction: 'sum' }).mul(scale);
+      const scale = reduction === 'sum' ? 1 : reduction === 'mean' ? 1 / (n * d) : 1 / n;
+      const a = bceSum(l1, y, reduction);
+      const b = bceWithLogits(l2, y, { reduction: 'none' }).sum().mul(scale);
       expect(a.item()).toBeCloseTo(b.item(), 10);
       a.mul(3).backward(); // a non-unit upstream gradient
       b.mul(3).backward();
@@ -31,12 +34,12 @@ describe('bceSum (the fused Bernoulli loss of the VAE)', () => {
     const rng = new Rng(1);
     const l = Tensor.randn([3, 4], rng, { dtype: 'float64', requiresGrad: true });
     const y = Tensor.rand([3, 4], rng, { dtype: 'float64', requiresGrad: true });
-    gradcheck((l, y) => bceSum(l, y, 1 / 3), [l, y]);
+    gradcheck((l, y) => bceSum(l, y, 'batchMean'), [l, y]);
   });
 
   it('gives the same gradient on a second backward through the same graph', () => {
     const l = Tensor.randn([2, 3], new Rng(2), { requiresGrad: true });
-    const loss = bceSum(l, Tensor.full([2, 3], 0.5), 0.5);
+    const loss = bceSum(l, Tensor.full([2, 3], 0.5), 'batchMean');
     loss.backward();
     const first = Array.from(l.grad!.data);
     l.grad = null;
@@ -47,17 +50,16 @@ describe('bceSum (the fused Bernoulli loss of the VAE)', () => {
   it('is finite and exact at extreme logits, propagates NaN, and checks shapes', () => {
     const l = Tensor.from([[-1e4, 1e4, -100, 100, 0]], { dtype: 'float64' });
     const y = Tensor.from([[0, 1, 1, 0, 0.5]], { dtype: 'float64' });
-    expect(bceSum(l, y, 1).item()).toBeCloseTo(100 + 100 + Math.log(2), 10);
-    expect(Number.isNaN(bceSum(Tensor.from([[NaN]]), Tensor.from([[1]]), 1).item())).toBe(true);
-    expect(() => bceSum(Tensor.zeros([2, 3]), Tensor.zeros([3, 2]), 1)).toThrow(ShapeError);
+    expect(bceSum(l, y, 'sum').item()).toBeCloseTo(100 + 100 + Math.log(2), 10);
+    expect(Number.isNaN(bceSum(Tensor.from([[NaN]]), Tensor.from([[1]]), 'sum').item())).toBe(true);
+    expect(() => bceSum(Tensor.zeros([2, 3]), Tensor.zeros([3, 2]), 'sum')).toThrow(ShapeError);
   });
 });
 
-describe('bceSum on WebAssembly SIMD (float32, backend wasm)', () => {
-  it('loads, and matches the float64 formula to float32 accuracy over chunk edges, odd lengths and extreme logits', async () => {
-    const { getBackend, setBackend, isWasmAvailable } = await import('../../src/kernels/backend.js');
-    const { isBceWasmAvailable } = await import('../../src/autodiff/ops/bce-sum-wasm.js');
-    if (!isWasmAvailable()) return;
+describe('bceWithLogits reduced on WebAssembly SIMD (float32, backend wasm)', () => {
+  it.skipIf(!isWasmAvailable())('loads, and matches the float64 formula to float32 accuracy over chunk edges, odd lengths and extreme logits', async () => {
+    const { getBackend, setBackend } = await import('../../src/kernels/backend.js');
+    const { isBceWasmAvailable } = await import('../../src/kernels/wasm/bce-sum.js');
     expect(isBceWasmAvailable()).toBe(true);
     const before = getBackend();
     setBackend('wasm');
@@ -69,7 +71,7 @@ describe('bceSum on WebAssembly SIMD (float32, backend wasm)', () => {
         for (let i = 0; i < Math.min(n, specials.length); i++) l.data[i] = specials[i];
         const y = Tensor.rand([n], rng);
         for (let i = 0; i < n; i += 5) y.data[i] = i % 2;
-        const loss = bceSum(l, y, 0.5);
+        const loss = bceSum(l, y, 'sum');
         loss.backward();
         let ref = 0;
         let scaleOfSum = 0;
@@ -80,18 +82,18 @@ describe('bceSum on WebAssembly SIMD (float32, backend wasm)', () => {
           ref += term;
           scaleOfSum += Math.abs(term);
           const sig = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-          const g = 0.5 * (sig - t);
-          expect(Math.abs(l.grad!.data[i] - g)).toBeLessThanOrEqual(4e-7 * Math.max(Math.abs(g), 0.5 * Math.abs(t)) + 1e-30);
+          const g = sig - t;
+          expect(Math.abs(l.grad!.data[i] - g)).toBeLessThanOrEqual(4e-7 * Math.max(Math.abs(g), Math.abs(t)) + 1e-30);
         }
         // Float32 accumulation over 1,024 terms per lane: a few 1e-6 of Σ|terms| at worst.
-        expect(Math.abs(loss.item() - 0.5 * ref)).toBeLessThanOrEqual(1e-5 * 0.5 * scaleOfSum + 1e-6);
+        expect(Math.abs(loss.item() - ref)).toBeLessThanOrEqual(1e-5 * scaleOfSum + 1e-6);
       }
-      const nan = bceSum(Tensor.from([0.5, NaN, 1, 2, 3]), Tensor.from([1, 1, 0, 0, 1]), 1);
+      const nan = bceSum(Tensor.from([0.5, NaN, 1, 2, 3]), Tensor.from([1, 1, 0, 0, 1]), 'sum');
       expect(Number.isNaN(nan.item())).toBe(true);
       // Same inputs, same bytes.
       const a = Tensor.randn([999], new Rng(1));
       const t = Tensor.rand([999], new Rng(2));
-      expect(bceSum(a, t, 1).item()).toBe(bceSum(a, t, 1).item());
+      expect(bceSum(a, t, 'sum').item()).toBe(bceSum(a, t, 'sum').item());
     } finally {
       setBackend(before);
     }
@@ -99,10 +101,8 @@ describe('bceSum on WebAssembly SIMD (float32, backend wasm)', () => {
 });
 
 describe('bceSum SIMD kernel unrolling', () => {
-  it('the interleaved loop gives the bits of one vector at a time', async () => {
-    const { buildBceModule } = await import('../../src/autodiff/ops/bce-sum-wasm.js');
-    const { isWasmAvailable } = await import('../../src/kernels/backend.js');
-    if (!isWasmAvailable()) return;
+  it.skipIf(!isWasmAvailable())('the interleaved loop gives the bits of one vector at a time', async () => {
+    const { buildBceModule } = await import('../../src/kernels/wasm/bce-sum.js');
     const n = 4096;
     const rng = new Rng(3);
     const L = Tensor.randn([n], rng, { std: 8 }).data;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../../src/autodiff/gradcheck.js';
-import { apply } from '../../src/autodiff/op.js';
+import { apply } from '../../src/autodiff/functional.js';
 import { ops } from '../../src/autodiff/ops/index.js';
 import { FormatError, ShapeError } from '../../src/errors.js';
 import { Linear } from '../../src/nn/linear.js';

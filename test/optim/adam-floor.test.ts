@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BackendName, getBackend, isWasmAvailable, setBackend } from '../../src/kernels/backend.js';
 import { Adam } from '../../src/optim/adam.js';
-import { MOMENT_FLOOR } from '../../src/optim/adam-wasm.js';
+import { MOMENT_FLOOR } from '../../src/kernels/wasm/adam.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 const SUBNORMAL_4 = 4 * 2 ** -149;

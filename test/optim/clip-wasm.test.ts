@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
 import { WasmArena } from '../../src/kernels/wasm/arena.js';
-import { sumOfSquaresWasm } from '../../src/optim/clip-wasm.js';
+import { sumOfSquaresWasm } from '../../src/kernels/wasm/sum-squares.js';
 import { sumOfSquaresJs } from '../../src/optim/clip.js';
 import { Rng } from '../../src/random/rng.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/errors.js';
+import { isWasmAvailable } from '../../src/kernels/backend.js';
 import { Adam, AdamW } from '../../src/optim/adam.js';
 import { SGD } from '../../src/optim/sgd.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
@@ -180,9 +181,8 @@ describe('bad hyper-parameters are RangeErrors at construction', () => {
 });
 
 describe('Adam on WebAssembly SIMD (float32, backend wasm)', () => {
-  it('agrees with the scalar path to float32 rounding, across chunk edges and odd lengths', async () => {
-    const { getBackend, setBackend, isWasmAvailable } = await import('../../src/kernels/backend.js');
-    if (!isWasmAvailable()) return;
+  it.skipIf(!isWasmAvailable())('agrees with the scalar path to float32 rounding, across chunk edges and odd lengths', async () => {
+    const { getBackend, setBackend } = await import('../../src/kernels/backend.js');
     const before = getBackend();
     try {
       const n = 2 * 16384 + 7;

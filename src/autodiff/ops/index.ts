@@ -1,6 +1,5 @@
 import type { OpDef } from '../op.js';
 import { add, div, mul, neg, sub } from './arithmetic.js';
-import { bceSum, type BceSumAttrs } from './bce-sum.js';
 import { linear, type LinearAttrs } from './linear.js';
 import { bceWithLogits, gaussianKl, gaussianNll, mse, type LossAttrs } from './losses.js';
 import { matmul, type MatmulAttrs } from './matmul.js';
@@ -18,7 +17,6 @@ export interface OpAttrs {
   reshape: { shape: number[] }; transpose: { perm: number[] }; broadcastTo: { shape: number[] };
   slice: { axis: number; start: number; end: number }; concat: { axis: number };
   mse: LossAttrs; bceWithLogits: LossAttrs; gaussianNll: LossAttrs; gaussianKl: LossAttrs;
-  bceSum: BceSumAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -35,5 +33,4 @@ export const ops: OpTable = {
   matmul, linear, sum, mean, logSumExp,
   reshape, transpose, broadcastTo, slice, concat,
   mse, bceWithLogits, gaussianNll, gaussianKl,
-  bceSum,
 };

@@ -1,5 +1,5 @@
 import { ShapeError, formatShape } from '../../errors.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
 import { reluBiasBackward, reluInPlace } from '../../kernels/relu.js';
 import { addRounded, allocLike, allocOutputLike, defineOp, productInto, type OpDef } from '../op.js';
 
@@ -35,7 +35,7 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     }
     const y = allocOutputLike(x.data, n * m); // every row is the bias, or the product with β = 0
     if (b !== undefined) for (let r = 0; r < n; r++) y.set(b.data, r * m);
-    gemm(false, true, n, m, k, 1, x.data, k, w.data, k, b === undefined ? 0 : 1, y, m);
+    gemmCore(false, true, n, m, k, 1, x.data, k, w.data, k, b === undefined ? 0 : 1, y, m);
     if (relu) reluInPlace(y);
     return { data: y, shape: [n, m], saved: null };
   },
@@ -49,9 +49,9 @@ export const linear: OpDef<LinearAttrs, null> = defineOp({
     // A target offered by the engine (a leaf's existing grad) is added into with β = 1, or
     // overwritten with β = 0 when the engine replaces gradients.
     const gx = needsGrad[0] ? productInto(into, 0, n * k, g) : null;
-    if (gx !== null) gemm(false, false, n, k, m, 1, g, m, w.data, k, gx.beta, gx.c, k);
+    if (gx !== null) gemmCore(false, false, n, k, m, 1, g, m, w.data, k, gx.beta, gx.c, k);
     const gw = needsGrad[1] ? productInto(into, 1, m * k, g) : null;
-    if (gw !== null) gemm(true, false, m, k, n, 1, g, m, x.data, k, gw.beta, gw.c, k);
+    if (gw !== null) gemmCore(true, false, m, k, n, 1, g, m, x.data, k, gw.beta, gw.c, k);
     let gb = null;
     if (acc !== null) {
       gb = into?.[2] ?? null;

@@ -5,6 +5,8 @@ import { broadcastShapes, sameShape, sizeOf } from '../../tensor/shape.js';
 import type { FloatArray } from '../../validate.js';
 import { allocLike, defineOp, type OpDef, type RawTensor } from '../op.js';
 import { reduceTo } from './arithmetic.js';
+import { bceSumBackward, bceSumForward, type BceSumSaved } from './bce-sum.js';
+import { LN_2PI } from '../../kernels/stable.js';
 
 /**
  * How a loss reduces its elementwise values: keep them (`'none'`), add them (`'sum'`),
@@ -100,8 +102,8 @@ export const mse = fusedLoss('mse', ([p, t], values, [dp, dt], n) => {
   return total;
 });
 
-/** −[y log σ(x) + (1 − y) log(1 − σ(x))] = softplus(x) − x·y; ∂/∂x = σ(x) − y, ∂/∂y = −x. */
-export const bceWithLogits = fusedLoss('bceWithLogits', ([x, y], values, [dx, dy], n) => {
+/** The elementwise form of {@link bceWithLogits}: any reduction, broadcast operands. */
+const bceElementwise = fusedLoss('bceWithLogits', ([x, y], values, [dx, dy], n) => {
   let total = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[i];
@@ -115,7 +117,32 @@ export const bceWithLogits = fusedLoss('bceWithLogits', ([x, y], values, [dx, dy
   return total;
 });
 
-const LOG_2PI = Math.log(2 * Math.PI);
+type BceSaved = { readonly sum: BceSumSaved } | { readonly elementwise: LossSaved };
+
+/**
+ * −[y log σ(x) + (1 − y) log(1 − σ(x))] = softplus(x) − x·y; ∂/∂x = σ(x) − y, ∂/∂y = −x.
+ * A reduced loss ('sum', 'mean', 'batchMean') of same-shape operands, a VAE's Bernoulli
+ * decoder loss, runs the fused sum of bce-sum.ts (SIMD on float32); `'none'` and broadcast
+ * operands run the elementwise loop. The two agree to rounding, not bit for bit.
+ */
+export const bceWithLogits: OpDef<LossAttrs, BceSaved> = defineOp<LossAttrs, BceSaved>({
+  name: 'bceWithLogits',
+  forward: (inputs, attrs) => {
+    const [logits, target] = inputs;
+    if (attrs.reduction !== 'none' && sameShape(logits.shape, target.shape)) {
+      const scale = scaleOf(attrs.reduction, logits.shape, 'bceWithLogits');
+      const { data, saved } = bceSumForward(logits.data, target.data, scale);
+      return { data, shape: [], saved: { sum: saved } };
+    }
+    const { data, shape, saved } = bceElementwise.forward(inputs, attrs);
+    return { data, shape, saved: { elementwise: saved } };
+  },
+  backward: (g, ctx, into) => {
+    const { saved } = ctx;
+    if ('sum' in saved) return bceSumBackward(g, ctx.inputs[0].data, saved.sum, ctx.needsGrad);
+    return bceElementwise.backward(g, { ...ctx, saved: saved.elementwise }, into);
+  },
+});
 
 /**
  * −log N(x | m, e^{lv}) = ½[log 2π + lv + (x − m)² e^{−lv}];
@@ -129,7 +156,7 @@ export const gaussianNll = fusedLoss('gaussianNll', ([x, m, lv], values, [dx, dm
     dx[i] = e * prec;
     dm[i] = -e * prec;
     dlv[i] = 0.5 * (1 - e * e * prec);
-    const l = 0.5 * (LOG_2PI + lv[i] + e * e * prec);
+    const l = 0.5 * (LN_2PI + lv[i] + e * e * prec);
     values[i] = l;
     total += l;
   }

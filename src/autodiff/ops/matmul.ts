@@ -1,5 +1,5 @@
 import { ShapeError, formatShape } from '../../errors.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
 import { allocOutputLike, defineOp, productInto, type OpDef } from '../op.js';
 
 /** Transpose flags of a matrix product. */
@@ -27,7 +27,7 @@ export const matmul: OpDef<MatmulAttrs, null> = defineOp({
       );
     }
     const data = allocOutputLike(a.data, m * n); // written whole by the product (β = 0)
-    gemm(transA, transB, m, n, ka, 1, a.data, a.shape[1], b.data, b.shape[1], 0, data, n);
+    gemmCore(transA, transB, m, n, ka, 1, a.data, a.shape[1], b.data, b.shape[1], 0, data, n);
     return { data, shape: [m, n], saved: null };
   },
   backward: (g, { inputs: [a, b], attrs: { transA, transB }, out, needsGrad }, into) => {
@@ -39,14 +39,14 @@ export const matmul: OpDef<MatmulAttrs, null> = defineOp({
     const ga = needsGrad[0] ? productInto(into, 0, a.data.length, g) : null;
     if (ga !== null) {
       // A m×k: dA = G·op(B)ᵀ.  A stored k×m (transA): dA = op(B)·Gᵀ.
-      if (!transA) gemm(false, !transB, m, k, n, 1, g, n, b.data, ldb, ga.beta, ga.c, k);
-      else gemm(transB, true, k, m, n, 1, b.data, ldb, g, n, ga.beta, ga.c, m);
+      if (!transA) gemmCore(false, !transB, m, k, n, 1, g, n, b.data, ldb, ga.beta, ga.c, k);
+      else gemmCore(transB, true, k, m, n, 1, b.data, ldb, g, n, ga.beta, ga.c, m);
     }
     const gb = needsGrad[1] ? productInto(into, 1, b.data.length, g) : null;
     if (gb !== null) {
       // B k×n: dB = op(A)ᵀ·G.  B stored n×k (transB): dB = Gᵀ·op(A).
-      if (!transB) gemm(!transA, false, k, n, m, 1, a.data, lda, g, n, gb.beta, gb.c, n);
-      else gemm(true, transA, n, k, m, 1, g, n, a.data, lda, gb.beta, gb.c, k);
+      if (!transB) gemmCore(!transA, false, k, n, m, 1, a.data, lda, g, n, gb.beta, gb.c, n);
+      else gemmCore(true, transA, n, k, m, 1, g, n, a.data, lda, gb.beta, gb.c, k);
     }
     return [ga?.c ?? null, gb?.c ?? null];
   },

@@ -1,6 +1,7 @@
 /**
  * A small typed WebAssembly module builder: LEB128, the binary sections, and exactly the
- * opcodes latent-ts emits (core integer control flow, f32 scalars, 128-bit SIMD). The GEMM
+ * opcodes latent-ts emits (core integer control flow, f32 scalars, 128-bit SIMD), each named
+ * once here: kernels emit no opcode numbers of their own. The GEMM
  * kernel is written against it, so the module bytes come from TypeScript in this repository and
  * no toolchain or committed binary is needed.
  *
@@ -59,6 +60,26 @@ function section(id: number, payload: readonly number[]): number[] {
   return [id, ...uleb128(payload.length), ...payload];
 }
 
+/**
+ * The SIMD opcodes latent-ts emits (the number after the 0xfd prefix, as the fixed-width SIMD
+ * and relaxed-SIMD proposals number them), by their specification names: the one table of them.
+ * Instructions without immediates are emitted by name with {@link Code.simd}.
+ */
+export const SIMD_OPCODES = {
+  'v128.load': 0x00, 'v128.load32_splat': 0x09, 'v128.store': 0x0b, 'v128.const': 0x0c, 'i8x16.shuffle': 0x0d,
+  'i32x4.splat': 0x11, 'f32x4.splat': 0x13, 'f64x2.splat': 0x14, 'f32x4.extract_lane': 0x1f,
+  'i32x4.gt_s': 0x3b, 'f32x4.eq': 0x41, 'f32x4.lt': 0x43, 'f32x4.gt': 0x44,
+  'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.bitselect': 0x52, 'v128.load64_zero': 0x5d,
+  'f64x2.promote_low_f32x4': 0x5f, 'f32x4.nearest': 0x6a,
+  'i32x4.shl': 0xab, 'i32x4.shr_s': 0xac, 'i32x4.add': 0xae,
+  'f32x4.abs': 0xe0, 'f32x4.neg': 0xe1, 'f32x4.sqrt': 0xe3, 'f32x4.add': 0xe4, 'f32x4.sub': 0xe5, 'f32x4.mul': 0xe6,
+  'f32x4.div': 0xe7, 'f32x4.min': 0xe8, 'f32x4.max': 0xe9, 'f64x2.add': 0xf0, 'f64x2.mul': 0xf2,
+  'i32x4.trunc_sat_f32x4_s': 0xf8, 'f32x4.relaxed_madd': 0x105,
+} as const;
+
+/** Name of a SIMD instruction in {@link SIMD_OPCODES}. */
+export type SimdName = keyof typeof SIMD_OPCODES;
+
 /** Block type of `block`/`loop`/`if`: no result, or one value. */
 export type BlockType = ValType | 'void';
 
@@ -79,8 +100,8 @@ export class Code {
     return this.op(...code, ...uleb128(Math.log2(align)), ...uleb128(offset));
   }
 
-  private simd(sub: number): number[] {
-    return [0xfd, ...uleb128(sub)];
+  private simdPrefix(name: SimdName): number[] {
+    return [0xfd, ...uleb128(SIMD_OPCODES[name])];
   }
 
   // Control flow.
@@ -132,6 +153,8 @@ export class Code {
 
   // f32 arithmetic.
   f32Eq(): this { return this.op(0x5b); }
+  /** `f64.promote_f32`. */
+  f64PromoteF32(): this { return this.op(0xbb); }
   f32Ne(): this { return this.op(0x5c); }
   f32Add(): this { return this.op(0x92); }
   f32Mul(): this { return this.op(0x94); }
@@ -141,31 +164,29 @@ export class Code {
   memoryFill(): this { return this.op(0xfc, ...uleb128(11), 0x00); }
 
   // SIMD (prefix 0xfd).
-  v128Load(offset = 0, align = 16): this { return this.mem(this.simd(0x00), offset, align); }
-  v128Load32Splat(offset = 0, align = 4): this { return this.mem(this.simd(0x09), offset, align); }
-  v128Load64Zero(offset = 0, align = 8): this { return this.mem(this.simd(0x5d), offset, align); }
-  v128Store(offset = 0, align = 16): this { return this.mem(this.simd(0x0b), offset, align); }
+  v128Load(offset = 0, align = 16): this { return this.mem(this.simdPrefix('v128.load'), offset, align); }
+  v128Load32Splat(offset = 0, align = 4): this { return this.mem(this.simdPrefix('v128.load32_splat'), offset, align); }
+  v128Load64Zero(offset = 0, align = 8): this { return this.mem(this.simdPrefix('v128.load64_zero'), offset, align); }
+  v128Store(offset = 0, align = 16): this { return this.mem(this.simdPrefix('v128.store'), offset, align); }
   v128Const(bytes: readonly number[] = new Array<number>(16).fill(0)): this {
     if (bytes.length !== 16) throw new RangeError('v128Const: expected 16 bytes');
-    return this.op(...this.simd(0x0c), ...bytes);
+    return this.op(...this.simdPrefix('v128.const'), ...bytes);
   }
   /** `i8x16.shuffle`: 16 lane indices into the concatenation of the two operands. */
   i8x16Shuffle(lanes: readonly number[]): this {
     if (lanes.length !== 16 || lanes.some((l) => l < 0 || l > 31)) throw new RangeError('i8x16Shuffle: 16 lanes in 0..31');
-    return this.op(...this.simd(0x0d), ...lanes);
+    return this.op(...this.simdPrefix('i8x16.shuffle'), ...lanes);
   }
-  f32x4Splat(): this { return this.op(...this.simd(0x13)); }
-  f32x4ExtractLane(lane: number): this { return this.op(...this.simd(0x1f), lane); }
-  f32x4Add(): this { return this.op(...this.simd(0xe4)); }
-  f32x4Mul(): this { return this.op(...this.simd(0xe6)); }
+  f32x4Splat(): this { return this.simd('f32x4.splat'); }
+  f32x4ExtractLane(lane: number): this { return this.op(...this.simdPrefix('f32x4.extract_lane'), lane); }
+  f32x4Add(): this { return this.simd('f32x4.add'); }
+  f32x4Mul(): this { return this.simd('f32x4.mul'); }
   /** Relaxed SIMD `f32x4.relaxed_madd` (a·b + c, fused or not as the engine chooses). */
-  f32x4RelaxedMadd(): this { return this.op(...this.simd(0x105)); }
+  f32x4RelaxedMadd(): this { return this.simd('f32x4.relaxed_madd'); }
 
-  /** Any SIMD instruction without immediates, by its opcode after the 0xfd prefix (spec numbering). */
-  simdOp(sub: number): this { return this.op(...this.simd(sub)); }
+  /** A SIMD instruction without immediates, by its name in {@link SIMD_OPCODES}. */
+  simd(name: SimdName): this { return this.op(...this.simdPrefix(name)); }
 
-  /** Any other instruction without immediates, by its opcode byte(s). */
-  raw(...bytes: number[]): this { return this.op(...bytes); }
 }
 
 /** A function under construction: its signature, its locals and its body. */

@@ -7,7 +7,7 @@
 import { ShapeError, formatShape } from '../../errors.js';
 import { toMatrix, type FloatArray } from '../../validate.js';
 import { getBackend } from '../../kernels/backend.js';
-import { centreCopyWasm, columnMomentsWasm } from '../../kernels/column-stats-wasm.js';
+import { centreCopyWasm, columnMomentsWasm } from '../../kernels/wasm/column-stats.js';
 
 /**
  * The shape of a matrix input without copying it (undefined when it is not 2-D-looking).

@@ -7,7 +7,7 @@
  */
 import { getBackend } from '../../kernels/backend.js';
 import { gemm } from '../../kernels/gemm.js';
-import { GramF64 } from '../../kernels/gram-f64-wasm.js';
+import { GramF64 } from '../../kernels/wasm/gram-f64.js';
 import { choleskyInPlace, fixRowSigns, gram, symmetricEigen, syrk, transpose } from '../../linalg/index.js';
 import type { FloatArray } from '../../validate.js';
 import { centredRows, storesFloat64, type Centred } from './data.js';

@@ -1,6 +1,4 @@
-import { mse } from '../../autodiff/functional.js';
-import { apply } from '../../autodiff/op.js';
-import { ops } from '../../autodiff/ops/index.js';
+import { bceWithLogits, mse } from '../../autodiff/functional.js';
 import { MLP } from '../../nn/mlp.js';
 import { Module, type ForwardOptions } from '../../nn/module.js';
 import type { Rng } from '../../random/rng.js';
@@ -63,7 +61,7 @@ export class AutoencoderNetwork extends Module {
     const z = this.encoder.forward(input, options);
     const out = this.decoder.forward(z, options);
     const reconstruction = this.config.loss === 'bce'
-      ? apply(ops.bceSum, [out, target], { scale: 1 / n })
+      ? bceWithLogits(out, target, { reduction: 'batchMean' })
       : mse(out, target, { reduction: 'batchMean' });
     let penalty: Tensor | null = null;
     const addTo = (t: Tensor) => { penalty = penalty === null ? t : penalty.add(t); };

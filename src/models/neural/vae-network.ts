@@ -1,6 +1,4 @@
-import { gaussianKl, gaussianNll } from '../../autodiff/functional.js';
-import { apply } from '../../autodiff/op.js';
-import { ops } from '../../autodiff/ops/index.js';
+import { bceWithLogits, gaussianKl, gaussianNll } from '../../autodiff/functional.js';
 import { MLP } from '../../nn/mlp.js';
 import { Module, type ForwardOptions } from '../../nn/module.js';
 import type { Rng } from '../../random/rng.js';
@@ -77,7 +75,7 @@ export class VAENetwork extends Module {
     const z = mean.add(logVar.mul(0.5).exp().mul(eps));
     const out = this.decoder.forward(z, options);
     const reconstruction = this.config.likelihood === 'bernoulli'
-      ? apply(ops.bceSum, [out, x], { scale: 1 / x.shape[0] })
+      ? bceWithLogits(out, x, { reduction: 'batchMean' })
       : gaussianNll(x, out, this.decoderLogVar(options)!, { reduction: 'batchMean' });
     const kl = gaussianKl(mean, logVar, { reduction: 'batchMean' });
     const loss = klWeight === 1 ? reconstruction.add(kl) : reconstruction.add(kl.mul(klWeight));

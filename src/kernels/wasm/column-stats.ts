@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { instantiateFixed } from './wasm/fixed-instance.js';
+import { ModuleBuilder } from './builder.js';
+import { instantiateFixed } from './fixed-instance.js';
 
 /** Columns the accumulators can hold; wider matrices use the TypeScript loops. */
 const MAX_COLS = 8192;
@@ -24,11 +24,6 @@ const HI_AT = LO_AT + MAX_COLS * 4;
 const C_AT = HI_AT + MAX_COLS * 4;
 const X_AT = C_AT + MAX_COLS * 4;
 const PAGES = Math.ceil((X_AT + CHUNK * 4) / 65536);
-
-/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
-const OP = { f64x2PromoteLow: 0x5f, f32x4Sub: 0xe5, f32x4Min: 0xe8, f32x4Max: 0xe9, f64x2Add: 0xf0, f64x2Mul: 0xf2 } as const;
-
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /**
  * Two functions over `rows` rows of `colBytes` bytes (a multiple of 16), stride `ldBytes`:
@@ -55,24 +50,24 @@ export function buildColumnStatsModule(): Uint8Array<ArrayBuffer> {
     if (kind === 'centre') {
       c.localGet(p);
       c.localGet(p).v128Load(0, 4).localGet(col).v128Load(C_AT, 4);
-      simd(c, OP.f32x4Sub).v128Store(0, 4);
+      c.simd('f32x4.sub').v128Store(0, 4);
     } else {
       c.localGet(p).v128Load(0, 4).localSet(v);
       c.localGet(col);
-      simd(c.localGet(col).v128Load(LO_AT, 4).localGet(v), OP.f32x4Min).v128Store(LO_AT, 4);
+      c.localGet(col).v128Load(LO_AT, 4).localGet(v).simd('f32x4.min').v128Store(LO_AT, 4);
       c.localGet(col);
-      simd(c.localGet(col).v128Load(HI_AT, 4).localGet(v), OP.f32x4Max).v128Store(HI_AT, 4);
+      c.localGet(col).v128Load(HI_AT, 4).localGet(v).simd('f32x4.max').v128Store(HI_AT, 4);
       // Double accumulators: byte offset 2·col, two f64x2 per four floats.
       c.localGet(col).localGet(col).i32Add().localSet(a);
       for (const half of [0, 8]) {
         c.localGet(a);
-        simd(c.localGet(a).v128Load(SUM_AT + 2 * half, 8).localGet(p).v128Load64Zero(half, 4), OP.f64x2PromoteLow);
-        simd(c, OP.f64x2Add).v128Store(SUM_AT + 2 * half, 8);
+        c.localGet(a).v128Load(SUM_AT + 2 * half, 8).localGet(p).v128Load64Zero(half, 4).simd('f64x2.promote_low_f32x4');
+        c.simd('f64x2.add').v128Store(SUM_AT + 2 * half, 8);
         c.localGet(a);
         c.localGet(a).v128Load(SQ_AT + 2 * half, 8);
-        simd(c.localGet(p).v128Load64Zero(half, 4), OP.f64x2PromoteLow);
-        simd(c.localGet(p).v128Load64Zero(half, 4), OP.f64x2PromoteLow);
-        simd(simd(c, OP.f64x2Mul), OP.f64x2Add).v128Store(SQ_AT + 2 * half, 8);
+        c.localGet(p).v128Load64Zero(half, 4).simd('f64x2.promote_low_f32x4');
+        c.localGet(p).v128Load64Zero(half, 4).simd('f64x2.promote_low_f32x4');
+        c.simd('f64x2.mul').simd('f64x2.add').v128Store(SQ_AT + 2 * half, 8);
       }
     }
     c.localGet(col).i32Const(16).i32Add().localSet(col).br(0);

@@ -6,15 +6,8 @@
  *
  * @module
  */
-import { arenaKernel } from './wasm/arena.js';
-import { ModuleBuilder } from './wasm/builder.js';
-
-/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
-const I32X4_SPLAT = 0x11;
-const I32X4_GT_S = 0x3b;
-const V128_AND = 0x4e;
-const V128_ANDNOT = 0x4f;
-const I32X4_SHR_S = 0xac;
+import { placeKernel, type KernelSpec } from './runner.js';
+import { ModuleBuilder } from './builder.js';
 
 /**
  * relu(ptr, bytes), `bytes` a multiple of 16: per lane v ← v & ~(sign(v) & ~isNaN(v)), that is
@@ -34,16 +27,19 @@ export function buildReluModule(): Uint8Array<ArrayBuffer> {
   c.localGet(PTR);
   c.localGet(v);
   // sign mask (all ones for a set sign bit), minus the NaN lanes (|v| above the infinity pattern)
-  c.localGet(v).i32Const(31).simdOp(I32X4_SHR_S);
-  c.localGet(v).i32Const(0x7fffffff).simdOp(I32X4_SPLAT).simdOp(V128_AND).i32Const(0x7f800000).simdOp(I32X4_SPLAT).simdOp(I32X4_GT_S);
-  c.simdOp(V128_ANDNOT);
-  c.simdOp(V128_ANDNOT).v128Store(0, 4);
+  c.localGet(v).i32Const(31).simd('i32x4.shr_s');
+  c.localGet(v).i32Const(0x7fffffff).simd('i32x4.splat').simd('v128.and').i32Const(0x7f800000).simd('i32x4.splat').simd('i32x4.gt_s');
+  c.simd('v128.andnot');
+  c.simd('v128.andnot').v128Store(0, 4);
   c.localGet(PTR).i32Const(16).i32Add().localSet(PTR);
   c.br(0).end().end();
   return mod.build();
 }
 
 type ReluKernel = (ptr: number, bytes: number) => void;
+
+/** In place on arena arrays only: for other arrays the copies would cost more than they save. */
+const RELU: KernelSpec = { build: buildReluModule, slots: 1, slotFloats: 0, scratchBytes: 0, copyPath: false };
 
 /**
  * ReLU in place on the first length − length mod 4 values of `y` when it lives in an arena;
@@ -55,9 +51,10 @@ type ReluKernel = (ptr: number, bytes: number) => void;
  * ```
  */
 export function reluInPlaceWasm(y: Float32Array): number {
-  const k = arenaKernel(buildReluModule, y);
+  const k = placeKernel(RELU, [{ from: y, to: y }]);
   if (k === null) return 0;
+  const run = k.exports.relu as unknown as ReluKernel;
   const n4 = y.length - (y.length % 4);
-  if (n4 > 0) (k.exports.relu as unknown as ReluKernel)(y.byteOffset, n4 * 4);
+  if (n4 > 0) k.each(n4, n4, ([p], _start, len) => run(p, len * 4));
   return n4;
 }

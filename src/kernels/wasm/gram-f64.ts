@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { instantiateFixed } from './wasm/fixed-instance.js';
+import { ModuleBuilder } from './builder.js';
+import { instantiateFixed } from './fixed-instance.js';
 
 /** Widest B the accumulator holds; wider ones use the TypeScript path. */
 const MAX_P = 256;
@@ -20,10 +20,6 @@ const CHUNK = 65536;
 const ACC_AT = 0;
 const B_AT = ACC_AT + MAX_P * ACC_LD * 8;
 const PAGES = Math.ceil((B_AT + (CHUNK + 4) * 4) / 65536);
-
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
-const F64_PROMOTE_F32 = 0xbb;
-const F64X2 = { splat: 0x14, promoteLow: 0x5f, add: 0xf0, mul: 0xf2 } as const;
 
 /**
  * `upper(b, rows, p, ldBytes)`: acc[i, j] += b[r, i]·b[r, j] in double for every row r, every
@@ -47,8 +43,8 @@ export function buildGramF64Module(): Uint8Array<ArrayBuffer> {
   c.block().loop();
   c.localGet(i).localGet(P).i32GeU().brIf(1);
   // s = (b[r, i], b[r, i]) in double.
-  c.localGet(B).localGet(i).i32Const(4).i32Mul().i32Add().f32Load(0, 4).raw(F64_PROMOTE_F32);
-  simd(c, F64X2.splat).localSet(s);
+  c.localGet(B).localGet(i).i32Const(4).i32Mul().i32Add().f32Load(0, 4).f64PromoteF32();
+  c.simd('f64x2.splat').localSet(s);
   // q → b[r, j0], a → acc[i, j0] with j0 = i & ~1.
   c.localGet(i).i32Const(-2).i32And().localTee(q).i32Const(8).i32Mul();
   c.localGet(i).i32Const(ACC_LD * 8).i32Mul().i32Add().i32Const(ACC_AT).i32Add().localSet(a);
@@ -57,8 +53,8 @@ export function buildGramF64Module(): Uint8Array<ArrayBuffer> {
   c.localGet(q).localGet(end).i32GeU().brIf(1);
   c.localGet(a);
   c.localGet(a).v128Load(0, 8);
-  simd(c.localGet(s).localGet(q).v128Load64Zero(0, 4), F64X2.promoteLow);
-  simd(simd(c, F64X2.mul), F64X2.add).v128Store(0, 8);
+  c.localGet(s).localGet(q).v128Load64Zero(0, 4).simd('f64x2.promote_low_f32x4');
+  c.simd('f64x2.mul').simd('f64x2.add').v128Store(0, 8);
   c.localGet(a).i32Const(16).i32Add().localSet(a);
   c.localGet(q).i32Const(8).i32Add().localSet(q).br(0);
   c.end().end();

@@ -9,21 +9,11 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from '../kernels/wasm/builder.js';
-import { arenaKernel } from '../kernels/wasm/arena.js';
-import { instantiateFixed } from '../kernels/wasm/fixed-instance.js';
+import { ModuleBuilder } from './builder.js';
+import { placeKernel, type KernelSpec } from './runner.js';
 
 /** Elements per chunk copied into the module's memory (64 KiB). */
 const CHUNK = 16384;
-/** Byte offset of the four double accumulators, after the chunk. */
-const ACC = CHUNK * 4;
-
-/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
-const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
-const F64X2_ADD = 0xf0;
-const F64X2_MUL = 0xf2;
-
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /**
  * sumsq(ptr, bytes, acc): for each group of four floats at `ptr` (`bytes` a multiple of 16),
@@ -47,10 +37,10 @@ export function buildSumSquaresModule(): Uint8Array<ArrayBuffer> {
   // Lanes 0-1 and 2-3 each widened to an f64x2, squared and added to their accumulator.
   for (const [offset, acc] of [[0, lo], [8, hi]] as const) {
     c.localGet(acc);
-    simd(c.localGet(PTR).v128Load64Zero(offset, 8), F64X2_PROMOTE_LOW_F32X4);
+    c.localGet(PTR).v128Load64Zero(offset, 8).simd('f64x2.promote_low_f32x4');
     c.localTee(w).localGet(w);
-    simd(c, F64X2_MUL);
-    simd(c, F64X2_ADD).localSet(acc);
+    c.simd('f64x2.mul');
+    c.simd('f64x2.add').localSet(acc);
   }
   c.localGet(PTR).i32Const(16).i32Add().localSet(PTR).br(0);
   c.end().end();
@@ -61,38 +51,13 @@ export function buildSumSquaresModule(): Uint8Array<ArrayBuffer> {
 
 type SumSquaresKernel = (ptr: number, bytes: number, acc: number) => void;
 
-let loaded: { run: SumSquaresKernel; heap: Float32Array; acc: Float64Array } | null | undefined;
-
-function load(): { run: SumSquaresKernel; heap: Float32Array; acc: Float64Array } | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  const k = instantiateFixed(buildSumSquaresModule, 2);
-  if (k === null) return null;
-  const { exports, memory } = k;
-  loaded = {
-    run: exports.sumsq as unknown as SumSquaresKernel,
-    heap: new Float32Array(memory.buffer),
-    acc: new Float64Array(memory.buffer, ACC, 4),
-  };
-  return loaded;
-}
-
-/** Σ x² read in place when `x` lives in an arena (a fit's gradients), or null otherwise. */
-function sumOfSquaresInArena(x: Float32Array): number | null {
-  const k = arenaKernel(buildSumSquaresModule, x);
-  if (k === null) return null;
-  const acc = k.arena.scratch64;
-  acc.fill(0, 0, 4);
-  const n4 = x.length - (x.length % 4);
-  if (n4 > 0) (k.exports.sumsq as unknown as SumSquaresKernel)(x.byteOffset, n4 * 4, k.arena.kernelScratch);
-  let s0 = acc[0];
-  for (let i = n4; i < x.length; i++) s0 += x[i] * x[i];
-  return s0 + acc[1] + acc[2] + acc[3];
-}
+/** One operand, four double accumulators. */
+const SUM_SQUARES: KernelSpec = { build: buildSumSquaresModule, slots: 1, slotFloats: CHUNK, scratchBytes: 32, copyPath: true };
 
 /**
  * Σ x² with the four-chain double accumulation of the TypeScript loop (same bits), or null
- * where WebAssembly SIMD is unavailable.
+ * where WebAssembly SIMD is unavailable. In place when `x` lives in an arena (a fit's
+ * gradients), else copied through the kernel's memory (see runner.ts).
  *
  * @example
  * ```ts
@@ -100,18 +65,13 @@ function sumOfSquaresInArena(x: Float32Array): number | null {
  * ```
  */
 export function sumOfSquaresWasm(x: Float32Array): number | null {
-  const inPlace = sumOfSquaresInArena(x);
-  if (inPlace !== null) return inPlace;
-  const k = load();
+  const k = placeKernel(SUM_SQUARES, [{ from: x }]);
   if (k === null) return null;
-  const { heap, run, acc } = k;
+  const run = k.exports.sumsq as unknown as SumSquaresKernel;
+  const acc = k.scratch64;
+  acc.fill(0, 0, 4);
   const n4 = x.length - (x.length % 4);
-  acc.fill(0);
-  for (let start = 0; start < n4; start += CHUNK) {
-    const end = Math.min(start + CHUNK, n4);
-    heap.set(x.subarray(start, end), 0);
-    run(0, (end - start) * 4, ACC);
-  }
+  k.each(n4, CHUNK, ([p], _start, len) => run(p, len * 4, k.scratch));
   let s0 = acc[0];
   for (let i = n4; i < x.length; i++) s0 += x[i] * x[i];
   return s0 + acc[1] + acc[2] + acc[3];

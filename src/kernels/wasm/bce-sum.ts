@@ -10,20 +10,11 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from '../../kernels/wasm/builder.js';
-import { arenaKernel } from '../../kernels/wasm/arena.js';
-import { instantiateFixed } from '../../kernels/wasm/fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
+import { placeKernel, type KernelSpec } from './runner.js';
 
 /** Elements per call; bounds the float32 accumulation to 1,024 additions per lane. */
 const CHUNK = 4096;
-
-/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
-const OP = {
-  f32x4Lt: 0x43, v128And: 0x4e, v128Bitselect: 0x52, f32x4Nearest: 0x6a, i32x4Shl: 0xab, i32x4Add: 0xae,
-  f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sub: 0xe5, f32x4Div: 0xe7, f32x4Max: 0xe9, i32x4TruncSatF32x4S: 0xf8, i32x4Splat: 0x11,
-} as const;
-
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
 
 /** Cephes expf polynomial, highest degree first: e^r ≈ 1 + r + r²·P(r). */
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
@@ -69,12 +60,12 @@ export function buildBceModule(unroll = UNROLL): Uint8Array<ArrayBuffer> {
     (t, off) => c.localGet(L).localGet(i).i32Add().v128Load(off).localSet(t.l),
     (t, off) => c.localGet(Y).localGet(i).i32Add().v128Load(off).localSet(t.y),
     // x = max(−|l|, ln FLT_MIN): e stays a normal float (e^x ≥ 1.2e-38).
-    (t) => simd(cst(simd(simd(c.localGet(t.l), OP.f32x4Abs), OP.f32x4Neg), K.minLog), OP.f32x4Max).localSet(t.x),
+    (t) => cst(c.localGet(t.l).simd('f32x4.abs').simd('f32x4.neg'), K.minLog).simd('f32x4.max').localSet(t.x),
     // k = nearest(x·log2 e); r = x − k·ln2 (two-part constant).
-    (t) => simd(cst(c.localGet(t.x), K.log2e).f32x4Mul(), OP.f32x4Nearest).localSet(t.k),
+    (t) => cst(c.localGet(t.x), K.log2e).f32x4Mul().simd('f32x4.nearest').localSet(t.k),
     (t) => {
-      simd(cst(c.localGet(t.x).localGet(t.k), K.ln2hi).f32x4Mul(), OP.f32x4Sub);
-      simd(cst(c.localGet(t.k), K.ln2lo).f32x4Mul(), OP.f32x4Sub).localSet(t.r);
+      cst(c.localGet(t.x).localGet(t.k), K.ln2hi).f32x4Mul().simd('f32x4.sub');
+      cst(c.localGet(t.k), K.ln2lo).f32x4Mul().simd('f32x4.sub').localSet(t.r);
     },
   ];
   // e^r ≈ 1 + r + r²·P(r), Cephes expf coefficients (Horner in P).
@@ -91,28 +82,28 @@ export function buildBceModule(unroll = UNROLL): Uint8Array<ArrayBuffer> {
   // × 2^k via the exponent bits: (k + 127) << 23.
   statements.push((t) => {
     c.localGet(t.e);
-    simd(simd(simd(c.localGet(t.k), OP.i32x4TruncSatF32x4S).i32Const(127), OP.i32x4Splat), OP.i32x4Add);
-    simd(c.i32Const(23), OP.i32x4Shl).f32x4Mul().localSet(t.e);
+    c.localGet(t.k).simd('i32x4.trunc_sat_f32x4_s').i32Const(127).simd('i32x4.splat').simd('i32x4.add');
+    c.i32Const(23).simd('i32x4.shl').f32x4Mul().localSet(t.e);
   });
   // u = e/(2 + e), w = u²; log1p(e) = 2u(1 + w/3 + w²/5 + … + w⁶/13).
-  statements.push((t) => simd(cst(c.localGet(t.e).localGet(t.e), K.two).f32x4Add(), OP.f32x4Div).localSet(t.u));
+  statements.push((t) => cst(c.localGet(t.e).localGet(t.e), K.two).f32x4Add().simd('f32x4.div').localSet(t.u));
   statements.push((t) => c.localGet(t.u).localGet(t.u).f32x4Mul().localSet(t.w));
   statements.push((t) => cst(c, LOG_Q[0]).localSet(t.q));
   for (let j = 1; j < LOG_Q.length; j++) statements.push((t) => cst(c.localGet(t.q).localGet(t.w).f32x4Mul(), LOG_Q[j]).f32x4Add().localSet(t.q));
   statements.push((t) => cst(c.localGet(t.q).localGet(t.u).f32x4Mul(), K.two).f32x4Mul().localSet(t.q));
   // loss = log1p(e) + max(l, 0) − y·l, added into acc (vector order kept across the unroll).
   statements.push((t) => {
-    simd(c.localGet(t.q).localGet(t.l).v128Const(), OP.f32x4Max).f32x4Add();
-    simd(c.localGet(t.y).localGet(t.l).f32x4Mul(), OP.f32x4Sub);
+    c.localGet(t.q).localGet(t.l).v128Const().simd('f32x4.max').f32x4Add();
+    c.localGet(t.y).localGet(t.l).f32x4Mul().simd('f32x4.sub');
     c.localGet(acc).f32x4Add().localSet(acc);
   });
   // D = scale·(σ(l) − y), σ = 1/(1 + e) for l ≥ 0 and e/(1 + e) for l < 0.
-  statements.push((t) => simd(cst(cst(c, K.one).localGet(t.e), K.one).f32x4Add(), OP.f32x4Div).localSet(t.u));
+  statements.push((t) => cst(cst(c, K.one).localGet(t.e), K.one).f32x4Add().simd('f32x4.div').localSet(t.u));
   statements.push((t, off) => {
     c.localGet(D).localGet(i).i32Add();
     c.localGet(t.e).localGet(t.u).f32x4Mul().localGet(t.u);
-    simd(simd(c.localGet(t.l).v128Const(), OP.f32x4Lt), OP.v128Bitselect);
-    simd(c.localGet(t.y), OP.f32x4Sub).localGet(sc).f32x4Mul().v128Store(off);
+    c.localGet(t.l).v128Const().simd('f32x4.lt').simd('v128.bitselect');
+    c.localGet(t.y).simd('f32x4.sub').localGet(sc).f32x4Mul().v128Store(off);
   });
 
   c.localGet(SCALE).f32x4Splat().localSet(sc);
@@ -134,57 +125,27 @@ export function buildBceModule(unroll = UNROLL): Uint8Array<ArrayBuffer> {
 
 type BceKernel = (l: number, y: number, d: number, acc: number, bytes: number, scale: number) => void;
 
-let loaded: { run: BceKernel; heap: Float32Array } | null | undefined;
+/** Logits, targets and gradient, one chunk each; four float32 accumulators. */
+const BCE: KernelSpec = { build: buildBceModule, slots: 3, slotFloats: CHUNK, scratchBytes: 16, copyPath: true };
 
 /**
  * Whether the SIMD kernel loaded here (it is built and validated on the first call).
  *
  * @example
  * ```ts
- * if (!isBceWasmAvailable()) console.log('bceSum runs in TypeScript');
+ * if (!isBceWasmAvailable()) console.log('the summed BCE runs in TypeScript');
  * ```
  */
 export function isBceWasmAvailable(): boolean {
-  return load() !== null;
-}
-
-function load(): { run: BceKernel; heap: Float32Array } | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  const k = instantiateFixed(buildBceModule, 1);
-  if (k === null) return null;
-  const { exports, memory } = k;
-  loaded = { run: exports.bce as unknown as BceKernel, heap: new Float32Array(memory.buffer) };
-  return loaded;
-}
-
-/**
- * The same chunks, read and written in place when all three arrays live in one arena (a
- * training step's logits, targets and gradient), so the sum has the same bits; null otherwise.
- */
-function bceInArena(
-  L: Float32Array, Y: Float32Array, d: Float32Array, scale: number, tail: (from: number, to: number) => number,
-): number | null {
-  const k = arenaKernel(buildBceModule, L, Y, d);
-  if (k === null) return null;
-  const run = k.exports.bce as unknown as BceKernel;
-  const at = k.arena.kernelScratch;
-  const acc = k.arena.scratch32;
-  const n = L.length;
-  const simdEnd = n - (n % 4);
-  let sum = 0;
-  for (let start = 0; start < simdEnd; start += CHUNK) {
-    const len = Math.min(CHUNK, simdEnd - start) * 4;
-    run(L.byteOffset + start * 4, Y.byteOffset + start * 4, d.byteOffset + start * 4, at, len, scale);
-    sum += acc[0] + acc[1] + acc[2] + acc[3];
-  }
-  return simdEnd < n ? sum + tail(simdEnd, n) : sum;
+  return placeKernel(BCE, []) !== null;
 }
 
 /**
  * Σ [softplus(l) − y·l] over float32 logits and targets, writing d = scale·(σ(l) − y); returns
- * the unscaled sum, or null (nothing written) where WebAssembly SIMD is unavailable. The last
- * `n mod 4` values go through `tail`, the scalar formula.
+ * the unscaled sum, or null (nothing written) where WebAssembly SIMD is unavailable. The sum
+ * is taken in chunks of {@link CHUNK} (float32 lanes within a chunk, the chunks added in double),
+ * in place when all three arrays live in one arena, else through copies (runner.ts): the same
+ * bits either way. The last `n mod 4` values go through `tail`, the scalar formula.
  *
  * @example
  * ```ts
@@ -195,23 +156,16 @@ export function bceSumWasm(
   L: Float32Array, Y: Float32Array, d: Float32Array, scale: number,
   tail: (from: number, to: number) => number,
 ): number | null {
-  const inPlace = bceInArena(L, Y, d, scale, tail);
-  if (inPlace !== null) return inPlace;
-  const k = load();
+  const k = placeKernel(BCE, [{ from: L }, { from: Y }, { to: d }]);
   if (k === null) return null;
-  const { heap, run } = k;
+  const run = k.exports.bce as unknown as BceKernel;
+  const acc = k.scratch32;
   const n = L.length;
   const simdEnd = n - (n % 4);
   let sum = 0;
-  const accAt = 3 * CHUNK;
-  for (let start = 0; start < simdEnd; start += CHUNK) {
-    const end = Math.min(start + CHUNK, simdEnd);
-    const len = end - start;
-    heap.set(L.subarray(start, end), 0);
-    heap.set(Y.subarray(start, end), CHUNK);
-    run(0, CHUNK * 4, 2 * CHUNK * 4, accAt * 4, len * 4, scale);
-    d.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
-    sum += heap[accAt] + heap[accAt + 1] + heap[accAt + 2] + heap[accAt + 3];
-  }
+  k.each(simdEnd, CHUNK, ([l, y, g], _start, len) => {
+    run(l, y, g, k.scratch, len * 4, scale);
+    sum += acc[0] + acc[1] + acc[2] + acc[3];
+  });
   return simdEnd < n ? sum + tail(simdEnd, n) : sum;
 }

@@ -8,30 +8,22 @@
  *
  * @module
  */
-import { ModuleBuilder, type Code } from './wasm/builder.js';
-import { arenaKernel } from './wasm/arena.js';
-import { instantiateFixed } from './wasm/fixed-instance.js';
+import { ModuleBuilder, type Code } from './builder.js';
+import { placeKernel, type KernelSpec } from './runner.js';
 
 /** Columns the double accumulators can hold; wider layers use the TypeScript loops. */
 const MAX_COLS = 8192;
 /** Floats per operand chunk (256 KiB): whole rows of g and y are copied in at a time. */
 const CHUNK = 65536;
-const ACC_AT = 0;
-const G_AT = MAX_COLS * 8;
-const Y_AT = G_AT + CHUNK * 4;
-const PAGES = Math.ceil((Y_AT + CHUNK * 4) / 65536);
-
-/** SIMD opcodes (prefix 0xfd) the shared builder does not name. */
-const OP = { f32x4Eq: 0x41, f32x4Gt: 0x44, v128And: 0x4e, v128Andnot: 0x4f, f64x2PromoteLow: 0x5f, f64x2Add: 0xf0 } as const;
-
-const simd = (c: Code, sub: number): Code => c.simdOp(sub);
+/** Pages of the copy path's memory: two operand chunks and the sums (runner.ts's layout). */
+const PAGES = Math.ceil((2 * CHUNK * 4 + MAX_COLS * 8) / 65536);
 
 /** acc[c/4 …] (two f64x2 at `a`) += the four floats at `p`, widened to double. */
 function addWidened(c: Code, a: number, p: number): void {
   for (const off of [0, 8]) {
     c.localGet(a).localGet(a).v128Load(2 * off, 8);
-    simd(c.localGet(p).v128Load64Zero(off, 4), OP.f64x2PromoteLow);
-    simd(c, OP.f64x2Add).v128Store(2 * off, 8);
+    c.localGet(p).v128Load64Zero(off, 4).simd('f64x2.promote_low_f32x4');
+    c.simd('f64x2.add').v128Store(2 * off, 8);
   }
 }
 
@@ -67,8 +59,8 @@ export function buildBiasReluModule(): Uint8Array<ArrayBuffer> {
       // s = [y > 0] as 1.0 or 0.0; t = NaN where y ≠ y, else 0; ĝ = g·s + t.
       c.localGet(p);
       c.localGet(p).v128Load(0, 4);
-      simd(simd(c.localGet(yv).v128Const(), OP.f32x4Gt).f32Const(1).f32x4Splat(), OP.v128And).f32x4Mul();
-      simd(simd(c.f32Const(NaN).f32x4Splat().localGet(yv).localGet(yv), OP.f32x4Eq), OP.v128Andnot).f32x4Add();
+      c.localGet(yv).v128Const().simd('f32x4.gt').f32Const(1).f32x4Splat().simd('v128.and').f32x4Mul();
+      c.f32Const(NaN).f32x4Splat().localGet(yv).localGet(yv).simd('f32x4.eq').simd('v128.andnot').f32x4Add();
       c.v128Store(0, 4);
     }
     addWidened(c, a, p);
@@ -85,58 +77,15 @@ export function buildBiasReluModule(): Uint8Array<ArrayBuffer> {
 type MaskKernel = (g: number, y: number, rows: number, colBytes: number, ldBytes: number, acc: number) => void;
 type SumsKernel = (g: number, rows: number, colBytes: number, ldBytes: number, acc: number) => void;
 
-interface Loaded {
-  mask: MaskKernel;
-  sums: SumsKernel;
-  heap: Float32Array;
-  acc: Float64Array;
-}
-
-let loaded: Loaded | null | undefined;
-
-function load(): Loaded | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  const k = instantiateFixed(buildBiasReluModule, PAGES);
-  if (k === null) return null;
-  const { exports, memory } = k;
-  loaded = {
-    mask: exports.mask as unknown as MaskKernel,
-    sums: exports.sums as unknown as SumsKernel,
-    heap: new Float32Array(memory.buffer),
-    acc: new Float64Array(memory.buffer, ACC_AT, MAX_COLS),
-  };
-  return loaded;
-}
-
-/**
- * {@link maskAndSumsWasm} in place when g, y and out live in one arena (a training step's
- * arrays): ĝ is written straight into `out`, the column sums go through the arena's kernel
- * scratch, added in the same row order (same bits). False when not applicable.
- */
-function maskAndSumsInArena(
-  g: Float32Array, y: Float32Array | null, out: Float32Array, n: number, m: number, acc: Float64Array,
-): boolean {
-  const k = arenaKernel(buildBiasReluModule, g, out, y);
-  if (k === null) return false;
-  const at = k.arena.kernelScratch;
-  const m4 = m - (m % 4);
-  const sums = k.arena.scratch64.subarray(0, m4);
-  sums.fill(0);
-  if (y !== null) {
-    if (out !== g) out.set(g);
-    (k.exports.mask as unknown as MaskKernel)(out.byteOffset, y.byteOffset, n, m4 * 4, m * 4, at);
-  } else {
-    (k.exports.sums as unknown as SumsKernel)(g.byteOffset, n, m4 * 4, m * 4, at);
-  }
-  acc.set(sums);
-  return true;
-}
+/** g (updated in place into out) and y, whole rows at a time; the per-column double sums. */
+const BIAS_RELU: KernelSpec = { build: buildBiasReluModule, slots: 2, slotFloats: CHUNK, scratchBytes: MAX_COLS * 8, copyPath: true };
 
 /**
  * For g and y [n, m] (row-major): writes ĝ = g·[y > 0] + (NaN where y is NaN) into `out` when
  * `y` is given, and sets acc[j] = Σ_r ĝ[r, j] in double for the first m − m mod 4 columns (the
- * caller finishes the rest). Returns false, touching nothing, where WebAssembly SIMD is
+ * caller finishes the rest). Whole rows go through the kernel at a time, in place when g, y and
+ * out live in one arena, else through copies (runner.ts); the sums are added in row order
+ * either way (same bits). Returns false, touching nothing, where WebAssembly SIMD is
  * unavailable or m is too wide.
  *
  * @example
@@ -148,26 +97,19 @@ export function maskAndSumsWasm(
   g: Float32Array, y: Float32Array | null, out: Float32Array, n: number, m: number, acc: Float64Array,
 ): boolean {
   if (m > MAX_COLS) return false;
-  if (maskAndSumsInArena(g, y, out, n, m, acc)) return true;
-  const k = load();
+  const k = placeKernel(BIAS_RELU, y === null ? [{ from: g }] : [{ from: g, to: out }, { from: y }]);
   if (k === null) return false;
-  const { heap } = k;
   const m4 = m - (m % 4);
-  k.acc.fill(0, 0, m4);
-  const rowsPer = Math.floor(CHUNK / m);
-  for (let r0 = 0; r0 < n; r0 += rowsPer) {
-    const rows = Math.min(rowsPer, n - r0);
-    const from = r0 * m;
-    const to = from + rows * m;
-    heap.set(g.subarray(from, to), G_AT / 4);
-    if (y !== null) {
-      heap.set(y.subarray(from, to), Y_AT / 4);
-      k.mask(G_AT, Y_AT, rows, m4 * 4, m * 4, ACC_AT);
-      out.set(heap.subarray(G_AT / 4, G_AT / 4 + rows * m), from);
-    } else {
-      k.sums(G_AT, rows, m4 * 4, m * 4, ACC_AT);
-    }
+  const sums = k.scratch64.subarray(0, m4);
+  sums.fill(0);
+  const chunk = Math.floor(CHUNK / m) * m;
+  if (y !== null) {
+    const mask = k.exports.mask as unknown as MaskKernel;
+    k.each(n * m, chunk, ([gp, yp], _start, len) => mask(gp, yp, len / m, m4 * 4, m * 4, k.scratch));
+  } else {
+    const sum = k.exports.sums as unknown as SumsKernel;
+    k.each(n * m, chunk, ([gp], _start, len) => sum(gp, len / m, m4 * 4, m * 4, k.scratch));
   }
-  acc.set(k.acc.subarray(0, m4));
+  acc.set(sums);
   return true;
 }

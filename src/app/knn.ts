@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { gemm } from '../kernels/gemm.js';
+import { gemmCore } from '../kernels/gemm.js';
 
 /**
  * Codes and labels of one split: `data` is `[n, dim]` row-major.
@@ -28,7 +28,7 @@ const CHUNK = 256;
  * tied class with the nearest member) that predicts each query's label from the reference set.
  * Squared distances are ‖q‖² + ‖r‖² − 2 q·r, with both sets first centred on the reference
  * mean (so the products do not cancel), norms in float64 and the products by float32
- * {@link gemm} (8× faster than float64 here; ranks change only between near-ties), in chunks of
+ * {@link gemmCore} (8× faster than float64 here; ranks change only between near-ties), in chunks of
  * queries so memory stays at `256 × nReference` numbers.
  *
  * @throws RangeError when the dimensions or label counts disagree or k is out of range.
@@ -53,7 +53,7 @@ export function knnAccuracy(reference: LabelledCodes, queries: LabelledCodes, k 
   let correct = 0;
   for (let start = 0; start < queries.n; start += CHUNK) {
     const m = Math.min(CHUNK, queries.n - start);
-    gemm(false, true, m, reference.n, d, 1, Q.subarray(start * d), d, R, d, 0, dots, reference.n);
+    gemmCore(false, true, m, reference.n, d, 1, Q.subarray(start * d), d, R, d, 0, dots, reference.n);
     for (let i = 0; i < m; i++) {
       const q = start + i;
       const off = i * reference.n;

@@ -138,7 +138,7 @@ describe('float32 results agree with float64 on the same inputs', () => {
     );
   });
 
-  it('a composite expression agrees to rtol 1e-4 (TESTING.md §3.4, composite forward)', () => {
+  it('a composite expression agrees to rtol 1e-4 (docs/testing.md §3.4, composite forward)', () => {
     const [x32, x64] = twin([13, 7], 5);
     const [w32, w64] = twin([7, 3], 6, { scale: 0.5 });
     const f = (x: Tensor, w: Tensor): Tensor => x.matmul(w).tanh().softplus().logSumExp(1).mean();

@@ -122,7 +122,7 @@ describe('unary kernels', () => {
   });
 });
 
-describe('NaN propagates honestly through ops (TESTING.md §3.1 item 28)', () => {
+describe('NaN propagates honestly through ops (docs/testing.md §3.1 item 28)', () => {
   it('relu(NaN), exp(NaN), every unary op of NaN is NaN, and so is its gradient', () => {
     const ops: ((t: Tensor) => Tensor)[] = [
       (t) => t.relu(), (t) => t.exp(), (t) => t.log(), (t) => t.sqrt(), (t) => t.square(), (t) => t.abs(), (t) => t.tanh(),

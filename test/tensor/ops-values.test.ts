@@ -204,7 +204,7 @@ describe('shape ops', () => {
   });
 });
 
-describe('determinism (TESTING.md §3.1 item 30)', () => {
+describe('determinism (docs/testing.md §3.1 item 30)', () => {
   it('every op gives bitwise-equal values and gradients on repeated calls, also after other shapes', () => {
     const run = (n: number): number[][] => {
       const x = randomTensor([n, 5], n, { dtype: 'float32', requiresGrad: true, positive: 0.1 });

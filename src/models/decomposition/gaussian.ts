@@ -17,11 +17,11 @@
  * @module
  */
 import { ConvergenceError } from '../../errors.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
+import { LN_2PI } from '../../kernels/stable.js';
 import { choleskyInPlace, choleskySolveInPlace, logDetFromCholesky, spdInverse } from '../../linalg/index.js';
 import type { Rng } from '../../random/rng.js';
 
-const LN_2PI = Math.log(2 * Math.PI);
 
 /**
  * Relative floor of the noise variance (times the mean variance) of both models' likelihoods:
@@ -70,7 +70,7 @@ export function lowRankGaussian(w: Float64Array, mu: Float64Array, sigma2: numbe
     throw new ConvergenceError(`PPCA: the noise variance must be finite and > 0 (got ${sigma2})`);
   }
   const m = new Float64Array(k * k);
-  gemm(true, false, k, k, d, 1, w, k, w, k, 0, m, k);
+  gemmCore(true, false, k, k, d, 1, w, k, w, k, 0, m, k);
   for (let i = 0; i < k; i++) m[i * k + i] += sigma2;
   if (choleskyInPlace(m, k) >= 0) throw new ConvergenceError('PPCA: M = WᵀW + σ²I is not positive definite');
   const logDetC = (d - k) * Math.log(sigma2) + logDetFromCholesky(m, k);
@@ -101,7 +101,7 @@ function posteriorFromResiduals(g: LowRankGaussian, r: Float64Array, n: number):
   const { d, k, w } = g;
   // Zᵀ = M⁻¹·(R·W)ᵀ: solve with the Cholesky factor on the k×n right-hand side.
   const rw = new Float64Array(n * k);
-  gemm(false, false, n, k, d, 1, r, d, w, k, 0, rw, k);
+  gemmCore(false, false, n, k, d, 1, r, d, w, k, 0, rw, k);
   const rhs = new Float64Array(k * n);
   for (let i = 0; i < n; i++) for (let q = 0; q < k; q++) rhs[q * n + i] = rw[i * k + q];
   choleskySolveInPlace(g.mChol, k, rhs, n);
@@ -143,7 +143,7 @@ export function logLikelihoodRows(g: LowRankGaussian, x: Float64Array, n: number
   const r = residuals(g, x, n);
   const z = posteriorFromResiduals(g, r, n);
   // E = R − Ẑ·Wᵀ, in place.
-  gemm(false, true, n, d, k, -1, z, k, w, k, 1, r, d);
+  gemmCore(false, true, n, d, k, -1, z, k, w, k, 1, r, d);
   const out = new Float64Array(n);
   const base = d * LN_2PI + g.logDetC;
   for (let i = 0; i < n; i++) {
@@ -166,7 +166,7 @@ export function logLikelihoodRows(g: LowRankGaussian, x: Float64Array, n: number
  */
 export function covarianceMatrix(w: Float64Array, sigma2: number, d: number, k: number): Float64Array {
   const c = new Float64Array(d * d);
-  gemm(false, true, d, d, k, 1, w, k, w, k, 0, c, d);
+  gemmCore(false, true, d, d, k, 1, w, k, w, k, 0, c, d);
   for (let i = 0; i < d; i++) c[i * d + i] += sigma2;
   symmetrise(c, d);
   return c;
@@ -186,9 +186,9 @@ export function precisionMatrix(g: LowRankGaussian): Float64Array {
   const mInv = posteriorCovariance(g);
   for (let i = 0; i < mInv.length; i++) mInv[i] /= sigma2; // M⁻¹
   const wm = new Float64Array(d * k);
-  gemm(false, false, d, k, k, 1, w, k, mInv, k, 0, wm, k);
+  gemmCore(false, false, d, k, k, 1, w, k, mInv, k, 0, wm, k);
   const p = new Float64Array(d * d);
-  gemm(false, true, d, d, k, -1 / sigma2, wm, k, w, k, 0, p, d);
+  gemmCore(false, true, d, d, k, -1 / sigma2, wm, k, w, k, 0, p, d);
   for (let i = 0; i < d; i++) p[i * d + i] += 1 / sigma2;
   symmetrise(p, d);
   return p;
@@ -210,7 +210,7 @@ export function sampleRows(w: Float64Array, mu: Float64Array, sigma2: number, d:
     for (let q = 0; q < k; q++) z[i * k + q] = rng.normal();
     for (let j = 0; j < d; j++) out[i * d + j] = mu[j] + sigma * rng.normal();
   }
-  gemm(false, true, n, d, k, 1, z, k, w, k, 1, out, d);
+  gemmCore(false, true, n, d, k, 1, z, k, w, k, 1, out, d);
   return out;
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConvergenceError, NotFittedError } from '../../errors.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import { loadState, stateFromBytes } from '../../io/model-bytes.js';
@@ -216,7 +216,7 @@ export class PCA extends DecompositionModel {
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x.data[i * d + j] -= f.mean[j];
     const k = this.k(f);
     const z = new Float64Array(n * k);
-    gemm(false, true, n, k, d, 1, x.data, d, f.components, d, 0, z, k);
+    gemmCore(false, true, n, k, d, 1, x.data, d, f.components, d, 0, z, k);
     if (this.options.whiten) {
       const scale = this.whitenScales();
       for (let i = 0; i < z.length; i++) z[i] /= scale[i % scale.length];
@@ -235,7 +235,7 @@ export class PCA extends DecompositionModel {
     const k = this.k(f);
     const out = new Float64Array(z.rows * d);
     for (let i = 0; i < z.rows; i++) out.set(f.mean, i * d);
-    gemm(false, false, z.rows, d, k, 1, z.data, k, f.components, d, 1, out, d);
+    gemmCore(false, false, z.rows, d, k, 1, z.data, k, f.components, d, 1, out, d);
     return new Tensor(out, [z.rows, d]);
   }
 

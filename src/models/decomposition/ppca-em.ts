@@ -11,11 +11,11 @@
  *
  * @module
  */
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
+import { LN_2PI } from '../../kernels/stable.js';
 import { gram, choleskyInPlace, logDetFromCholesky, luSolveInPlace, spdInverse } from '../../linalg/index.js';
 import type { Rng } from '../../random/rng.js';
 
-const LN_2PI = Math.log(2 * Math.PI);
 
 /**
  * Settings of an EM run.
@@ -70,15 +70,15 @@ export function momentOperator(xc: Float64Array, n: number, d: number, k: number
     for (let i = 0; i < s.length; i++) s[i] /= n;
     return (w) => {
       const sw = new Float64Array(d * k);
-      gemm(false, false, d, k, d, 1, s, d, w, k, 0, sw, k);
+      gemmCore(false, false, d, k, d, 1, s, d, w, k, 0, sw, k);
       return sw;
     };
   }
   return (w) => {
     const xw = new Float64Array(n * k);
-    gemm(false, false, n, k, d, 1, xc, d, w, k, 0, xw, k);
+    gemmCore(false, false, n, k, d, 1, xc, d, w, k, 0, xw, k);
     const sw = new Float64Array(d * k);
-    gemm(true, false, d, k, n, 1 / n, xc, d, xw, k, 0, sw, k);
+    gemmCore(true, false, d, k, n, 1 / n, xc, d, xw, k, 0, sw, k);
     return sw;
   };
 }
@@ -118,14 +118,14 @@ export function runEm(sw: MomentOperator, traceS: number, d: number, s: EmSettin
 /** One EM iteration from SW = S·W; also returns ℓ/N at the incoming parameters. */
 function emStep(sw: Float64Array, w: Float64Array, sigma2: number, traceS: number, d: number, k: number): { w: Float64Array; sigma2: number; logLik: number } {
   const m = new Float64Array(k * k);
-  gemm(true, false, k, k, d, 1, w, k, w, k, 0, m, k);
+  gemmCore(true, false, k, k, d, 1, w, k, w, k, 0, m, k);
   for (let i = 0; i < k; i++) m[i * k + i] += sigma2;
   const mInv = spdInverse(m, k);
   if (mInv === null) throw new Error('PPCA EM: M = WᵀW + σ²I lost positive definiteness');
   const wsw = new Float64Array(k * k);
-  gemm(true, false, k, k, d, 1, w, k, sw, k, 0, wsw, k);
+  gemmCore(true, false, k, k, d, 1, w, k, sw, k, 0, wsw, k);
   const minvWsw = new Float64Array(k * k);
-  gemm(false, false, k, k, k, 1, mInv, k, wsw, k, 0, minvWsw, k);
+  gemmCore(false, false, k, k, k, 1, mInv, k, wsw, k, 0, minvWsw, k);
   // Log-likelihood at (W, σ²): ln|C| = (D − k) ln σ² + ln|M|.
   const mChol = Float64Array.from(m);
   choleskyInPlace(mChol, k);
@@ -145,7 +145,7 @@ function emStep(sw: Float64Array, w: Float64Array, sigma2: number, traceS: numbe
   for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) wNew[j * k + i] = wNewT[i * d + j];
   // σ²_new = (tr S − tr(SW·M⁻¹·W_newᵀ))/D.
   const swm = new Float64Array(d * k);
-  gemm(false, false, d, k, k, 1, sw, k, mInv, k, 0, swm, k);
+  gemmCore(false, false, d, k, k, 1, sw, k, mInv, k, 0, swm, k);
   let tr = 0;
   for (let i = 0; i < d * k; i++) tr += swm[i] * wNew[i];
   return { w: wNew, sigma2: (traceS - tr) / d, logLik };

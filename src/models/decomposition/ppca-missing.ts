@@ -15,11 +15,11 @@
  * @module
  */
 import { NonFiniteError } from '../../errors.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
+import { LN_2PI } from '../../kernels/stable.js';
 import { choleskyInPlace, choleskySolveInPlace, logDetFromCholesky } from '../../linalg/index.js';
 import type { EmResult, EmSettings } from './ppca-em.js';
 
-const LN_2PI = Math.log(2 * Math.PI);
 
 /**
  * Per-row posterior quantities under the observed features.
@@ -63,9 +63,9 @@ export function rowPosteriors(w: Float64Array, mu: Float64Array, sigma2: number,
     }
   }
   const t = new Float64Array(n * k);
-  gemm(false, false, n, k, d, 1, r0, d, w, k, 0, t, k);
+  gemmCore(false, false, n, k, d, 1, r0, d, w, k, 0, t, k);
   const g = new Float64Array(k * k);
-  gemm(true, false, k, k, d, 1, w, k, w, k, 0, g, k);
+  gemmCore(true, false, k, k, d, 1, w, k, w, k, 0, g, k);
   const z = new Float64Array(n * k);
   const cov = new Float64Array(n * k * k);
   const logDetM = new Float64Array(n);
@@ -90,7 +90,7 @@ export function rowPosteriors(w: Float64Array, mu: Float64Array, sigma2: number,
   }
   // Residuals r_o − W_oẑ on observed entries.
   const zw = new Float64Array(n * d);
-  gemm(false, true, n, d, k, 1, z, k, w, k, 0, zw, d);
+  gemmCore(false, true, n, d, k, 1, z, k, w, k, 0, zw, d);
   const logLik = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let e2 = 0;
@@ -241,7 +241,7 @@ function mStep(x: Float64Array, n: number, d: number, k: number, post: RowPoster
     zt[i * k1 + k] = 1;
   }
   const b = new Float64Array(d * k1);
-  gemm(true, false, d, k1, n, 1, x0, d, zt, k1, 0, b, k1);
+  gemmCore(true, false, d, k1, n, 1, x0, d, zt, k1, 0, b, k1);
   const w = new Float64Array(d * k);
   const mu = new Float64Array(d);
   const a = new Float64Array(k1 * k1);
@@ -285,7 +285,7 @@ function expectedOuter(z: Float64Array, cov: Float64Array, i: number, k: number,
 /** Σ_{(n,j)∈O} (xₙⱼ − wⱼᵀẑₙ − μⱼ)² for the new W and μ. */
 function squaredResiduals(x: Float64Array, n: number, d: number, k: number, w: Float64Array, mu: Float64Array, z: Float64Array): number {
   const zw = new Float64Array(n * d);
-  gemm(false, true, n, d, k, 1, z, k, w, k, 0, zw, d);
+  gemmCore(false, true, n, d, k, 1, z, k, w, k, 0, zw, d);
   let total = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {

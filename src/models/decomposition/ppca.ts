@@ -5,7 +5,7 @@
  * @module
  */
 import { NotFittedError } from '../../errors.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
 import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, assertInt, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
@@ -226,7 +226,7 @@ export class PPCA extends DecompositionModel {
     const f = this.state();
     const out = new Float64Array(z.rows * f.d);
     for (let i = 0; i < z.rows; i++) out.set(f.mu, i * f.d);
-    gemm(false, true, z.rows, f.d, f.k, 1, z.data, f.k, f.w, f.k, 1, out, f.d);
+    gemmCore(false, true, z.rows, f.d, f.k, 1, z.data, f.k, f.w, f.k, 1, out, f.d);
     return new Tensor(out, [z.rows, f.d]);
   }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { getBackend } from '../../kernels/backend.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
 import { GramF64 } from '../../kernels/wasm/gram-f64.js';
 import { choleskyInPlace, fixRowSigns, gram, symmetricEigen, syrk, transpose } from '../../linalg/index.js';
 import type { FloatArray } from '../../validate.js';
@@ -56,7 +56,7 @@ export function rayleighRitz(c: Centred, v: Float64Array, p: number, k: number):
   const eig = symmetricEigen(cmat, p, k);
   const y = backSolveTranspose(sGram, eig.vectors, p, k); // p×k
   const w = new Float64Array(d * k);
-  gemm(false, false, d, k, p, 1, Float64Array.from(vk), p, y, k, 0, w, k);
+  gemmCore(false, false, d, k, p, 1, Float64Array.from(vk), p, y, k, 0, w, k);
   const components = transpose(w, d, k);
   normaliseRows(components, k, d);
   fixRowSigns(components, k, d);
@@ -94,7 +94,7 @@ function projectedGram(c: Centred, v: FloatArray, p: number): Float64Array {
       const scratch = new Float32Array(RR_CHUNK * d);
       for (let r0 = 0; r0 < n; r0 += RR_CHUNK) {
         const m = Math.min(RR_CHUNK, n - r0);
-        gemm(false, false, m, p, d, 1, centredRows(c, r0, m, scratch), d, v, p, 0, b32, p);
+        gemmCore(false, false, m, p, d, 1, centredRows(c, r0, m, scratch), d, v, p, 0, b32, p);
         acc.add(b32, m);
       }
       return acc.result();
@@ -106,7 +106,7 @@ function projectedGram(c: Centred, v: FloatArray, p: number): Float64Array {
   const b64 = new Float64Array(RR_CHUNK * p);
   for (let r0 = 0; r0 < n; r0 += RR_CHUNK) {
     const m = Math.min(RR_CHUNK, n - r0);
-    gemm(false, false, m, p, d, 1, data.subarray(r0 * d), d, v, p, 0, b, p);
+    gemmCore(false, false, m, p, d, 1, data.subarray(r0 * d), d, v, p, 0, b, p);
     for (let i = 0; i < m * p; i++) b64[i] = b[i];
     syrk(true, p, m, 1, b64, p, 1, h, p);
   }

@@ -20,7 +20,7 @@
  */
 import { formatShape } from '../../errors.js';
 import { getBackend } from '../../kernels/backend.js';
-import { gemm } from '../../kernels/gemm.js';
+import { gemmCore } from '../../kernels/gemm.js';
 import { Rng } from '../../random/rng.js';
 import { defaultPowerIterations, gram, rangeFinder, symmetricEigen, thinQ, thinSvd, transpose, truncatedSvd } from '../../linalg/index.js';
 import { subspaceEigen } from '../../linalg/subspace.js';
@@ -275,7 +275,7 @@ function solveRandomized(c: Centred, k: number, s: SolverSettings, precision: 'f
   const q = rangeFinder(c.data, n, d, p, nIter, rng);
   // Row-space basis V = orth(X_cᵀ·Q), D×p.
   const z = new Float32Array(d * p);
-  gemm(true, false, d, p, n, 1, c.data, d, Float32Array.from(q), p, 0, z, p);
+  gemmCore(true, false, d, p, n, 1, c.data, d, Float32Array.from(q), p, 0, z, p);
   const v = thinQ(Float64Array.from(z), d, p);
   return rayleighRitz(c, v, p, k);
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { log1pexp, sigmoid } from '../../kernels/stable.js';
+import { LN_2PI, log1pexp, sigmoid } from '../../kernels/stable.js';
 import type { FloatArray } from '../../validate.js';
 
 /**
@@ -18,7 +18,6 @@ import type { FloatArray } from '../../validate.js';
  */
 export type Likelihood = 'bernoulli' | 'gaussian';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * acc[r] += scale · ln p(x_r | decoder output_r). Bernoulli: Σ x·l − softplus(l) (stable);
@@ -47,7 +46,7 @@ export function addLogLikelihood(
       for (let j = 0; j < d; j++) {
         const lv = shared ? logVar![0] : logVar![j];
         const e = x[o + j] - out[o + j];
-        s -= 0.5 * (LOG_2PI + lv + e * e * Math.exp(-lv));
+        s -= 0.5 * (LN_2PI + lv + e * e * Math.exp(-lv));
       }
     }
     acc[r] += scale * s;

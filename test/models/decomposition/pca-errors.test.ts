@@ -81,7 +81,7 @@ const cases: Case[] = [
   }, FormatError, /tensor 'mean' holds a non-finite value at index 1/],
 ];
 
-describe('PCA bad inputs (TESTING.md §3.2)', () => {
+describe('PCA bad inputs (docs/testing.md §3.2)', () => {
   it.each(cases)('%s', (_name, run, cls, re) => {
     let caught: unknown;
     try {

@@ -27,7 +27,7 @@ function centredSumSq(x: Mat): number {
   return s;
 }
 
-describe('PCA identities (TESTING.md §3.1, items 1–7)', () => {
+describe('PCA identities (docs/testing.md §3.1, items 1–7)', () => {
   it('1–2: reconstruction error equals the discarded variance; variances sum to the total; ratios are sane', () => {
     fc.assert(
       fc.property(caseArb, ({ n, d, k, seed, solver }) => {

@@ -67,7 +67,7 @@ const cases: Case[] = [
   }, FormatError, /tensor 'weights' must be float64/],
 ];
 
-describe('PPCA bad inputs (TESTING.md §3.2)', () => {
+describe('PPCA bad inputs (docs/testing.md §3.2)', () => {
   it.each(cases)('%s', (_name, run, cls, re) => {
     let caught: unknown;
     try {

@@ -33,7 +33,7 @@ function mMatrix(w: Float64Array, sigma2: number, d: number, k: number): Float64
   return m;
 }
 
-describe('PPCA identities (TESTING.md §3.1, items 8–15)', () => {
+describe('PPCA identities (docs/testing.md §3.1, items 8–15)', () => {
   it('8: C·C⁻¹ = I with C⁻¹ = σ⁻²(I − W·M⁻¹·Wᵀ), to 1e-10·cond(C)', () => {
     fc.assert(
       fc.property(paramsArb, ({ d, k, w, mu, sigma2 }) => {

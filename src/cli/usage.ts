@@ -85,8 +85,8 @@ z ~ N(0, I). PPCA: x = Wz + mean + noise. PCA: its probabilistic reading without
   demo: `${USAGE.demo}
 
 Fits PCA, PPCA, Autoencoders and VAEs (2-, 16- and 32-D codes) on the built-in digits and
-writes pictures, models, metrics.json and index.html; prints a metrics table. Needs the mnist
-package (a devDependency of latent-ts).
+writes pictures, models, metrics.json and index.html; prints a metrics table. The digits ship
+inside the package (10,000 MNIST digits).
 
   --out DIR            output directory (default demo-output)
   --quick              a small, fast run (subset, few epochs)

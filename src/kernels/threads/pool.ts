@@ -154,11 +154,12 @@ export class ThreadPool {
       Atomics.notify(this.ctl, base + SEQ);
       return { w, base, seq };
     });
-    let mainError: unknown;
+    let mainError: Error | undefined;
     try {
       main();
     } catch (error) {
-      mainError = error;
+      // Kept until the workers are done with the memory, then rethrown.
+      mainError = error instanceof Error ? error : new Error(String(error));
     }
     const errors: string[] = [];
     const block = posted.length > 0 && mayBlock(this.ctl);

@@ -21,6 +21,8 @@ import type { WorkerHandle, WorkerHost } from './host.js';
 
 const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
+/** How long a caller spins on a worker's completion before blocking, in ms. */
+const SPIN_MS = 0.2;
 /** The smallest maximum the pool declares (64 MiB of address space, not of memory). */
 const MIN_MAXIMUM_PAGES = 1024;
 
@@ -164,10 +166,13 @@ export class ThreadPool {
     const errors: string[] = [];
     const block = posted.length > 0 && mayBlock(this.ctl);
     for (const { w, base, seq } of posted) {
-      for (;;) {
+      // Spin first (the worker's part is about as long as this thread's, so it is usually
+      // nearly done), then block in slices.
+      const until = performance.now() + SPIN_MS;
+      for (let i = 1; ; i++) {
         const done = Atomics.load(this.ctl, base + DONE);
         if (done === seq) break;
-        if (block) Atomics.wait(this.ctl, base + DONE, done, 1000);
+        if (block && (i & 63) === 0 && performance.now() > until) Atomics.wait(this.ctl, base + DONE, done, 1000);
       }
       const status = Atomics.load(this.ctl, base + STATUS);
       if (status !== STATUS_OK) errors.push(this.message(w));

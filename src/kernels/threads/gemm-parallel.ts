@@ -21,11 +21,12 @@ import type { ThreadPool } from './pool.js';
 
 /**
  * Products with m·n·k below this stay on one thread. Measured with
- * `npm run bench -- gemm-threads` on this repository's 2-core machine: at 64³ (2.6·10⁵) two
- * threads take as long as one (the dispatch round trip, about 10 µs, and the copies equal the
- * saved half), at 96³ (8.8·10⁵) they gain 1.3×.
+ * `npm run bench -- gemm-threads --shapes sq64,sq96,sq128,sq192,sq256,sq512 --runs 60` on this
+ * repository's 2-core machine (dispatch round trip 0.4–0.7 µs while the worker spins): 2 threads
+ * against 1 gave 0.66× at 64³ (2.6·10⁵), 0.85–1.07× at 96³ (8.8·10⁵), 1.1–1.4× at 128³
+ * (2.1·10⁶) and 1.5× at 192³; the copies in and out stay on the calling thread.
  */
-export const PARALLEL_PRODUCT = 500_000;
+export const PARALLEL_PRODUCT = 1_000_000;
 
 // This thread's instance of the shared-memory module, per pool memory.
 const mainInstances = new WeakMap<WebAssembly.Memory, GemmExports>();

@@ -106,8 +106,16 @@ describe.skipIf(!supported)('gemmParallel', () => {
     setThreads(1);
   });
 
-  it('runs the kernel the one-thread path chose (relaxed SIMD here when the engine has it)', () => {
-    // The workers receive the compiled module, so they use the same instructions as this thread.
-    expect(wasmGemm()?.variant).toBe(loadWasmGemm('relaxed-simd') === null ? 'simd' : 'relaxed-simd');
+  it('runs the variant this thread chose: the comparison would catch a worker on the other one', async () => {
+    // The workers instantiate the Module compiled here, so they use its instructions; where that
+    // is relaxed SIMD (fused multiply-add), the plain-SIMD product differs in its last bits.
+    const plain = loadWasmGemm('simd');
+    if (wasmGemm()?.variant !== 'relaxed-simd' || plain === null) return;
+    await threadPool(2, 1 << 20)?.ready();
+    const c = randomCase(new Rng('gemm-parallel:variant'), [64, 96, 200]);
+    const C = c.C.slice();
+    expect(gemmWasm(plain, c.transA, c.transB, c.m, c.n, c.k, c.alpha, c.A, c.lda, c.B, c.ldb, c.beta, C, c.ldc)).toBe(true);
+    expect(firstDifference(parallel(2, c), C)).toBeGreaterThanOrEqual(0);
+    expect(firstDifference(parallel(2, c), oneThread(c))).toBe(-1);
   });
 });

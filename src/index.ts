@@ -21,6 +21,7 @@ export * from './io/index.js';
 export * from './hashing/index.js';
 export * from './viz/index.js';
 export { setBackend, getBackend, isWasmAvailable, type BackendName } from './kernels/backend.js';
+export { setThreads, getThreads } from './kernels/threads/threads.js';
 export type { LatentModel } from './models/model.js';
 export { DecompositionModel } from './models/decomposition/base.js';
 export { PCA, type PCAOptions, type PCASolver, type PCAPrecision } from './models/decomposition/pca.js';

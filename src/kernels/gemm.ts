@@ -13,6 +13,8 @@ import { checkGemmArguments } from './gemm-check.js';
 import { getBackend } from './backend.js';
 import { gemmJs } from './gemm-js.js';
 import { gemmSmall } from './gemm-small.js';
+import { PARALLEL_PRODUCT, gemmParallel } from './threads/gemm-parallel.js';
+import { getThreads } from './threads/threads.js';
 import { arenaOf } from './wasm/arena.js';
 import { gemmWasm } from './wasm/gemm-wasm.js';
 import { wasmGemm } from './wasm/runtime.js';
@@ -53,6 +55,11 @@ export function gemmCore(
     // Operands resident in one arena (a training step's memory) are multiplied in place.
     const arena = arenaOf(C);
     if (arena !== undefined && arena.holds(A) && arena.holds(B) && arena.gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+    // Large products split over the thread pool when setThreads asked for more than one (copy path).
+    if (size >= PARALLEL_PRODUCT) {
+      const threads = getThreads();
+      if (threads > 1 && gemmParallel(threads, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+    }
     const w = wasmGemm();
     if (w !== null && gemmWasm(w, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
   }

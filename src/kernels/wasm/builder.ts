@@ -226,6 +226,9 @@ export class FunctionBuilder {
   }
 }
 
+/** The most 64 KiB pages a 32-bit WebAssembly memory can have (4 GiB). */
+const MAX_PAGES = 65536;
+
 /**
  * Assembles a module that imports one linear memory (`env.memory`) and defines functions.
  *
@@ -241,8 +244,12 @@ export class FunctionBuilder {
 export class ModuleBuilder {
   private readonly functions: FunctionBuilder[] = [];
 
-  /** @param memoryPages minimum size of the imported memory, in 64 KiB pages */
-  constructor(private readonly memoryPages: number) {}
+  /**
+   * @param memoryPages minimum size of the imported memory, in 64 KiB pages
+   * @param shared import a shared memory (threads): its type then needs a maximum, declared as
+   * the largest a 32-bit memory can be so that any shared memory the caller sizes is accepted
+   */
+  constructor(private readonly memoryPages: number, private readonly shared = false) {}
 
   /** Declares a function; its index is its position in declaration order. */
   function(name: string, params: ValType[], results: ValType[], exported = true): FunctionBuilder {
@@ -271,7 +278,8 @@ export class ModuleBuilder {
       const [p, r] = key.split(':').map((s) => (s === '' ? [] : (s.split(',') as ValType[])));
       return [0x60, ...vector(p.map((t) => [VALTYPE_CODE[t]])), ...vector(r.map((t) => [VALTYPE_CODE[t]]))];
     });
-    const memoryImport = [...encodeName('env'), ...encodeName('memory'), 0x02, 0x00, ...uleb128(this.memoryPages)];
+    const limits = this.shared ? [0x03, ...uleb128(this.memoryPages), ...uleb128(MAX_PAGES)] : [0x00, ...uleb128(this.memoryPages)];
+    const memoryImport = [...encodeName('env'), ...encodeName('memory'), 0x02, ...limits];
     const exports = this.functions
       .map((f, i) => (f.exported ? [...encodeName(f.name), 0x00, ...uleb128(i)] : null))
       .filter((e): e is number[] => e !== null);

@@ -113,7 +113,8 @@ function emitMacro(mod: ModuleBuilder, shape: MicroShape, micro: FunctionBuilder
 
 /**
  * The complete module bytes for a register block. The memory is imported as `env.memory` so
- * the runtime can grow it and keep typed-array views on it.
+ * the runtime can grow it and keep typed-array views on it; `shared` imports a shared memory
+ * instead (the thread pool's, `kernels/threads/`), with the same code.
  *
  * @example
  * ```ts
@@ -121,11 +122,11 @@ function emitMacro(mod: ModuleBuilder, shape: MicroShape, micro: FunctionBuilder
  * WebAssembly.validate(bytes); // true where SIMD is supported
  * ```
  */
-export function buildGemmModule(shape: MicroShape): Uint8Array<ArrayBuffer> {
+export function buildGemmModule(shape: MicroShape, shared = false): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || (shape.unroll & (shape.unroll - 1)) !== 0) {
     throw new RangeError(`buildGemmModule: invalid register block ${JSON.stringify(shape)}`);
   }
-  const mod = new ModuleBuilder(1);
+  const mod = new ModuleBuilder(1, shared);
   const micro = emitMicro(mod, shape);
   const edge = emitEdge(mod, shape.nr);
   emitPack(mod, 'packA', shape.mr);

@@ -13,14 +13,15 @@ import type { WasmGemm } from './runtime.js';
 export const WASM_BLOCKING: Blocking = { kc: 384, mc: 64, nc: 2048 };
 
 const ALIGN = 64;
-const align = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+/** Rounds a byte count up to the 64-byte alignment of every block. */
+export const align = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /**
  * Copies a rows×cols matrix with leading dimension `ld` to `heap` at element `at`. Returns the
  * leading dimension of the copy: the original one when the strided extent is at most twice the
  * dense size (one block copy), otherwise `cols` (row by row, dropping the gaps).
  */
-function copyIn(heap: Float32Array, at: number, X: Float32Array, rows: number, cols: number, ld: number): number {
+export function copyIn(heap: Float32Array, at: number, X: Float32Array, rows: number, cols: number, ld: number): number {
   const extent = (rows - 1) * ld + cols;
   if (extent <= 2 * rows * cols) {
     heap.set(X.subarray(0, extent), at);
@@ -31,7 +32,7 @@ function copyIn(heap: Float32Array, at: number, X: Float32Array, rows: number, c
 }
 
 /** Elements the copy of a rows×cols operand occupies (see {@link copyIn}). */
-function extentOf(rows: number, cols: number, ld: number): number {
+export function extentOf(rows: number, cols: number, ld: number): number {
   const extent = (rows - 1) * ld + cols;
   return extent <= 2 * rows * cols ? extent : rows * cols;
 }
@@ -119,7 +120,8 @@ export function blockedProduct(
   }
 }
 
-function copyIn2D(heap: Float32Array, at: number, ldh: number, X: Float32Array, ld: number, rows: number, cols: number): void {
+/** Copies a rows×cols window of X (leading dimension `ld`) to `heap` at `at` with leading dimension `ldh`. */
+export function copyIn2D(heap: Float32Array, at: number, ldh: number, X: Float32Array, ld: number, rows: number, cols: number): void {
   if (ld === cols && ldh === cols) {
     heap.set(X.subarray(0, rows * cols), at);
     return;
@@ -127,7 +129,8 @@ function copyIn2D(heap: Float32Array, at: number, ldh: number, X: Float32Array, 
   for (let r = 0; r < rows; r++) heap.set(X.subarray(r * ld, r * ld + cols), at + r * ldh);
 }
 
-function copyOut2D(heap: Float32Array, at: number, ldh: number, X: Float32Array, ld: number, rows: number, cols: number): void {
+/** The reverse of {@link copyIn2D}. */
+export function copyOut2D(heap: Float32Array, at: number, ldh: number, X: Float32Array, ld: number, rows: number, cols: number): void {
   if (ld === cols && ldh === cols) {
     X.set(heap.subarray(at, at + rows * cols));
     return;

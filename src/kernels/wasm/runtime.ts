@@ -115,16 +115,27 @@ export function gemmOnMemory(memory: WebAssembly.Memory): { exports: GemmExports
   return { exports: instance.exports as unknown as GemmExports, shape: w.shape };
 }
 
+/**
+ * The default kernel's module compiled for a shared memory (the thread pool's), or null where
+ * the kernel is unavailable. Compiled once per realm; the same `Module` is sent to the workers.
+ */
+export function sharedGemmModule(): { module: WebAssembly.Module; shape: MicroShape } | null {
+  const w = wasmGemm();
+  if (w === null) return null;
+  const module = compileGemm(w.variant, w.shape, true);
+  return module === null ? null : { module, shape: w.shape };
+}
+
 // Compiled modules by variant and register block. Only successes are kept: a relaxed-SIMD
 // module that fails validation may validate once enableRelaxedSimdFlag() has run.
 const compiled = new Map<string, WebAssembly.Module>();
 
-function compileGemm(variant: WasmVariant, shape: MicroShape): WebAssembly.Module | null {
-  const key = `${variant}:${shape.mr}:${shape.nr}:${shape.unroll}:${shape.shuffle === true}`;
+function compileGemm(variant: WasmVariant, shape: MicroShape, shared = false): WebAssembly.Module | null {
+  const key = `${variant}:${shape.mr}:${shape.nr}:${shape.unroll}:${shape.shuffle === true}:${shared}`;
   let module = compiled.get(key);
   if (module === undefined) {
     if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;
-    const bytes = buildGemmModule({ ...shape, fma: variant === 'relaxed-simd' });
+    const bytes = buildGemmModule({ ...shape, fma: variant === 'relaxed-simd' }, shared);
     if (!WebAssembly.validate(bytes)) return null;
     module = new WebAssembly.Module(bytes);
     compiled.set(key, module);

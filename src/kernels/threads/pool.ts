@@ -1,0 +1,203 @@
+/**
+ * A pool of workers sharing one `WebAssembly.Memory({ shared: true })`. The memory holds the
+ * control block (control.ts) followed by whatever the kernels lay out; it is sized to the work
+ * (initial = what the first call needs, maximum = a few times that) and grows in place. A task
+ * is posted by writing its arguments into the worker's slot and bumping the slot's sequence
+ * number (Atomics.store + notify); nothing is sent by message on the hot path. Idle workers
+ * block in Atomics.wait, so an idle pool costs no CPU.
+ *
+ * Failures: a task that throws reports its error in the slot; a worker whose thread ends
+ * mid-task (its exit handler runs) reports that; either becomes an `Error` from the
+ * {@link ThreadPool.run} call that used it, after every other part of that call has finished.
+ * A worker that fails to start, or ends between calls, is seen by the adapter's event and
+ * reported by the next `run`. A thread killed without running its exit handler (the engine
+ * aborting it) cannot be observed from a blocked caller; `run` waits in one-second slices so a
+ * later change can add a watchdog there.
+ *
+ * @module
+ */
+import { COMMAND, DONE, MESSAGE_AT, READY, SEQ, SLOT_BYTES, STATUS, STATUS_DEAD, STATUS_OK, controlBytes } from './control.js';
+import type { WorkerHandle, WorkerHost } from './host.js';
+
+const PAGE_BYTES = 65536;
+const MAX_PAGES = 65536;
+/** How long a caller spins on a worker's completion before blocking, in ms. */
+const SPIN_MS = 0.2;
+/** The smallest maximum the pool declares (64 MiB of address space, not of memory). */
+const MIN_MAXIMUM_PAGES = 1024;
+
+/** Writes one task into a worker's slot: `ctl`/`ctlF` view the control block, `at` is the first argument index. */
+export type TaskWriter = (ctl: Int32Array, ctlF: Float32Array, at: number) => void;
+
+/** One task for one worker: its command (control.ts) and the writer of its arguments. */
+export interface Task {
+  readonly command: number;
+  readonly write: TaskWriter;
+}
+
+// Whether this thread may block in Atomics.wait (a browser's main thread may not).
+let canBlock: boolean | undefined;
+function mayBlock(ctl: Int32Array): boolean {
+  if (canBlock === undefined) {
+    try {
+      Atomics.wait(ctl, SEQ, -2, 0);
+      canBlock = true;
+    } catch {
+      canBlock = false;
+    }
+  }
+  return canBlock;
+}
+
+/**
+ * Workers over one shared memory.
+ *
+ * @example
+ * ```ts
+ * const pool = new ThreadPool(host, module, 1, 1 << 20);
+ * await pool.ready();
+ * pool.run([{ command: COMMAND_GEMM, write }], () => mainThreadsPart());
+ * pool.close();
+ * ```
+ */
+export class ThreadPool {
+  readonly memory: WebAssembly.Memory;
+  /** The first byte after the control block, 64-byte aligned: where kernels lay out their data. */
+  readonly dataAt: number;
+  private readonly ctl: Int32Array;
+  private readonly ctlF: Float32Array;
+  private readonly handles: WorkerHandle[] = [];
+  private readonly seq: number[];
+  private failure: string | undefined;
+  private closed = false;
+  private readonly maximumPages: number;
+
+  /**
+   * Starts `workers` workers running `module` (compiled for a shared memory) on a new shared
+   * memory of at least `bytes` bytes. The workers start asynchronously; {@link ThreadPool.ready}
+   * resolves when all have, and {@link ThreadPool.readyWorkers} says which have.
+   */
+  constructor(host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number) {
+    this.dataAt = controlBytes(workers);
+    const initial = Math.ceil((this.dataAt + bytes) / PAGE_BYTES);
+    this.maximumPages = Math.min(MAX_PAGES, Math.max(2 * initial, MIN_MAXIMUM_PAGES));
+    this.memory = new WebAssembly.Memory({ initial, maximum: this.maximumPages, shared: true });
+    this.ctl = new Int32Array(this.memory.buffer, 0, this.dataAt / 4);
+    this.ctlF = new Float32Array(this.memory.buffer, 0, this.dataAt / 4);
+    this.seq = new Array<number>(workers).fill(0);
+    for (let slot = 0; slot < workers; slot++) {
+      this.handles.push(host.spawn({ memory: this.memory, module, slot }, (cause) => {
+        if (!this.closed) this.failure ??= cause;
+      }));
+    }
+  }
+
+  /** Bytes the memory can hold without being replaced (its declared maximum). */
+  get capacity(): number {
+    return this.maximumPages * PAGE_BYTES;
+  }
+
+  /** Grows the memory to at least `bytes`; false when that is beyond its maximum (make a larger pool). */
+  reserve(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    try {
+      this.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A Float32Array over the whole memory as it is now (take it again after {@link ThreadPool.reserve}). */
+  heap(): Float32Array {
+    return new Float32Array(this.memory.buffer);
+  }
+
+  /** The slots of the workers that have started, in order. */
+  readyWorkers(): number[] {
+    const ready: number[] = [];
+    for (let w = 0; w < this.workers; w++) if (Atomics.load(this.ctl, w * (SLOT_BYTES / 4) + READY) === 1) ready.push(w);
+    return ready;
+  }
+
+  /** Resolves when every worker has started; rejects with the cause if one fails first. */
+  async ready(): Promise<void> {
+    while (this.readyWorkers().length < this.workers) {
+      if (this.failure !== undefined) throw new Error(`ThreadPool: ${this.failure}`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /** The recorded failure of a worker, if one failed outside a task. */
+  get failed(): string | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Runs `tasks[i]` on the i-th ready worker while `main()` runs on this thread, and returns
+   * when all have finished. Throws an `Error` naming each worker that failed and why (after all
+   * have finished), or if the pool has failed before or is closed.
+   */
+  run(tasks: readonly Task[], main: () => void): void {
+    if (this.closed) throw new Error('ThreadPool.run: the pool is closed');
+    if (this.failure !== undefined) throw new Error(`ThreadPool.run: ${this.failure}`);
+    const ready = this.readyWorkers();
+    if (tasks.length > ready.length) {
+      throw new RangeError(`ThreadPool.run: tasks must be at most the ${ready.length} ready workers (got ${tasks.length})`);
+    }
+    const posted = tasks.map((task, i) => {
+      const w = ready[i];
+      const base = w * (SLOT_BYTES / 4);
+      this.ctl[base + COMMAND] = task.command;
+      task.write(this.ctl, this.ctlF, base + COMMAND + 1);
+      const seq = ++this.seq[w];
+      Atomics.store(this.ctl, base + SEQ, seq);
+      Atomics.notify(this.ctl, base + SEQ);
+      return { w, base, seq };
+    });
+    let mainError: Error | undefined;
+    try {
+      main();
+    } catch (error) {
+      // Kept until the workers are done with the memory, then rethrown.
+      mainError = error instanceof Error ? error : new Error(String(error));
+    }
+    const errors: string[] = [];
+    const block = posted.length > 0 && mayBlock(this.ctl);
+    for (const { w, base, seq } of posted) {
+      // Spin first (the worker's part is about as long as this thread's, so it is usually
+      // nearly done), then block in slices.
+      const until = performance.now() + SPIN_MS;
+      for (let i = 1; ; i++) {
+        const done = Atomics.load(this.ctl, base + DONE);
+        if (done === seq) break;
+        if (block && (i & 63) === 0 && performance.now() > until) Atomics.wait(this.ctl, base + DONE, done, 1000);
+      }
+      const status = Atomics.load(this.ctl, base + STATUS);
+      if (status !== STATUS_OK) errors.push(this.message(w));
+      // A task that threw leaves its worker running; a worker that ended breaks the pool.
+      if (status === STATUS_DEAD) this.failure ??= `worker ${w} ended in an earlier call: ${this.message(w)}`;
+    }
+    if (mainError !== undefined) throw mainError;
+    if (errors.length > 0) throw new Error(`ThreadPool.run: ${errors.join('; ')}`);
+  }
+
+  private message(w: number): string {
+    const at = w * SLOT_BYTES + MESSAGE_AT;
+    const length = this.ctl[at / 4];
+    // TextDecoder refuses views of shared memory: copy the bytes out first.
+    return new TextDecoder().decode(new Uint8Array(this.memory.buffer, at + 4, length).slice());
+  }
+
+  /** Ends every worker. The pool cannot run afterwards. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (let w = 0; w < this.workers; w++) {
+      Atomics.store(this.ctl, w * (SLOT_BYTES / 4) + SEQ, -1);
+      Atomics.notify(this.ctl, w * (SLOT_BYTES / 4) + SEQ);
+    }
+    for (const handle of this.handles) handle.terminate();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The thread count setting: {@link setThreads}, {@link getThreads} and `LATENT_TS_THREADS`,
+ * and the one pool the parallel kernels share (kernels/threads/pool.ts).
+ *
+ * @module
+ */
+import { describeValue } from '../../errors.js';
+import { sharedGemmModule } from '../wasm/runtime.js';
+import { workerHost } from './host.js';
+import { ThreadPool } from './pool.js';
+
+/** Environment variable read once, on first use, when {@link setThreads} has not been called. */
+export const THREADS_ENV_VAR = 'LATENT_TS_THREADS';
+
+/** The most threads {@link setThreads} accepts. */
+export const MAX_THREADS = 256;
+
+let requested: number | undefined;
+
+function checkCount(n: unknown, what: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new RangeError(`${what} must be an integer from 1 to ${MAX_THREADS} (got ${describeValue(n)})`);
+  }
+  return n;
+}
+
+function initialThreads(): number {
+  const env = typeof process !== 'undefined' ? process.env?.[THREADS_ENV_VAR] : undefined;
+  if (env === undefined || env === '') return 1;
+  const trimmed = env.trim();
+  const value = /^\d+$/.test(trimmed) ? Number(trimmed) : env;
+  return checkCount(value, `environment variable ${THREADS_ENV_VAR}`);
+}
+
+/** Whether this realm can run threads: shared memory, a worker host and the WebAssembly kernel. */
+export function threadsSupported(): boolean {
+  return workerHost() !== null && sharedGemmModule() !== null;
+}
+
+/**
+ * Sets how many threads the parallel kernels use, from the next call on, in this JavaScript
+ * realm. `n` is an integer from 1 to 256 (a `RangeError` otherwise). Where threads cannot run (no
+ * SharedArrayBuffer: a browser page that is not cross-origin isolated, which needs the headers
+ * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`; or
+ * no WebAssembly SIMD) the setting is kept but {@link getThreads} says 1.
+ *
+ * The default is 1, or the `LATENT_TS_THREADS` environment variable, read once. Today only the
+ * float32 matrix product of operands outside a training arena runs in parallel; the default
+ * becomes the available cores once every kernel does. Results are the same bytes on any
+ * thread count.
+ *
+ * @example
+ * ```ts
+ * import { setThreads, getThreads } from 'latent-ts';
+ * setThreads(2);
+ * getThreads(); // 2 where threads can run, else 1
+ * ```
+ */
+export function setThreads(n: number): void {
+  const count = checkCount(n, 'setThreads: n');
+  requested = count;
+  if (pool !== undefined && pool.workers !== count - 1) dropPool();
+}
+
+/**
+ * The number of threads the parallel kernels use: the last {@link setThreads} value, else
+ * `LATENT_TS_THREADS`, else 1; always 1 where threads cannot run.
+ *
+ * @example
+ * ```ts
+ * console.log(`latent-ts uses ${getThreads()} thread(s)`);
+ * ```
+ */
+export function getThreads(): number {
+  requested ??= initialThreads();
+  return requested > 1 && threadsSupported() ? requested : 1;
+}
+
+let pool: ThreadPool | undefined;
+
+function dropPool(): void {
+  pool?.close();
+  pool = undefined;
+}
+
+/**
+ * The shared pool for `threads` threads (this one and `threads − 1` workers) with room for
+ * `bytes` bytes after its control block, or null where threads cannot run. A new pool is made
+ * when the thread count changed, the memory would exceed its maximum, or a worker died; its
+ * workers start asynchronously, so callers use {@link ThreadPool.readyWorkers}.
+ */
+export function threadPool(threads: number, bytes: number): ThreadPool | null {
+  const host = workerHost();
+  const gemm = sharedGemmModule();
+  if (host === null || gemm === null) return null;
+  if (pool !== undefined && (pool.workers !== threads - 1 || pool.failed !== undefined || pool.dataAt + bytes > pool.capacity)) {
+    const failure = pool.failed;
+    dropPool();
+    if (failure !== undefined) throw new Error(`latent-ts threads: ${failure}`);
+  }
+  pool ??= new ThreadPool(host, gemm.module, threads - 1, bytes);
+  return pool;
+}

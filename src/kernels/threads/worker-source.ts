@@ -1,0 +1,109 @@
+/**
+ * The worker's script, as source text. It is plain JavaScript with no imports, so the Node
+ * adapter runs it with `new Worker(text, { eval: true })` and the browser adapter from a Blob
+ * URL: nothing has to be resolved next to a built file, which keeps the same code working from
+ * the TypeScript source (vitest, tsx), from dist/ (tsup bundles this string like any other) and
+ * in a user's browser bundle. The worker receives the compiled GEMM `Module` and the shared
+ * `Memory` once, instantiates the module, and then loops: Atomics.wait on its slot's sequence
+ * number, run the task, write the status, notify. The slot layout is control.ts's (a test checks
+ * the literals below against it). The panel product is the same loop nest as `blockedProduct`
+ * in kernels/wasm/gemm-wasm.ts, over the part of C this worker owns.
+ *
+ * @module
+ */
+
+/** Source of the worker's loop; `start(data, onExit)` is called by the platform prelude. */
+const CORE = String.raw`
+function start(data, onExit) {
+  const SLOT_INTS = 64, SEQ = 0, DONE = 1, STATUS = 2, READY = 3, COMMAND = 4, ARGS = 5, MESSAGE_AT = 128, MESSAGE_BYTES = 128;
+  const memory = data.memory;
+  const base = (data.slot * 256) / 4;
+  const ctl = new Int32Array(memory.buffer, 0, (data.slot + 1) * SLOT_INTS);
+  const ctlF = new Float32Array(memory.buffer, 0, (data.slot + 1) * SLOT_INTS);
+  const report = (status, error) => {
+    const text = new TextEncoder().encode(String(error && error.stack ? error.stack : error)).slice(0, MESSAGE_BYTES - 4);
+    const bytes = new Uint8Array(memory.buffer, data.slot * 256 + MESSAGE_AT + 4, MESSAGE_BYTES - 4);
+    bytes.set(text);
+    ctl[base + MESSAGE_AT / 4] = text.length;
+    Atomics.store(ctl, base + STATUS, status);
+  };
+  let seen = 0;
+  onExit((why) => {
+    report(2, 'worker ' + data.slot + ' ended: ' + why);
+    Atomics.store(ctl, base + DONE, Atomics.load(ctl, base + SEQ));
+    Atomics.notify(ctl, base + DONE);
+  });
+  const gemm = new WebAssembly.Instance(data.module, { env: { memory } }).exports;
+  Atomics.store(ctl, base + READY, 1);
+  Atomics.notify(ctl, base + READY);
+  for (;;) {
+    // Spin for up to 50 µs before blocking: the next product of a burst (a training step's)
+    // then starts without a futex wake-up; an idle worker blocks in Atomics.wait.
+    const until = performance.now() + 0.05;
+    for (let i = 1; Atomics.load(ctl, base + SEQ) === seen; i++) {
+      if ((i & 63) === 0 && performance.now() > until) {
+        Atomics.wait(ctl, base + SEQ, seen);
+        break;
+      }
+    }
+    const seq = Atomics.load(ctl, base + SEQ);
+    if (seq < 0) return;
+    if (seq === seen) continue;
+    seen = seq;
+    try {
+      const command = ctl[base + COMMAND];
+      const a = base + ARGS;
+      if (command === 1) {
+        panel(gemm, ctl, ctlF, a);
+      } else if (command === 2) {
+        if (ctl[a] === 2) data.exit();
+        throw new Error('worker ' + data.slot + ': failure requested by the diagnostics command');
+      } else {
+        throw new Error('worker ' + data.slot + ': unknown command ' + command);
+      }
+      Atomics.store(ctl, base + STATUS, 0);
+    } catch (error) {
+      report(1, error);
+    }
+    Atomics.store(ctl, base + DONE, seq);
+    Atomics.notify(ctl, base + DONE);
+  }
+}
+
+function panel(e, ctl, ctlF, a) {
+  const m = ctl[a], n = ctl[a + 1], k = ctl[a + 2];
+  const alpha = ctlF[a + 3], beta = ctlF[a + 4];
+  const aAt = ctl[a + 5], aLane = ctl[a + 6], aK = ctl[a + 7];
+  const bAt = ctl[a + 8], bLane = ctl[a + 9], bK = ctl[a + 10];
+  const cAt = ctl[a + 11], ldc = ctl[a + 12];
+  const tile = ctl[a + 13], pa = ctl[a + 14], pb = ctl[a + 15];
+  const KC = ctl[a + 16], MC = ctl[a + 17], NC = ctl[a + 18];
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      e.packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, pb);
+      const betaBlock = pc === 0 ? beta : 1;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = Math.min(MC, m - ic);
+        e.packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, pa);
+        e.macro(mc, nc, kc, pa, pb, cAt + (ic * ldc + jc) * 4, ldc * 4, alpha, betaBlock, tile);
+      }
+    }
+  }
+}
+`;
+
+/** The worker script for Node's `worker_threads` (run with `eval: true`, data in `workerData`). */
+export const NODE_WORKER_SOURCE = `${CORE}
+const { workerData } = require('node:worker_threads');
+start({ ...workerData, exit: () => process.exit(70) }, (handler) => process.on('exit', (code) => handler('exit code ' + code)));
+`;
+
+/** The worker script for a browser's Web Worker (data arrives in the first message). */
+export const BROWSER_WORKER_SOURCE = `${CORE}
+self.onmessage = (event) => {
+  self.onmessage = null;
+  start({ ...event.data, exit: () => self.close() }, (handler) => self.addEventListener('error', (ev) => handler(ev.message)));
+};
+`;

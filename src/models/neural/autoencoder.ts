@@ -1,13 +1,12 @@
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
-import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
-import { copyParameters } from '../../nn/parameter-copy.js';
-import { Rng } from '../../random/rng.js';
+import { Rng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { fitMatrices, modelMatrix } from '../../train/batches.js';
-import { packNeuralState, unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
-import { deepFreeze, resolveTraining, type TrainingOptions } from '../../train/options.js';
+import { modelMatrix } from '../../train/batches.js';
+import { unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
+import { deepFreeze, type TrainingOptions } from '../../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type Trainable } from '../../train/trainer.js';
 import type { DenseMatrix, FloatArray, MatrixInput } from '../../validate.js';
 import { autoencoderConfigToJSON, resolveAutoencoderConfig, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder-config.js';
@@ -16,11 +15,11 @@ import { autoencoderStateDict, loadAutoencoderStateDict } from './model-state-di
 import { autoencoderPytorchSource } from './pytorch-source.js';
 import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInput } from '../../nn/state-dict.js';
 import { lossUnit } from './loss-unit.js';
-import { assertUnitData } from './unit-interval.js';
+import type { UnitSetting } from './unit-interval.js';
 import { log1pexp, sigmoid } from '../../kernels/stable.js';
-import type { LatentModel } from '../model.js';
 import { codesMatrix } from './codes.js';
-import { assertFitOptions, savedOptions } from './option-keys.js';
+import { savedOptions } from './option-keys.js';
+import { NeuralModel } from './base.js';
 
 /**
  * One epoch of Autoencoder training (per-sample means; validation fields when there is validation data).
@@ -78,49 +77,19 @@ const CHUNK = 1024;
  * const errors = ae.reconstructionError(X); // [n]
  * ```
  */
-export class Autoencoder implements LatentModel {
-  /** The checked configuration. */
-  readonly config: Readonly<AutoencoderConfig>;
-  private readonly net: AutoencoderNetwork;
-  private readonly trainer: Trainer;
-  private initRng: Rng;
-  private log: AutoencoderEpoch[] = [];
-  private loaded = false;
-
+export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwork, AutoencoderEpoch> {
   constructor(options: AutoencoderOptions) {
-    this.config = deepFreeze(resolveAutoencoderConfig(options));
-    this.initRng = new Rng(`${this.config.seed}:init`);
-    this.net = new AutoencoderNetwork(this.config, this.initRng);
-    this.trainer = new Trainer(this.config.seed, ['noise'], 'Autoencoder.fit');
+    const config = deepFreeze(resolveAutoencoderConfig(options));
+    const initRng = new Rng(`${config.seed}:init`);
+    super(config, new AutoencoderNetwork(config, initRng), new Trainer(config.seed, ['noise'], 'Autoencoder.fit'), initRng);
   }
 
   /** `'Autoencoder'`, the type tag of the saved state. */
   get type(): 'Autoencoder' { return 'Autoencoder'; }
-  /** Width of the data rows (the `inputDim` option). */
-  get inputDim(): number { return this.config.inputDim; }
-  /** The same as {@link Autoencoder.inputDim} (the name PCA and PPCA use). */
-  get nFeatures(): number { return this.config.inputDim; }
-  /** Width of the codes. */
-  get latentDim(): number { return this.config.latentDim; }
   /** The encoder MLP (x → code). */
   get encoder(): MLP { return this.net.encoder; }
   /** The decoder MLP (code → reconstruction, or logits for 'bce'). */
   get decoder(): MLP { return this.net.decoder; }
-  /** Every epoch trained so far, over all `fit` calls. */
-  get history(): readonly AutoencoderEpoch[] { return this.log; }
-  get epoch(): number { return this.trainer.epoch; }
-  get step(): number { return this.trainer.step; }
-  /** True once trained for a step, loaded from a fitted state, or given parameters (also through `encoder`/`decoder`). */
-  get isFitted(): boolean { return this.loaded || this.trainer.step > 0 || this.net.parametersAssigned; }
-
-  /** The live parameters by checkpoint name. */
-  parameters(): Map<string, Tensor> { return this.net.parameters(); }
-
-  /** Replaces one parameter tensor (same shape). */
-  setParameter(name: string, value: Tensor): void {
-    this.net.setParameter(name, value);
-    this.loaded = true;
-  }
 
   /**
    * Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their
@@ -129,12 +98,12 @@ export class Autoencoder implements LatentModel {
    * when it ends.
    */
   async fit(X: Input, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
-    const where = 'Autoencoder.fit';
-    assertFitOptions(options, where);
-    const opts = resolveTraining(options, where, this.config.training);
-    const { data, validation } = fitMatrices(X, options, where, 'Autoencoder', this.inputDim, this.config.dtype);
-    if (this.config.loss === 'bce') assertUnitData({ data, validation }, where, { option: 'loss', value: 'bce', alternative: 'mse' });
-    return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
+    return this.train(X, options, 'Autoencoder.fit');
+  }
+
+  /** 'bce' needs data in [0, 1]. @internal */
+  protected unitSetting(): UnitSetting | null {
+    return this.config.loss === 'bce' ? { option: 'loss', value: 'bce', alternative: 'mse' } : null;
   }
 
   private corrupt(x: Tensor, rng: Rng): Tensor {
@@ -149,7 +118,8 @@ export class Autoencoder implements LatentModel {
     return new Tensor(out, x.shape);
   }
 
-  private trainable(): Trainable {
+  /** The reconstruction and penalty terms, on corrupted inputs when denoising. @internal */
+  protected trainable(): Trainable {
     return {
       lossUnit: lossUnit(this.config),
       parameters: () => this.net.parameters(),
@@ -164,7 +134,8 @@ export class Autoencoder implements LatentModel {
     };
   }
 
-  private record(log: EpochLog): AutoencoderEpoch {
+  /** An {@link AutoencoderEpoch} of one trainer log. @internal */
+  protected record(log: EpochLog): AutoencoderEpoch {
     const e: AutoencoderEpoch = {
       epoch: log.epoch, loss: log.loss, reconstruction: log.parts.reconstruction, penalty: log.parts.penalty,
       seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
@@ -278,31 +249,18 @@ export class Autoencoder implements LatentModel {
    */
   pytorchSource(): string { return autoencoderPytorchSource(this.config); }
 
-  /**
-   * Everything needed to rebuild this model and resume training bit-exactly; with
-   * `{ trainingState: false }` only what inference needs (see {@link NeuralSaveOptions}).
-   */
-  toState(options: NeuralSaveOptions = {}): ModelState {
-    const full = wantsTrainingState(options, 'Autoencoder.toState');
-    return packNeuralState('Autoencoder', {
-      config: autoencoderConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: full ? this.trainer.state() : null,
-      rng: { init: this.initRng.state() }, history: this.log,
-    });
-  }
+  /** @internal */
+  protected configJSON(): Record<string, unknown> { return autoencoderConfigToJSON(this.config); }
+
+  /** @internal */
+  protected rngStates(): Record<string, RngState> { return { init: this.initRng.state() }; }
 
   /** Rebuilds an Autoencoder from {@link Autoencoder.toState}; every field is checked first. */
   static fromState(state: ModelState): Autoencoder {
     return unpackNeuralState<Autoencoder, AutoencoderEpoch>(state, 'Autoencoder', (o) => new Autoencoder(savedOptions(o) as unknown as AutoencoderOptions), (ae, parts) => {
-      copyParameters(ae.parameters(), parts.tensors, 'Autoencoder.fromState');
-      if (parts.trainer !== null) ae.trainer.loadState(parts.trainer, parts.tensors, 'Autoencoder.fromState', ae.parameters());
-      ae.initRng = Rng.fromState(parts.rng.init);
-      ae.log = parts.history;
-      ae.loaded = parts.fitted;
+      ae.restore(parts, 'Autoencoder.fromState');
     });
   }
-
-  /** The JSON form (arrays as base64). */
-  toJSON(): ModelJSON { return stateToJSON(this.toState()); }
 
   /** Inverse of {@link Autoencoder.toJSON} (an object or its string). */
   static fromJSON(json: string | ModelJSON): Autoencoder {

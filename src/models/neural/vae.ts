@@ -1,13 +1,12 @@
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
-import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
-import { copyParameters } from '../../nn/parameter-copy.js';
-import { Rng } from '../../random/rng.js';
+import { Rng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { fitMatrices, modelMatrix } from '../../train/batches.js';
-import { packNeuralState, unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
-import { deepFreeze, resolveTraining, type TrainingOptions } from '../../train/options.js';
+import { modelMatrix } from '../../train/batches.js';
+import { unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
+import { deepFreeze, type TrainingOptions } from '../../train/options.js';
 import { Trainer, type EpochLog, type FitHooks, type StepContext, type Trainable } from '../../train/trainer.js';
 import { assertInt, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import { resolveVAEConfig, vaeConfigToJSON, type VAEConfig, type VAEOptions } from './vae-config.js';
@@ -17,10 +16,10 @@ import { vaeStateDict, loadVAEStateDict, type StateDictOptions } from './model-s
 import { vaePytorchSource } from './pytorch-source.js';
 import type { LoadStateDictOptions, LoadStateDictResult, StateDict, StateDictInput } from '../../nn/state-dict.js';
 import { lossUnit } from './loss-unit.js';
-import { assertUnitData } from './unit-interval.js';
-import type { LatentModel } from '../model.js';
+import type { UnitSetting } from './unit-interval.js';
 import { codesMatrix } from './codes.js';
-import { assertFitOptions, savedOptions } from './option-keys.js';
+import { savedOptions } from './option-keys.js';
+import { NeuralModel } from './base.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -96,53 +95,23 @@ const NO_GRAD = { grad: false } as const;
  * const ll = vae.scoreSamples(Xtest, { samples: 100, seed: 0 }); // ln p(x), nats per row
  * ```
  */
-export class VAE implements LatentModel {
-  /** The checked configuration. */
-  readonly config: Readonly<VAEConfig>;
-  private readonly net: VAENetwork;
-  private readonly trainer: Trainer;
-  private initRng: Rng;
+export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
   private evalRng: Rng;
-  private log: VAEEpoch[] = [];
-  private loaded = false;
 
   constructor(options: VAEOptions) {
-    this.config = deepFreeze(resolveVAEConfig(options));
-    this.initRng = new Rng(`${this.config.seed}:init`);
+    const config = deepFreeze(resolveVAEConfig(options));
+    const initRng = new Rng(`${config.seed}:init`);
+    super(config, new VAENetwork(config, initRng), new Trainer(config.seed, ['reparameterization'], 'VAE.fit'), initRng);
     this.evalRng = new Rng(`${this.config.seed}:evaluation`);
-    this.net = new VAENetwork(this.config, this.initRng);
-    this.trainer = new Trainer(this.config.seed, ['reparameterization'], 'VAE.fit');
     this.lastKlWeight = this.config.klWarmup === 0 ? this.config.beta : 0;
   }
 
   /** `'VAE'`, the type tag of the saved state. */
   get type(): 'VAE' { return 'VAE'; }
-  /** Width of the data rows (the `inputDim` option). */
-  get inputDim(): number { return this.config.inputDim; }
-  /** The same as {@link VAE.inputDim} (the name PCA and PPCA use). */
-  get nFeatures(): number { return this.config.inputDim; }
-  /** Width of the codes. */
-  get latentDim(): number { return this.config.latentDim; }
   /** The encoder MLP (x → [μ, ln σ²]). */
   get encoder(): MLP { return this.net.encoder; }
   /** The decoder MLP (z → logits or means). */
   get decoder(): MLP { return this.net.decoder; }
-  /** Every epoch trained so far, over all `fit` calls. */
-  get history(): readonly VAEEpoch[] { return this.log; }
-  /** Finished epochs and optimizer steps, over all `fit` calls. */
-  get epoch(): number { return this.trainer.epoch; }
-  get step(): number { return this.trainer.step; }
-  /** True once trained for a step, loaded from a fitted state, or given parameters (also through `encoder`/`decoder`). */
-  get isFitted(): boolean { return this.loaded || this.trainer.step > 0 || this.net.parametersAssigned; }
-
-  /** The live parameters by checkpoint name (`encoder.layers.0.weight`, …). */
-  parameters(): Map<string, Tensor> { return this.net.parameters(); }
-
-  /** Replaces one parameter tensor (same shape), e.g. to set weights by hand or for gradient checks. */
-  setParameter(name: string, value: Tensor): void {
-    this.net.setParameter(name, value);
-    this.loaded = true;
-  }
 
   /**
    * Trains for `epochs` more epochs (an interrupted epoch is finished first and counts as one)
@@ -155,12 +124,12 @@ export class VAE implements LatentModel {
    * the trained values. The numbers are the same either way; `LATENT_TS_ARENA=0` turns it off.
    */
   async fit(X: Input, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
-    const where = 'VAE.fit';
-    assertFitOptions(options, where);
-    const opts = resolveTraining(options, where, this.config.training);
-    const { data, validation } = fitMatrices(X, options, where, 'VAE', this.inputDim, this.config.dtype);
-    if (this.config.likelihood === 'bernoulli') assertUnitData({ data, validation }, where, { option: 'likelihood', value: 'bernoulli', alternative: 'gaussian' });
-    return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));
+    return this.train(X, options, 'VAE.fit');
+  }
+
+  /** The Bernoulli likelihood needs data in [0, 1]. @internal */
+  protected unitSetting(): UnitSetting | null {
+    return this.config.likelihood === 'bernoulli' ? { option: 'likelihood', value: 'bernoulli', alternative: 'gaussian' } : null;
   }
 
   private klWeight(ctx: StepContext): number {
@@ -172,7 +141,8 @@ export class VAE implements LatentModel {
   /** The KL weight of the last training step (validation uses the same). */
   private lastKlWeight: number;
 
-  private trainable(): Trainable {
+  /** The reconstruction and KL terms, with the KL weight of the step. @internal */
+  protected trainable(): Trainable {
     const eps = (n: number, rng: Rng) => Tensor.randn([n, this.latentDim], rng, { dtype: this.config.dtype });
     return {
       lossUnit: lossUnit(this.config),
@@ -189,7 +159,8 @@ export class VAE implements LatentModel {
     };
   }
 
-  private record(log: EpochLog): VAEEpoch {
+  /** A {@link VAEEpoch} of one trainer log. @internal */
+  protected record(log: EpochLog): VAEEpoch {
     const e: VAEEpoch = {
       epoch: log.epoch, loss: log.loss, reconstruction: log.parts.reconstruction, kl: log.parts.kl, klWeight: this.lastKlWeight,
       seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
@@ -342,32 +313,19 @@ export class VAE implements LatentModel {
    */
   pytorchSource(): string { return vaePytorchSource(this.config); }
 
-  /**
-   * Everything needed to rebuild this model and resume training bit-exactly; with
-   * `{ trainingState: false }` only what inference needs (see {@link NeuralSaveOptions}).
-   */
-  toState(options: NeuralSaveOptions = {}): ModelState {
-    const full = wantsTrainingState(options, 'VAE.toState');
-    return packNeuralState('VAE', {
-      config: vaeConfigToJSON(this.config), fitted: this.isFitted, params: this.parameters(), trainer: full ? this.trainer.state() : null,
-      rng: { init: this.initRng.state(), evaluation: this.evalRng.state() }, history: this.log,
-    });
-  }
+  /** @internal */
+  protected configJSON(): Record<string, unknown> { return vaeConfigToJSON(this.config); }
+
+  /** @internal */
+  protected rngStates(): Record<string, RngState> { return { init: this.initRng.state(), evaluation: this.evalRng.state() }; }
 
   /** Rebuilds a VAE from {@link VAE.toState}; every field is checked before the model is returned. */
   static fromState(state: ModelState): VAE {
     return unpackNeuralState<VAE, VAEEpoch>(state, 'VAE', (options) => new VAE(savedOptions(options) as unknown as VAEOptions), (vae, parts) => {
-      copyParameters(vae.parameters(), parts.tensors, 'VAE.fromState');
-      if (parts.trainer !== null) vae.trainer.loadState(parts.trainer, parts.tensors, 'VAE.fromState', vae.parameters());
-      vae.initRng = Rng.fromState(parts.rng.init);
+      vae.restore(parts, 'VAE.fromState');
       vae.evalRng = Rng.fromState(parts.rng.evaluation);
-      vae.log = parts.history;
-      vae.loaded = parts.fitted;
     });
   }
-
-  /** The JSON form (arrays as base64, so −0, NaN and subnormals survive). */
-  toJSON(): ModelJSON { return stateToJSON(this.toState()); }
 
   /** Inverse of {@link VAE.toJSON} (an object or its string). */
   static fromJSON(json: string | ModelJSON): VAE {

@@ -7,22 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/cli/csv.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { loadModelFile } from '../../src/cli/model-file.js';
 import { stateToBytes } from '../../src/io/model-bytes.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
-import { runCli } from '../../src/cli/run.js';
+import { run } from './run-cli.js';
 import { HELP } from '../../src/cli/usage.js';
 import { parseXml } from '../helpers/xml.js';
 import { TINY_FEATURES, TINY_ROWS, writeTinyData } from './tiny-data.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (s) => out.push(s), err: (s) => err.push(s) };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let dir: string;
 let files: { data: string; labels: string };

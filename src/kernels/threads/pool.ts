@@ -18,8 +18,8 @@
  */
 import { COMMAND, DONE, MESSAGE_AT, READY, SEQ, SLOT_BYTES, STATUS, STATUS_DEAD, STATUS_OK, controlBytes } from './control.js';
 import type { WorkerHandle, WorkerHost } from './host.js';
+import { growMemory, PAGE_BYTES } from '../wasm/memory.js';
 
-const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 /** How long a caller spins on a worker's completion before blocking, in ms. */
 const SPIN_MS = 0.2;
@@ -99,14 +99,7 @@ export class ThreadPool {
 
   /** Grows the memory to at least `bytes`; false when that is beyond its maximum (make a larger pool). */
   reserve(bytes: number): boolean {
-    const have = this.memory.buffer.byteLength;
-    if (bytes <= have) return true;
-    try {
-      this.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-      return true;
-    } catch {
-      return false;
-    }
+    return growMemory(this.memory, bytes);
   }
 
   /** A Float32Array over the whole memory as it is now (take it again after {@link ThreadPool.reserve}). */

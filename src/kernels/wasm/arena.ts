@@ -19,8 +19,8 @@ import type { GemmExports } from './gemm-kernel.js';
 import { blockedProduct, blocksFor, packScratchAt, packScratchBytes } from './gemm-wasm.js';
 import { compiledModule } from './fixed-instance.js';
 import { gemmOnMemory, wasmGemm } from './runtime.js';
+import { PAGE_BYTES } from './memory.js';
 
-const PAGE_BYTES = 65536;
 const ALIGN = 64;
 /**
  * Bytes after the packing scratch that kernels may use for small results: accumulators, up to

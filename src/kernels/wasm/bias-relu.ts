@@ -10,13 +10,14 @@
  */
 import { ModuleBuilder, type Code } from './builder.js';
 import { placeKernel, type KernelSpec } from './runner.js';
+import { PAGE_BYTES } from './memory.js';
 
 /** Columns the double accumulators can hold; wider layers use the TypeScript loops. */
 const MAX_COLS = 8192;
 /** Floats per operand chunk (256 KiB): whole rows of g and y are copied in at a time. */
 const CHUNK = 65536;
 /** Pages of the copy path's memory: two operand chunks and the sums (runner.ts's layout). */
-const PAGES = Math.ceil((2 * CHUNK * 4 + MAX_COLS * 8) / 65536);
+const PAGES = Math.ceil((2 * CHUNK * 4 + MAX_COLS * 8) / PAGE_BYTES);
 
 /** acc[c/4 …] (two f64x2 at `a`) += the four floats at `p`, widened to double. */
 function addWidened(c: Code, a: number, p: number): void {

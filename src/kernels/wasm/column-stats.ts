@@ -12,6 +12,7 @@
  */
 import { ModuleBuilder } from './builder.js';
 import { instantiateFixed } from './fixed-instance.js';
+import { PAGE_BYTES } from './memory.js';
 
 /** Columns the accumulators can hold; wider matrices use the TypeScript loops. */
 const MAX_COLS = 8192;
@@ -23,7 +24,7 @@ const LO_AT = SQ_AT + MAX_COLS * 8;
 const HI_AT = LO_AT + MAX_COLS * 4;
 const C_AT = HI_AT + MAX_COLS * 4;
 const X_AT = C_AT + MAX_COLS * 4;
-const PAGES = Math.ceil((X_AT + CHUNK * 4) / 65536);
+const PAGES = Math.ceil((X_AT + CHUNK * 4) / PAGE_BYTES);
 
 /**
  * Two functions over `rows` rows of `colBytes` bytes (a multiple of 16), stride `ldBytes`:

@@ -10,6 +10,7 @@
  */
 import { ModuleBuilder } from './builder.js';
 import { instantiateFixed } from './fixed-instance.js';
+import { PAGE_BYTES } from './memory.js';
 
 /** Widest B the accumulator holds; wider ones use the TypeScript path. */
 const MAX_P = 256;
@@ -19,7 +20,7 @@ const ACC_LD = MAX_P;
 const CHUNK = 65536;
 const ACC_AT = 0;
 const B_AT = ACC_AT + MAX_P * ACC_LD * 8;
-const PAGES = Math.ceil((B_AT + (CHUNK + 4) * 4) / 65536);
+const PAGES = Math.ceil((B_AT + (CHUNK + 4) * 4) / PAGE_BYTES);
 
 /**
  * `upper(b, rows, p, ldBytes)`: acc[i, j] += b[r, i]·b[r, j] in double for every row r, every

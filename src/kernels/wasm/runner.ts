@@ -18,8 +18,8 @@
  */
 import { arenaKernel } from './arena.js';
 import { instantiateFixed } from './fixed-instance.js';
+import { PAGE_BYTES } from './memory.js';
 
-const PAGE_BYTES = 65536;
 
 /** A kernel module and the layout of its copy path. */
 export interface KernelSpec {

@@ -9,8 +9,8 @@
 import { GRAM_MICRO, PLAIN_SIMD_MICRO, WASM_MICRO, buildGemmModule, type GemmExports } from './gemm-kernel.js';
 import type { MicroShape } from './micro.js';
 import { enableRelaxedSimdFlag } from './engine-features.js';
+import { growMemory } from './memory.js';
 
-const PAGE_BYTES = 65536;
 
 /** Which instruction set the loaded kernel uses. */
 export type WasmVariant = 'simd' | 'relaxed-simd';
@@ -43,14 +43,7 @@ class LoadedGemm implements WasmGemm {
   }
 
   reserve(bytes: number): boolean {
-    const have = this.memory.buffer.byteLength;
-    if (bytes <= have) return true;
-    try {
-      this.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-      return true;
-    } catch {
-      return false;
-    }
+    return growMemory(this.memory, bytes);
   }
 }
 

@@ -6,6 +6,7 @@
 import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
+import { NMF } from '../models/decomposition/nmf.js';
 import { VAE } from '../models/neural/vae.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
@@ -65,6 +66,9 @@ export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void 
   if (kind === 'ppca' && s.latent >= cols) {
     throw new UsageError('fit', `--latent ${s.latent} is too large for ppca on ${data}: it must be below the ${cols} features`);
   }
+  if (kind === 'nmf' && s.latent > Math.min(rows, cols)) {
+    throw new UsageError('fit', `--latent ${s.latent} is more than nmf's default start (nndsvda) allows in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
+  }
   if (kind === 'vae' && s.likelihood === 'bernoulli' && !inUnitInterval(X.data)) {
     throw new UsageError('fit', '--likelihood bernoulli needs every data value in [0, 1]; scale the data or use --likelihood gaussian');
   }
@@ -108,5 +112,7 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       await vae.fit(X, { ...training, onEpochEnd: report('vae', vae.config) });
       return vae;
     }
+    case 'nmf':
+      return new NMF({ nComponents: s.latent, seed: s.seed }).fit(X);
   }
 }

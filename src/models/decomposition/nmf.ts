@@ -18,7 +18,7 @@ import { readFactor, readNmfData } from './nmf-data.js';
 import { nndsvdInit, observedMean, randomInit } from './nmf-init.js';
 import { betaOf, penalties, reconstructionError, type NmfData } from './nmf-loss.js';
 import { fitMultiplicative, type NmfSolverResult, type NmfSolverSettings } from './nmf-mu.js';
-import { validateNMFOptions, type NMFOptions, type ResolvedNMFOptions } from './nmf-options.js';
+import { validateNMFOptions, type NMFOptions } from './nmf-options.js';
 import { nmfFromState, nmfToState, type NmfFit } from './nmf-state.js';
 
 export type { NMFOptions, NmfSolver, NmfInit, NmfBetaLoss } from './nmf-options.js';
@@ -71,7 +71,7 @@ export interface NMFFitOptions {
  */
 export class NMF implements LatentModel {
   /** The hyper-parameters, every default filled in and frozen. */
-  readonly options: Readonly<ResolvedNMFOptions>;
+  readonly options: Readonly<Required<NMFOptions>>;
   private fitted: NmfFit | null = null;
 
   constructor(options: NMFOptions = {}) {

@@ -194,8 +194,17 @@ export function muUpdateH(data: NmfData, W: Float64Array, H: Float64Array, k: nu
   applyStep(H, num, den, reg.l1H, reg.l2H, gamma);
 }
 
-/** Entries below 2⁻⁵² set to 0 (scikit-learn's stability rule for small β). */
-function flushTiny(V: Float64Array): void {
+/**
+ * Entries below 2⁻⁵² set to 0: scikit-learn's stability rule for small β (W when β < 1, H when
+ * β ≤ 1). Without it a factor entry can decay towards 1e-300, and y^(β−2) overflows to ∞, which
+ * times x = 0 is NaN.
+ *
+ * @example
+ * ```ts
+ * if (beta < 1) flushTiny(W);
+ * ```
+ */
+export function flushTiny(V: Float64Array): void {
   for (let i = 0; i < V.length; i++) if (V[i] < Number.EPSILON) V[i] = 0;
 }
 

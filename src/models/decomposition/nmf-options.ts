@@ -119,7 +119,15 @@ export function validateNMFOptions(options: Partial<Record<keyof ResolvedNMFOpti
     maxIter: assertInt(options.maxIter ?? 200, 'maxIter', where, 1),
     seed: assertSeed(options.seed ?? 0, where),
     alphaW: assertNumber(options.alphaW ?? 0, 'alphaW', where, { min: 0 }),
-    alphaH: alphaH === 'same' ? 'same' : assertNumber(alphaH, "alphaH (a number >= 0 or 'same')", where, { min: 0 }),
+    alphaH: alphaH === 'same' ? 'same' : assertAlphaH(alphaH, where),
     l1Ratio: assertNumber(options.l1Ratio ?? 0, 'l1Ratio', where, { min: 0, max: 1 }),
   };
+}
+
+/** αH: a finite number ≥ 0, or the string 'same'. */
+function assertAlphaH(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${where}: alphaH must be a finite number >= 0 or 'same' (got ${describeValue(value)})`);
+  }
+  return value;
 }

@@ -50,10 +50,13 @@ export function observedMean(data: NmfData): number {
   return c === 0 ? 0 : s / c;
 }
 
-/** X with each missing entry replaced by its column's observed mean (0 for an empty column). */
+/**
+ * X with each missing entry replaced by its column's observed mean (0 for an empty column); X
+ * itself when nothing is missing (the SVD only reads it: no 376 MB copy of 60,000 × 784).
+ */
 function filled(data: NmfData): Float64Array {
   const { x, n, d, mask } = data;
-  if (mask === null) return x.slice();
+  if (mask === null) return x;
   const sum = new Float64Array(d);
   const count = new Float64Array(d);
   for (let i = 0; i < n; i++) {

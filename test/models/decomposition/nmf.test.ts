@@ -87,6 +87,16 @@ describe('NMF', () => {
     expect(bytesOf(nmf.decode(Z).data)).toEqual(bytesOf(back));
   });
 
+  it('fit and transform leave X untouched (with and without holes)', () => {
+    const holed = { data: X.data.map((v, i) => (i % 7 === 3 ? NaN : v)), shape: X.shape };
+    for (const input of [X, holed]) {
+      const before = input.data.slice();
+      const nmf = new NMF({ nComponents: 3, solver: 'mu', maxIter: 20 }).fit(input);
+      nmf.transform(input);
+      expect(bytesOf(input.data)).toEqual(bytesOf(before));
+    }
+  });
+
   it('reconstructionError is ‖X − WH‖_F for Frobenius', () => {
     const nmf = new NMF({ nComponents: 3 });
     const back = nmf.inverseTransform(nmf.fitTransform(X)).data;

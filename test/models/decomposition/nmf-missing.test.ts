@@ -56,6 +56,18 @@ describe('NMF with missing values', () => {
     expect(relMaxDiff(nmf.reconstruct(holed).data, filled)).toBeLessThan(1e-3);
   });
 
+  it.each(['cd', 'mu'] as const)("a row or column with nothing observed stays finite and non-negative (solver '%s')", (solver) => {
+    const { X: Y } = lowRankNonNegative(8, 5, 2, 'empty', 0.1);
+    const data = Y.data.slice();
+    data.fill(NaN, 2 * 5, 3 * 5); // row 2
+    for (let i = 0; i < 8; i++) data[i * 5 + 4] = NaN; // column 4
+    const nmf = new NMF({ nComponents: 2, solver });
+    const W = nmf.fitTransform({ data, shape: [8, 5] }).data;
+    for (const v of [...W, ...nmf.components.data]) expect(v >= 0 && Number.isFinite(v)).toBe(true);
+    expect(Number.isFinite(nmf.reconstructionError)).toBe(true);
+    expect(nmf.nMissing).toBe(5 + 7);
+  });
+
   it('a mask of all ones gives the unweighted fit (both solvers, every loss)', () => {
     const { X: Y } = lowRankNonNegative(12, 7, 3, 'full', 0.2, 0.05);
     const plain: NmfData = { x: Y.data, n: 12, d: 7, mask: null };

@@ -65,7 +65,6 @@ describe('LogisticRegression against scikit-learn', () => {
       const interceptDiff = maxAbsDiff(model.intercept, opt.intercept!);
       const proba = model.predictProba(X.filter((_, i) => i % fixture.probaStep === 0));
       const probaDiff = maxAbsDiff(proba.data, opt.predictProba!.flat());
-      console.log(`${c.name}: nIter ${model.nIter} (sklearn lbfgs ${c.lbfgs.nIter}), objective rel. diff vs lbfgs ${relVsLbfgs.toExponential(2)}, vs optimum ${relVsOptimum.toExponential(2)}, coef ${coefDiff.toExponential(2)}, intercept ${interceptDiff.toExponential(2)}, proba ${probaDiff.toExponential(2)}`);
       expect(model.converged).toBe(true);
       expect(relVsLbfgs).toBeLessThan(1e-6);
       expect(relVsOptimum).toBeLessThan(1e-8);

@@ -16,7 +16,7 @@ import { encodeLabels, readLabels, type LabelInput } from './logistic-regression
 import { linearScores, logisticObjective, parameterCount, scoreColumns, sigmoid, softplus } from './logistic-regression-loss.js';
 import {
   logisticRegressionFromState, logisticRegressionToState, validateLogisticRegressionOptions,
-  type LogisticRegressionFit, type LogisticRegressionSolver, type ResolvedLogisticRegressionOptions,
+  type LogisticRegressionFit, type LogisticRegressionSolver,
 } from './logistic-regression-state.js';
 
 export type { LogisticRegressionSolver } from './logistic-regression-state.js';
@@ -73,7 +73,7 @@ export interface LogisticRegressionOptions {
  */
 export class LogisticRegression {
   /** The hyper-parameters, every default filled in and frozen; `fit` never changes them. */
-  readonly options: Readonly<ResolvedLogisticRegressionOptions>;
+  readonly options: Readonly<Required<LogisticRegressionOptions>>;
   private fitted: LogisticRegressionFit | null = null;
 
   constructor(options: LogisticRegressionOptions = {}) {

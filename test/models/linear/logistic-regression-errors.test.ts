@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FormatError, NonFiniteError, NotFittedError, ShapeError } from '../../../src/errors.js';
 import { LogisticRegression } from '../../../src/models/linear/logistic-regression.js';
+import { SUPERVISED_MODEL_TYPES, supervisedModelFromState } from '../../../src/models/registry.js';
 
 const X = [[0, 1], [1, 0], [2, 2], [3, 1], [0, 3], [4, 4]];
 const y = [0, 0, 1, 1, 2, 2];
@@ -123,5 +124,16 @@ describe('LogisticRegression saved forms', () => {
     expect(bad((s) => { s.tensors.coef.data[0] = NaN; })).toThrow("tensor 'coef' holds a non-finite value at index 0");
     expect(bad((s) => { (s.config.fitted as Record<string, unknown>).converged = 'yes'; })).toThrow("field 'converged' must be a boolean");
     expect(() => LogisticRegression.fromBytes(new LogisticRegression().fit(X, y).toBytes().slice(0, 20))).toThrow(FormatError);
+  });
+});
+
+describe('the supervised registry', () => {
+  it('rebuilds a LogisticRegression from its state and names unknown types', () => {
+    const m = new LogisticRegression().fit(X, y);
+    expect(SUPERVISED_MODEL_TYPES).toEqual(['LogisticRegression']);
+    const again = supervisedModelFromState(m.toState());
+    expect(again.type).toBe('LogisticRegression');
+    expect(again.toBytes()).toEqual(m.toBytes());
+    expect(() => supervisedModelFromState({ type: 'PCA', version: 1, config: {}, tensors: {} })).toThrow('unknown supervised model type "PCA" (latent-ts reads LogisticRegression)');
   });
 });

@@ -7,9 +7,10 @@
  *
  * @module
  */
-import { dot, strongWolfe, type Objective } from './line-search.js';
+import { dot, strongWolfe } from './line-search.js';
+import { maxAbs, type MinimizeResult, type MinimizeStop, type Objective } from './minimize.js';
 
-export type { Objective } from './line-search.js';
+export type { MinimizeResult, MinimizeStop, Objective } from './minimize.js';
 
 /**
  * Options of {@link lbfgs}.
@@ -31,42 +32,6 @@ export interface LbfgsOptions {
 }
 
 /**
- * Why {@link lbfgs} stopped: the gradient test passed (`gtol`), the iteration budget ran out
- * (`maxIter`), or no step along even the steepest-descent direction lowered f (`lineSearch`,
- * usually rounding noise at a tolerance below what float64 resolves).
- *
- * @example
- * ```ts
- * if (lbfgs(fn, x0).reason !== 'gtol') console.warn('not converged');
- * ```
- */
-export type LbfgsStop = 'gtol' | 'maxIter' | 'lineSearch';
-
-/**
- * What {@link lbfgs} returns.
- *
- * @example
- * ```ts
- * const { x, f, nIter, converged } = lbfgs(fn, x0);
- * ```
- */
-export interface LbfgsResult {
-  /** The last iterate. */
-  x: Float64Array;
-  /** f(x). */
-  f: number;
-  /** ∇f(x). */
-  grad: Float64Array;
-  /** Iterations run (scipy's `nit`). */
-  nIter: number;
-  /** Objective evaluations. */
-  nEval: number;
-  /** `reason === 'gtol'`. */
-  converged: boolean;
-  reason: LbfgsStop;
-}
-
-/**
  * Minimises `fn` from `x0` (not modified). The first step, and any step after the memory is
  * reset, starts the line search at 1/‖∇f‖₂ along −∇f, as L-BFGS-B does; later steps start at 1.
  * A step whose sᵀy is not positive is not stored (the strong Wolfe search makes that rare). When
@@ -85,7 +50,7 @@ export interface LbfgsResult {
  * lbfgs(rosen, Float64Array.of(-1.2, 1), { gtol: 1e-10 }).x; // ≈ [1, 1]
  * ```
  */
-export function lbfgs(fn: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+export function lbfgs(fn: Objective, x0: Float64Array, options: LbfgsOptions = {}): MinimizeResult {
   const maxIter = options.maxIter ?? 100;
   const gtol = options.gtol ?? 1e-5;
   const m = Math.max(1, options.memory ?? 10);
@@ -102,7 +67,7 @@ export function lbfgs(fn: Objective, x0: Float64Array, options: LbfgsOptions = {
   const d = new Float64Array(n);
   const history = new StepMemory(n, m);
 
-  const done = (nIter: number, reason: LbfgsStop): LbfgsResult => ({ x, f, grad: g, nIter, nEval, converged: reason === 'gtol', reason });
+  const done = (nIter: number, reason: MinimizeStop): MinimizeResult => ({ x, f, grad: g, nIter, nEval, converged: reason === 'gtol', reason });
   if (maxAbs(g) <= gtol) return done(0, 'gtol');
 
   for (let iter = 1; iter <= maxIter; iter++) {
@@ -189,10 +154,4 @@ class StepMemory {
       for (let i = 0; i < n; i++) d[i] += (alpha[j] - beta) * sj[i];
     }
   }
-}
-
-function maxAbs(v: Float64Array): number {
-  let r = 0;
-  for (let i = 0; i < v.length; i++) r = Math.max(r, Math.abs(v[i]));
-  return r;
 }

@@ -5,21 +5,7 @@
  *
  * @module
  */
-
-/**
- * An objective on float64 vectors: returns f(x) and writes ∇f(x) into `grad`. It must not keep
- * or modify `x`.
- *
- * @example
- * ```ts
- * const sphere: Objective = (x, grad) => {
- *   let f = 0;
- *   for (let i = 0; i < x.length; i++) { f += x[i] * x[i]; grad[i] = 2 * x[i]; }
- *   return f;
- * };
- * ```
- */
-export type Objective = (x: Float64Array, grad: Float64Array) => number;
+import type { Objective } from './minimize.js';
 
 /** Sufficient decrease (Armijo) and curvature constants, and the evaluation budget. */
 export interface LineSearchOptions {

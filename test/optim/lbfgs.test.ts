@@ -1,5 +1,5 @@
 /**
- * L-BFGS and its strong Wolfe line search on problems with known minimisers: Rosenbrock's
+ * L-BFGS, Newton-CG and their strong Wolfe line search on problems with known minimisers: Rosenbrock's
  * valley (minimum at 1), strictly convex quadratics (minimum A⁻¹b, checked against a Cholesky
  * solve), a start at the minimum (no iteration), and the stop reasons.
  */
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { lbfgs, type Objective } from '../../src/optim/lbfgs.js';
 import { dot, strongWolfe } from '../../src/optim/line-search.js';
+import { newtonCg, type HessianProduct } from '../../src/optim/newton-cg.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../../src/linalg/cholesky.js';
 import { Rng } from '../../src/random/rng.js';
 
@@ -51,7 +52,7 @@ function quadratic(n: number, seed: number, eps: number) {
   choleskyInPlace(L, n);
   const xStar = b.slice();
   choleskySolveInPlace(L, n, xStar, 1);
-  return { fn, xStar };
+  return { fn, A, xStar };
 }
 
 describe('lbfgs', () => {
@@ -155,5 +156,51 @@ describe('strongWolfe', () => {
     const r = strongWolfe(fn, Float64Array.of(-1), 1, Float64Array.of(-2), Float64Array.of(1), 100, x, g);
     expect(r.ok).toBe(true);
     expect(r.f).toBeLessThan(1);
+  });
+});
+
+describe('newtonCg', () => {
+  /** Rosenbrock's Hessian products (2-D). */
+  const rosenbrockHessian: HessianProduct = (x) => {
+    const h11 = 2 - 400 * (x[1] - 3 * x[0] * x[0]);
+    const h12 = -400 * x[0];
+    return (v, out) => {
+      out[0] = h11 * v[0] + h12 * v[1];
+      out[1] = h12 * v[0] + 200 * v[1];
+    };
+  };
+
+  it('finds the minimum of the 2-D Rosenbrock function from (−1.2, 1), through negative curvature', () => {
+    const r = newtonCg(rosenbrock, rosenbrockHessian, Float64Array.of(-1.2, 1), { gtol: 1e-10, maxIter: 200 });
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.x[0] - 1)).toBeLessThan(1e-8);
+    expect(Math.abs(r.x[1] - 1)).toBeLessThan(1e-8);
+  });
+
+  it('solves a strictly convex quadratic in a few Newton steps', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 1e6 }), (n, seed) => {
+        const { fn, A, xStar } = quadratic(n, seed, 0.1);
+        const hessianAt: HessianProduct = () => (v, out) => {
+          for (let i = 0; i < n; i++) {
+            let s = 0;
+            for (let j = 0; j < n; j++) s += A[i * n + j] * v[j];
+            out[i] = s;
+          }
+        };
+        const r = newtonCg(fn, hessianAt, new Float64Array(n), { gtol: 1e-10 });
+        expect(r.converged).toBe(true);
+        expect(r.nIter).toBeLessThan(15);
+        const scale = Math.max(1, ...Array.from(xStar, Math.abs));
+        for (let i = 0; i < n; i++) expect(Math.abs(r.x[i] - xStar[i])).toBeLessThan(1e-7 * scale);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reports maxIter and does not iterate from a minimum', () => {
+    expect(newtonCg(rosenbrock, rosenbrockHessian, Float64Array.of(-1.2, 1), { gtol: 1e-12, maxIter: 2 }).reason).toBe('maxIter');
+    const r = newtonCg(rosenbrock, rosenbrockHessian, Float64Array.of(1, 1));
+    expect([r.nIter, r.nEval, r.reason]).toEqual([0, 1, 'gtol']);
   });
 });

@@ -15,7 +15,8 @@
  * @module
  */
 import { gemmCore } from '../../kernels/gemm.js';
-import type { Objective } from '../../optim/lbfgs.js';
+import type { Objective } from '../../optim/minimize.js';
+import type { HessianProduct } from '../../optim/newton-cg.js';
 import type { DenseMatrix } from '../../validate.js';
 
 /**
@@ -116,6 +117,70 @@ export function logisticObjective(problem: LogisticProblem): Objective {
     }
     return loss + 0.5 * lambda * penalty;
   };
+}
+
+/**
+ * The objective's Hessian as products H·v, for Newton-CG. At parameters θ it stores the
+ * probabilities P (softmax rows, or σ for the binomial model); then for a direction v = (V, c)
+ * the scores' change is U = X·Vᵀ + c, each row's loss Hessian applied to it is
+ * Rᵢ = Pᵢ ⊙ (Uᵢ − Pᵢ·Uᵢ) (binomial: pᵢ(1 − pᵢ)uᵢ), and H·v = (Rᵀ·X + λV, Σᵢ Rᵢ).
+ *
+ * @example
+ * ```ts
+ * const hv = logisticHessian(problem)(params);
+ * hv(direction, out); // out = H(params)·direction
+ * ```
+ */
+export function logisticHessian(problem: LogisticProblem): HessianProduct {
+  const { x, nClasses, lambda, fitIntercept } = problem;
+  const { rows: n, cols: d } = x;
+  const r = scoreColumns(nClasses);
+  const p = new Float64Array(n * r);
+  const u = new Float64Array(n * r);
+  return (params) => {
+    const w = params.subarray(0, r * d);
+    const b = fitIntercept ? params.subarray(r * d, r * d + r) : null;
+    linearScores(x, w, b, r, p);
+    if (r === 1) {
+      for (let i = 0; i < n; i++) p[i] = sigmoid(p[i]);
+    } else {
+      for (let i = 0; i < n; i++) softmaxRow(p, i * r, r);
+    }
+    return (v, out) => {
+      linearScores(x, v.subarray(0, r * d), fitIntercept ? v.subarray(r * d, r * d + r) : null, r, u);
+      for (let i = 0; i < n; i++) {
+        const o = i * r;
+        if (r === 1) {
+          u[i] *= p[i] * (1 - p[i]);
+          continue;
+        }
+        let pu = 0;
+        for (let k = 0; k < r; k++) pu += p[o + k] * u[o + k];
+        for (let k = 0; k < r; k++) u[o + k] = p[o + k] * (u[o + k] - pu);
+      }
+      const hw = out.subarray(0, r * d);
+      gemmCore(true, false, r, d, n, 1, u, r, x.data, d, 0, hw, d);
+      if (lambda !== 0) for (let j = 0; j < r * d; j++) hw[j] += lambda * v[j];
+      if (fitIntercept) {
+        const hb = out.subarray(r * d, r * d + r);
+        hb.fill(0);
+        for (let i = 0; i < n; i++) for (let k = 0; k < r; k++) hb[k] += u[i * r + k];
+      }
+    };
+  };
+}
+
+/** z[o..o+r) ← softmax of itself, shifted by its maximum. */
+function softmaxRow(z: Float64Array, o: number, r: number): void {
+  let max = -Infinity;
+  for (let k = 0; k < r; k++) max = Math.max(max, z[o + k]);
+  let sum = 0;
+  for (let k = 0; k < r; k++) {
+    const e = Math.exp(z[o + k] - max);
+    z[o + k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < r; k++) z[o + k] /= sum;
 }
 
 /**

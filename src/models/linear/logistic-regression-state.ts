@@ -11,14 +11,16 @@ import { assertKnownOptions } from '../options.js';
 import { scoreColumns } from './logistic-regression-loss.js';
 
 /**
- * The solver of {@link LogisticRegression}: limited-memory BFGS (scikit-learn's default).
+ * The solver of {@link LogisticRegression}: `'lbfgs'`, limited-memory BFGS (scikit-learn's
+ * default, src/optim/lbfgs.ts), or `'newton-cg'`, truncated Newton with exact Hessian products
+ * (src/optim/newton-cg.ts), which needs far fewer iterations, each dearer, and suits a tight tol.
  *
  * @example
  * ```ts
- * new LogisticRegression({ solver: 'lbfgs' });
+ * new LogisticRegression({ solver: 'newton-cg', tol: 1e-10 });
  * ```
  */
-export type LogisticRegressionSolver = 'lbfgs';
+export type LogisticRegressionSolver = 'lbfgs' | 'newton-cg';
 
 /**
  * LogisticRegression options with every default filled in (plain JSON values).
@@ -78,7 +80,7 @@ export function validateLogisticRegressionOptions(options: Partial<Record<keyof 
     fitIntercept,
     maxIter: assertInt(options.maxIter ?? 100, 'maxIter', where, 1),
     tol: assertNumber(options.tol ?? 1e-4, 'tol', where, { min: 0 }),
-    solver: assertOneOf(options.solver ?? 'lbfgs', ['lbfgs'] as const, 'solver', where),
+    solver: assertOneOf(options.solver ?? 'lbfgs', ['lbfgs', 'newton-cg'] as const, 'solver', where),
   };
 }
 

@@ -10,10 +10,11 @@ import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import { lbfgs } from '../../optim/lbfgs.js';
+import { newtonCg } from '../../optim/newton-cg.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import { encodeLabels, readLabels, type LabelInput } from './logistic-regression-labels.js';
-import { linearScores, logisticObjective, parameterCount, scoreColumns, sigmoid, softplus } from './logistic-regression-loss.js';
+import { linearScores, logisticHessian, logisticObjective, parameterCount, scoreColumns, sigmoid, softplus, type LogisticProblem } from './logistic-regression-loss.js';
 import {
   logisticRegressionFromState, logisticRegressionToState, validateLogisticRegressionOptions,
   type LogisticRegressionFit, type LogisticRegressionSolver,
@@ -36,11 +37,11 @@ export interface LogisticRegressionOptions {
   penalty?: 'l2' | null;
   /** Fit an unpenalised intercept per score column. Default true. */
   fitIntercept?: boolean;
-  /** L-BFGS iterations at most. Default 100. */
+  /** Solver iterations at most (L-BFGS steps, or Newton steps). Default 100. */
   maxIter?: number;
   /** Stop when every partial derivative of Σᵢ −log p + ‖W‖²/(2C) is at most tol in size. Default 1e-4. */
   tol?: number;
-  /** `'lbfgs'` (default). */
+  /** `'lbfgs'` (default) or `'newton-cg'`. */
   solver?: LogisticRegressionSolver;
 }
 
@@ -50,13 +51,13 @@ export interface LogisticRegressionOptions {
  * binomial, p(classes[1] | x) = σ(w·x + b) with one row w, so `coef` is `[1, d]` and
  * `decisionFunction` gives one score per row, as in scikit-learn. The fit minimises
  * C·Σᵢ −log p(yᵢ|xᵢ) + ½‖W‖² (the intercept is not penalised; `penalty: null` drops the
- * penalty) from zero by L-BFGS on the equivalent Σᵢ −log p + ‖W‖²/(2C), stopping when the
- * largest partial derivative is at most `tol` (scipy's L-BFGS-B, which scikit-learn calls, also
- * stops when f falls by less than 2.2e-9 relative; this one does not, so at a small tol it goes
- * on to the optimum). Softmax scores are unchanged by adding one vector to every row of W, or one
- * number to every intercept, so the multinomial solution is returned with the columns of W and the
- * intercepts centred to sum to zero (the minimiser with the smallest penalty; scikit-learn's, from
- * its zero start, is the same).
+ * penalty) from zero by L-BFGS (or Newton-CG, `solver: 'newton-cg'`) on the equivalent
+ * Σᵢ −log p + ‖W‖²/(2C), stopping when the largest partial derivative is at most `tol`.
+ * (scipy's L-BFGS-B, which scikit-learn calls, also stops when f falls by less than 2.2e-9
+ * relative; this one does not, so at a small tol it goes on to the optimum.) Softmax scores are
+ * unchanged by adding one vector to every row of W, or one number to every intercept, so the
+ * multinomial solution is returned with the columns of W and the intercepts centred to sum to
+ * zero (the minimiser with the smallest penalty; scikit-learn's, from its zero start, is the same).
  *
  * Labels are any integers, given as an Int32Array or an array (other integer typed arrays, such as
  * the digits' Uint8Array labels, work too); `classes` lists them sorted, like `classes_`.
@@ -95,12 +96,16 @@ export class LogisticRegression {
     if (classes.length < 2) {
       throw new RangeError(`${where}: y holds one class only (${classes[0]}); logistic regression needs at least 2`);
     }
-    const { C, penalty, fitIntercept, maxIter, tol } = this.options;
+    const { C, penalty, fitIntercept, maxIter, tol, solver } = this.options;
     const nClasses = classes.length;
     const r = scoreColumns(nClasses);
     const d = x.cols;
-    const fn = logisticObjective({ x, target, nClasses, lambda: penalty === null ? 0 : 1 / C, fitIntercept });
-    const result = lbfgs(fn, new Float64Array(parameterCount(nClasses, d, fitIntercept)), { maxIter, gtol: tol });
+    const problem: LogisticProblem = { x, target, nClasses, lambda: penalty === null ? 0 : 1 / C, fitIntercept };
+    const fn = logisticObjective(problem);
+    const x0 = new Float64Array(parameterCount(nClasses, d, fitIntercept));
+    const result = solver === 'newton-cg'
+      ? newtonCg(fn, logisticHessian(problem), x0, { maxIter, gtol: tol })
+      : lbfgs(fn, x0, { maxIter, gtol: tol });
     const coef = result.x.slice(0, r * d);
     const intercept = fitIntercept ? result.x.slice(r * d, r * d + r) : new Float64Array(r);
     if (r > 1) centreRows(coef, intercept, r, d);
@@ -134,7 +139,7 @@ export class LogisticRegression {
     return this.state().intercept.slice();
   }
 
-  /** L-BFGS iterations run (scikit-learn's `n_iter_`). */
+  /** Solver iterations run (scikit-learn's `n_iter_`). */
   get nIter(): number {
     return this.state().nIter;
   }

@@ -63,7 +63,7 @@ describe('LogisticRegression errors', () => {
     expect(() => new LogisticRegression({ fitIntercept: 1 as never })).toThrow('LogisticRegression: fitIntercept must be a boolean (got number)');
     expect(() => new LogisticRegression({ maxIter: 0 })).toThrow(RangeError);
     expect(() => new LogisticRegression({ tol: -1 })).toThrow(RangeError);
-    expect(() => new LogisticRegression({ solver: 'sag' as never })).toThrow("solver must be one of 'lbfgs'");
+    expect(() => new LogisticRegression({ solver: 'sag' as never })).toThrow("LogisticRegression: solver must be one of 'lbfgs', 'newton-cg' (got string 'sag')");
     expect(new LogisticRegression({ penalty: null }).options.penalty).toBeNull();
     expect(new LogisticRegression().options).toEqual({ C: 1, penalty: 'l2', fitIntercept: true, maxIter: 100, tol: 1e-4, solver: 'lbfgs' });
   });

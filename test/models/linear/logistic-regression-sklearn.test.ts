@@ -4,7 +4,8 @@
  * PCA codes (10 classes) and versicolor against virginica (2 classes), several C, with and
  * without an intercept, and without a penalty. The objective must match or beat sklearn's lbfgs
  * fit (which stops early at tight tol, see the script) to 1e-6 relative and equal the
- * newton-cg optimum to 1e-8; coef, intercept and probabilities must equal the optimum's.
+ * newton-cg optimum to 1e-8; coef, intercept and probabilities must equal the optimum's. Both
+ * solvers (L-BFGS and Newton-CG) are checked.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -51,11 +52,11 @@ describe('LogisticRegression against scikit-learn', () => {
     expect(fixture.cases.length).toBe(10);
   });
 
-  for (const c of fixture.cases) {
-    it(c.name, () => {
+  for (const c of fixture.cases) for (const solver of ['lbfgs', 'newton-cg'] as const) {
+    it(`${c.name}, ${solver}`, () => {
       const { X, y } = fixture.datasets[c.data];
       const model = new LogisticRegression({
-        C: c.C ?? 1, penalty: c.C === null ? null : 'l2', fitIntercept: c.fitIntercept, tol: 1e-9, maxIter: 10_000,
+        C: c.C ?? 1, penalty: c.C === null ? null : 'l2', fitIntercept: c.fitIntercept, tol: 1e-9, maxIter: 10_000, solver,
       }).fit(X, y);
       const opt = c.optimum;
       const f = objective(model, X, y, c.C);

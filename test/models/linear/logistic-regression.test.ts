@@ -1,6 +1,7 @@
 /**
  * LogisticRegression's identities: the objective's gradient against central differences on
- * random problems (binomial and multinomial, with and without intercept and penalty), the
+ * random problems (binomial and multinomial, with and without intercept and penalty) and its
+ * Hessian products against central differences of the gradient, the
  * probabilities (rows sum to 1, log-probabilities are their logs, predict is their argmax), the
  * fit's gradient test at the returned point, and invariances: permuting the rows, renaming the
  * labels, and the centred multinomial solution.
@@ -8,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression } from '../../../src/models/linear/logistic-regression.js';
-import { logisticObjective, parameterCount } from '../../../src/models/linear/logistic-regression-loss.js';
+import { logisticHessian, logisticObjective, parameterCount } from '../../../src/models/linear/logistic-regression-loss.js';
 import { Rng } from '../../../src/random/rng.js';
 import { seedArb } from '../../helpers/arbitraries.js';
 
@@ -61,6 +62,37 @@ describe('LogisticRegression objective', () => {
     );
   });
 
+  it('has Hessian products equal to central differences of its gradient', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 5 }),
+        fc.boolean(), fc.constantFrom(0, 0.3, 2), seedArb,
+        (n, d, nClasses, fitIntercept, lambda, seed) => {
+          const rng = new Rng(seed);
+          const x = { rows: n, cols: d, data: Float64Array.from({ length: n * d }, () => rng.normal()) };
+          const target = Int32Array.from({ length: n }, () => rng.int(0, nClasses));
+          const problem = { x, target, nClasses, lambda, fitIntercept };
+          const fn = logisticObjective(problem);
+          const m = parameterCount(nClasses, d, fitIntercept);
+          const p = Float64Array.from({ length: m }, () => rng.normal());
+          const v = Float64Array.from({ length: m }, () => rng.normal());
+          const hv = new Float64Array(m);
+          logisticHessian(problem)(p)(v, hv);
+          const h = 1e-5;
+          const gPlus = new Float64Array(m);
+          const gMinus = new Float64Array(m);
+          fn(p.map((pj, j) => pj + h * v[j]), gPlus);
+          fn(p.map((pj, j) => pj - h * v[j]), gMinus);
+          for (let j = 0; j < m; j++) {
+            const numeric = (gPlus[j] - gMinus[j]) / (2 * h);
+            expect(Math.abs(numeric - hv[j])).toBeLessThan(1e-6 * Math.max(1, Math.abs(hv[j])));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('is the sum of −log p(y|x) from predictLogProba plus ‖W‖²/(2C)', () => {
     const { X, y } = blobs(40, 3, 4, 1);
     const C = 0.7;
@@ -79,11 +111,11 @@ describe('LogisticRegression objective', () => {
 });
 
 describe('LogisticRegression fit', () => {
-  it('returns a point that meets tol, with centred multinomial rows', () => {
-    for (const nClasses of [2, 3, 6]) {
+  it('returns a point that meets tol, with centred multinomial rows, with either solver', () => {
+    for (const [nClasses, solver] of [[2, 'lbfgs'], [3, 'lbfgs'], [6, 'lbfgs'], [2, 'newton-cg'], [6, 'newton-cg']] as const) {
       const { X, y } = blobs(60, 4, nClasses, nClasses);
       const tol = 1e-7;
-      const model = new LogisticRegression({ tol, maxIter: 1000 }).fit(X, y);
+      const model = new LogisticRegression({ tol, maxIter: 1000, solver }).fit(X, y);
       expect(model.converged).toBe(true);
       expect(model.nIter).toBeGreaterThan(0);
       const r = nClasses === 2 ? 1 : nClasses;

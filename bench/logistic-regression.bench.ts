@@ -4,9 +4,9 @@
  * 10 classes. Both fit the same float64 codes (written to a temporary file for Python); the
  * objective Σᵢ −log p(yᵢ|xᵢ) + ‖W‖²/(2C) of each result is computed by latent-ts's own loss.
  *
- * Two settings: scikit-learn's defaults (tol 1e-4, maxIter 100), and a tight one (tol 1e-8,
- * maxIter 5000), where scipy's L-BFGS-B stops on its relative-decrease test (2.2e-9) and
- * latent-ts goes on to the gradient tolerance.
+ * Three settings: lbfgs at scikit-learn's defaults (tol 1e-4, maxIter 100); lbfgs at a tight
+ * tol (1e-8, maxIter 5000), where scipy's L-BFGS-B stops on its relative-decrease test (2.2e-9)
+ * and latent-ts goes on to the gradient tolerance; and newton-cg at the tight tol on both sides.
  *
  * Options:
  *   --k K        PCA components (default 50)
@@ -26,9 +26,10 @@ import { logisticObjective, parameterCount } from '../src/models/linear/logistic
 import { type BenchArgs, type BenchReport, type Row, fmt, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
 
 const SETTINGS = [
-  { name: 'defaults', tol: 1e-4, maxIter: 100 },
-  { name: 'tight', tol: 1e-8, maxIter: 5000 },
-];
+  { name: 'defaults', solver: 'lbfgs', tol: 1e-4, maxIter: 100 },
+  { name: 'tight', solver: 'lbfgs', tol: 1e-8, maxIter: 5000 },
+  { name: 'tight', solver: 'newton-cg', tol: 1e-8, maxIter: 200 },
+] as const;
 
 const PYTHON_FIT = `
 import json, sys, time, warnings
@@ -44,7 +45,7 @@ for s in settings:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        m = LogisticRegression(C=C, tol=s["tol"], max_iter=s["maxIter"]).fit(X, y)
+        m = LogisticRegression(C=C, solver=s["solver"], tol=s["tol"], max_iter=s["maxIter"]).fit(X, y)
         times.append(time.perf_counter() - t)
     out.append({"name": s["name"], "seconds": sorted(times)[len(times) // 2], "nIter": int(m.n_iter_[0]),
                 "coef": m.coef_.ravel().tolist(), "intercept": m.intercept_.tolist()})
@@ -91,7 +92,7 @@ export async function run(args: BenchArgs): Promise<BenchReport | null> {
     let model: LogisticRegression | null = null;
     for (let r = 0; r < runs; r++) {
       const t = performance.now();
-      model = new LogisticRegression({ C, tol: s.tol, maxIter: s.maxIter }).fit({ data: x.data, shape: [n, k] }, labels);
+      model = new LogisticRegression({ C, solver: s.solver, tol: s.tol, maxIter: s.maxIter }).fit({ data: x.data, shape: [n, k] }, labels);
       times.push((performance.now() - t) / 1000);
     }
     const m = model as LogisticRegression;
@@ -121,7 +122,7 @@ export async function run(args: BenchArgs): Promise<BenchReport | null> {
     const b = sklearn?.[i];
     const ob = b ? objectiveAt(b.coef, b.intercept) : null;
     rows.push({
-      setting: `${s.name} (tol ${s.tol}, maxIter ${s.maxIter})`,
+      setting: `${s.solver}, ${s.name} (tol ${s.tol}, maxIter ${s.maxIter})`,
       'latent-ts s': fmt(a.seconds), 'sklearn s': b ? fmt(b.seconds) : '-', 'ratio': b ? fmt(a.seconds / b.seconds) : '-',
       'iters (ours/sk)': `${a.nIter}/${b ? b.nIter : '-'}`,
       'objective ours': oa.f.toPrecision(12), 'objective sklearn': ob ? ob.f.toPrecision(12) : '-',

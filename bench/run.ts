@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   vae: () => import('./vae.bench.js'),
   pca: () => import('./pca.bench.js'),
   nmf: () => import('./nmf.bench.js'),
+  'logistic-regression': () => import('./logistic-regression.bench.js'),
 };
 
 async function main(): Promise<void> {

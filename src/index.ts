@@ -32,6 +32,7 @@ export { Autoencoder, type AutoencoderEpoch, type AutoencoderFitOptions } from '
 export type { AutoencoderOptions, Denoising } from './models/neural/autoencoder-config.js';
 export { VAE, type VAEEpoch, type VAEFitOptions, type EstimateOptions } from './models/neural/vae.js';
 export type { VAEOptions } from './models/neural/vae-config.js';
+export { LogisticRegression, type LogisticRegressionOptions, type LogisticRegressionSolver } from './models/linear/logistic-regression.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
 export type { TrainingOptions, OptimizerName, OptimizerSettings } from './train/options.js';

@@ -10,6 +10,7 @@ import { PPCA } from './decomposition/ppca.js';
 import { NMF } from './decomposition/nmf.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
+import { LogisticRegression } from './linear/logistic-regression.js';
 
 /**
  * Any latent-ts model; `model.type` tells them apart (and narrows the union).
@@ -95,4 +96,58 @@ export function modelFromState(state: ModelState): AnyModel {
     throw new Error(`unknown model type ${JSON.stringify(state.type)} (latent-ts reads ${MODEL_TYPES.join(', ')})`);
   }
   return FROM_STATE[type](state);
+}
+
+/**
+ * The supervised models, listed apart: they map rows to class labels, not to codes, so they are
+ * not `LatentModel`s and the command line's fit/encode kinds above do not include them. They
+ * save and load like the latent models; {@link supervisedModelFromState} rebuilds them.
+ *
+ * @example
+ * ```ts
+ * const clf: SupervisedModel = supervisedModelFromState(state);
+ * clf.predict(X);
+ * ```
+ */
+export type SupervisedModel = LogisticRegression;
+
+/**
+ * The type tag of a saved supervised model.
+ *
+ * @example
+ * ```ts
+ * const t: SupervisedModelType = clf.type; // 'LogisticRegression'
+ * ```
+ */
+export type SupervisedModelType = SupervisedModel['type'];
+
+const SUPERVISED_FROM_STATE: { readonly [T in SupervisedModelType]: (state: ModelState) => Extract<SupervisedModel, { type: T }> } = {
+  LogisticRegression: (s) => LogisticRegression.fromState(s),
+};
+
+/**
+ * Every supervised type tag.
+ *
+ * @example
+ * ```ts
+ * SUPERVISED_MODEL_TYPES.includes('LogisticRegression'); // true
+ * ```
+ */
+export const SUPERVISED_MODEL_TYPES: readonly SupervisedModelType[] = Object.keys(SUPERVISED_FROM_STATE) as SupervisedModelType[];
+
+/**
+ * Rebuilds a supervised model from a state, choosing the class by the state's `type`.
+ *
+ * @throws Error naming the type when it is not a supervised model's.
+ * @example
+ * ```ts
+ * const clf = supervisedModelFromState(stateFromBytes(bytes, 'LogisticRegression', [1]));
+ * ```
+ */
+export function supervisedModelFromState(state: ModelState): SupervisedModel {
+  const type = state.type as SupervisedModelType;
+  if (!Object.prototype.hasOwnProperty.call(SUPERVISED_FROM_STATE, type)) {
+    throw new Error(`unknown supervised model type ${JSON.stringify(state.type)} (latent-ts reads ${SUPERVISED_MODEL_TYPES.join(', ')})`);
+  }
+  return SUPERVISED_FROM_STATE[type](state);
 }

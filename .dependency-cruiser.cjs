@@ -23,6 +23,8 @@ const LAYERS = [
   [
     ['autodiff', '^src/autodiff/'],
     ['linalg', '^src/linalg/'],
+    // Sparse matrices (CSR) over the sparse kernels; the models take them as input.
+    ['sparse', '^src/sparse/'],
   ],
   [
     ['nn', '^src/nn/'],
@@ -34,6 +36,8 @@ const LAYERS = [
     ['data', '^src/data/'],
     ['hashing', '^src/hashing/'],
     ['viz', '^src/viz/'],
+    // Text to sparse vectors (counts, TF-IDF), for the models' sparse input.
+    ['text', '^src/text/'],
   ],
   // The package root re-exports the library; the demo and the CLI are applications on top of it.
   ['index', '^src/index\\.ts$'],

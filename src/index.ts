@@ -47,3 +47,5 @@ export type {
 export type { StateDictOptions } from './models/neural/model-state-dict.js';
 export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
+// Sparse input and text (issue 18): CSR matrices, vectorizers, truncated SVD.
+export * from './sparse/index.js';

@@ -49,3 +49,4 @@ export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
 // Sparse input and text (issue 18): CSR matrices, vectorizers, truncated SVD.
 export * from './sparse/index.js';
+export * from './text/index.js';

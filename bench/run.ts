@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   pca: () => import('./pca.bench.js'),
   nmf: () => import('./nmf.bench.js'),
   'logistic-regression': () => import('./logistic-regression.bench.js'),
+  sparse: () => import('./sparse.bench.js'),
 };
 
 async function main(): Promise<void> {

@@ -16,6 +16,8 @@ const CATEGORIES = [
   ['src/models/', 'Models', 'The estimators: PCA, probabilistic PCA, autoencoders and VAEs, their options and results.'],
   ['src/data/', 'Data', 'The built-in digits, the IDX reader, and the matrix input every fit and encode takes.'],
   ['src/validate.ts', 'Data', ''],
+  ['src/sparse/', 'Sparse and text', 'Sparse CSR matrices and their products, and the vectorizers that turn text into them.'],
+  ['src/text/', 'Sparse and text', ''],
   ['src/train/', 'Training', 'Training options, optimizers, gradient clipping and the hooks of a fit.'],
   ['src/optim/', 'Training', ''],
   ['src/io/', 'IO', 'Saving and loading: safetensors, model state, atomic file writes, checksums.'],

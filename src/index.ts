@@ -49,3 +49,11 @@ export type {
 export type { StateDictOptions } from './models/neural/model-state-dict.js';
 export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
+// Sparse input and text (issue 18): CSR matrices, vectorizers, truncated SVD.
+export * from './sparse/index.js';
+export * from './text/index.js';
+export { TruncatedSVD } from './models/decomposition/truncated-svd.js';
+export type {
+  TruncatedSVDOptions, TruncatedSVDAlgorithm, ResolvedTruncatedSVDOptions,
+} from './models/decomposition/truncated-svd-state.js';
+export type { PowerIterationNormalizer } from './models/decomposition/truncated-svd-randomized.js';

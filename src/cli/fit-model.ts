@@ -7,6 +7,7 @@ import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { NMF } from '../models/decomposition/nmf.js';
+import { TruncatedSVD } from '../models/decomposition/truncated-svd.js';
 import { VAE } from '../models/neural/vae.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
@@ -60,8 +61,8 @@ export function inUnitInterval(data: ArrayLike<number>): boolean {
 export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void {
   const [rows, cols] = X.shape;
   const data = `the data (${rows} × ${cols})`;
-  if (kind === 'pca' && s.latent > Math.min(rows, cols)) {
-    throw new UsageError('fit', `--latent ${s.latent} is more than pca can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
+  if ((kind === 'pca' || kind === 'tsvd') && s.latent > Math.min(rows, cols)) {
+    throw new UsageError('fit', `--latent ${s.latent} is more than ${kind} can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
   }
   if (kind === 'ppca' && s.latent >= cols) {
     throw new UsageError('fit', `--latent ${s.latent} is too large for ppca on ${data}: it must be below the ${cols} features`);
@@ -101,6 +102,8 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       return new PCA({ nComponents: s.latent }).fit(X);
     case 'ppca':
       return new PPCA({ nComponents: s.latent }).fit(X);
+    case 'tsvd':
+      return new TruncatedSVD({ nComponents: s.latent, seed: s.seed }).fit(X);
     case 'ae': {
       const ae = new Autoencoder({ inputDim, hiddenDims: s.hiddenDims, latentDim: s.latent, activation: 'relu', loss: unit ? 'bce' : 'mse', seed: s.seed });
       await ae.fit(X, { ...training, onEpochEnd: report('ae', ae.config) });

@@ -27,6 +27,9 @@ export function sampleRows(model: AnyModel, n: number, seed: number | string): M
   if (model.type === 'NMF') {
     throw new Error('an NMF model has no prior to sample from; fit a vae, ppca or pca model to sample');
   }
+  if (model.type === 'TruncatedSVD') {
+    throw new Error('a TruncatedSVD has no prior to sample from; fit a vae, ppca or pca model to sample');
+  }
   if (model.type === 'PCA') return samplePCA(model, n, seed);
   return asMatrix(model.sample(n, { seed }));
 }

@@ -7,6 +7,7 @@ import { NotFittedError } from '../../src/errors.js';
 import { NMF } from '../../src/models/decomposition/nmf.js';
 import { PCA } from '../../src/models/decomposition/pca.js';
 import { PPCA } from '../../src/models/decomposition/ppca.js';
+import { TruncatedSVD } from '../../src/models/decomposition/truncated-svd.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
@@ -22,6 +23,7 @@ function models(): LatentModel[] {
     new Autoencoder({ inputDim: 5, latentDim: 2, epochs: 1, seed: 1 }),
     new VAE({ inputDim: 5, latentDim: 2, epochs: 1, seed: 1 }),
     new NMF({ nComponents: 2 }),
+    new TruncatedSVD({ nComponents: 2 }),
   ];
 }
 
@@ -47,7 +49,7 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD\)/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
   });
 

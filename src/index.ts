@@ -47,3 +47,9 @@ export type {
 export type { StateDictOptions } from './models/neural/model-state-dict.js';
 export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
+// Streams and incremental PCA (issue 18): row sources, their file readers, IncrementalPCA.
+export { IncrementalPCA, type IncrementalPCAOptions } from './models/decomposition/incremental-pca.js';
+export type { ResolvedIncrementalPCAOptions } from './models/decomposition/incremental-pca-state.js';
+export {
+  matrixSource, readRowBatches, isRowSource, type RowBatch, type RowSource, type CheckedBatch, type MatrixSourceOptions,
+} from './io/row-source.js';

@@ -6,6 +6,7 @@
 import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
+import { IncrementalPCA } from '../models/decomposition/incremental-pca.js';
 import { VAE } from '../models/neural/vae.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
@@ -59,7 +60,7 @@ export function inUnitInterval(data: ArrayLike<number>): boolean {
 export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void {
   const [rows, cols] = X.shape;
   const data = `the data (${rows} × ${cols})`;
-  if (kind === 'pca' && s.latent > Math.min(rows, cols)) {
+  if ((kind === 'pca' || kind === 'ipca') && s.latent > Math.min(rows, cols)) {
     throw new UsageError('fit', `--latent ${s.latent} is more than pca can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
   }
   if (kind === 'ppca' && s.latent >= cols) {
@@ -97,6 +98,8 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       return new PCA({ nComponents: s.latent }).fit(X);
     case 'ppca':
       return new PPCA({ nComponents: s.latent }).fit(X);
+    case 'ipca':
+      return new IncrementalPCA({ nComponents: s.latent }).fit(X);
     case 'ae': {
       const ae = new Autoencoder({ inputDim, hiddenDims: s.hiddenDims, latentDim: s.latent, activation: 'relu', loss: unit ? 'bce' : 'mse', seed: s.seed });
       await ae.fit(X, { ...training, onEpochEnd: report('ae', ae.config) });

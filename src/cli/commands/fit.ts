@@ -1,5 +1,5 @@
 /**
- * `latent-ts fit <pca|ppca|ae|vae> --data FILE --out MODEL.safetensors [options]`.
+ * `latent-ts fit <pca|ppca|ae|vae|ipca> --data FILE --out MODEL.safetensors [options]`.
  *
  * @module
  */

@@ -53,3 +53,5 @@ export type { ResolvedIncrementalPCAOptions } from './models/decomposition/incre
 export {
   matrixSource, readRowBatches, isRowSource, type RowBatch, type RowSource, type CheckedBatch, type MatrixSourceOptions,
 } from './io/row-source.js';
+export { idxSource, type IdxSourceOptions } from './data/idx-source.js';
+export { csvSource, type CsvSourceOptions, type CsvInput } from './data/csv-source.js';

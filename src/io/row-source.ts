@@ -141,7 +141,7 @@ export function matrixSource(X: MatrixInput, options: MatrixSourceOptions = {}):
  * ```
  */
 export async function* readRowBatches(source: RowSource, where: string): AsyncGenerator<CheckedBatch> {
-  if (!isRowSource(source)) {
+  if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
     throw new TypeError(`${where}: expected a row source (an iterable or async iterable of { data, shape } batches), got ${describeValue(source)}`);
   }
   let cols = -1;

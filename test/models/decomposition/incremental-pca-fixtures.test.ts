@@ -83,7 +83,7 @@ function fitCase(c: Case): { model: IncrementalPCA; x: Mat } {
 
 describe('IncrementalPCA equals scikit-learn IncrementalPCA (fixture)', () => {
   for (const c of fixture.cases) {
-    it(`${c.name}: attributes, transform, inverse, covariance and score to 1e-6`, () => {
+    it(`${c.name}: attributes, transform, inverse, covariance and score to 1e-9`, () => {
       const { model, x } = fitCase(c);
       const e = c.expected;
       const k = e.nComponents;
@@ -92,7 +92,7 @@ describe('IncrementalPCA equals scikit-learn IncrementalPCA (fixture)', () => {
       expect(model.nSamplesSeen).toBe(e.nSamplesSeen);
       if (e.batchSize !== undefined) expect(model.batchSizeFitted).toBe(e.batchSize);
       const stored = e.components.length / d;
-      expect(rel(model.components.data.subarray(0, stored * d), e.components)).toBeLessThan(1e-6);
+      expect(rel(model.components.data.subarray(0, stored * d), e.components)).toBeLessThan(1e-9);
       expect(rel(model.singularValues, e.singularValues)).toBeLessThan(1e-9);
       expect(rel(model.explainedVariance, e.explainedVariance)).toBeLessThan(1e-9);
       expect(rel(model.explainedVarianceRatio, e.explainedVarianceRatio)).toBeLessThan(1e-9);
@@ -101,17 +101,17 @@ describe('IncrementalPCA equals scikit-learn IncrementalPCA (fixture)', () => {
       expect(Math.abs(model.noiseVariance - e.noiseVariance)).toBeLessThanOrEqual(1e-9 * Math.max(e.noiseVariance, 1e-300));
       const head = rowsOf(x, 0, 5);
       const z = model.transform(head);
-      expect(rel(z.data, e.transformHead)).toBeLessThan(1e-6);
+      expect(rel(z.data, e.transformHead)).toBeLessThan(1e-9);
       const back = model.inverseTransform({ data: (z.data as Float64Array).slice(0, 2 * k), shape: [2, k] });
-      expect(rel(back.data, e.inverseHead)).toBeLessThan(1e-6);
+      expect(rel(back.data, e.inverseHead)).toBeLessThan(1e-9);
       if (e.covarianceDiagonal !== undefined) {
         const cov = model.getCovariance().data;
         const diag = Float64Array.from({ length: d }, (_, j) => cov[j * d + j]);
-        expect(rel(diag, e.covarianceDiagonal)).toBeLessThan(1e-6);
+        expect(rel(diag, e.covarianceDiagonal)).toBeLessThan(1e-9);
       }
       if (e.score !== undefined) {
-        expect(rel(model.scoreSamples(head).data, e.scoreSamplesHead!)).toBeLessThan(1e-6);
-        expect(Math.abs(model.score(x) - e.score) / Math.abs(e.score)).toBeLessThan(1e-6);
+        expect(rel(model.scoreSamples(head).data, e.scoreSamplesHead!)).toBeLessThan(1e-9);
+        expect(Math.abs(model.score(x) - e.score) / Math.abs(e.score)).toBeLessThan(1e-9);
       }
     });
   }

@@ -126,7 +126,7 @@ export function incrementalPCAFromState(state: ModelState): { options: ResolvedI
   const fit = config.fitted as Record<string, unknown> | null | undefined;
   if (fit === null || fit === undefined) return { options, fit: null };
   if (typeof fit !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
-  const n = intField(fit, 'nSamplesSeen', where);
+  const n = intField(fit, 'nSamplesSeen', where, 2);
   const d = intField(fit, 'nFeatures', where);
   const k = intField(fit, 'nComponents', where);
   if (k > d) throw new FormatError(`${where}: field 'nComponents' is ${k}, more than nFeatures = ${d}`);

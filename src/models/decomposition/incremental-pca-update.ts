@@ -45,6 +45,10 @@ export function incrementalUpdate(prev: IncrementalFit | null, x: DenseMatrix<Fl
   } else {
     k = nComponents;
   }
+  if (prev === null && m < 2) {
+    // The variances divide by N − 1: one row alone has none (scikit-learn returns inf and NaN here).
+    throw new ShapeError(`${where}: the first batch has ${m} row (shape ${formatShape([m, d])}); at least 2 rows are needed to start`);
+  }
   if (prev !== null && k !== kPrev) {
     throw new RangeError(`${where}: the number of components changed from ${kPrev} to ${k} between calls; set nComponents to a fixed value`);
   }

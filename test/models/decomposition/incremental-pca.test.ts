@@ -102,6 +102,7 @@ describe('IncrementalPCA', () => {
     expect(() => m.partialFit([[1, 2, 3]])).toThrow(/the batch has 3 features \(shape \[1, 3\]\), but the rows seen so far have 12/);
     expect(() => m.partialFit({ data: new Float64Array(36).fill(NaN), shape: [3, 12] })).toThrow(NonFiniteError);
     expect(m.toBytes()).toEqual(before);
+    expect(() => new IncrementalPCA().partialFit(rows(X, 0, 1))).toThrow(/the first batch has 1 row \(shape \[1, 12\]\); at least 2 rows are needed to start/);
     const auto = new IncrementalPCA().partialFit(rows(X, 0, 5));
     expect(auto.nComponentsFitted).toBe(5);
     // As scikit-learn: with nComponents null, later batches keep k and may be shorter than it.

@@ -57,3 +57,11 @@ export type {
   TruncatedSVDOptions, TruncatedSVDAlgorithm, ResolvedTruncatedSVDOptions,
 } from './models/decomposition/truncated-svd-state.js';
 export type { PowerIterationNormalizer } from './models/decomposition/truncated-svd-randomized.js';
+// Streams and incremental PCA (issue 18): row sources, their file readers, IncrementalPCA.
+export { IncrementalPCA, type IncrementalPCAOptions } from './models/decomposition/incremental-pca.js';
+export type { ResolvedIncrementalPCAOptions } from './models/decomposition/incremental-pca-state.js';
+export {
+  matrixSource, readRowBatches, isRowSource, type RowBatch, type RowSource, type CheckedBatch, type MatrixSourceOptions,
+} from './io/row-source.js';
+export { idxSource, type IdxSourceOptions } from './data/idx-source.js';
+export { csvSource, type CsvSourceOptions, type CsvInput } from './data/csv-source.js';

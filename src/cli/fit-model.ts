@@ -7,6 +7,7 @@ import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { NMF } from '../models/decomposition/nmf.js';
+import { IncrementalPCA } from '../models/decomposition/incremental-pca.js';
 import { TruncatedSVD } from '../models/decomposition/truncated-svd.js';
 import { VAE } from '../models/neural/vae.js';
 import type { Matrix } from '../app/matrix.js';
@@ -61,7 +62,7 @@ export function inUnitInterval(data: ArrayLike<number>): boolean {
 export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void {
   const [rows, cols] = X.shape;
   const data = `the data (${rows} × ${cols})`;
-  if ((kind === 'pca' || kind === 'tsvd') && s.latent > Math.min(rows, cols)) {
+  if ((kind === 'pca' || kind === 'ipca' || kind === 'tsvd') && s.latent > Math.min(rows, cols)) {
     throw new UsageError('fit', `--latent ${s.latent} is more than ${kind} can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
   }
   if (kind === 'ppca' && s.latent >= cols) {
@@ -102,6 +103,8 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       return new PCA({ nComponents: s.latent }).fit(X);
     case 'ppca':
       return new PPCA({ nComponents: s.latent }).fit(X);
+    case 'ipca':
+      return new IncrementalPCA({ nComponents: s.latent }).fit(X);
     case 'tsvd':
       return new TruncatedSVD({ nComponents: s.latent, seed: s.seed }).fit(X);
     case 'ae': {

@@ -4,6 +4,7 @@
  * @module
  */
 import type { PCA } from '../models/decomposition/pca.js';
+import type { IncrementalPCA } from '../models/decomposition/incremental-pca.js';
 import { Rng } from '../random/rng.js';
 import { UsageError } from './args.js';
 import { asMatrix, rowValues, type Matrix } from '../app/matrix.js';
@@ -30,11 +31,11 @@ export function sampleRows(model: AnyModel, n: number, seed: number | string): M
   if (model.type === 'TruncatedSVD') {
     throw new Error('a TruncatedSVD has no prior to sample from; fit a vae, ppca or pca model to sample');
   }
-  if (model.type === 'PCA') return samplePCA(model, n, seed);
+  if (model.type === 'PCA' || model.type === 'IncrementalPCA') return samplePCA(model, n, seed);
   return asMatrix(model.sample(n, { seed }));
 }
 
-function samplePCA(model: PCA, n: number, seed: number | string): Matrix {
+function samplePCA(model: PCA | IncrementalPCA, n: number, seed: number | string): Matrix {
   const variance = rowValues(model.explainedVariance);
   const k = variance.length;
   const whiten = model.options.whiten;

@@ -120,8 +120,16 @@ export async function loadIdxPair(images: string | Uint8Array, labels: string | 
   return { data: a.data, shape: a.shape, labels: b.labels, imageShape: a.imageShape };
 }
 
-/** The dimensions of an IDX header, or undefined while `head` is too short to tell. */
-function readDims(head: Uint8Array, where: string): number[] | undefined {
+/**
+ * The dimensions of an IDX header, or undefined while `head` is too short to tell; a bad magic
+ * number or element type throws {@link FormatError} prefixed by `where`.
+ *
+ * @example
+ * ```ts
+ * readIdxDims(firstBytes, 'idxSource: a.gz'); // [60000, 28, 28]
+ * ```
+ */
+export function readIdxDims(head: Uint8Array, where: string): number[] | undefined {
   if (head.length < 4) return undefined;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const magic = view.getUint32(0, false);
@@ -142,7 +150,7 @@ function readDims(head: Uint8Array, where: string): number[] | undefined {
 }
 
 function declaredLength(head: Uint8Array, where: string): number | undefined {
-  const dims = readDims(head, where);
+  const dims = readIdxDims(head, where);
   if (!dims) return undefined;
   const total = 4 + 4 * dims.length + dims.reduce((a, d) => a * d, 1);
   if (total > MAX_BYTES) {
@@ -159,7 +167,7 @@ function parseIdx(bytes: Uint8Array, where: string): IdxContent {
   if (total === undefined) {
     throw new FormatError(`${where}: truncated header: ${bytes[3]} dimensions need ${4 + 4 * bytes[3]} bytes, the file has ${bytes.length}`);
   }
-  const dims = readDims(bytes, where) as number[];
+  const dims = readIdxDims(bytes, where) as number[];
   const headerLength = 4 + 4 * dims.length;
   if (bytes.length !== total) {
     const what = bytes.length < total ? 'truncated' : `${bytes.length - total} extra bytes`;

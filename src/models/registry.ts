@@ -8,6 +8,7 @@ import type { ModelState } from '../io/model-state.js';
 import { PCA } from './decomposition/pca.js';
 import { PPCA } from './decomposition/ppca.js';
 import { NMF } from './decomposition/nmf.js';
+import { IncrementalPCA } from './decomposition/incremental-pca.js';
 import { TruncatedSVD } from './decomposition/truncated-svd.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
@@ -22,7 +23,7 @@ import { LogisticRegression } from './linear/logistic-regression.js';
  * if (m.type === 'PCA') console.log(m.explainedVarianceRatio);
  * ```
  */
-export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD;
+export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD | IncrementalPCA;
 
 /**
  * The type tag of a saved state (`latent_ts.type` in safetensors metadata).
@@ -41,6 +42,7 @@ const FROM_STATE: { readonly [T in ModelType]: (state: ModelState) => Extract<An
   VAE: (s) => VAE.fromState(s),
   NMF: (s) => NMF.fromState(s),
   TruncatedSVD: (s) => TruncatedSVD.fromState(s),
+  IncrementalPCA: (s) => IncrementalPCA.fromState(s),
 };
 
 /**
@@ -61,7 +63,7 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(FROM_STATE) as Mode
  * const kind: ModelKind = 'vae';
  * ```
  */
-export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd';
+export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca';
 
 /**
  * The type tag of each command-line kind.
@@ -71,14 +73,14 @@ export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd';
  * TYPE_TAGS.ae; // 'Autoencoder'
  * ```
  */
-export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD' };
+export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA' };
 
 /**
  * Every command-line kind, in the order they are listed in help texts.
  *
  * @example
  * ```ts
- * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd'
+ * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd, ipca'
  * ```
  */
 export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as ModelKind[];

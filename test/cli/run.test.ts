@@ -65,14 +65,14 @@ describe('runCli: help and usage errors', () => {
 });
 
 describe('runCli: fit, encode and sample every model kind', () => {
-  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd'])('%s', async (kind) => {
+  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca'])('%s', async (kind) => {
     const model = at(`${kind}.safetensors`);
     const extra = kind === 'ae' || kind === 'vae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
     const fit = await run('fit', kind, '--data', files.data, '--latent', '3', '--seed', '5', '--out', model, '--quiet', ...extra);
     expect(fit.code, fit.err).toBe(0);
     expect(fit.err).toBe('');
     const loaded = await loadModelFile(model);
-    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD' }[kind]);
+    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA' }[kind]);
 
     const codes = at(`${kind}-codes.csv`);
     expect((await run('encode', '--model', model, '--data', files.data, '--out', codes)).code).toBe(0);

@@ -11,6 +11,7 @@ import { TruncatedSVD } from '../../src/models/decomposition/truncated-svd.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
+import { IncrementalPCA } from '../../src/models/decomposition/incremental-pca.js';
 import { MODEL_KINDS, MODEL_TYPES, TYPE_TAGS, modelFromState } from '../../src/models/registry.js';
 
 const X = { data: Float64Array.from({ length: 60 }, (_, i) => (Math.sin(i * 1.7) + 1) / 2), shape: [12, 5] };
@@ -24,6 +25,7 @@ function models(): LatentModel[] {
     new VAE({ inputDim: 5, latentDim: 2, epochs: 1, seed: 1 }),
     new NMF({ nComponents: 2 }),
     new TruncatedSVD({ nComponents: 2 }),
+    new IncrementalPCA({ nComponents: 2 }),
   ];
 }
 
@@ -49,7 +51,7 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA\)/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * `latent-ts fit <pca|ppca|ae|vae|nmf|tsvd> --data FILE --out MODEL.safetensors [options]`.
+ * `latent-ts fit <kind> --data FILE --out MODEL.safetensors [options]`.
  *
  * @module
  */

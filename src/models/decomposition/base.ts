@@ -30,7 +30,7 @@ import { covarianceMatrix, logLikelihoodRows, precisionMatrix, type LowRankGauss
  */
 export abstract class DecompositionModel implements LatentModel {
   /** The type tag of the saved state. */
-  abstract get type(): 'PCA' | 'PPCA';
+  abstract get type(): 'PCA' | 'PPCA' | 'IncrementalPCA';
   /** Whether `fit` has run (or the model was loaded fitted). */
   abstract get isFitted(): boolean;
   /** Fits the model to X and returns `this`. X is validated and never modified. */

@@ -14,6 +14,8 @@ import { DecompositionModel } from './base.js';
 import { fitSpectrum, type PCAPrecision, type PCASolver, type Spectrum } from './solvers.js';
 import { NOISE_FLOOR, lowRankGaussian, type LowRankGaussian } from './gaussian.js';
 import { pcaFromState, pcaToState, validatePCAOptions } from './pca-state.js';
+import { isRowSource, type RowSource } from '../../io/row-source.js';
+import { spectrumFromSource } from './source-covariance.js';
 
 export type { PCAPrecision, PCASolver } from './solvers.js';
 
@@ -89,13 +91,24 @@ export class PCA extends DecompositionModel {
   /** `'PCA'`, the type tag of the saved state. */
   get type(): 'PCA' { return 'PCA'; }
 
-  /** Fits the components to X and returns `this`. X is validated and never modified. */
-  fit(X: MatrixInput): this {
+  /**
+   * Fits the components to X and returns `this`. X is validated and never modified. Given a
+   * {@link RowSource} instead, reads it once with the covariance solver in float64 (memory
+   * bounded by a batch and a D×D matrix) and returns a promise of `this`; if the source throws,
+   * the model is left as it was.
+   */
+  fit(X: MatrixInput): this;
+  fit(source: RowSource): Promise<this>;
+  fit(X: MatrixInput | RowSource): this | Promise<this> {
     const o = this.options;
-    this.fitted = fitSpectrum(X, 'PCA.fit', {
+    const settings = {
       nComponents: o.nComponents ?? undefined, solver: o.solver, precision: o.precision,
       nOversamples: o.nOversamples, nPowerIterations: o.nPowerIterations, seed: o.seed,
-    });
+    };
+    if (isRowSource(X)) {
+      return spectrumFromSource(X, 'PCA.fit', settings).then((sp) => { this.fitted = sp; this.cache = null; return this; });
+    }
+    this.fitted = fitSpectrum(X, 'PCA.fit', settings);
     this.cache = null;
     return this;
   }

@@ -10,7 +10,7 @@ import { Rng } from '../../random/rng.js';
 import { toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import { loadCentred, peekShape } from './data.js';
 import { NOISE_FLOOR } from './gaussian.js';
-import { fitSpectrum } from './solvers.js';
+import { fitSpectrum, type Spectrum } from './solvers.js';
 import { momentOperator, runEm } from './ppca-em.js';
 import { runMissingEm } from './ppca-missing.js';
 import type { PPCAFit, ResolvedPPCAOptions } from './ppca-state.js';
@@ -31,6 +31,20 @@ export function fitClosedForm(X: MatrixInput, options: Readonly<ResolvedPPCAOpti
   const sp = fitSpectrum(X, where, {
     nComponents: k, solver: tall ? 'covariance' : 'full', precision: 'auto', nOversamples: 10, nPowerIterations: 'auto', seed: 0,
   });
+  return closedFormFromSpectrum(sp, k, where);
+}
+
+/**
+ * PRML 12.45–12.46 from a PCA spectrum of k components (N − 1 convention), in the 1/N
+ * convention of S: what {@link fitClosedForm} does after its solver, shared with the fit from a
+ * row source.
+ *
+ * @example
+ * ```ts
+ * const fit = closedFormFromSpectrum(spectrum, 2, 'PPCA.fit');
+ * ```
+ */
+export function closedFormFromSpectrum(sp: Spectrum, k: number, where: string): PPCAFit {
   const { nSamples: n, nFeatures: d } = sp;
   const toN = (n - 1) / n; // N − 1 convention → 1/N convention
   const traceS = sp.totalVariance * toN;

@@ -15,6 +15,8 @@ import { DecompositionModel } from './base.js';
 import { peekShape } from './data.js';
 import { fitClosedForm, fitEm, hasNaN } from './ppca-fit.js';
 import { rowPosteriors } from './ppca-missing.js';
+import { isRowSource, type RowSource } from '../../io/row-source.js';
+import { fitClosedFormFromSource } from './ppca-source.js';
 import { logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
 import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing } from './ppca-state.js';
 
@@ -89,9 +91,19 @@ export class PPCA extends DecompositionModel {
     this.options = Object.freeze(validatePPCAOptions((options ?? {}) as unknown as Record<string, unknown>, 'PPCA'));
   }
 
-  /** Fits W, μ and σ² and returns `this`. X is validated and never modified. */
-  fit(X: MatrixInput): this {
+  /**
+   * Fits W, μ and σ² and returns `this`. X is validated and never modified. Given a
+   * {@link RowSource} instead, fits the closed form from one pass (float64 covariance, memory
+   * bounded by a batch and a D×D matrix) and returns a promise of `this`; if the source throws,
+   * the model is left as it was.
+   */
+  fit(X: MatrixInput): this;
+  fit(source: RowSource): Promise<this>;
+  fit(X: MatrixInput | RowSource): this | Promise<this> {
     const where = 'PPCA.fit';
+    if (isRowSource(X)) {
+      return fitClosedFormFromSource(X, this.options, where).then((f) => { this.fitted = f; this.cache = null; return this; });
+    }
     const k = this.options.nComponents;
     const shape = peekShape(X);
     if (shape !== undefined && shape[0] >= 2 && shape[1] >= 1 && k >= shape[1]) {

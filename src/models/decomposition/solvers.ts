@@ -133,8 +133,15 @@ export function resolvePrecision(precision: PCAPrecision, solver: Exclude<PCASol
   return work >= MIXED_MIN_WORK && getBackend() === 'wasm' ? 'mixed' : 'float64';
 }
 
-/** The number of components a fraction of variance asks for (scikit-learn's rule). */
-function countForFraction(variances: Float64Array, total: number, fraction: number): number {
+/**
+ * The number of components a fraction of variance asks for (scikit-learn's rule).
+ *
+ * @example
+ * ```ts
+ * countForFraction(Float64Array.of(3, 2, 1), 6, 0.7); // 2
+ * ```
+ */
+export function countForFraction(variances: Float64Array, total: number, fraction: number): number {
   let cum = 0;
   for (let i = 0; i < variances.length; i++) {
     cum += variances[i];
@@ -181,8 +188,15 @@ export function fitSpectrum(X: unknown, where: string, s: SolverSettings): Spect
   };
 }
 
-/** Σ of values[k..r): the variances a float64 solver discards. */
-function tailSum(values: Float64Array, k: number, r: number): number {
+/**
+ * Σ of values[k..r): the variances a float64 solver discards.
+ *
+ * @example
+ * ```ts
+ * tailSum(Float64Array.of(3, 2, 1), 1, 3); // 3
+ * ```
+ */
+export function tailSum(values: Float64Array, k: number, r: number): number {
   let s = 0;
   for (let i = k; i < r; i++) s += Math.max(values[i], 0);
   return s;

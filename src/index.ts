@@ -14,6 +14,9 @@ export {
   mse, bceWithLogits, gaussianNll, gaussianKl,
   type MatmulOptions, type LossOptions, type Reduction,
 } from './autodiff/functional.js';
+export {
+  logSoftmax, softmax, softmaxCrossEntropy, type SoftmaxOptions, type CrossEntropyOptions,
+} from './autodiff/functional.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autodiff/gradcheck.js';
 export { gemm } from './kernels/gemm.js';
 export * from './data/index.js';

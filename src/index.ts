@@ -50,3 +50,9 @@ export type {
 export type { StateDictOptions } from './models/neural/model-state-dict.js';
 export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
+export type { SupervisedModel } from './models/model.js';
+export { TrainedModel } from './models/neural/trained-model.js';
+export { Classifier, type ClassifierEpoch, type ClassifierFitOptions } from './models/neural/classifier.js';
+export type { ClassifierOptions, ClassifierConfig } from './models/neural/classifier-config.js';
+export type { FromEncoderOptions, EncoderSource } from './models/neural/classifier-encoder.js';
+export type { LabelledRows } from './train/types.js';

@@ -9,6 +9,7 @@ import { PCA } from './decomposition/pca.js';
 import { PPCA } from './decomposition/ppca.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
+import { Classifier } from './neural/classifier.js';
 
 /**
  * Any latent-ts model; `model.type` tells them apart (and narrows the union).
@@ -93,4 +94,58 @@ export function modelFromState(state: ModelState): AnyModel {
     throw new Error(`unknown model type ${JSON.stringify(state.type)} (latent-ts reads PCA, PPCA, Autoencoder and VAE)`);
   }
   return FROM_STATE[type](state);
+}
+
+/**
+ * Any latent-ts supervised model (a `SupervisedModel`: `fit(X, labels)`, `predict`,
+ * `predictProba`, `score`). They are listed apart from {@link AnyModel}, the latent models the
+ * demo and the command line work with through `encode`/`decode`.
+ *
+ * @example
+ * ```ts
+ * const m: AnySupervisedModel = supervisedModelFromState(state);
+ * console.log(m.type, m.nClasses);
+ * ```
+ */
+export type AnySupervisedModel = Classifier;
+
+/**
+ * The type tag of a saved supervised model.
+ *
+ * @example
+ * ```ts
+ * const t: SupervisedModelType = clf.type; // 'Classifier'
+ * ```
+ */
+export type SupervisedModelType = AnySupervisedModel['type'];
+
+const SUPERVISED_FROM_STATE: { readonly [T in SupervisedModelType]: (state: ModelState) => Extract<AnySupervisedModel, { type: T }> } = {
+  Classifier: (s) => Classifier.fromState(s),
+};
+
+/**
+ * Every supervised type tag, in the order they are listed in messages.
+ *
+ * @example
+ * ```ts
+ * SUPERVISED_MODEL_TYPES.includes('Classifier'); // true
+ * ```
+ */
+export const SUPERVISED_MODEL_TYPES: readonly SupervisedModelType[] = Object.keys(SUPERVISED_FROM_STATE) as SupervisedModelType[];
+
+/**
+ * Rebuilds a supervised model from a state, choosing the class by the state's `type`.
+ *
+ * @throws Error naming the type when it is not a supervised model's.
+ * @example
+ * ```ts
+ * const clf = supervisedModelFromState(Classifier.fromBytes(bytes).toState());
+ * ```
+ */
+export function supervisedModelFromState(state: ModelState): AnySupervisedModel {
+  const type = state.type as SupervisedModelType;
+  if (!Object.prototype.hasOwnProperty.call(SUPERVISED_FROM_STATE, type)) {
+    throw new Error(`unknown supervised model type ${JSON.stringify(state.type)} (latent-ts reads ${SUPERVISED_MODEL_TYPES.join(', ')})`);
+  }
+  return SUPERVISED_FROM_STATE[type](state);
 }

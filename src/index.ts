@@ -56,3 +56,4 @@ export { Classifier, type ClassifierEpoch, type ClassifierFitOptions } from './m
 export type { ClassifierOptions, ClassifierConfig } from './models/neural/classifier-config.js';
 export type { FromEncoderOptions, EncoderSource } from './models/neural/classifier-encoder.js';
 export type { LabelledRows } from './train/types.js';
+export type { PretrainOptions, PretrainLevel } from './models/neural/autoencoder-pretrain.js';

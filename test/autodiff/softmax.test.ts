@@ -4,6 +4,7 @@
  * gradient), float32 against float64, stability at large logits, and the argument errors.
  * The gradchecks are in gradcheck-ops.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as F from '../../src/autodiff/functional.js';
@@ -159,5 +160,24 @@ describe('argument errors name the function and the argument', () => {
     expect(() => F.softmaxCrossEntropy(x, [0, 1, 2], { reduction: 'avg' as Reduction })).toThrow(/softmaxCrossEntropy: reduction must be/);
     expect(() => F.softmax(x, { axis: 2 })).toThrow(/softmax: axis 2 is out of range/);
     expect(() => F.logSoftmax(x, { dim: 1 } as never)).toThrow(/logSoftmax: unknown option 'dim'/);
+  });
+});
+
+describe('against PyTorch (test/fixtures/softmax/cross-entropy.json, scripts/fixtures/softmax_cross_entropy.py)', () => {
+  it('F.cross_entropy for every reduction and its gradient; log_softmax and softmax', () => {
+    const f = JSON.parse(readFileSync(new URL('../fixtures/softmax/cross-entropy.json', import.meta.url), 'utf8')) as {
+      logits: number[]; shape: [number, number]; labels: number[]; mean: number; sum: number; none: number[];
+      gradMean: number[]; logSoftmax1: number[]; softmax0: number[];
+    };
+    const x = new Tensor(Float64Array.from(f.logits), f.shape, { requiresGrad: true });
+    const tight = { rtol: 1e-13, atol: 1e-13 };
+    const mean = F.softmaxCrossEntropy(x, f.labels);
+    assertAllclose(mean, f.mean, tight);
+    assertAllclose(F.softmaxCrossEntropy(x, f.labels, { reduction: 'sum' }), f.sum, tight);
+    assertAllclose(F.softmaxCrossEntropy(x, f.labels, { reduction: 'none' }), Float64Array.from(f.none), tight);
+    mean.backward();
+    assertAllclose(x.grad!, new Tensor(Float64Array.from(f.gradMean), f.shape), tight);
+    assertAllclose(F.logSoftmax(x, { axis: 1 }), new Tensor(Float64Array.from(f.logSoftmax1), f.shape), tight);
+    assertAllclose(F.softmax(x, { axis: 0 }), new Tensor(Float64Array.from(f.softmax0), f.shape), tight);
   });
 });

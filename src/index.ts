@@ -14,6 +14,9 @@ export {
   mse, bceWithLogits, gaussianNll, gaussianKl,
   type MatmulOptions, type LossOptions, type Reduction,
 } from './autodiff/functional.js';
+export {
+  logSoftmax, softmax, softmaxCrossEntropy, type SoftmaxOptions, type CrossEntropyOptions,
+} from './autodiff/functional.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autodiff/gradcheck.js';
 export { gemm } from './kernels/gemm.js';
 export * from './data/index.js';
@@ -65,3 +68,10 @@ export {
 } from './io/row-source.js';
 export { idxSource, type IdxSourceOptions } from './data/idx-source.js';
 export { csvSource, type CsvSourceOptions, type CsvInput } from './data/csv-source.js';
+export type { SupervisedModel } from './models/model.js';
+export { TrainedModel } from './models/neural/trained-model.js';
+export { Classifier, type ClassifierEpoch, type ClassifierFitOptions } from './models/neural/classifier.js';
+export type { ClassifierOptions, ClassifierConfig } from './models/neural/classifier-config.js';
+export type { FromEncoderOptions, EncoderSource } from './models/neural/classifier-encoder.js';
+export type { LabelledRows } from './train/types.js';
+export type { PretrainOptions, PretrainLevel } from './models/neural/autoencoder-pretrain.js';

@@ -218,3 +218,34 @@ export function assertSeed(seed: unknown, where: string): number | string {
   if (typeof seed === 'string' || (typeof seed === 'number' && Number.isInteger(seed))) return seed;
   throw new TypeError(`${where}: seed must be an integer or a string (got ${describeValue(seed)})`);
 }
+
+/**
+ * Class labels checked and copied into an Int32Array: `labels` must be an Int32Array or an
+ * array of numbers, hold `rows` entries (one per row of `rowsArg`), and each must be an integer
+ * in 0..classes−1. Errors name `where`, `arg`, the expected and the actual value.
+ *
+ * @example
+ * ```ts
+ * toLabels([0, 2, 1], 'Classifier.fit', 'labels', { rows: 3, classes: 3 }); // Int32Array [0, 2, 1]
+ * toLabels([0, 3], 'Classifier.fit', 'labels', { rows: 2, classes: 3 });
+ * // RangeError: Classifier.fit: labels[1] must be an integer class index in 0..2 (got 3)
+ * ```
+ */
+export function toLabels(
+  labels: unknown, where: string, arg: string, { rows, classes, rowsArg = 'X' }: { rows: number; classes: number; rowsArg?: string },
+): Int32Array {
+  if (!(labels instanceof Int32Array) && !Array.isArray(labels)) {
+    throw new TypeError(`${where}: ${arg} must be an Int32Array or an array of class indices (got ${describeValue(labels)})`);
+  }
+  const n = labels.length;
+  if (n !== rows) throw new RangeError(`${where}: ${arg} has ${n} entries, but ${rowsArg} has ${rows} rows`);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v: unknown = labels[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new RangeError(`${where}: ${arg}[${i}] must be an integer class index in 0..${classes - 1} (got ${describeValue(v)})`);
+    }
+    out[i] = v;
+  }
+  return out;
+}

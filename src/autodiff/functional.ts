@@ -13,9 +13,10 @@
  *
  * @module
  */
-import { describeValue } from '../errors.js';
+import { ShapeError, describeValue, formatShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { normalizeAxis, checkShape } from '../tensor/shape.js';
+import { toLabels } from '../validate.js';
 import type { BackwardContext, OpDef, RawTensor } from './op.js';
 import { ops } from './ops/index.js';
 import type { Reduction } from './ops/losses.js';
@@ -196,4 +197,94 @@ export function gaussianKl(mean: Tensor, logVar: Tensor, options?: LossOptions):
   return apply(ops.gaussianKl, [check(mean, 'gaussianKl', 'mean'), check(logVar, 'gaussianKl', 'logVar')], {
     reduction: reduction(options, 'gaussianKl'),
   });
+}
+
+/**
+ * Options of {@link softmax} and {@link logSoftmax}.
+ *
+ * @example
+ * ```ts
+ * const p = softmax(logits, { axis: 1 });
+ * ```
+ */
+export interface SoftmaxOptions {
+  /** The axis to normalise over. Default −1 (the last). */
+  axis?: number;
+}
+
+/**
+ * Options of {@link softmaxCrossEntropy}.
+ *
+ * @example
+ * ```ts
+ * const perRow = softmaxCrossEntropy(logits, labels, { reduction: 'none' }); // [n]
+ * ```
+ */
+export interface CrossEntropyOptions {
+  /**
+   * Default `'mean'` (over the rows, as PyTorch's `cross_entropy`); `'batchMean'` is the same
+   * here (one loss per row), `'sum'` adds, `'none'` keeps one loss per row.
+   */
+  reduction?: Reduction;
+}
+
+function softmaxAxisAttr(x: Tensor, options: SoftmaxOptions | undefined, op: string): { axis: number } {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`${op}: options must be an object (got ${describeValue(options)})`);
+  }
+  for (const k of Object.keys(options ?? {})) {
+    if (k !== 'axis') throw new TypeError(`${op}: unknown option '${k}' (known: axis)`);
+  }
+  return { axis: normalizeAxis(options?.axis ?? -1, x.shape.length, op) };
+}
+
+/**
+ * log softmax along an axis: x − log Σ exp(x), max-shifted (finite for any finite x, where the
+ * naive log(softmax(x)) gives −∞ once a probability underflows).
+ *
+ * @example
+ * ```ts
+ * const logp = logSoftmax(logits, { axis: 1 }); // each row: log-probabilities
+ * ```
+ */
+export function logSoftmax(x: Tensor, options?: SoftmaxOptions): Tensor {
+  const t = check(x, 'logSoftmax', 'x');
+  return apply(ops.logSoftmax, [t], softmaxAxisAttr(t, options, 'logSoftmax'));
+}
+
+/**
+ * softmax along an axis: exp(x − log Σ exp(x)), max-shifted (no overflow at large x).
+ *
+ * @example
+ * ```ts
+ * const probs = softmax(logits, { axis: -1 }); // rows sum to 1
+ * ```
+ */
+export function softmax(x: Tensor, options?: SoftmaxOptions): Tensor {
+  const t = check(x, 'softmax', 'x');
+  return apply(ops.softmax, [t], softmaxAxisAttr(t, options, 'softmax'));
+}
+
+/**
+ * The cross-entropy of class scores against integer labels, −log softmax(logits)[label] for
+ * each row, as one fused and numerically stable op (log-softmax and the negative
+ * log-likelihood in one max-shifted pass; PyTorch's `F.cross_entropy`). `logits` is
+ * `[rows, classes]`; `labels` holds one class index in 0..classes−1 per row.
+ *
+ * @throws ShapeError unless logits is 2-D with at least one class; RangeError or TypeError for
+ * labels of the wrong length, non-integers or indices out of range, naming the entry.
+ * @example
+ * ```ts
+ * const loss = softmaxCrossEntropy(logits, [2, 0, 1]); // mean over the 3 rows
+ * loss.backward(); // logits.grad = (softmax(logits) − onehot(labels)) / 3
+ * ```
+ */
+export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array | readonly number[], options?: CrossEntropyOptions): Tensor {
+  const op = 'softmaxCrossEntropy';
+  const t = check(logits, op, 'logits');
+  if (t.shape.length !== 2 || t.shape[1] < 1) {
+    throw new ShapeError(`${op}: logits must be [rows, classes] with at least one class (got ${formatShape(t.shape)})`);
+  }
+  const y = toLabels(labels, op, 'labels', { rows: t.shape[0], classes: t.shape[1], rowsArg: 'logits' });
+  return apply(ops.softmaxCrossEntropy, [t], { labels: y, reduction: reduction(options, op) });
 }

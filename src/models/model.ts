@@ -8,6 +8,9 @@ import type { ModelJSON, ModelState } from '../io/model-state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { MatrixInput } from '../validate.js';
 
+/** Class labels as `fit` and `score` take them: one class index 0..nClasses−1 per row. */
+type Labels = Int32Array | readonly number[];
+
 /**
  * A model that maps rows `[nSamples, nFeatures]` to codes `[nSamples, latentDim]` and back.
  * `encode` gives the codes (PCA and PPCA: `transform`; the VAE: the posterior mean), `decode`
@@ -46,6 +49,46 @@ export interface LatentModel {
   /** The JSON form (arrays as base64 bytes, a bit-exact round trip). */
   toJSON(): ModelJSON;
   /** safetensors bytes of {@link LatentModel.toState}. */
+  toBytes(): Uint8Array;
+  /** Saves as safetensors, atomically. Node only. */
+  save(path: string): Promise<void>;
+}
+
+/**
+ * A model that learns to predict a class label for each row `[nSamples, nFeatures]` from
+ * labelled rows (the supervised counterpart of {@link LatentModel}; scikit-learn's classifier
+ * API): `fit(X, labels)`, `predict` gives the classes, `predictProba` the class probabilities,
+ * `score` the accuracy. `type` is the tag of the saved state.
+ *
+ * @example
+ * ```ts
+ * const clf: SupervisedModel = new Classifier({ inputDim: 64, nClasses: 10 });
+ * await clf.fit(X, labels);
+ * console.log(clf.score(Xtest, ytest), clf.predict(Xtest)[0], clf.predictProba(Xtest).shape);
+ * ```
+ */
+export interface SupervisedModel {
+  /** The type tag of the saved state, e.g. `'Classifier'`. */
+  readonly type: string;
+  /** Whether the model has been fitted (or loaded, or given parameters). */
+  readonly isFitted: boolean;
+  /** Width of the data rows. */
+  readonly nFeatures: number;
+  /** Number of classes. */
+  readonly nClasses: number;
+  /** Fits the model to the rows of X and their labels. */
+  fit(X: MatrixInput, labels: Labels, options?: object): this | Promise<readonly { epoch: number; loss: number }[]>;
+  /** The predicted class of each row. */
+  predict(X: MatrixInput): Int32Array;
+  /** The class probabilities `[nSamples, nClasses]`, each row summing to 1. */
+  predictProba(X: MatrixInput): Tensor;
+  /** Accuracy: the fraction of rows whose predicted class is the label. */
+  score(X: MatrixInput, labels: Labels): number;
+  /** The saved form (type, version, config, arrays). */
+  toState(): ModelState;
+  /** The JSON form (arrays as base64 bytes, a bit-exact round trip). */
+  toJSON(): ModelJSON;
+  /** safetensors bytes of {@link SupervisedModel.toState}. */
   toBytes(): Uint8Array;
   /** Saves as safetensors, atomically. Node only. */
   save(path: string): Promise<void>;

@@ -12,6 +12,7 @@ import { IncrementalPCA } from './decomposition/incremental-pca.js';
 import { TruncatedSVD } from './decomposition/truncated-svd.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
+import { Classifier } from './neural/classifier.js';
 import { LogisticRegression } from './linear/logistic-regression.js';
 
 /**
@@ -103,38 +104,39 @@ export function modelFromState(state: ModelState): AnyModel {
 }
 
 /**
- * The supervised models, listed apart: they map rows to class labels, not to codes, so they are
- * not `LatentModel`s and the command line's fit/encode kinds above do not include them. They
- * save and load like the latent models; {@link supervisedModelFromState} rebuilds them.
+ * Any latent-ts supervised model (a `SupervisedModel`: `fit(X, labels)`, `predict`,
+ * `predictProba`, `score`). They are listed apart from {@link AnyModel}, the latent models the
+ * demo and the command line work with through `encode`/`decode`.
  *
  * @example
  * ```ts
- * const clf: SupervisedModel = supervisedModelFromState(state);
- * clf.predict(X);
+ * const m: AnySupervisedModel = supervisedModelFromState(state);
+ * console.log(m.type, m.nClasses);
  * ```
  */
-export type SupervisedModel = LogisticRegression;
+export type AnySupervisedModel = LogisticRegression | Classifier;
 
 /**
  * The type tag of a saved supervised model.
  *
  * @example
  * ```ts
- * const t: SupervisedModelType = clf.type; // 'LogisticRegression'
+ * const t: SupervisedModelType = clf.type; // 'Classifier'
  * ```
  */
-export type SupervisedModelType = SupervisedModel['type'];
+export type SupervisedModelType = AnySupervisedModel['type'];
 
-const SUPERVISED_FROM_STATE: { readonly [T in SupervisedModelType]: (state: ModelState) => Extract<SupervisedModel, { type: T }> } = {
+const SUPERVISED_FROM_STATE: { readonly [T in SupervisedModelType]: (state: ModelState) => Extract<AnySupervisedModel, { type: T }> } = {
   LogisticRegression: (s) => LogisticRegression.fromState(s),
+  Classifier: (s) => Classifier.fromState(s),
 };
 
 /**
- * Every supervised type tag.
+ * Every supervised type tag, in the order they are listed in messages.
  *
  * @example
  * ```ts
- * SUPERVISED_MODEL_TYPES.includes('LogisticRegression'); // true
+ * SUPERVISED_MODEL_TYPES.includes('Classifier'); // true
  * ```
  */
 export const SUPERVISED_MODEL_TYPES: readonly SupervisedModelType[] = Object.keys(SUPERVISED_FROM_STATE) as SupervisedModelType[];
@@ -145,10 +147,10 @@ export const SUPERVISED_MODEL_TYPES: readonly SupervisedModelType[] = Object.key
  * @throws Error naming the type when it is not a supervised model's.
  * @example
  * ```ts
- * const clf = supervisedModelFromState(stateFromBytes(bytes, 'LogisticRegression', [1]));
+ * const clf = supervisedModelFromState(Classifier.fromBytes(bytes).toState());
  * ```
  */
-export function supervisedModelFromState(state: ModelState): SupervisedModel {
+export function supervisedModelFromState(state: ModelState): AnySupervisedModel {
   const type = state.type as SupervisedModelType;
   if (!Object.prototype.hasOwnProperty.call(SUPERVISED_FROM_STATE, type)) {
     throw new Error(`unknown supervised model type ${JSON.stringify(state.type)} (latent-ts reads ${SUPERVISED_MODEL_TYPES.join(', ')})`);

@@ -75,7 +75,7 @@ export class Adam extends Optimizer {
     const b1 = this.beta1;
     const b2 = this.beta2;
     const eps = this.eps;
-    const lr = this.learningRate;
+    const lr = this.learningRateOf(name);
     const stepSize = lr / (1 - b1 ** t);
     // √v̂ = √v / √(1 − β₂ᵗ): multiply by the inverse, one division per element instead of two.
     const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { Optimizer, type OptimizerState, type ParamsInput } from './optimizer.js';
+export { Optimizer, type OptimizerState, type ParamsInput, type ParamGroup } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { clipGradNorm, gradNorm, type ClipOptions } from './clip.js';

@@ -24,27 +24,57 @@ export interface OptimizerState {
 }
 
 /**
- * Parameters given by name (the checkpoint keys) or as a plain list (named `0`, `1`, …).
+ * A group of parameters with its own learning rate (PyTorch's param groups): parameters by
+ * name or as a list, and the group's step size (default: the optimizer's `learningRate`).
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam([{ params: encoderParams, learningRate: 1e-4 }, { params: headParams }], { learningRate: 1e-3 });
+ * ```
+ */
+export interface ParamGroup {
+  params: ReadonlyMap<string, Tensor> | Iterable<Tensor>;
+  /** The group's step size. Default the optimizer's `learningRate` (and it follows changes of it). */
+  learningRate?: number;
+}
+
+/**
+ * Parameters given by name (the checkpoint keys), as a plain list (named `0`, `1`, …), or as
+ * {@link ParamGroup}s with their own learning rates (lists numbered across the groups).
  *
  * @example
  * ```ts
  * const adam = new Adam(mlp.parameters(), { learningRate: 1e-3 });
  * ```
  */
-export type ParamsInput = ReadonlyMap<string, Tensor> | Iterable<Tensor>;
+export type ParamsInput = ReadonlyMap<string, Tensor> | Iterable<Tensor> | readonly ParamGroup[];
 
-function toNamed(params: ParamsInput, where: string): Map<string, Tensor> {
-  const out = new Map<string, Tensor>();
-  if (params instanceof Map) {
-    for (const [k, v] of params as ReadonlyMap<string, Tensor>) out.set(k, v);
-  } else {
-    let i = 0;
-    for (const p of params as Iterable<Tensor>) out.set(String(i++), p);
-  }
-  for (const [k, v] of out) {
-    if (!(v instanceof Tensor)) throw new TypeError(`${where}: parameter '${k}' is not a Tensor`);
-  }
-  return out;
+function isGroups(params: ParamsInput): params is readonly ParamGroup[] {
+  return Array.isArray(params) && params.length > 0 && !(params[0] instanceof Tensor);
+}
+
+/** The parameters by name, and the learning rate of each one in a group that sets its own. */
+function toNamed(params: ParamsInput, where: string): { named: Map<string, Tensor>; rates: Map<string, number> } {
+  const named = new Map<string, Tensor>();
+  const rates = new Map<string, number>();
+  const groups: readonly ParamGroup[] = isGroups(params) ? params : [{ params: params as ReadonlyMap<string, Tensor> | Iterable<Tensor> }];
+  let i = 0;
+  groups.forEach((group, g) => {
+    if (group === null || typeof group !== 'object' || group.params === undefined) {
+      throw new TypeError(`${where}: params[${g}] must be a Tensor or a { params, learningRate? } group`);
+    }
+    const rate = group.learningRate === undefined ? null : assertNumber(group.learningRate, `params[${g}].learningRate`, where, { min: 0, minExclusive: true });
+    const entries: [string, Tensor][] = group.params instanceof Map
+      ? [...(group.params as ReadonlyMap<string, Tensor>)]
+      : [...(group.params as Iterable<Tensor>)].map((p) => [String(i++), p]);
+    for (const [k, v] of entries) {
+      if (!(v instanceof Tensor)) throw new TypeError(`${where}: parameter '${k}' is not a Tensor`);
+      if (named.has(k)) throw new RangeError(`${where}: parameter '${k}' appears in more than one group`);
+      named.set(k, v);
+      if (rate !== null) rates.set(k, rate);
+    }
+  });
+  return { named, rates };
 }
 
 /**
@@ -65,17 +95,24 @@ export abstract class Optimizer {
   /** The parameters being optimised, by name. */
   readonly params: ReadonlyMap<string, Tensor>;
   private lr: number;
+  /** The learning rates of the parameters whose group sets its own. */
+  private readonly groupRates: ReadonlyMap<string, number>;
   private readonly buffers = new Map<string, Map<string, FloatArray>>();
   private readonly steps = new Map<string, number>();
 
   protected constructor(params: ParamsInput, learningRate: number, where: string) {
-    this.params = toNamed(params, where);
+    const { named, rates } = toNamed(params, where);
+    this.params = named;
+    this.groupRates = rates;
     this.lr = assertNumber(learningRate, 'learningRate', where, { min: 0, minExclusive: true });
   }
 
   /** The step size; may be changed between steps (schedules). Must be finite and > 0. */
   get learningRate(): number { return this.lr; }
   set learningRate(value: number) { this.lr = assertNumber(value, 'learningRate', this.constructor.name, { min: 0, minExclusive: true }); }
+
+  /** The step size of parameter `name`: its group's own learning rate, or {@link Optimizer.learningRate}. */
+  learningRateOf(name: string): number { return this.groupRates.get(name) ?? this.lr; }
 
   /** Hyper-parameters as stored in the state. */
   abstract hyper(): Record<string, number | boolean>;

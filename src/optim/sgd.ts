@@ -57,7 +57,7 @@ export class SGD extends Optimizer {
   }
 
   protected update(name: string, p: FloatArray, g: FloatArray): void {
-    const lr = this.learningRate;
+    const lr = this.learningRateOf(name);
     const wd = this.weightDecay;
     const mu = this.momentum;
     const n = p.length;

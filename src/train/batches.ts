@@ -2,6 +2,7 @@ import { ShapeError, describeValue, formatShape } from '../errors.js';
 import { Rng, type RngState } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertFiniteMatrix, toMatrix, type DenseMatrix, type FloatArray } from '../validate.js';
+import type { LabelledRows } from './types.js';
 
 /**
  * Checks a training matrix and returns it in `dtype`. A float32 `{ data, shape }` or Tensor is
@@ -96,6 +97,35 @@ export function splitRows(rows: number, fraction: number, seed: number | string,
 export function selectRows(m: DenseMatrix, rows: Int32Array): DenseMatrix {
   const t = gatherRows(m, rows, 0, rows.length);
   return { data: t.data, rows: rows.length, cols: m.cols };
+}
+
+/**
+ * The rows of a possibly labelled matrix (a copy), their labels with them.
+ *
+ * @example
+ * ```ts
+ * const held = selectLabelledRows({ ...X, labels }, validation); // held.labels[i] = labels[validation[i]]
+ * ```
+ */
+export function selectLabelledRows(m: LabelledRows, rows: Int32Array): LabelledRows {
+  const out = selectRows(m, rows);
+  return m.labels === undefined ? out : { ...out, labels: gatherLabels(m.labels, rows, 0, rows.length) };
+}
+
+/**
+ * Labels `index[start..end)` (or `start..end` in order when `index` is null), copied: the
+ * labels of the rows {@link gatherRows} gathers with the same arguments.
+ *
+ * @example
+ * ```ts
+ * const y = gatherLabels(labels, order, 0, 128);
+ * ```
+ */
+export function gatherLabels(labels: Int32Array, index: Int32Array | null, start: number, end: number): Int32Array {
+  if (index === null) return labels.slice(start, end);
+  const out = new Int32Array(end - start);
+  for (let i = 0; i < out.length; i++) out[i] = labels[index[start + i]];
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { clipGradNorm, gradNorm } from '../optim/clip.js';
-import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import type { Optimizer, OptimizerState, ParamsInput } from '../optim/optimizer.js';
 import type { TensorRecord } from '../io/model-state.js';
 import { FormatError } from '../errors.js';
 import { Rng } from '../random/rng.js';
@@ -8,22 +8,36 @@ import { getBackend } from '../kernels/backend.js';
 import { ResidentParameters } from './resident-parameters.js';
 import { backward } from '../autodiff/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { DenseMatrix } from '../validate.js';
-import { epochOrder, gatherRows, selectRows, splitRows } from './batches.js';
+import { epochOrder, gatherLabels, gatherRows, selectLabelledRows, splitRows } from './batches.js';
 import { packTrainerState, unpackTrainerState, type PendingEpoch, type TrainerJSON } from './checkpoint-state.js';
 import { EarlyStopping } from './early-stopping.js';
 import { assertFiniteQuantity, type StepLocation } from './guard.js';
 import { createOptimizer, type OptimizerName, type ResolvedTraining } from './options.js';
 import { EpochClock, ProgressLine, formatEpochLine } from './progress.js';
 import { settle, yieldToEventLoop } from './event-loop.js';
-import type { EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
+import type { EpochLog, EvalLoss, FitHooks, LabelledRows, StepContext, Trainable } from './types.js';
 
-export type { BatchEnd, BatchLoss, EpochLog, EvalLoss, FitHooks, StepContext, Trainable } from './types.js';
+export type { BatchEnd, BatchLoss, EpochLog, EvalLoss, FitHooks, LabelledRows, StepContext, Trainable } from './types.js';
 
-/** Mutable controls of one fit call's loop. */
 /** Arena bytes beyond the step's measured peak (alignment of many small arrays). */
 const ARENA_SLACK = 1 << 20;
 
+/**
+ * The parameters as one group, or with `rates` as one group per own learning rate plus the
+ * rest at the fit's rate; the names (the optimizer state's keys) are the same either way.
+ */
+function parameterGroups(params: Map<string, Tensor>, rates: ReadonlyMap<string, number> | undefined): ParamsInput {
+  if (rates === undefined || rates.size === 0) return params;
+  const groups = new Map<number | null, Map<string, Tensor>>();
+  for (const [name, p] of params) {
+    const r = rates.get(name) ?? null;
+    if (!groups.has(r)) groups.set(r, new Map());
+    groups.get(r)!.set(name, p);
+  }
+  return [...groups].map(([r, g]) => (r === null ? { params: g } : { params: g, learningRate: r }));
+}
+
+/** Mutable controls of one fit call's loop. */
 interface LoopState {
   stop: boolean;
   lastYield: number;
@@ -97,7 +111,7 @@ export class Trainer {
    * as one). Returns one record per finished epoch.
    */
   async fit<E>(
-    model: Trainable, data: DenseMatrix, validationData: DenseMatrix | null, opts: ResolvedTraining,
+    model: Trainable, data: LabelledRows, validationData: LabelledRows | null, opts: ResolvedTraining,
     hooks: FitHooks<E>, format: (log: EpochLog) => E,
   ): Promise<E[]> {
     const yieldEvery = hooks.yieldEveryMs ?? 50;
@@ -115,18 +129,18 @@ export class Trainer {
   }
 
   private async train<E>(
-    model: Trainable, data: DenseMatrix, validationData: DenseMatrix | null, opts: ResolvedTraining,
+    model: Trainable, data: LabelledRows, validationData: LabelledRows | null, opts: ResolvedTraining,
     hooks: FitHooks<E>, format: (log: EpochLog) => E, yieldEvery: number,
   ): Promise<E[]> {
     let train = data;
     let validation = validationData;
     if (validation === null && opts.validationSplit > 0) {
       const split = splitRows(data.rows, opts.validationSplit, this.seed, this.where);
-      train = selectRows(data, split.train);
-      validation = selectRows(data, split.validation);
+      train = selectLabelledRows(data, split.train);
+      validation = selectLabelledRows(data, split.validation);
     }
     const params = model.parameters();
-    this.prepareOptimizer(params, opts);
+    this.prepareOptimizer(params, opts, model.learningRates);
     const early = opts.patience === null ? null : new EarlyStopping(params, { patience: opts.patience, minDelta: opts.minDelta, restoreBest: opts.restoreBest });
     const progress = hooks.verbose ? new ProgressLine(this.where) : null;
     const clock = progress === null ? null : new EpochClock(opts.epochs);
@@ -163,7 +177,7 @@ export class Trainer {
 
   /** The remaining batches of the pending epoch, or until a callback or the signal stops them. */
   private async runBatches<E>(
-    model: Trainable, params: Map<string, Tensor>, train: DenseMatrix, pending: PendingEpoch, opts: ResolvedTraining,
+    model: Trainable, params: Map<string, Tensor>, train: LabelledRows, pending: PendingEpoch, opts: ResolvedTraining,
     hooks: FitHooks<E>, progress: ProgressLine | null, loop: LoopState,
   ): Promise<void> {
     const order = epochOrder(train.rows, pending.order);
@@ -177,7 +191,8 @@ export class Trainer {
       // The batch array comes from the workspace too: it goes back when the step ends.
       this.prepareResidency(params);
       const rows = this.workspace.alloc(train.data instanceof Float64Array, (end - start) * train.cols);
-      const r = this.runStep(model, params, gatherRows(train, order, start, end, rows), at, opts);
+      const labels = train.labels === undefined ? null : gatherLabels(train.labels, order, start, end);
+      const r = this.runStep(model, params, gatherRows(train, order, start, end, rows), labels, at, opts);
       this.record(pending, r, end - start, performance.now() - t0);
       progress?.update({ epoch: pending.epoch, epochs: loop.lastEpoch, batch: at.batch, batches: nb, loss: pending.lossSum / pending.samples, samplesPerSecond: (1000 * pending.samples) / pending.seconds });
       if (hooks.onBatchEnd !== undefined) {
@@ -206,9 +221,9 @@ export class Trainer {
     this.resident?.homeGradients(params);
   }
 
-  private prepareOptimizer(params: Map<string, Tensor>, opts: ResolvedTraining): void {
+  private prepareOptimizer(params: Map<string, Tensor>, opts: ResolvedTraining, rates: ReadonlyMap<string, number> | undefined): void {
     const previous = this.optimizer?.state() ?? this.optimizerState;
-    const opt = createOptimizer(opts.optimizer, params, opts.learningRate, opts.optimizerOptions);
+    const opt = createOptimizer(opts.optimizer, parameterGroups(params, rates), opts.learningRate, opts.optimizerOptions);
     if (previous !== null && previous.type === opt.type) opt.loadState(previous);
     opt.zeroGrad();
     this.optimizer = opt;
@@ -227,12 +242,14 @@ export class Trainer {
     return this.pending;
   }
 
-  private context(epoch: number, batchesPerEpoch: number): StepContext {
-    return { epoch, step: this.steps, batchesPerEpoch, rng: (name) => this.rng(name) };
+  private context(epoch: number, batchesPerEpoch: number, labels: Int32Array | null): StepContext {
+    return { epoch, step: this.steps, batchesPerEpoch, labels, rng: (name) => this.rng(name) };
   }
 
   /** One guarded step: the loss and gradient norm are checked before anything is updated. */
-  private runStep(model: Trainable, params: Map<string, Tensor>, batch: Tensor, at: StepLocation, opts: ResolvedTraining): EvalLoss {
+  private runStep(
+    model: Trainable, params: Map<string, Tensor>, batch: Tensor, labels: Int32Array | null, at: StepLocation, opts: ResolvedTraining,
+  ): EvalLoss {
     const saved = this.modelStreams.map((n) => this.rng(n).state());
     const opt = this.optimizer!;
     let ok = false;
@@ -240,7 +257,7 @@ export class Trainer {
       // The step's graph lives only inside this call, so its arrays can come from (and go
       // back to) the trainer's workspace.
       const result = runInWorkspace(this.workspace, () => {
-        const { loss, parts } = model.trainingLoss(batch, this.context(at.epoch, at.batchesPerEpoch));
+        const { loss, parts } = model.trainingLoss(batch, this.context(at.epoch, at.batchesPerEpoch, labels));
         const value = loss.item();
         assertFiniteQuantity(value, 'loss', this.where, at);
         // The gradient buffers kept from the last step are overwritten rather than zeroed and
@@ -277,7 +294,7 @@ export class Trainer {
     this.steps++;
   }
 
-  private finishEpoch(model: Trainable, validation: DenseMatrix | null, p: PendingEpoch, batchSize: number): EpochLog {
+  private finishEpoch(model: Trainable, validation: LabelledRows | null, p: PendingEpoch, batchSize: number): EpochLog {
     const parts: Record<string, number> = {};
     for (const [k, v] of Object.entries(p.partSums)) parts[k] = v / p.samples;
     this.epochs = p.epoch;
@@ -286,15 +303,16 @@ export class Trainer {
     return { epoch: p.epoch, loss: p.lossSum / p.samples, parts, validation: val, seconds: p.seconds, samplesPerSecond: p.samples / Math.max(p.seconds, 1e-9) };
   }
 
-  private evaluate(model: Trainable, m: DenseMatrix, chunk: number, epoch: number): EvalLoss {
+  private evaluate(model: Trainable, m: LabelledRows, chunk: number, epoch: number): EvalLoss {
     // Validation draws every random number from its own stream, never from the training ones.
-    const ctx: StepContext = { ...this.context(epoch, Math.ceil(m.rows / chunk)), rng: () => this.rng('validation') };
+    const base: StepContext = { ...this.context(epoch, Math.ceil(m.rows / chunk), null), rng: () => this.rng('validation') };
     let loss = 0;
     const parts: Record<string, number> = {};
     for (let start = 0; start < m.rows; start += chunk) {
       const end = Math.min(start + chunk, m.rows);
       // Validation returns numbers only, so its arrays can be recycled chunk by chunk too.
       const rows = this.workspace.alloc(m.data instanceof Float64Array, (end - start) * m.cols);
+      const ctx = m.labels === undefined ? base : { ...base, labels: m.labels.subarray(start, end) };
       const r = runInWorkspace(this.workspace, () => model.validationLoss(gatherRows(m, null, start, end, rows), ctx));
       this.workspace.recycle();
       const w = (end - start) / m.rows;

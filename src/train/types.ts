@@ -5,6 +5,7 @@
  */
 import type { Rng } from '../random/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { DenseMatrix } from '../validate.js';
 
 /** What a model's loss sees of the training loop. */
 export interface StepContext {
@@ -13,6 +14,11 @@ export interface StepContext {
   /** 0-based global index of this step. */
   step: number;
   batchesPerEpoch: number;
+  /**
+   * The class labels of the batch's rows, in the batch's order, when the training data carries
+   * labels ({@link LabelledRows}); null otherwise.
+   */
+  labels: Int32Array | null;
   /** The named random stream (one the model declared, or `'validation'` during validation). */
   rng(name: string): Rng;
 }
@@ -38,6 +44,11 @@ export interface Trainable {
   validationLoss(batch: Tensor, ctx: StepContext): EvalLoss;
   /** The unit of the loss for progress lines, e.g. `'nats/sample'`. */
   lossUnit?: string;
+  /**
+   * Own learning rates of some parameters, by name (e.g. smaller ones for pre-trained layers);
+   * the others step at the fit's `learningRate`. Default none.
+   */
+  learningRates?: ReadonlyMap<string, number>;
 }
 
 /** One finished epoch, before a model turns it into its own history record. */
@@ -89,4 +100,19 @@ export interface FitHooks<E> {
   verbose?: boolean;
   /** Yield to the event loop when this many ms have passed since the last yield. Default 50. */
   yieldEveryMs?: number;
+}
+
+/**
+ * A training matrix whose rows may carry one class label each (a supervised model's data):
+ * the trainer shuffles, splits and batches the labels with their rows and hands each batch's
+ * labels to the loss (`StepContext.labels`).
+ *
+ * @example
+ * ```ts
+ * const rows: LabelledRows = { data: X.data, rows: n, cols: d, labels: Int32Array.from(y) };
+ * ```
+ */
+export interface LabelledRows extends DenseMatrix {
+  /** One label per row; absent for unsupervised data. */
+  readonly labels?: Int32Array;
 }

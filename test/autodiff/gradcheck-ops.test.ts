@@ -363,6 +363,40 @@ describe(`gradcheck: ${checks('linear')} (the fused dense layer)`, () => {
   });
 });
 
+describe('gradcheck: softmax family', () => {
+  const axisCase = shapeArb({ minRank: 0, maxRank: 3, maxSize: 24 }).chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      axis: fc.integer({ min: -Math.max(shape.length, 1), max: Math.max(shape.length, 1) - 1 }),
+      seed: seedArb,
+    }),
+  );
+  it(`${checks('logSoftmax')} and ${checks('softmax')} along every axis (0-d, 1-element, odd)`, () => {
+    fc.assert(
+      fc.property(axisCase, ({ shape, axis, seed }) => {
+        const x = leaf(shape, seed, { scale: 3 });
+        gradcheck((t) => F.logSoftmax(t, { axis }), [x]);
+        gradcheck((t) => F.softmax(t, { axis }), [x]);
+        expect(F.softmax(x, { axis }).shape).toEqual(shape);
+      }),
+      { seed: 36, numRuns: RUNS },
+    );
+  });
+
+  it(`${checks('softmaxCrossEntropy')} with every reduction, 1 to 7 classes`, () => {
+    const reductionArb = fc.constantFrom<Reduction>('none', 'sum', 'mean', 'batchMean');
+    fc.assert(
+      fc.property(dimArb({ max: 9 }), dimArb({ max: 7 }), reductionArb, seedArb, (rows, classes, reduction, seed) => {
+        const x = leaf([rows, classes], seed, { scale: 3 });
+        const labels = Array.from({ length: rows }, (_, i) => (seed + 7 * i) % classes);
+        gradcheck((t) => F.softmaxCrossEntropy(t, labels, { reduction }), [x]);
+        expect(F.softmaxCrossEntropy(x, labels, { reduction }).shape).toEqual(reduction === 'none' ? [rows] : []);
+      }),
+      { seed: 37, numRuns: RUNS },
+    );
+  });
+});
+
 describe('the op table drives the gradchecks', () => {
   it('every primitive in ops has a gradcheck case in this file', () => {
     const missing = (Object.keys(ops) as OpName[]).filter((name) => !covered.has(name));

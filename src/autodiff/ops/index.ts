@@ -5,6 +5,7 @@ import { bceWithLogits, gaussianKl, gaussianNll, mse, type LossAttrs } from './l
 import { matmul, type MatmulAttrs } from './matmul.js';
 import { logSumExp, mean, sum, type ReduceAttrs } from './reduce.js';
 import { broadcastTo, concat, reshape, slice, transpose } from './shape.js';
+import { logSoftmax, softmax, softmaxCrossEntropy, type CrossEntropyAttrs, type SoftmaxAttrs } from './softmax.js';
 import { abs, exp, leakyRelu, log, logSigmoid, relu, sigmoid, softplus, sqrt, square, tanh } from './unary.js';
 
 /** The attributes each primitive takes; the keys are the complete set of primitives. */
@@ -17,6 +18,7 @@ export interface OpAttrs {
   reshape: { shape: number[] }; transpose: { perm: number[] }; broadcastTo: { shape: number[] };
   slice: { axis: number; start: number; end: number }; concat: { axis: number };
   mse: LossAttrs; bceWithLogits: LossAttrs; gaussianNll: LossAttrs; gaussianKl: LossAttrs;
+  logSoftmax: SoftmaxAttrs; softmax: SoftmaxAttrs; softmaxCrossEntropy: CrossEntropyAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -33,4 +35,5 @@ export const ops: OpTable = {
   matmul, linear, sum, mean, logSumExp,
   reshape, transpose, broadcastTo, slice, concat,
   mse, bceWithLogits, gaussianNll, gaussianKl,
+  logSoftmax, softmax, softmaxCrossEntropy,
 };

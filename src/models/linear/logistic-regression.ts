@@ -14,6 +14,7 @@ import { newtonCg } from '../../optim/newton-cg.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import { encodeLabels, readLabels, type LabelInput } from './logistic-regression-labels.js';
+import type { SupervisedModel } from '../model.js';
 import { linearScores, logisticHessian, logisticObjective, parameterCount, scoreColumns, sigmoid, softplus, type LogisticProblem } from './logistic-regression-loss.js';
 import {
   logisticRegressionFromState, logisticRegressionToState, validateLogisticRegressionOptions,
@@ -72,7 +73,7 @@ export interface LogisticRegressionOptions {
  * clf.coef.shape;                                // [10, 50]
  * ```
  */
-export class LogisticRegression {
+export class LogisticRegression implements SupervisedModel {
   /** The hyper-parameters, every default filled in and frozen; `fit` never changes them. */
   readonly options: Readonly<Required<LogisticRegressionOptions>>;
   private fitted: LogisticRegressionFit | null = null;
@@ -121,6 +122,11 @@ export class LogisticRegression {
   /** The distinct training labels, sorted (scikit-learn's `classes_`; a copy). */
   get classes(): Int32Array {
     return this.state().classes.slice();
+  }
+
+  /** Number of classes (the length of {@link LogisticRegression.classes}). */
+  get nClasses(): number {
+    return this.state().classes.length;
   }
 
   /** Width of the rows the model was fitted on. */

@@ -20,6 +20,7 @@ import { log1pexp, sigmoid } from '../../kernels/stable.js';
 import { codesMatrix } from './codes.js';
 import { savedOptions } from './option-keys.js';
 import { NeuralModel } from './base.js';
+import { pretrainLayers, type PretrainLevel, type PretrainOptions } from './autoencoder-pretrain.js';
 
 /**
  * One epoch of Autoencoder training (per-sample means; validation fields when there is validation data).
@@ -99,6 +100,30 @@ export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwo
    */
   async fit(X: Input, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
     return this.train(X, options, 'Autoencoder.fit');
+  }
+
+  /**
+   * Greedy layer-wise pre-training (Bengio et al. 2007; Hinton & Salakhutdinov 2006): each
+   * layer is trained as a shallow autoencoder on the codes of the one below (the first on X),
+   * for `epochs` epochs each, and its encoder and decoder layers become this model's encoder
+   * layer and the mirrored decoder layer. Then `fit` fine-tunes the whole stack. Call it on a
+   * new model: it replaces the initial weights (and throws once the model has trained). The
+   * penalties and input noise apply to fine-tuning only; see pretrainLayers in
+   * autoencoder-pretrain.ts for the seeds and losses of each level.
+   *
+   * @example
+   * ```ts
+   * const ae = new Autoencoder({ inputDim: 64, hiddenDims: [128, 32], latentDim: 2, seed: 1 });
+   * const levels = await ae.pretrainLayerwise(X, { epochs: 10 }); // 3 shallow autoencoders
+   * await ae.fit(X, { epochs: 20 });                               // fine-tune the stack
+   * ```
+   */
+  async pretrainLayerwise(X: Input, options: PretrainOptions = {}): Promise<PretrainLevel[]> {
+    const where = 'Autoencoder.pretrainLayerwise';
+    if (this.trainer.step > 0) throw new Error(`${where}: the model has already trained ${this.trainer.step} steps; pre-train a new model before fit`);
+    const levels = await pretrainLayers(this.net, this.config, X, options, where);
+    this.loaded = true;
+    return levels;
   }
 
   /** 'bce' needs data in [0, 1]. @internal */

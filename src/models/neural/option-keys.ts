@@ -31,16 +31,17 @@ export const TRAINING_KEYS: readonly string[] = Object.keys(TRAINING);
 const FIT_KEYS: readonly string[] = [...TRAINING_KEYS, ...Object.keys(HOOKS), 'validationData'];
 
 /**
- * Rejects a misspelled `fit` option (TypeError with a "did you mean" suggestion). Anything that
- * is not an object is left to the checks of the values.
+ * Rejects a misspelled `fit` option (TypeError with a "did you mean" suggestion); `extra` names a
+ * model's own `fit` options (a supervised model's `validationLabels`). Anything that is not an
+ * object is left to the checks of the values.
  *
  * @example
  * ```ts
  * assertFitOptions({ epoch: 1 }, 'VAE.fit'); // TypeError: VAE.fit: unknown option 'epoch'; did you mean 'epochs'? ...
  * ```
  */
-export function assertFitOptions(options: unknown, where: string): void {
-  if (options !== null && typeof options === 'object') assertKnownOptions(options, FIT_KEYS, where);
+export function assertFitOptions(options: unknown, where: string, extra: readonly string[] = []): void {
+  if (options !== null && typeof options === 'object') assertKnownOptions(options, extra.length === 0 ? FIT_KEYS : [...FIT_KEYS, ...extra], where);
 }
 
 /** What a saved neural state's config holds besides the constructor options (see train/model-checkpoint.ts). */

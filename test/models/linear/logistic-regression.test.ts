@@ -202,6 +202,7 @@ describe('LogisticRegression fit', () => {
     const a = new LogisticRegression().fit(X, y);
     const b = new LogisticRegression().fit(X, Int32Array.from(y, (k) => names[k]));
     expect(Array.from(b.classes)).toEqual(names);
+    expect(b.nClasses).toBe(3);
     expect(Array.from(b.coef.data)).toEqual(Array.from(a.coef.data));
     expect(Array.from(b.predict(X))).toEqual(Array.from(a.predict(X), (k) => names[k]));
     expect(b.score(X, Int32Array.from(y, (k) => names[k]))).toBe(a.score(X, y));

@@ -47,3 +47,5 @@ export type {
 export type { StateDictOptions } from './models/neural/model-state-dict.js';
 export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
+// Convolutions (issue 17).
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './autodiff/functional.js';

@@ -6,6 +6,7 @@ import { matmul, type MatmulAttrs } from './matmul.js';
 import { logSumExp, mean, sum, type ReduceAttrs } from './reduce.js';
 import { broadcastTo, concat, reshape, slice, transpose } from './shape.js';
 import { abs, exp, leakyRelu, log, logSigmoid, relu, sigmoid, softplus, sqrt, square, tanh } from './unary.js';
+import { conv2d, convTranspose2d, type ConvAttrs, type ConvTransposeAttrs } from './conv.js';
 
 /** The attributes each primitive takes; the keys are the complete set of primitives. */
 export interface OpAttrs {
@@ -17,6 +18,7 @@ export interface OpAttrs {
   reshape: { shape: number[] }; transpose: { perm: number[] }; broadcastTo: { shape: number[] };
   slice: { axis: number; start: number; end: number }; concat: { axis: number };
   mse: LossAttrs; bceWithLogits: LossAttrs; gaussianNll: LossAttrs; gaussianKl: LossAttrs;
+  conv2d: ConvAttrs; convTranspose2d: ConvTransposeAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -33,4 +35,5 @@ export const ops: OpTable = {
   matmul, linear, sum, mean, logSumExp,
   reshape, transpose, broadcastTo, slice, concat,
   mse, bceWithLogits, gaussianNll, gaussianKl,
+  conv2d, convTranspose2d,
 };

@@ -49,3 +49,4 @@ export type { StateDictLayout } from './models/neural/state-dict-layout.js';
 export type { NeuralSaveOptions } from './train/model-checkpoint.js';
 // Convolutions (issue 17).
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './autodiff/functional.js';
+export type { ConvArchitecture, ConvArchitectureConfig } from './models/neural/conv-architecture.js';

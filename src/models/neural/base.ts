@@ -9,6 +9,7 @@
  */
 import { stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
+import type { Sequential } from '../../nn/sequential.js';
 import { copyParameters } from '../../nn/parameter-copy.js';
 import { Rng, type RngState } from '../../random/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -20,6 +21,8 @@ import type { MatrixInput } from '../../validate.js';
 import type { LatentModel } from '../model.js';
 import { assertFitOptions } from './option-keys.js';
 import { assertUnitData, type UnitSetting } from './unit-interval.js';
+import { imageRows, type ConvArchitectureConfig } from './conv-architecture.js';
+import { formatShape } from '../../errors.js';
 
 type Input = MatrixInput | Tensor;
 
@@ -37,8 +40,8 @@ type Input = MatrixInput | Tensor;
  * ```
  */
 export abstract class NeuralModel<
-  C extends { inputDim: number; latentDim: number; dtype: 'float32' | 'float64'; training: Required<TrainingOptions> },
-  N extends { readonly encoder: MLP; readonly decoder: MLP; readonly parametersAssigned: boolean; parameters(): Map<string, Tensor>; setParameter(name: string, value: Tensor): void },
+  C extends { inputDim: number; latentDim: number; dtype: 'float32' | 'float64'; training: Required<TrainingOptions>; architecture?: ConvArchitectureConfig },
+  N extends { readonly encoder: MLP | Sequential; readonly decoder: MLP | Sequential; readonly parametersAssigned: boolean; parameters(): Map<string, Tensor>; setParameter(name: string, value: Tensor): void },
   E extends { epoch: number; loss: number },
 > implements LatentModel {
   /** The checked configuration. */
@@ -128,11 +131,19 @@ export abstract class NeuralModel<
   /** The states of the model's random streams, by name. @internal */
   protected abstract rngStates(): Record<string, RngState>;
 
+  /** The model's name in shape errors, with the image shape for the conv architecture. @internal */
+  protected get inputLabel(): string {
+    const arch = this.config.architecture;
+    return arch === undefined ? this.type : `${this.type} (imageShape ${formatShape(arch.imageShape)})`;
+  }
+
   /** The shared body of `fit`: the options, X and the validation data checked, then the trainer run. @internal */
   protected async train(X: Input, options: TrainingOptions & FitHooks<E> & { validationData?: MatrixInput }, where: string): Promise<E[]> {
     assertFitOptions(options, where);
     const opts = resolveTraining(options, where, this.config.training);
-    const { data, validation } = fitMatrices(X, options, where, this.type, this.inputDim, this.config.dtype);
+    const arch = this.config.architecture;
+    const withImages = options.validationData === undefined ? options : { ...options, validationData: imageRows(options.validationData, arch, where, 'validationData') as MatrixInput };
+    const { data, validation } = fitMatrices(imageRows(X, arch, where), withImages, where, this.inputLabel, this.inputDim, this.config.dtype);
     const unit = this.unitSetting();
     if (unit !== null) assertUnitData({ data, validation }, where, unit);
     return this.trainer.fit(this.trainable(), data, validation, opts, options, (log) => this.record(log));

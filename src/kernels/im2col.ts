@@ -64,6 +64,17 @@ export function convTransposeOutputSize(size: number, kernel: number, stride: nu
 }
 
 /**
+ * The window positions x in [0, out) whose tap x·stride − pad + offset falls inside [0, size):
+ * [first, last). Computing the range once per row keeps the inner loops free of bounds tests.
+ */
+function validRange(size: number, out: number, stride: number, pad: number, offset: number): [number, number] {
+  const shift = offset - pad; // tap = x·stride + shift
+  const first = shift >= 0 ? 0 : Math.min(out, Math.ceil(-shift / stride));
+  const last = Math.max(first, Math.min(out, Math.ceil((size - shift) / stride)));
+  return [first, last];
+}
+
+/**
  * Fills `col` [c·kh·kw, n·oh·ow] from the batch `x` [n, c, h, w]; every element of `col` is
  * written (padding as 0), so it need not be cleared.
  *
@@ -78,23 +89,23 @@ export function im2col(x: FloatArray, n: number, g: ConvGeometry, col: FloatArra
   const cols = n * l;
   for (let ci = 0; ci < c; ci++) {
     for (let i = 0; i < kh; i++) {
+      const [y0, y1] = validRange(h, oh, sh, ph, i * dh);
       for (let j = 0; j < kw; j++) {
+        const [x0, x1] = validRange(w, ow, sw, pw, j * dw);
+        const shift = j * dw - pw;
         const row = ((ci * kh + i) * kw + j) * cols;
         for (let b = 0; b < n; b++) {
           const plane = (b * c + ci) * h * w;
-          let o = row + b * l;
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh - ph + i * dh;
-            if (iy < 0 || iy >= h) {
-              col.fill(0, o, o + ow);
-              o += ow;
-              continue;
-            }
-            const base = plane + iy * w;
-            for (let xx = 0; xx < ow; xx++) {
-              const ix = xx * sw - pw + j * dw;
-              col[o++] = ix >= 0 && ix < w ? x[base + ix] : 0;
-            }
+          const o = row + b * l;
+          if (y0 > 0) col.fill(0, o, o + y0 * ow);
+          if (y1 < oh) col.fill(0, o + y1 * ow, o + l);
+          for (let y = y0; y < y1; y++) {
+            const d = o + y * ow;
+            const base = plane + (y * sh - ph + i * dh) * w + shift;
+            for (let xx = 0; xx < x0; xx++) col[d + xx] = 0;
+            if (sw === 1) col.set(x.subarray(base + x0, base + x1), d + x0);
+            else for (let xx = x0; xx < x1; xx++) col[d + xx] = x[base + xx * sw];
+            for (let xx = x1; xx < ow; xx++) col[d + xx] = 0;
           }
         }
       }
@@ -118,22 +129,18 @@ export function col2im(col: FloatArray, n: number, g: ConvGeometry, x: FloatArra
   const cols = n * l;
   for (let ci = 0; ci < c; ci++) {
     for (let i = 0; i < kh; i++) {
+      const [y0, y1] = validRange(h, oh, sh, ph, i * dh);
       for (let j = 0; j < kw; j++) {
+        const [x0, x1] = validRange(w, ow, sw, pw, j * dw);
+        const shift = j * dw - pw;
         const row = ((ci * kh + i) * kw + j) * cols;
         for (let b = 0; b < n; b++) {
           const plane = (b * c + ci) * h * w;
-          let o = row + b * l;
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh - ph + i * dh;
-            if (iy < 0 || iy >= h) {
-              o += ow;
-              continue;
-            }
-            const base = plane + iy * w;
-            for (let xx = 0; xx < ow; xx++, o++) {
-              const ix = xx * sw - pw + j * dw;
-              if (ix >= 0 && ix < w) x[base + ix] += col[o];
-            }
+          const o = row + b * l;
+          for (let y = y0; y < y1; y++) {
+            const d = o + y * ow;
+            const base = plane + (y * sh - ph + i * dh) * w + shift;
+            for (let xx = x0; xx < x1; xx++) x[base + xx * sw] += col[d + xx];
           }
         }
       }

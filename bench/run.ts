@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   nmf: () => import('./nmf.bench.js'),
   'logistic-regression': () => import('./logistic-regression.bench.js'),
   sparse: () => import('./sparse.bench.js'),
+  'conv-vae': () => import('./conv-vae.bench.js'),
 };
 
 async function main(): Promise<void> {

@@ -75,3 +75,6 @@ export type { ClassifierOptions, ClassifierConfig } from './models/neural/classi
 export type { FromEncoderOptions, EncoderSource } from './models/neural/classifier-encoder.js';
 export type { LabelledRows } from './train/types.js';
 export type { PretrainOptions, PretrainLevel } from './models/neural/autoencoder-pretrain.js';
+// Convolutions (issue 17).
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './autodiff/functional.js';
+export type { ConvArchitecture, ConvArchitectureConfig } from './models/neural/conv-architecture.js';

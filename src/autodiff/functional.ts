@@ -20,6 +20,7 @@ import { toLabels } from '../validate.js';
 import type { BackwardContext, OpDef, RawTensor } from './op.js';
 import { ops } from './ops/index.js';
 import type { Reduction } from './ops/losses.js';
+import { convAttrs, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';
 
 export type { Reduction } from './ops/losses.js';
 
@@ -287,4 +288,42 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array | readonl
   }
   const y = toLabels(labels, op, 'labels', { rows: t.shape[0], classes: t.shape[1], rowsArg: 'logits' });
   return apply(ops.softmaxCrossEntropy, [t], { labels: y, reduction: reduction(options, op) });
+}
+
+// Convolutions (issue 17): NCHW, groups = 1, PyTorch's layouts and output sizes.
+export type { Conv2dOptions, ConvTranspose2dOptions };
+
+function convInputs(where: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): Tensor[] {
+  const inputs = [check(x, where, 'x'), check(weight, where, 'weight')];
+  if (bias !== undefined && bias !== null) inputs.push(check(bias, where, 'bias'));
+  return inputs;
+}
+
+/**
+ * 2-D convolution (cross-correlation, as PyTorch's `conv2d`) of x [n, c, h, w] with weight
+ * [out, c, kh, kw] and an optional bias [out]; the output is [n, out, oh, ow] with
+ * oh = ⌊(h + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1 (likewise ow).
+ *
+ * @example
+ * ```ts
+ * const y = conv2d(x, w, b, { stride: 2, padding: 1 }); // [n, 1, 28, 28] → [n, 32, 14, 14] for w [32, 1, 4, 4]
+ * ```
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor {
+  return apply(ops.conv2d, convInputs('conv2d', x, weight, bias), convAttrs(options, 'conv2d', false));
+}
+
+/**
+ * Transposed 2-D convolution (PyTorch's `conv_transpose2d`, the gradient of conv2d in its
+ * input) of x [n, in, h, w] with weight [in, out, kh, kw] and an optional bias [out]; the
+ * output is [n, out, oh, ow] with oh = (h − 1)·stride − 2·padding + dilation·(kh − 1) +
+ * outputPadding + 1 (likewise ow).
+ *
+ * @example
+ * ```ts
+ * const y = convTranspose2d(z, w, b, { stride: 2, padding: 1 }); // [n, 64, 7, 7] → [n, 32, 14, 14] for w [64, 32, 4, 4]
+ * ```
+ */
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor {
+  return apply(ops.convTranspose2d, convInputs('convTranspose2d', x, weight, bias), convAttrs(options, 'convTranspose2d', true));
 }

@@ -403,3 +403,51 @@ describe('the op table drives the gradchecks', () => {
     expect(missing).toEqual([]);
   });
 });
+
+// Convolutions (issue 17): odd sizes, strides, paddings, dilations; with and without bias.
+const convCase = fc.record({
+  n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }), o: fc.integer({ min: 1, max: 3 }),
+  h: fc.integer({ min: 1, max: 7 }), w: fc.integer({ min: 1, max: 6 }),
+  kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
+  s: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })),
+  p: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 1 })),
+  d: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 })),
+  bias: fc.boolean(), seed: seedArb,
+});
+
+describe(`gradcheck: ${checks('conv2d')}`, () => {
+  it('x, weight and bias on random NCHW shapes', () => {
+    fc.assert(
+      fc.property(convCase, (k) => {
+        const fits = (size: number, kern: number, a: 0 | 1): boolean => size + 2 * k.p[a] >= k.d[a] * (kern - 1) + 1;
+        fc.pre(fits(k.h, k.kh, 0) && fits(k.w, k.kw, 1));
+        const x = leaf([k.n, k.c, k.h, k.w], k.seed);
+        const w = leaf([k.o, k.c, k.kh, k.kw], k.seed + 1);
+        const b = leaf([k.o], k.seed + 2);
+        const opts = { stride: k.s, padding: k.p, dilation: k.d };
+        if (k.bias) gradcheck((xx, ww, bb) => F.conv2d(xx, ww, bb, opts).tanh(), [x, w, b], { fullLimit: 40 });
+        else gradcheck((xx, ww) => F.conv2d(xx, ww, null, opts).square(), [x, w], { fullLimit: 40 });
+      }),
+      { seed: 171, numRuns: 40 },
+    );
+  });
+});
+
+describe(`gradcheck: ${checks('convTranspose2d')}`, () => {
+  it('x, weight and bias on random NCHW shapes, with output padding', () => {
+    fc.assert(
+      fc.property(convCase, fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })), (k, op) => {
+        const outPad: [number, number] = [op[0] % Math.max(k.s[0], k.d[0]), op[1] % Math.max(k.s[1], k.d[1])];
+        const size = (i: number, kern: number, a: 0 | 1): number => (i - 1) * k.s[a] - 2 * k.p[a] + k.d[a] * (kern - 1) + outPad[a] + 1;
+        fc.pre(size(k.h, k.kh, 0) >= 1 && size(k.w, k.kw, 1) >= 1);
+        const x = leaf([k.n, k.c, k.h, k.w], k.seed);
+        const w = leaf([k.c, k.o, k.kh, k.kw], k.seed + 1);
+        const b = leaf([k.o], k.seed + 2);
+        const opts = { stride: k.s, padding: k.p, dilation: k.d, outputPadding: outPad };
+        if (k.bias) gradcheck((xx, ww, bb) => F.convTranspose2d(xx, ww, bb, opts).tanh(), [x, w, b], { fullLimit: 40 });
+        else gradcheck((xx, ww) => F.convTranspose2d(xx, ww, null, opts).square(), [x, w], { fullLimit: 40 });
+      }),
+      { seed: 172, numRuns: 40 },
+    );
+  });
+});

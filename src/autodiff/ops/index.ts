@@ -7,6 +7,7 @@ import { logSumExp, mean, sum, type ReduceAttrs } from './reduce.js';
 import { broadcastTo, concat, reshape, slice, transpose } from './shape.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, type CrossEntropyAttrs, type SoftmaxAttrs } from './softmax.js';
 import { abs, exp, leakyRelu, log, logSigmoid, relu, sigmoid, softplus, sqrt, square, tanh } from './unary.js';
+import { conv2d, convTranspose2d, type ConvAttrs, type ConvTransposeAttrs } from './conv.js';
 
 /** The attributes each primitive takes; the keys are the complete set of primitives. */
 export interface OpAttrs {
@@ -19,6 +20,7 @@ export interface OpAttrs {
   slice: { axis: number; start: number; end: number }; concat: { axis: number };
   mse: LossAttrs; bceWithLogits: LossAttrs; gaussianNll: LossAttrs; gaussianKl: LossAttrs;
   logSoftmax: SoftmaxAttrs; softmax: SoftmaxAttrs; softmaxCrossEntropy: CrossEntropyAttrs;
+  conv2d: ConvAttrs; convTranspose2d: ConvTransposeAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -36,4 +38,5 @@ export const ops: OpTable = {
   reshape, transpose, broadcastTo, slice, concat,
   mse, bceWithLogits, gaussianNll, gaussianKl,
   logSoftmax, softmax, softmaxCrossEntropy,
+  conv2d, convTranspose2d,
 };

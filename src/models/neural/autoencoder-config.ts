@@ -6,6 +6,7 @@ import { resolveTraining, trainingToJSON, type TrainingOptions } from '../../tra
 import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
 import { TRAINING_KEYS } from './option-keys.js';
+import { architectureToJSON, resolveArchitecture, type ConvArchitecture, type ConvArchitectureConfig } from './conv-architecture.js';
 
 /**
  * Input corruption of a denoising autoencoder (applied to training inputs; targets stay clean).
@@ -63,6 +64,11 @@ export interface AutoencoderOptions extends TrainingOptions {
   dtype?: DType;
   /** Seed of every random stream (init, shuffling, noise). Default 0. */
   seed?: number | string;
+  /**
+   * A convolutional encoder and mirror decoder for image rows (see {@link ConvArchitecture});
+   * `hiddenDims` are then dense layers between the conv stack and the code. Default none (an MLP).
+   */
+  architecture?: ConvArchitecture | null;
 }
 
 /**
@@ -90,11 +96,13 @@ export interface AutoencoderConfig {
   seed: number | string;
   /** The training defaults of every `fit`, each filled in. */
   training: Required<TrainingOptions>;
+  /** The convolutional architecture; absent for an MLP. */
+  architecture?: ConvArchitectureConfig;
 }
 
 const MODEL_KEYS: Record<Exclude<keyof AutoencoderOptions, keyof TrainingOptions>, true> = {
   inputDim: true, hiddenDims: true, latentDim: true, activation: true, latentActivation: true, loss: true, sparsity: true,
-  denoising: true, weightDecay: true, binarize: true, init: true, dtype: true, seed: true,
+  denoising: true, weightDecay: true, binarize: true, init: true, dtype: true, seed: true, architecture: true,
 };
 const KNOWN = [...Object.keys(MODEL_KEYS), ...TRAINING_KEYS];
 
@@ -129,8 +137,10 @@ export function resolveAutoencoderConfig(options: AutoencoderOptions): Autoencod
   if (binarize > 0 && latentActivation !== 'sigmoid') {
     throw new RangeError(`${where}: binarize needs latentActivation 'sigmoid' (got '${latentActivation}')`);
   }
+  const inputDim = assertInt(options.inputDim, 'inputDim', where, 1);
+  const architecture = resolveArchitecture(options.architecture, inputDim, where);
   return {
-    inputDim: assertInt(options.inputDim, 'inputDim', where, 1),
+    inputDim,
     hiddenDims: hidden.map((h, i) => assertInt(h, `hiddenDims[${i}]`, where, 1)),
     latentDim: assertInt(options.latentDim, 'latentDim', where, 1),
     activation: assertOneOf(options.activation ?? 'relu', ACTIVATIONS, 'activation', where),
@@ -144,6 +154,7 @@ export function resolveAutoencoderConfig(options: AutoencoderOptions): Autoencod
     dtype: assertOneOf(options.dtype ?? 'float32', ['float32', 'float64'] as const, 'dtype', where),
     seed,
     training: resolveTraining(options, where),
+    ...(architecture === null ? {} : { architecture }),
   };
 }
 
@@ -156,5 +167,5 @@ export function resolveAutoencoderConfig(options: AutoencoderOptions): Autoencod
  * ```
  */
 export function autoencoderConfigToJSON(c: AutoencoderConfig): Record<string, unknown> {
-  return { ...c, hiddenDims: c.hiddenDims.slice(), denoising: c.denoising === null ? null : { ...c.denoising }, training: trainingToJSON(c.training) };
+  return { ...c, hiddenDims: c.hiddenDims.slice(), denoising: c.denoising === null ? null : { ...c.denoising }, training: trainingToJSON(c.training), ...(c.architecture === undefined ? {} : { architecture: architectureToJSON(c.architecture) }) };
 }

@@ -1,5 +1,7 @@
 import { bceWithLogits, mse } from '../../autodiff/functional.js';
 import { MLP } from '../../nn/mlp.js';
+import type { Sequential } from '../../nn/sequential.js';
+import { buildPlan, decoderPlan, encoderPlan } from './conv-architecture.js';
 import { Module, type ForwardOptions } from '../../nn/module.js';
 import type { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -35,16 +37,17 @@ export interface AutoencoderTerms {
  * ```
  */
 export class AutoencoderNetwork extends Module {
-  readonly encoder: MLP;
-  readonly decoder: MLP;
+  readonly encoder: MLP | Sequential;
+  readonly decoder: MLP | Sequential;
 
   constructor(private readonly config: AutoencoderConfig, rng: Rng) {
     super();
     const { inputDim, hiddenDims, latentDim, activation, latentActivation, init, dtype } = config;
-    this.encoder = this.registerModule('encoder', new MLP({
+    const arch = config.architecture;
+    this.encoder = this.registerModule('encoder', arch !== undefined ? buildPlan(encoderPlan(arch, hiddenDims, latentDim, activation, latentActivation), rng, init, dtype) : new MLP({
       sizes: [inputDim, ...hiddenDims, latentDim], activation, outputActivation: latentActivation, rng, init, dtype,
     }));
-    this.decoder = this.registerModule('decoder', new MLP({
+    this.decoder = this.registerModule('decoder', arch !== undefined ? buildPlan(decoderPlan(arch, hiddenDims, latentDim, activation), rng, init, dtype) : new MLP({
       sizes: [latentDim, ...hiddenDims.slice().reverse(), inputDim], activation, outputActivation: 'identity', rng, init, dtype,
     }));
   }

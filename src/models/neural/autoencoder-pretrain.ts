@@ -23,6 +23,7 @@ import type { AutoencoderConfig } from './autoencoder-config.js';
 import type { AutoencoderNetwork } from './autoencoder-network.js';
 import { TRAINING_KEYS } from './option-keys.js';
 import { assertUnitData } from './unit-interval.js';
+import { mlpStack } from './mlp-stack.js';
 
 /**
  * Options of {@link Autoencoder.pretrainLayerwise}: the training options of each level's
@@ -106,6 +107,8 @@ export async function pretrainLayers(
 ): Promise<PretrainLevel[]> {
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
   assertKnownOptions(options, KEYS, where);
+  const encoder = mlpStack(net.encoder, where, 'the encoder');
+  const decoder = mlpStack(net.decoder, where, 'the decoder');
   const opts = resolveTraining(options, where, config.training);
   const data = trainingMatrix(X, where, config.dtype);
   assertCols(data, config.inputDim, where, 'Autoencoder');
@@ -128,8 +131,8 @@ export async function pretrainLayers(
     }, input, null, opts, options, (log) => (log.validation === null
       ? { epoch: log.epoch, loss: log.loss }
       : { epoch: log.epoch, loss: log.loss, valLoss: log.validation.loss }));
-    copyInto(net.encoder.layers[i], shallow.encoder, where);
-    copyInto(net.decoder.layers[depth - 1 - i], shallow.decoder, where);
+    copyInto(encoder.layers[i], shallow.encoder, where);
+    copyInto(decoder.layers[depth - 1 - i], shallow.decoder, where);
     levels.push({ level: i, sizes: [sizes[i], sizes[i + 1]], history, encoder: shallow.encoder, decoder: shallow.decoder });
     if (i + 1 < depth) input = codesOf(shallow.encoder, encAct, input);
   }

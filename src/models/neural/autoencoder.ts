@@ -2,6 +2,7 @@ import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
+import type { Sequential } from '../../nn/sequential.js';
 import { Rng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { modelMatrix } from '../../train/batches.js';
@@ -21,6 +22,7 @@ import { codesMatrix } from './codes.js';
 import { savedOptions } from './option-keys.js';
 import { NeuralModel } from './base.js';
 import { pretrainLayers, type PretrainLevel, type PretrainOptions } from './autoencoder-pretrain.js';
+import { imageRows } from './conv-architecture.js';
 
 /**
  * One epoch of Autoencoder training (per-sample means; validation fields when there is validation data).
@@ -87,10 +89,10 @@ export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwo
 
   /** `'Autoencoder'`, the type tag of the saved state. */
   get type(): 'Autoencoder' { return 'Autoencoder'; }
-  /** The encoder MLP (x → code). */
-  get encoder(): MLP { return this.net.encoder; }
-  /** The decoder MLP (code → reconstruction, or logits for 'bce'). */
-  get decoder(): MLP { return this.net.decoder; }
+  /** The encoder (x → code): an MLP, or a Sequential for the conv architecture. */
+  get encoder(): MLP | Sequential { return this.net.encoder; }
+  /** The decoder (code → reconstruction, or logits for 'bce'): an MLP, or a Sequential for the conv architecture. */
+  get decoder(): MLP | Sequential { return this.net.decoder; }
 
   /**
    * Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their
@@ -239,7 +241,7 @@ export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwo
   }
 
   private matrix(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
-    return modelMatrix(X, where, cols, 'Autoencoder', this.config.dtype, arg);
+    return modelMatrix(cols === this.inputDim ? imageRows(X, this.config.architecture, where, arg) : X, where, cols, this.inputLabel, this.config.dtype, arg);
   }
 
   private fitted(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {

@@ -7,13 +7,16 @@
  *
  * @module
  */
+import { formatShape } from '../../errors.js';
 import type { MLP } from '../../nn/mlp.js';
+import type { Sequential } from '../../nn/sequential.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { FitHooks } from '../../train/trainer.js';
 import type { MatrixInput } from '../../validate.js';
 import type { LatentModel } from '../model.js';
 import { TrainedModel } from './trained-model.js';
+import { imageRows, type ConvArchitectureConfig } from './conv-architecture.js';
 
 type Input = MatrixInput | Tensor;
 
@@ -32,8 +35,8 @@ type Input = MatrixInput | Tensor;
  * ```
  */
 export abstract class NeuralModel<
-  C extends { inputDim: number; latentDim: number; dtype: 'float32' | 'float64'; training: Required<TrainingOptions> },
-  N extends { readonly encoder: MLP; readonly decoder: MLP; readonly parametersAssigned: boolean; parameters(): Map<string, Tensor>; setParameter(name: string, value: Tensor): void },
+  C extends { inputDim: number; latentDim: number; dtype: 'float32' | 'float64'; training: Required<TrainingOptions>; architecture?: ConvArchitectureConfig },
+  N extends { readonly encoder: MLP | Sequential; readonly decoder: MLP | Sequential; readonly parametersAssigned: boolean; parameters(): Map<string, Tensor>; setParameter(name: string, value: Tensor): void },
   E extends { epoch: number; loss: number },
 > extends TrainedModel<C, N, E> implements LatentModel {
   /** The type tag of the saved state. */
@@ -42,8 +45,22 @@ export abstract class NeuralModel<
   /** Width of the codes. */
   get latentDim(): number { return this.config.latentDim; }
 
-  /** The encoder MLP: x → code (the VAE: x → [μ, ln σ²]; the first `latentDim` outputs are the code). */
-  abstract get encoder(): MLP;
+  /**
+   * The encoder: x → code (the VAE: x → [μ, ln σ²]; the first `latentDim` outputs are the code).
+   * An MLP, or a Sequential for the conv architecture.
+   */
+  abstract get encoder(): MLP | Sequential;
+
+  /** The model's name in shape errors, with the image shape for the conv architecture. @internal */
+  protected override get inputLabel(): string {
+    const arch = this.config.architecture;
+    return arch === undefined ? this.type : `${this.type} (imageShape ${formatShape(arch.imageShape)})`;
+  }
+
+  /** Images `[n, c, h, w]` as rows `[n, c·h·w]` for the conv architecture; other input as given. @internal */
+  protected override asRows(X: Input | MatrixInput, where: string, arg = 'X'): Input {
+    return imageRows(X, this.config.architecture, where, arg) as Input;
+  }
 
   /** Trains for `epochs` more epochs and returns their history (what each model's `fit` documents). */
   abstract fit(X: Input, options?: TrainingOptions & FitHooks<E> & { validationData?: MatrixInput }): Promise<E[]>;

@@ -6,6 +6,8 @@
  */
 import { NotFittedError, describeValue } from '../../errors.js';
 import type { MLP } from '../../nn/mlp.js';
+import type { Sequential } from '../../nn/sequential.js';
+import { mlpStack } from './mlp-stack.js';
 import { TRAINING_KEYS } from './option-keys.js';
 import { assertKnownOptions } from '../options.js';
 import type { ClassifierOptions } from './classifier-config.js';
@@ -37,7 +39,7 @@ export interface EncoderSource {
   readonly isFitted: boolean;
   readonly inputDim: number;
   readonly latentDim: number;
-  readonly encoder: MLP;
+  readonly encoder: MLP | Sequential;
   readonly config: { readonly dtype: 'float32' | 'float64' };
 }
 
@@ -60,7 +62,7 @@ export function encoderBodyOptions(model: EncoderSource, options: FromEncoderOpt
   checkSource(model, where);
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object (got ${describeValue(options)})`);
   assertKnownOptions(options, [...OWN_KEYS, ...TRAINING_KEYS], where);
-  const { sizes, activation, outputActivation } = model.encoder;
+  const { sizes, activation, outputActivation } = mlpStack(model.encoder, where, "the model's encoder");
   return {
     ...options,
     inputDim: model.inputDim,
@@ -77,7 +79,7 @@ export function encoderBodyOptions(model: EncoderSource, options: FromEncoderOpt
  * half of a VAE's [μ, ln σ²]). The arrays are copied, so neither model sees the other's training.
  */
 export function copyEncoderBody(model: EncoderSource, body: MLP, where: string): void {
-  const src = model.encoder.layers;
+  const src = mlpStack(model.encoder, where, "the model's encoder").layers;
   const dst = body.layers;
   if (src.length !== dst.length) throw new Error(`${where}: internal error, ${src.length} source layers for ${dst.length}`);
   dst.forEach((layer, i) => {

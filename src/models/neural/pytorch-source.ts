@@ -8,6 +8,7 @@
  * @module
  */
 import type { Activation } from '../../nn/activations.js';
+import { decoderPlan, encoderPlan, type LayerSpec } from './conv-architecture.js';
 import type { AutoencoderConfig } from './autoencoder-config.js';
 import type { VAEConfig } from './vae-config.js';
 
@@ -41,6 +42,31 @@ class MLP(nn.Module):
 function mlp(sizes: readonly number[], activation: Activation, output: Activation): string {
   const layers = sizes.slice(1).map((out, i) => `nn.Linear(${sizes[i]}, ${out})`).join(', ');
   return `MLP([${layers}], ${TORCH_ACTIVATION[activation]}, ${TORCH_ACTIVATION[output]})`;
+}
+
+/** The torch module of each activation, for an `nn.Sequential`. */
+const TORCH_ACTIVATION_MODULE: Record<Activation, string> = {
+  relu: 'nn.ReLU()', leakyRelu: 'nn.LeakyReLU()', tanh: 'nn.Tanh()', sigmoid: 'nn.Sigmoid()', softplus: 'nn.Softplus()', identity: 'nn.Identity()',
+};
+
+const tuple = (p: readonly number[]): string => `(${p.join(', ')}${p.length === 1 ? ',' : ''})`;
+
+/**
+ * `nn.Sequential(...)` of a conv architecture's layer plan (conv-architecture.ts): the same
+ * modules in the same positions, so the keys are `encoder.1.weight`, … as latent-ts's.
+ */
+function sequential(plan: readonly LayerSpec[]): string {
+  const layer = (s: LayerSpec): string => {
+    switch (s.kind) {
+      case 'unflatten': return `nn.Unflatten(1, ${tuple(s.sizes)})`;
+      case 'flatten': return 'nn.Flatten()';
+      case 'activation': return TORCH_ACTIVATION_MODULE[s.activation];
+      case 'linear': return `nn.Linear(${s.in}, ${s.out})`;
+      case 'conv': return `nn.Conv2d(${s.in}, ${s.out}, kernel_size=${tuple(s.kernelSize)}, stride=${tuple(s.stride)}, padding=${tuple(s.padding)})`;
+      case 'convTranspose': return `nn.ConvTranspose2d(${s.in}, ${s.out}, kernel_size=${tuple(s.kernelSize)}, stride=${tuple(s.stride)}, padding=${tuple(s.padding)}, output_padding=${tuple(s.outputPadding)})`;
+    }
+  };
+  return `nn.Sequential(\n${plan.map((s) => `            ${layer(s)},`).join('\n')}\n        )`;
 }
 
 function header(name: string, description: string, dtype: string, file: string): string {
@@ -82,8 +108,8 @@ export function vaePytorchSource(c: Readonly<VAEConfig>): string {
     '        super().__init__()',
     `        self.latent_dim = ${c.latentDim}`,
     '        # encoder output per row: [mu, logvar], latent_dim values each',
-    `        self.encoder = ${mlp([c.inputDim, ...c.hiddenDims, 2 * c.latentDim], c.activation, 'identity')}`,
-    `        self.decoder = ${mlp([c.latentDim, ...hiddenUp, c.inputDim], c.activation, 'identity')}`,
+    `        self.encoder = ${c.architecture !== undefined ? sequential(encoderPlan(c.architecture, c.hiddenDims, 2 * c.latentDim, c.activation, 'identity')) : mlp([c.inputDim, ...c.hiddenDims, 2 * c.latentDim], c.activation, 'identity')}`,
+    `        self.decoder = ${c.architecture !== undefined ? sequential(decoderPlan(c.architecture, c.hiddenDims, c.latentDim, c.activation)) : mlp([c.latentDim, ...hiddenUp, c.inputDim], c.activation, 'identity')}`,
   ];
   if (c.likelihood === 'gaussian') {
     lines.push(c.decoderVariance === 'learned'
@@ -130,8 +156,8 @@ export function autoencoderPytorchSource(c: Readonly<AutoencoderConfig>): string
     'class Autoencoder(nn.Module):',
     '    def __init__(self):',
     '        super().__init__()',
-    `        self.encoder = ${mlp([c.inputDim, ...c.hiddenDims, c.latentDim], c.activation, c.latentActivation)}`,
-    `        self.decoder = ${mlp([c.latentDim, ...hiddenUp, c.inputDim], c.activation, 'identity')}`,
+    `        self.encoder = ${c.architecture !== undefined ? sequential(encoderPlan(c.architecture, c.hiddenDims, c.latentDim, c.activation, c.latentActivation)) : mlp([c.inputDim, ...c.hiddenDims, c.latentDim], c.activation, c.latentActivation)}`,
+    `        self.decoder = ${c.architecture !== undefined ? sequential(decoderPlan(c.architecture, c.hiddenDims, c.latentDim, c.activation)) : mlp([c.latentDim, ...hiddenUp, c.inputDim], c.activation, 'identity')}`,
     '',
     '    def encode(self, x):',
     '        return self.encoder(x)',

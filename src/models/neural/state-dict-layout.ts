@@ -45,9 +45,12 @@ function param(params: ReadonlyMap<string, Tensor>, name: string): Tensor {
  * const slots = vaeSlots(net, vae.config, 'pytorch-examples', 'VAE.stateDict'); // fc1.weight, fc1.bias, fc21.weight, …
  * ```
  */
-export function vaeSlots(net: Module, config: { hiddenDims: readonly number[]; latentDim: number }, layout: StateDictLayout, where: string): StateDictSlot[] {
+export function vaeSlots(net: Module, config: { hiddenDims: readonly number[]; latentDim: number; architecture?: unknown }, layout: StateDictLayout, where: string): StateDictSlot[] {
   const params = net.parameters();
   if (layout === 'latent-ts') return wholeSlots(params);
+  if (config.architecture !== undefined) {
+    throw new FormatError(`${where}: the pytorch/examples layout (fc1, fc21, fc22, fc3, fc4) is an MLP, but this VAE has the conv architecture; use the 'latent-ts' layout`);
+  }
   if (config.hiddenDims.length !== 1) {
     throw new FormatError(`${where}: the pytorch/examples layout (fc1, fc21, fc22, fc3, fc4) has one hidden layer, but this VAE has hiddenDims ${formatShape(config.hiddenDims)}`);
   }

@@ -127,13 +127,20 @@ export abstract class TrainedModel<
    * supervised model, its labels by `labels`, with the extra option names `labelKeys`), then
    * the trainer run. @internal
    */
+  /** The model's name in shape errors. @internal */
+  protected get inputLabel(): string { return this.type; }
+
+  /** The input as rows `[n, inputDim]`; a model that also takes other layouts (images) overrides it. @internal */
+  protected asRows(X: Input | MatrixInput, _where: string, _arg = 'X'): Input { return X; }
+
   protected async train(
     X: Input, options: TrainingOptions & FitHooks<E> & { validationData?: MatrixInput }, where: string,
     labels: LabelCheck | null = null, labelKeys: readonly string[] = [],
   ): Promise<E[]> {
     assertFitOptions(options, where, labelKeys);
     const opts = resolveTraining(options, where, this.config.training);
-    const { data, validation } = fitMatrices(X, options, where, this.type, this.inputDim, this.config.dtype);
+    const rowsOptions = options.validationData === undefined ? options : { ...options, validationData: this.asRows(options.validationData, where, 'validationData') as MatrixInput };
+    const { data, validation } = fitMatrices(this.asRows(X, where), rowsOptions, where, this.inputLabel, this.inputDim, this.config.dtype);
     const unit = this.unitSetting();
     if (unit !== null) assertUnitData({ data, validation }, where, unit);
     let rows: LabelledRows = data;

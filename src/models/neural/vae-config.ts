@@ -7,6 +7,7 @@ import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate
 import { assertKnownOptions } from '../options.js';
 import { TRAINING_KEYS } from './option-keys.js';
 import type { Likelihood } from './vae-likelihood.js';
+import { architectureToJSON, resolveArchitecture, type ConvArchitecture, type ConvArchitectureConfig } from './conv-architecture.js';
 
 /**
  * Options of {@link VAE}. Training options given here are the defaults of every `fit`.
@@ -39,6 +40,11 @@ export interface VAEOptions extends TrainingOptions {
   dtype?: DType;
   /** Seed of every random stream (init, shuffling, ε, evaluation). Default 0. */
   seed?: number | string;
+  /**
+   * A convolutional encoder and mirror decoder for image rows (see {@link ConvArchitecture});
+   * `hiddenDims` are then dense layers between the conv stack and the code. Default none (an MLP).
+   */
+  architecture?: ConvArchitecture | null;
 }
 
 /**
@@ -64,11 +70,13 @@ export interface VAEConfig {
   seed: number | string;
   /** The training defaults of every `fit`, each filled in. */
   training: Required<TrainingOptions>;
+  /** The convolutional architecture; absent for an MLP. */
+  architecture?: ConvArchitectureConfig;
 }
 
 const MODEL_KEYS: Record<Exclude<keyof VAEOptions, keyof TrainingOptions>, true> = {
   inputDim: true, hiddenDims: true, latentDim: true, activation: true, likelihood: true, decoderVariance: true, beta: true,
-  klWarmup: true, init: true, dtype: true, seed: true,
+  klWarmup: true, init: true, dtype: true, seed: true, architecture: true,
 };
 const KNOWN = [...Object.keys(MODEL_KEYS), ...TRAINING_KEYS];
 
@@ -90,8 +98,10 @@ export function resolveVAEConfig(options: VAEOptions): VAEConfig {
   const likelihood = assertOneOf(options.likelihood ?? 'bernoulli', ['bernoulli', 'gaussian'] as const, 'likelihood', where);
   const dv = options.decoderVariance ?? 1;
   const seed = assertSeed(options.seed ?? 0, where);
+  const inputDim = assertInt(options.inputDim, 'inputDim', where, 1);
+  const architecture = resolveArchitecture(options.architecture, inputDim, where);
   return {
-    inputDim: assertInt(options.inputDim, 'inputDim', where, 1),
+    inputDim,
     hiddenDims: hidden.map((h, i) => assertInt(h, `hiddenDims[${i}]`, where, 1)),
     latentDim: assertInt(options.latentDim, 'latentDim', where, 1),
     activation: assertOneOf(options.activation ?? 'relu', ACTIVATIONS, 'activation', where),
@@ -103,6 +113,7 @@ export function resolveVAEConfig(options: VAEOptions): VAEConfig {
     dtype: assertOneOf(options.dtype ?? 'float32', ['float32', 'float64'] as const, 'dtype', where),
     seed,
     training: resolveTraining(options, where),
+    ...(architecture === null ? {} : { architecture }),
   };
 }
 
@@ -115,5 +126,6 @@ export function resolveVAEConfig(options: VAEOptions): VAEConfig {
  * ```
  */
 export function vaeConfigToJSON(c: VAEConfig): Record<string, unknown> {
-  return { ...c, hiddenDims: c.hiddenDims.slice(), training: trainingToJSON(c.training) };
+  const arch = c.architecture === undefined ? {} : { architecture: architectureToJSON(c.architecture) };
+  return { ...c, hiddenDims: c.hiddenDims.slice(), training: trainingToJSON(c.training), ...arch };
 }

@@ -1,5 +1,7 @@
 import { bceWithLogits, gaussianKl, gaussianNll } from '../../autodiff/functional.js';
 import { MLP } from '../../nn/mlp.js';
+import type { Sequential } from '../../nn/sequential.js';
+import { buildPlan, decoderPlan, encoderPlan } from './conv-architecture.js';
 import { Module, type ForwardOptions } from '../../nn/module.js';
 import type { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -36,15 +38,20 @@ export interface VAETerms {
  * ```
  */
 export class VAENetwork extends Module {
-  readonly encoder: MLP;
-  readonly decoder: MLP;
+  readonly encoder: MLP | Sequential;
+  readonly decoder: MLP | Sequential;
   private readonly fixedLogVar: Tensor | null;
 
   constructor(private readonly config: VAEConfig, rng: Rng) {
     super();
     const { inputDim, hiddenDims, latentDim, activation, init, dtype } = config;
-    this.encoder = this.registerModule('encoder', new MLP({ sizes: [inputDim, ...hiddenDims, 2 * latentDim], activation, rng, init, dtype }));
-    this.decoder = this.registerModule('decoder', new MLP({ sizes: [latentDim, ...hiddenDims.slice().reverse(), inputDim], activation, rng, init, dtype }));
+    const arch = config.architecture;
+    this.encoder = this.registerModule('encoder', arch !== undefined
+      ? buildPlan(encoderPlan(arch, hiddenDims, 2 * latentDim, activation, 'identity'), rng, init, dtype)
+      : new MLP({ sizes: [inputDim, ...hiddenDims, 2 * latentDim], activation, rng, init, dtype }));
+    this.decoder = this.registerModule('decoder', arch !== undefined
+      ? buildPlan(decoderPlan(arch, hiddenDims, latentDim, activation), rng, init, dtype)
+      : new MLP({ sizes: [latentDim, ...hiddenDims.slice().reverse(), inputDim], activation, rng, init, dtype }));
     this.fixedLogVar = null;
     if (config.likelihood === 'gaussian') {
       if (config.decoderVariance === 'learned') this.registerParameter('decoderLogVar', Tensor.zeros([inputDim], { dtype }));

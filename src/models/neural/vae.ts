@@ -2,6 +2,7 @@ import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import type { MLP } from '../../nn/mlp.js';
+import type { Sequential } from '../../nn/sequential.js';
 import { Rng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { modelMatrix } from '../../train/batches.js';
@@ -20,6 +21,7 @@ import type { UnitSetting } from './unit-interval.js';
 import { codesMatrix } from './codes.js';
 import { savedOptions } from './option-keys.js';
 import { NeuralModel } from './base.js';
+import { imageRows } from './conv-architecture.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -108,10 +110,10 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
 
   /** `'VAE'`, the type tag of the saved state. */
   get type(): 'VAE' { return 'VAE'; }
-  /** The encoder MLP (x → [μ, ln σ²]). */
-  get encoder(): MLP { return this.net.encoder; }
-  /** The decoder MLP (z → logits or means). */
-  get decoder(): MLP { return this.net.decoder; }
+  /** The encoder (x → [μ, ln σ²]): an MLP, or a Sequential for the conv architecture. */
+  get encoder(): MLP | Sequential { return this.net.encoder; }
+  /** The decoder (z → logits or means): an MLP, or a Sequential for the conv architecture. */
+  get decoder(): MLP | Sequential { return this.net.decoder; }
 
   /**
    * Trains for `epochs` more epochs (an interrupted epoch is finished first and counts as one)
@@ -275,7 +277,7 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
   }
 
   private matrix(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {
-    return modelMatrix(X, where, cols, 'VAE', this.config.dtype, arg);
+    return modelMatrix(cols === this.inputDim ? imageRows(X, this.config.architecture, where, arg) : X, where, cols, this.inputLabel, this.config.dtype, arg);
   }
 
   private fitted(X: Input, where: string, cols: number, arg = 'X'): DenseMatrix {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Autoencoder } from '../../../src/models/neural/autoencoder.js';
+import { mlpStack } from '../../../src/models/neural/mlp-stack.js';
 import { Rng } from '../../../src/random/rng.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 
@@ -26,8 +27,8 @@ describe('Autoencoder.pretrainLayerwise', () => {
     for (const l of levels) {
       expect(l.history.map((e) => e.epoch)).toEqual([1, 2, 3]);
       expect(l.history[2].loss).toBeLessThan(l.history[0].loss);
-      const enc = ae.encoder.layers[l.level];
-      const dec = ae.decoder.layers[2 - l.level];
+      const enc = mlpStack(ae.encoder, 'test', 'encoder').layers[l.level];
+      const dec = mlpStack(ae.decoder, 'test', 'decoder').layers[2 - l.level];
       expect(bytes(enc.weight)).toEqual(bytes(l.encoder.weight));
       expect(bytes(enc.bias!)).toEqual(bytes(l.encoder.bias!));
       expect(bytes(dec.weight)).toEqual(bytes(l.decoder.weight));
@@ -41,8 +42,8 @@ describe('Autoencoder.pretrainLayerwise', () => {
     const levels = await deep.pretrainLayerwise(X, { epochs: 2 });
     const shallow = new Autoencoder({ inputDim: 8, latentDim: 5, latentActivation: 'relu', loss: 'bce', seed: '4:pretrain:0', batchSize: 16 });
     const history = await shallow.fit(X, { epochs: 2 });
-    expect(bytes(levels[0].encoder.weight)).toEqual(bytes(shallow.encoder.layers[0].weight));
-    expect(bytes(levels[0].decoder.weight)).toEqual(bytes(shallow.decoder.layers[0].weight));
+    expect(bytes(levels[0].encoder.weight)).toEqual(bytes(mlpStack(shallow.encoder, 'test', 'encoder').layers[0].weight));
+    expect(bytes(levels[0].decoder.weight)).toEqual(bytes(mlpStack(shallow.decoder, 'test', 'decoder').layers[0].weight));
     expect(levels[0].history.map((e) => e.loss)).toEqual(history.map((e) => e.loss));
   });
 
@@ -50,11 +51,11 @@ describe('Autoencoder.pretrainLayerwise', () => {
     const ae = new Autoencoder({ inputDim: 8, hiddenDims: [6, 4], latentDim: 2, loss: 'bce', seed: 9, batchSize: 16, learningRate: 3e-3 });
     await ae.pretrainLayerwise(X, { epochs: 20 });
     const before = ae.objective(X).loss.item();
-    const pretrained = [...ae.encoder.layers[0].parameters().values()].map(bytes);
+    const pretrained = [...mlpStack(ae.encoder, 'test', 'encoder').layers[0].parameters().values()].map(bytes);
     await ae.fit(X, { epochs: 20 });
     const after = ae.objective(X).loss.item();
     expect(after).toBeLessThanOrEqual(before);
-    expect([...ae.encoder.layers[0].parameters().values()].map(bytes)).not.toEqual(pretrained);
+    expect([...mlpStack(ae.encoder, 'test', 'encoder').layers[0].parameters().values()].map(bytes)).not.toEqual(pretrained);
     await expect(ae.pretrainLayerwise(X)).rejects.toThrow(/Autoencoder\.pretrainLayerwise: the model has already trained \d+ steps/);
   });
 

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { ShapeError, NotFittedError, NonFiniteError, ConvergenceError, FormatError } from './errors.js';
-export type { MatrixInput, FloatArray, NumericArray } from './validate.js';
+export type { MatrixInput, DenseMatrix, FloatArray, NumericArray } from './validate.js';
 export { Rng, type RngState } from './random/rng.js';
 export { Tensor, type DType, type TensorOptions, type NestedArray } from './tensor/tensor.js';
 export {

@@ -42,7 +42,15 @@ export type MatrixInput =
   | readonly (readonly number[])[]
   | { readonly data: NumericArray | readonly number[]; readonly shape: readonly number[] };
 
-/** A validated dense row-major matrix. */
+/**
+ * A validated dense row-major matrix: what the models make of a {@link MatrixInput} once it is
+ * checked (float32 or float64 data, row `i` at `data[i·cols … (i+1)·cols)`).
+ *
+ * @example
+ * ```ts
+ * const m: DenseMatrix<Float64Array> = { data: new Float64Array([1, 2, 3, 4, 5, 6]), rows: 3, cols: 2 };
+ * ```
+ */
 export interface DenseMatrix<T extends FloatArray = FloatArray> {
   data: T;
   rows: number;

@@ -130,7 +130,7 @@ describe('LogisticRegression saved forms', () => {
 describe('the supervised registry', () => {
   it('rebuilds a LogisticRegression from its state and names unknown types', () => {
     const m = new LogisticRegression().fit(X, y);
-    expect(SUPERVISED_MODEL_TYPES).toEqual(['LogisticRegression']);
+    expect(SUPERVISED_MODEL_TYPES).toEqual(['LogisticRegression', 'Classifier']);
     const again = supervisedModelFromState(m.toState());
     expect(again.type).toBe('LogisticRegression');
     expect(again.toBytes()).toEqual(m.toBytes());

@@ -112,7 +112,7 @@ describe('Classifier saves, loads and resumes', () => {
     expect(Classifier.fromJSON(JSON.stringify(clf.toJSON())).toBytes()).toEqual(clf.toBytes());
     const viaRegistry = supervisedModelFromState(clf.toState());
     expect(viaRegistry.type).toBe('Classifier');
-    expect(SUPERVISED_MODEL_TYPES).toEqual(['Classifier']);
+    expect(SUPERVISED_MODEL_TYPES).toEqual(['LogisticRegression', 'Classifier']);
     expect(() => supervisedModelFromState({ type: 'PCA', version: 1, config: {}, tensors: {} })).toThrow(/unknown supervised model type "PCA"/);
     const weights = Classifier.fromBytes(clf.toBytes({ trainingState: false }));
     expect(bytes(weights.predictProba(rows(X)))).toEqual(bytes(clf.predictProba(rows(X))));

@@ -74,14 +74,21 @@ export class ThreadPool {
 
   /**
    * Starts `workers` workers running `module` (compiled for a shared memory) on a new shared
-   * memory of at least `bytes` bytes. The workers start asynchronously; {@link ThreadPool.ready}
-   * resolves when all have, and {@link ThreadPool.readyWorkers} says which have.
+   * memory of at least `bytes` bytes, or on `memory` when given (a shared memory whose first
+   * {@link controlBytes} bytes the pool may use, such as a training arena's; it is not grown).
+   * The workers start asynchronously; {@link ThreadPool.ready} resolves when all have, and
+   * {@link ThreadPool.readyWorkers} says which have.
    */
-  constructor(host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number) {
+  constructor(host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number, memory?: WebAssembly.Memory) {
     this.dataAt = controlBytes(workers);
-    const initial = Math.ceil((this.dataAt + bytes) / PAGE_BYTES);
-    this.maximumPages = Math.min(MAX_PAGES, Math.max(2 * initial, MIN_MAXIMUM_PAGES));
-    this.memory = new WebAssembly.Memory({ initial, maximum: this.maximumPages, shared: true });
+    if (memory === undefined) {
+      const initial = Math.ceil((this.dataAt + bytes) / PAGE_BYTES);
+      this.maximumPages = Math.min(MAX_PAGES, Math.max(2 * initial, MIN_MAXIMUM_PAGES));
+      this.memory = new WebAssembly.Memory({ initial, maximum: this.maximumPages, shared: true });
+    } else {
+      this.maximumPages = memory.buffer.byteLength / PAGE_BYTES;
+      this.memory = memory;
+    }
     this.ctl = new Int32Array(this.memory.buffer, 0, this.dataAt / 4);
     this.ctlF = new Float32Array(this.memory.buffer, 0, this.dataAt / 4);
     this.seq = new Array<number>(workers).fill(0);

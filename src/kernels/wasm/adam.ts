@@ -65,8 +65,8 @@ export const MOMENT_FLOOR = 2 ** -126;
  * below 2⁻¹²⁶, under half an ulp of any parameter above 2⁻¹⁰² (2e-31) in magnitude, so
  * parameters again come out the same; only m reaches 0 sooner.
  */
-export function buildAdamModule(): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(4);
+export function buildAdamModule(shared = false): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder(4, shared);
   const f = mod.function('adam', ['i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32'], []);
   const [P, G, M, V, BYTES] = [0, 1, 2, 3, 4];
   const scalarParams = [5, 6, 7, 8, 9, 10, 11, 12, 13];

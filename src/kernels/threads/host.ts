@@ -15,6 +15,8 @@ export interface WorkerData {
   readonly module: WebAssembly.Module;
   /** Its slot in the control block (control.ts). */
   readonly slot: number;
+  /** The job slot's index in the control block (control.ts, `jobSlot`). */
+  readonly jobSlot: number;
 }
 
 /** A started worker. */

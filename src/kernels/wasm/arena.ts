@@ -160,7 +160,7 @@ export class WasmArena {
     await this.pool?.ready();
   }
 
-  /** How many products ran split over more than one thread (diagnostics: tests check threads really ran). */
+  /** How many products had panels computed by a worker (diagnostics: tests check threads really ran). */
   get splitProducts(): number {
     return this.split;
   }
@@ -241,9 +241,9 @@ export class WasmArena {
     if (overlaps(A, transA ? k : m, transA ? m : k, lda) || overlaps(B, transB ? n : k, transB ? k : n, ldb)) return false;
     const pool = m * n * k >= PARALLEL_PRODUCT ? this.threadPool() : null;
     if (pool !== null) {
-      if (pool.readyWorkers().length > 0) this.split++;
-      productOnPool(pool, this.exports, this.shape, this.layout.packAt, transA, transB, m, n, k,
+      const byWorkers = productOnPool(pool, this.exports, this.shape, this.layout.packAt, transA, transB, m, n, k,
         alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, c0, ldc);
+      if (byWorkers > 0) this.split++;
       return true;
     }
     const blocks = blocksFor(this.shape, m, n, k);

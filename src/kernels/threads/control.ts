@@ -46,6 +46,16 @@ export const COMMAND_FAIL = 2;
 export const COMMAND_PANELS = 3;
 
 /**
+ * Claim and run chunks of an elementwise kernel until none is left: after the tag and count, the
+ * arguments are the kernel's index in the worker's table, the number of pointers (at most 4), the
+ * chunk's bytes, the total bytes, the pointers, the number of float32 scalars (at most
+ * {@link MAX_RANGE_SCALARS}) and the scalars. Chunk c is `kernel(ptr + c·chunk…, bytes, …scalars)`.
+ */
+export const COMMAND_RANGES = 4;
+/** The most float32 scalars a ranges task carries. */
+export const MAX_RANGE_SCALARS = 12;
+
+/**
  * The job slot follows the workers' slots; it holds the panels of the product being shared.
  * Int32 index, within it, of the claim word: the job's tag in bits 11–29 and the next unclaimed
  * panel in bits 0–10. A thread claims panel p by a compare-exchange from tag·2¹¹ + p to

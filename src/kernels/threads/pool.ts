@@ -20,7 +20,7 @@ import {
   ARGS, COMMAND, DONE, JOB_CLAIM, JOB_FINISHED, MESSAGE_AT, PANEL_BITS, PANEL_COUNT, PANEL_COUNT_MASK, PANEL_TAG, READY, SEQ, SLOT_BYTES,
   STATUS, STATUS_DEAD, STATUS_OK, TAG_MODULUS, controlBytes, jobSlot,
 } from './control.js';
-import type { WorkerHandle, WorkerHost } from './host.js';
+import type { RangeKernel, WorkerHandle, WorkerHost } from './host.js';
 import { growMemory, PAGE_BYTES } from '../wasm/memory.js';
 
 const MAX_PAGES = 65536;
@@ -87,10 +87,15 @@ export class ThreadPool {
    * Starts `workers` workers running `module` (compiled for a shared memory) on a new shared
    * memory of at least `bytes` bytes, or on `memory` when given (a shared memory whose first
    * {@link controlBytes} bytes the pool may use, such as a training arena's; it is not grown).
+   * `kernels` are elementwise kernels the workers also instantiate, for {@link ThreadPool.share}
+   * with `COMMAND_RANGES` (their index in this list names them).
    * The workers start asynchronously; {@link ThreadPool.ready} resolves when all have, and
    * {@link ThreadPool.readyWorkers} says which have.
    */
-  constructor(host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number, memory?: WebAssembly.Memory) {
+  constructor(
+    host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number, memory?: WebAssembly.Memory,
+    kernels: readonly RangeKernel[] = [],
+  ) {
     this.dataAt = controlBytes(workers);
     if (memory === undefined) {
       const initial = Math.ceil((this.dataAt + bytes) / PAGE_BYTES);
@@ -104,7 +109,7 @@ export class ThreadPool {
     this.ctlF = new Float32Array(this.memory.buffer, 0, this.dataAt / 4);
     this.seq = new Array<number>(workers).fill(0);
     for (let slot = 0; slot < workers; slot++) {
-      this.handles.push(host.spawn({ memory: this.memory, module, slot, jobSlot: jobSlot(workers) }, (cause) => {
+      this.handles.push(host.spawn({ memory: this.memory, module, slot, jobSlot: jobSlot(workers), kernels }, (cause) => {
         if (!this.closed) this.failure ??= cause;
       }));
     }

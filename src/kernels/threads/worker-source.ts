@@ -36,6 +36,7 @@ function start(data, onExit) {
     Atomics.notify(ctl, base + DONE);
   });
   const gemm = new WebAssembly.Instance(data.module, { env: { memory } }).exports;
+  const table = data.kernels.map((k) => new WebAssembly.Instance(k.module, { env: { memory } }).exports[k.name]);
   Atomics.store(ctl, base + READY, 1);
   Atomics.notify(ctl, base + READY);
   for (;;) {
@@ -59,6 +60,8 @@ function start(data, onExit) {
         panel(gemm, ctl, ctlF, a);
       } else if (command === 3) {
         panels(gemm, ctl, ctlF, a, job);
+      } else if (command === 4) {
+        ranges(table, ctl, ctlF, a, job);
       } else if (command === 2) {
         if (ctl[a] === 2) data.exit();
         throw new Error('worker ' + data.slot + ': failure requested by the diagnostics command');
@@ -102,6 +105,26 @@ function panels(e, ctl, ctlF, a, job) {
       product(e, Math.min(span, m - start), n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
         cAt + start * ldc * 4, ldc, tile, pa, pb, KC, mc, nc);
     }
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Claims chunks of an elementwise kernel (tag, count at a, a + 1; see control.ts) until none is left.
+function ranges(table, ctl, ctlF, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const run = table[ctl[q]], pointers = ctl[q + 1], chunk = ctl[q + 2], total = ctl[q + 3];
+  const scalars = Array.from(ctlF.subarray(q + 9, q + 9 + ctl[q + 8]));
+  const args = new Array(pointers + 1 + scalars.length);
+  for (let s = 0; s < scalars.length; s++) args[pointers + 1 + s] = scalars[s];
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    for (let i = 0; i < pointers; i++) args[i] = ctl[q + 4 + i] + c * chunk;
+    args[pointers] = Math.min(chunk, total - c * chunk);
+    run(...args);
     Atomics.add(ctl, job + 1, 1);
     Atomics.notify(ctl, job + 1);
   }

@@ -29,12 +29,27 @@ import { compiledModule, type ModuleSource } from './fixed-instance.js';
 import { gemmOnMemory, sharedGemmModule, wasmGemm } from './runtime.js';
 import { PAGE_BYTES } from './memory.js';
 import type { MicroShape } from './micro.js';
-import { controlBytes } from '../threads/control.js';
+import { COMMAND_RANGES, MAX_RANGE_SCALARS, controlBytes } from '../threads/control.js';
+import type { RangeKernel } from '../threads/host.js';
+import { buildAdamModule } from './adam-module.js';
 import { PARALLEL_PRODUCT, productOnPool } from '../threads/gemm-parallel.js';
 import { workerHost } from '../threads/host.js';
-import { ThreadPool } from '../threads/pool.js';
+import { MAX_PANELS, ThreadPool } from '../threads/pool.js';
 
 const ALIGN = 64;
+
+/**
+ * The elementwise kernels a threaded arena's workers run over ranges ({@link WasmArena.shareRange}),
+ * by index: the builder and its export.
+ */
+const RANGE_KERNELS: ReadonlyArray<{ build: ModuleSource; name: string }> = [{ build: buildAdamModule, name: 'adam' }];
+/** Index of the Adam kernel in a threaded arena's range kernels. */
+export const ADAM_IN_ARENA = 0;
+/**
+ * Ranges shorter than this many bytes run on this thread: sharing costs a few microseconds of
+ * dispatch, and Adam streams about 1 KB per µs (28 bytes per parameter at 0.8 ms per 650,000).
+ */
+const SHARED_RANGE_BYTES = 1 << 18;
 /**
  * Bytes after the packing scratch that kernels may use for small results: accumulators, up to
  * 8,192 per-column double sums.
@@ -252,12 +267,47 @@ export class WasmArena {
     return true;
   }
 
+  /**
+   * Runs range kernel `kernel` ({@link ADAM_IN_ARENA}) over `bytes` bytes from each of `pointers`
+   * (byte addresses in this arena), in chunks of `chunkBytes`, shared with the arena's workers:
+   * chunk c is `kernel(pointer + c·chunkBytes…, its bytes, ...scalars)`, exactly the calls of
+   * a one-thread loop over the chunks, so an elementwise kernel gives the same bytes. Returns
+   * false, running nothing, on a one-thread arena, before its workers have started, or for fewer
+   * than 256 KiB (the caller then runs its loop). Throws if a worker fails.
+   */
+  shareRange(kernel: number, pointers: readonly number[], bytes: number, chunkBytes: number, scalars: readonly number[]): boolean {
+    const pool = this.pool;
+    if (pool === null || bytes < SHARED_RANGE_BYTES || pool.readyWorkers().length === 0 || scalars.length > MAX_RANGE_SCALARS) return false;
+    const run = this.kernel(RANGE_KERNELS[kernel].build)?.[RANGE_KERNELS[kernel].name] as ((...args: number[]) => void) | undefined;
+    if (run === undefined) return false;
+    const count = Math.ceil(bytes / chunkBytes);
+    if (count > MAX_PANELS) return false;
+    pool.share(count, COMMAND_RANGES, (ctl, ctlF, at) => {
+      ctl[at] = kernel;
+      ctl[at + 1] = pointers.length;
+      ctl[at + 2] = chunkBytes;
+      ctl[at + 3] = bytes;
+      pointers.forEach((p, i) => { ctl[at + 4 + i] = p; });
+      ctl[at + 8] = scalars.length;
+      scalars.forEach((x, i) => { ctlF[at + 9 + i] = x; });
+    }, (c) => {
+      run(...pointers.map((p) => p + c * chunkBytes), Math.min(chunkBytes, bytes - c * chunkBytes), ...scalars);
+    });
+    return true;
+  }
+
   /** The arena's pool, started on first use; null for a one-thread or released arena. */
   private threadPool(): ThreadPool | null {
     const { threads, sharedModule } = this.layout;
     if (this.pool === null && !this.released && threads > 1 && sharedModule !== null) {
       const host = workerHost();
-      if (host !== null) this.pool = new ThreadPool(host, sharedModule, threads - 1, 0, this.memory);
+      const kernels: RangeKernel[] = [];
+      for (const { build, name } of RANGE_KERNELS) {
+        const module = compiledModule(build, true);
+        if (module === null) return null;
+        kernels.push({ module, name });
+      }
+      if (host !== null) this.pool = new ThreadPool(host, sharedModule, threads - 1, 0, this.memory, kernels);
     }
     return this.pool;
   }

@@ -1,10 +1,12 @@
 /**
  * A training arena on threads (kernels/wasm/arena.ts with threads > 1): its memory is shared,
  * its large products split over its own workers in place and give the bytes of the one-thread
- * product, small products stay on this thread, a worker's failure is an error of the product
- * that used it, and release ends the workers.
+ * product, small products stay on this thread, Adam on large arrays is shared too (same
+ * bytes), a worker's failure is an error of the product that used it, and release ends the
+ * workers.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { adamStepWasm } from '../../../src/kernels/wasm/adam.js';
 import { COMMAND_FAIL } from '../../../src/kernels/threads/control.js';
 import { PARALLEL_PRODUCT } from '../../../src/kernels/threads/gemm-parallel.js';
 import type { ThreadPool } from '../../../src/kernels/threads/pool.js';
@@ -101,6 +103,32 @@ describe.skipIf(!supported)('WasmArena on threads', () => {
     const split = arena.splitProducts;
     expect(bits(inArena(arena, p))).toEqual(bits(oneThread(p)));
     expect(arena.splitProducts).toBe(split);
+  });
+
+  it('shares Adam on large arrays with its workers, with the bytes of the copying path', async () => {
+    const arena = WasmArena.create(16 << 20, 2) as WasmArena;
+    try {
+      const rng = new Rng('arena-threads:adam');
+      inArena(arena, randomProduct(rng, 128, 400, 100));
+      await arena.ready();
+      const share = vi.spyOn(arena, 'shareRange');
+      const scalars = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3 / (1 - 0.9 ** 3), invBc2Sqrt: 1 / Math.sqrt(1 - 0.999 ** 3), l2: 0, keep: 1 };
+      for (const n of [200_003, 65_537, 1000]) {
+        const own = [0, 1, 2, 3].map((i) => rng.fillUniform(new Float32Array(n), i === 3 ? 0 : -1, 1) as Float32Array);
+        const resident = own.map((x) => {
+          const view = arena.alloc(n) as Float32Array;
+          view.set(x);
+          return view;
+        });
+        const [p, g, m, v] = resident;
+        expect(adamStepWasm(p, g, m, v, scalars)).toBe(true);
+        expect(adamStepWasm(own[0], own[1], own[2], own[3], scalars)).toBe(true); // copy path
+        for (let i = 0; i < 4; i++) expect(bits(resident[i]), `n ${n}, array ${i}`).toEqual(bits(own[i]));
+        expect(share.mock.results.at(-1)?.value, `n ${n}`).toBe(n * 4 >= 1 << 18);
+      }
+    } finally {
+      arena.release();
+    }
   });
 
   it('stays an ordinary memory on one thread', () => {

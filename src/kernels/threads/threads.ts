@@ -44,10 +44,11 @@ export function threadsSupported(): boolean {
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`; or
  * no WebAssembly SIMD) the setting is kept but {@link getThreads} says 1.
  *
- * The default is 1, or the `LATENT_TS_THREADS` environment variable, read once. Today only the
- * float32 matrix product of operands outside a training arena runs in parallel; the default
- * becomes the available cores once every kernel does. Results are the same bytes on any
- * thread count.
+ * The default is 1, or the `LATENT_TS_THREADS` environment variable, read once. Today the large
+ * float32 matrix products (a fit's, in place, and others through copies) and a fit's Adam
+ * updates run in parallel; the default becomes the available cores once every kernel does. A
+ * fit uses the count set when it starts: calling this during a fit applies from the next one.
+ * Results are the same bytes on any thread count.
  *
  * @example
  * ```ts

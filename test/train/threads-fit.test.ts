@@ -6,14 +6,16 @@
  * library computed before the arena could run on threads, so threads also change no byte of
  * the one-thread path.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { getBackend, isWasmAvailable, setBackend } from '../../src/kernels/backend.js';
 import { setThreads, threadsSupported } from '../../src/kernels/threads/threads.js';
 import { loadDigits } from '../../src/data/digits.js';
 import { VAE } from '../../src/models/neural/vae.js';
 import { wasmGemm } from '../../src/kernels/wasm/runtime.js';
-import { arenaOf } from '../../src/kernels/wasm/arena.js';
+import { WasmArena, arenaOf } from '../../src/kernels/wasm/arena.js';
 import { tensorBytes } from './fixtures.js';
 
 /** The digest before this change, on the relaxed-SIMD kernel (fused multiply-add) this machine's Node runs. */
@@ -65,8 +67,12 @@ describe.skipIf(!isWasmAvailable())('a VAE fit on threads', () => {
     if (wasmGemm()?.variant === 'relaxed-simd') expect(one.digest).toBe(PINNED_RELAXED);
     expect(one.arenas.every(([threads, split]) => threads === 1 && split === 0)).toBe(true);
     if (!threadsSupported()) return;
+    const release = vi.spyOn(WasmArena.prototype, 'release');
     for (const threads of [2, 3]) {
+      release.mockClear();
       const fit = await fitDigest(threads);
+      // The fit's end ended the arena's workers.
+      expect(release).toHaveBeenCalledTimes(1);
       expect(fit.digest, `${threads} threads`).toBe(one.digest);
       // The arena ran on threads, and split products in place: without this the comparison
       // would also pass with every product on one thread.
@@ -75,6 +81,15 @@ describe.skipIf(!isWasmAvailable())('a VAE fit on threads', () => {
       expect(fit.arenas[1][1]).toBeGreaterThan(0);
     }
   }, 120_000);
+
+  it('lets a script exit by itself after a fit on threads', () => {
+    if (!threadsSupported()) return;
+    const child = fileURLToPath(new URL('./threads-exit-child.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', child], {
+      encoding: 'utf8', timeout: 120_000, env: { ...process.env, LATENT_TS_THREADS: '2' },
+    });
+    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual({ threads: 2, split: true });
+  }, 150_000);
 
   it('applies setThreads during a fit from the next fit on, with the same bytes', async () => {
     setBackend('wasm');

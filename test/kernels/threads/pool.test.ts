@@ -4,12 +4,13 @@
  * layout agrees with control.ts, and the thread setting validates its input.
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as control from '../../../src/kernels/threads/control.js';
 import { workerHost } from '../../../src/kernels/threads/host.js';
 import { type Task, ThreadPool } from '../../../src/kernels/threads/pool.js';
-import { MAX_THREADS, getThreads, setThreads, threadPool, threadsSupported } from '../../../src/kernels/threads/threads.js';
+import { DEFAULT_THREADS_CAP, MAX_THREADS, availableCores, getThreads, setThreads, threadPool, threadsSupported } from '../../../src/kernels/threads/threads.js';
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from '../../../src/kernels/threads/worker-source.js';
 import { sharedGemmModule } from '../../../src/kernels/wasm/runtime.js';
 
@@ -173,5 +174,11 @@ describe('setThreads / getThreads', () => {
     }).trim();
     expect(run('two')).toBe(`environment variable LATENT_TS_THREADS must be an integer from 1 to ${MAX_THREADS} (got string 'two')`);
     expect(run('1')).toBe('1');
+    // Unset (or empty): the available cores, up to the cap.
+    expect(run('')).toBe(String(supported ? Math.min(availableParallelism(), DEFAULT_THREADS_CAP) : 1));
+  });
+
+  it('counts the available cores as Node reports them', () => {
+    expect(availableCores()).toBe(availableParallelism());
   });
 });

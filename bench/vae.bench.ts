@@ -10,6 +10,8 @@
  *   --impls a,b,…       latent, latent-js, tfjs-cpu, tfjs-wasm (default latent,tfjs-cpu,tfjs-wasm)
  *   --tfjs-steps N      timed TensorFlow.js steps per backend (default 150; cpu uses a third)
  *   --iw K              also report the importance-weighted ln p(x) with K samples on 1,000 test images
+ *   --threads a,b,…     latent-ts rows at each thread count in turn (setThreads), e.g. 1,2,1,2 to
+ *                       alternate on a loaded machine; default: the current setting, one row
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadIdx } from '../src/data/idx.js';
 import { getBackend, setBackend } from '../src/kernels/backend.js';
 import { VAE } from '../src/models/neural/vae.js';
+import { getThreads, setThreads } from '../src/kernels/threads/threads.js';
 import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
 
 const D = 784;
@@ -79,7 +82,7 @@ async function runLatent(data: Data, epochs: number, backend: 'js' | 'wasm', iw:
   const samples = history.length * data.nTrain;
   const train = history.reduce((s, e) => s + e.seconds, 0);
   const row: Row & Record<string, unknown> = {
-    impl: `latent-ts (${getBackend()})`, steps: history.length * Math.ceil(data.nTrain / BATCH),
+    impl: `latent-ts (${getBackend()})`, threads: getThreads(), steps: history.length * Math.ceil(data.nTrain / BATCH),
     'samples/s': samples / train, 's/epoch': train / history.length, 'wall s/epoch': wall / history.length,
     'final train loss': history[history.length - 1].loss, 'peak RSS MB': peakRssMB(),
   };
@@ -177,6 +180,7 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   const epochs = numberOption(args, 'epochs', 1);
   const tfSteps = numberOption(args, 'tfjs-steps', 150);
   const iw = numberOption(args, 'iw', 0);
+  const threads = (listOption(args, 'threads') ?? [String(getThreads())]).map(Number);
   const dir = typeof args.options.data === 'string' ? args.options.data : undefined;
   const data = await loadData(dir);
   console.log(`VAE ${D}-${H}-${K}, ReLU, Bernoulli, Adam 1e-3, batch ${BATCH}; data: ${data.source}`);
@@ -185,7 +189,10 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   if (impls.some((i) => i.startsWith('tfjs'))) await registerTfjsGradients();
   for (const impl of impls) {
     if (impl === 'latent' || impl === 'latent-js' || impl === 'latent-wasm') {
-      rows.push(await runLatent(data, epochs, impl === 'latent' ? defaultBackend : (impl.slice(7) as 'js' | 'wasm'), iw));
+      for (const t of threads) {
+        setThreads(t);
+        rows.push(await runLatent(data, epochs, impl === 'latent' ? defaultBackend : (impl.slice(7) as 'js' | 'wasm'), iw));
+      }
     } else if (impl === 'tfjs-cpu' || impl === 'tfjs-wasm') {
       const backend = impl.slice(5) as 'cpu' | 'wasm';
       if (backend === 'wasm') {

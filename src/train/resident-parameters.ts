@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { getThreads } from '../kernels/threads/threads.js';
 import { WasmArena } from '../kernels/wasm/arena.js';
 import type { Workspace } from '../autodiff/workspace.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -48,7 +49,9 @@ export class ResidentParameters {
   /**
    * Moves `params` and the float32 buffers of `optimizer` into a new arena, with room for the
    * parameters, their gradients, two optimizer buffers each and `extraBytes` more (the step's
-   * activations), and makes it the source of `workspace`'s new arrays. Returns null, changing
+   * activations), and makes it the source of `workspace`'s new arrays. The arena's large
+   * products use {@link getThreads} threads as it is now: a later `setThreads` applies from the
+   * next fit. Returns null, changing
    * nothing, when any parameter is float64, WebAssembly is unavailable, or `LATENT_TS_ARENA=0`.
    */
   static attach(
@@ -60,7 +63,7 @@ export class ResidentParameters {
       if (p.dtype !== 'float32') return null;
       bytes += 4 * Math.ceil((p.size * 4) / ALIGN) * ALIGN;
     }
-    const arena = WasmArena.create(bytes);
+    const arena = WasmArena.create(bytes, getThreads());
     return arena === null ? null : new ResidentParameters(arena, params.values(), workspace, optimizer);
   }
 
@@ -82,9 +85,11 @@ export class ResidentParameters {
 
   /**
    * Ends the residency: the workspace goes back to ordinary arrays (its pools are dropped), the
-   * optimizer's buffers and every parameter get their own arrays back with the current values.
+   * optimizer's buffers and every parameter get their own arrays back with the current values;
+   * the arena's workers end.
    */
   detach(): void {
+    this.arena.release();
     this.workspace.useArena(null);
     this.restoreOptimizer();
     for (const [p, own] of this.originals) {

@@ -98,14 +98,21 @@ describe.skipIf(!isWasmAvailable())('ReLU forward on arena arrays', () => {
 
 describe.skipIf(!isWasmAvailable())('arenaKernel', () => {
   it('instantiates every in-place kernel on the arena that holds all its arrays, and none for mixed arrays', () => {
-    const arena = WasmArena.create(1 << 20) as WasmArena;
-    const [a, b, c, d] = [0, 1, 2, 3].map(() => arena.alloc(64) as Float32Array);
-    // Without this, a kernel failing to instantiate would fall back to copying unnoticed:
-    // the bit-equality tests above would still pass.
-    for (const build of [buildBceModule, buildBiasReluModule, buildSumSquaresModule, buildAdamModule, buildReluModule]) {
-      const k = arenaKernel(build, a, b, c, d);
-      expect(k?.arena).toBe(arena);
+    const bce = (shared?: boolean) => buildBceModule(undefined, shared);
+    // A threaded arena's memory is shared: its kernels are the shared-memory builds.
+    for (const threads of [1, 2]) {
+      const arena = WasmArena.create(1 << 20, threads) as WasmArena;
+      const [a, b, c, d] = [0, 1, 2, 3].map(() => arena.alloc(64) as Float32Array);
+      // Without this, a kernel failing to instantiate would fall back to copying unnoticed:
+      // the bit-equality tests above would still pass.
+      for (const build of [bce, buildBiasReluModule, buildSumSquaresModule, buildAdamModule, buildReluModule]) {
+        const k = arenaKernel(build, a, b, c, d);
+        expect(k?.arena).toBe(arena);
+      }
+      arena.release();
     }
+    const arena = WasmArena.create(1 << 20) as WasmArena;
+    const a = arena.alloc(64) as Float32Array;
     expect(arenaKernel(buildReluModule, a, null)).not.toBeNull();
     expect(arenaKernel(buildReluModule, a, new Float32Array(4))).toBeNull();
     expect(arenaKernel(buildReluModule, new Float32Array(4))).toBeNull();

@@ -39,8 +39,48 @@ export const STATUS_DEAD = 2;
 export const COMMAND_GEMM = 1;
 /** Diagnostics: throw (argument 0 = 1) or end the worker's thread (argument 0 = 2) mid-task. */
 export const COMMAND_FAIL = 2;
+/**
+ * Claim and compute panels of one product until none is left (see {@link JOB_CLAIM}); the
+ * arguments are {@link PANEL_TAG} and {@link PANEL_COUNT}, then the product's.
+ */
+export const COMMAND_PANELS = 3;
 
-/** Bytes of the control block for `workers` workers, rounded to 64. */
+/**
+ * Claim and run chunks of an elementwise kernel until none is left: after the tag and count, the
+ * arguments are the kernel's index in the worker's table, the number of pointers (at most 4), the
+ * chunk's bytes, the total bytes, the pointers, the number of float32 scalars (at most
+ * {@link MAX_RANGE_SCALARS}) and the scalars. Chunk c is `kernel(ptr + c·chunk…, bytes, …scalars)`.
+ */
+export const COMMAND_RANGES = 4;
+/** The most float32 scalars a ranges task carries. */
+export const MAX_RANGE_SCALARS = 12;
+
+/**
+ * The job slot follows the workers' slots; it holds the panels of the product being shared.
+ * Int32 index, within it, of the claim word: the job's tag in bits 11–29 and the next unclaimed
+ * panel in bits 0–10. A thread claims panel p by a compare-exchange from tag·2¹¹ + p to
+ * tag·2¹¹ + p + 1, so a worker still holding an earlier job's arguments can never claim a
+ * panel of a later one.
+ */
+export const JOB_CLAIM = 0;
+/** Int32 index, within the job slot, of the number of panels finished (notified at each). */
+export const JOB_FINISHED = 1;
+/** Bits of the claim word that hold the panel index; at most 2¹¹ − 1 panels per job. */
+export const PANEL_BITS = 11;
+/** The claim word's panel-index bits. */
+export const PANEL_COUNT_MASK = (1 << PANEL_BITS) - 1;
+/** Job tags are taken modulo 2¹⁹, so the claim word stays a positive Int32. */
+export const TAG_MODULUS = 1 << 19;
+/** Argument index (from {@link ARGS}) of the job's tag, and of its panel count. */
+export const PANEL_TAG = 0;
+export const PANEL_COUNT = 1;
+
+/** Bytes of the control block for `workers` workers: one slot each and the job slot. */
 export function controlBytes(workers: number): number {
-  return Math.max(1, workers) * SLOT_BYTES;
+  return (Math.max(1, workers) + 1) * SLOT_BYTES;
+}
+
+/** Index of the job slot for `workers` workers (its byte offset is this times {@link SLOT_BYTES}). */
+export function jobSlot(workers: number): number {
+  return Math.max(1, workers);
 }

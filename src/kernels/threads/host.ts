@@ -15,6 +15,19 @@ export interface WorkerData {
   readonly module: WebAssembly.Module;
   /** Its slot in the control block (control.ts). */
   readonly slot: number;
+  /** The job slot's index in the control block (control.ts, `jobSlot`). */
+  readonly jobSlot: number;
+  /**
+   * Elementwise kernels the worker instantiates on the memory too, for the ranges command: the
+   * module (compiled for a shared memory) and the name of the export to call.
+   */
+  readonly kernels: readonly RangeKernel[];
+}
+
+/** An elementwise kernel a worker can run over ranges (control.ts, `COMMAND_RANGES`). */
+export interface RangeKernel {
+  readonly module: WebAssembly.Module;
+  readonly name: string;
 }
 
 /** A started worker. */

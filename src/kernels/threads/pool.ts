@@ -16,8 +16,11 @@
  *
  * @module
  */
-import { COMMAND, DONE, MESSAGE_AT, READY, SEQ, SLOT_BYTES, STATUS, STATUS_DEAD, STATUS_OK, controlBytes } from './control.js';
-import type { WorkerHandle, WorkerHost } from './host.js';
+import {
+  ARGS, COMMAND, DONE, JOB_CLAIM, JOB_FINISHED, MESSAGE_AT, PANEL_BITS, PANEL_COUNT, PANEL_COUNT_MASK, PANEL_TAG, READY, SEQ, SLOT_BYTES,
+  STATUS, STATUS_DEAD, STATUS_OK, TAG_MODULUS, controlBytes, jobSlot,
+} from './control.js';
+import type { RangeKernel, WorkerHandle, WorkerHost } from './host.js';
 import { growMemory, PAGE_BYTES } from '../wasm/memory.js';
 
 const MAX_PAGES = 65536;
@@ -25,9 +28,16 @@ const MAX_PAGES = 65536;
 const SPIN_MS = 0.2;
 /** The smallest maximum the pool declares (64 MiB of address space, not of memory). */
 const MIN_MAXIMUM_PAGES = 1024;
+const SLOT_INTS = SLOT_BYTES / 4;
+/** The most panels one {@link ThreadPool.share} job may have (the claim word's index bits). */
+export const MAX_PANELS = PANEL_COUNT_MASK;
+const PANEL_MASK = PANEL_COUNT_MASK;
 
-/** Writes one task into a worker's slot: `ctl`/`ctlF` view the control block, `at` is the first argument index. */
-export type TaskWriter = (ctl: Int32Array, ctlF: Float32Array, at: number) => void;
+/**
+ * Writes one task into a worker's slot: `ctl`/`ctlF` view the control block, `at` is the first
+ * argument index, `worker` the worker's slot ({@link ThreadPool.share} passes it).
+ */
+export type TaskWriter = (ctl: Int32Array, ctlF: Float32Array, at: number, worker: number) => void;
 
 /** One task for one worker: its command (control.ts) and the writer of its arguments. */
 export interface Task {
@@ -71,22 +81,35 @@ export class ThreadPool {
   private failure: string | undefined;
   private closed = false;
   private readonly maximumPages: number;
+  private tag = 0;
 
   /**
    * Starts `workers` workers running `module` (compiled for a shared memory) on a new shared
-   * memory of at least `bytes` bytes. The workers start asynchronously; {@link ThreadPool.ready}
-   * resolves when all have, and {@link ThreadPool.readyWorkers} says which have.
+   * memory of at least `bytes` bytes, or on `memory` when given (a shared memory whose first
+   * {@link controlBytes} bytes the pool may use, such as a training arena's; it is not grown).
+   * `kernels` are elementwise kernels the workers also instantiate, for {@link ThreadPool.share}
+   * with `COMMAND_RANGES` (their index in this list names them).
+   * The workers start asynchronously; {@link ThreadPool.ready} resolves when all have, and
+   * {@link ThreadPool.readyWorkers} says which have.
    */
-  constructor(host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number) {
+  constructor(
+    host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number, memory?: WebAssembly.Memory,
+    kernels: readonly RangeKernel[] = [],
+  ) {
     this.dataAt = controlBytes(workers);
-    const initial = Math.ceil((this.dataAt + bytes) / PAGE_BYTES);
-    this.maximumPages = Math.min(MAX_PAGES, Math.max(2 * initial, MIN_MAXIMUM_PAGES));
-    this.memory = new WebAssembly.Memory({ initial, maximum: this.maximumPages, shared: true });
+    if (memory === undefined) {
+      const initial = Math.ceil((this.dataAt + bytes) / PAGE_BYTES);
+      this.maximumPages = Math.min(MAX_PAGES, Math.max(2 * initial, MIN_MAXIMUM_PAGES));
+      this.memory = new WebAssembly.Memory({ initial, maximum: this.maximumPages, shared: true });
+    } else {
+      this.maximumPages = memory.buffer.byteLength / PAGE_BYTES;
+      this.memory = memory;
+    }
     this.ctl = new Int32Array(this.memory.buffer, 0, this.dataAt / 4);
     this.ctlF = new Float32Array(this.memory.buffer, 0, this.dataAt / 4);
     this.seq = new Array<number>(workers).fill(0);
     for (let slot = 0; slot < workers; slot++) {
-      this.handles.push(host.spawn({ memory: this.memory, module, slot }, (cause) => {
+      this.handles.push(host.spawn({ memory: this.memory, module, slot, jobSlot: jobSlot(workers), kernels }, (cause) => {
         if (!this.closed) this.failure ??= cause;
       }));
     }
@@ -142,8 +165,10 @@ export class ThreadPool {
     const posted = tasks.map((task, i) => {
       const w = ready[i];
       const base = w * (SLOT_BYTES / 4);
+      // A worker still finishing a shared job it came to late must not see its slot rewritten.
+      this.awaitIdle(w);
       this.ctl[base + COMMAND] = task.command;
-      task.write(this.ctl, this.ctlF, base + COMMAND + 1);
+      task.write(this.ctl, this.ctlF, base + COMMAND + 1, w);
       const seq = ++this.seq[w];
       Atomics.store(this.ctl, base + SEQ, seq);
       Atomics.notify(this.ctl, base + SEQ);
@@ -174,6 +199,97 @@ export class ThreadPool {
     }
     if (mainError !== undefined) throw mainError;
     if (errors.length > 0) throw new Error(`ThreadPool.run: ${errors.join('; ')}`);
+  }
+
+  /**
+   * Runs the `count` panels of one job on this thread and the ready workers that are idle: each
+   * thread claims the next panel from the job slot (control.ts, `JOB_CLAIM`) until none is left.
+   * `panel(p)` computes panel p here; each worker taking part is posted `command` with its tag
+   * and count, and `write` fills the job's arguments after them (from `at`). Returns once every
+   * panel is finished, without waiting for a worker that has not started (it finds none left),
+   * so a worker the OS has descheduled delays the call by at most the panel it holds, and the
+   * split of work between threads changes from call to call while each panel's arithmetic does
+   * not. Returns how many panels the workers computed. Throws if a worker or `panel` fails,
+   * after closing the job and letting every other thread finish the panel it holds.
+   */
+  share(count: number, command: number, write: TaskWriter, panel: (p: number) => void): number {
+    if (this.closed) throw new Error('ThreadPool.share: the pool is closed');
+    if (this.failure !== undefined) throw new Error(`ThreadPool.share: ${this.failure}`);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_PANELS) {
+      throw new RangeError(`ThreadPool.share: count must be an integer from 1 to ${MAX_PANELS} (got ${count})`);
+    }
+    const { ctl } = this;
+    const job = jobSlot(this.workers) * SLOT_INTS;
+    this.tag = (this.tag + 1) % TAG_MODULUS;
+    const tag = this.tag;
+    Atomics.store(ctl, job + JOB_FINISHED, 0);
+    Atomics.store(ctl, job + JOB_CLAIM, tag << PANEL_BITS);
+    const posted: Array<{ w: number; base: number; seq: number }> = [];
+    for (const w of count > 1 ? this.readyWorkers() : []) {
+      if (posted.length >= count - 1) break;
+      const base = w * SLOT_INTS;
+      if (Atomics.load(ctl, base + DONE) !== this.seq[w]) continue; // late for an earlier job: skip it
+      ctl[base + COMMAND] = command;
+      ctl[base + ARGS + PANEL_TAG] = tag;
+      ctl[base + ARGS + PANEL_COUNT] = count;
+      write(ctl, this.ctlF, base + ARGS + 2, w);
+      const seq = ++this.seq[w];
+      Atomics.store(ctl, base + SEQ, seq);
+      Atomics.notify(ctl, base + SEQ);
+      posted.push({ w, base, seq });
+    }
+    let mainError: Error | undefined;
+    let own = 0;
+    try {
+      for (;;) {
+        const claim = Atomics.load(ctl, job + JOB_CLAIM);
+        const p = claim & PANEL_MASK;
+        if (p >= count) break;
+        if (Atomics.compareExchange(ctl, job + JOB_CLAIM, claim, claim + 1) !== claim) continue;
+        panel(p);
+        own++;
+        Atomics.add(ctl, job + JOB_FINISHED, 1);
+      }
+    } catch (error) {
+      mainError = error instanceof Error ? error : new Error(String(error));
+    }
+    const failedWorker = (): boolean => posted.some(({ base, seq }) => Atomics.load(ctl, base + DONE) === seq && Atomics.load(ctl, base + STATUS) !== STATUS_OK);
+    if (mainError === undefined) {
+      const block = posted.length > 0 && mayBlock(ctl);
+      const until = performance.now() + SPIN_MS;
+      for (let i = 1; ; i++) {
+        const finished = Atomics.load(ctl, job + JOB_FINISHED);
+        if (finished === count) return count - own;
+        if (failedWorker()) break;
+        if (block && (i & 63) === 0 && performance.now() > until) Atomics.wait(ctl, job + JOB_FINISHED, finished, 100);
+      }
+    }
+    // Failure: no thread may claim another panel; wait for those taking part to stop.
+    for (let claim = Atomics.load(ctl, job + JOB_CLAIM); (claim & PANEL_MASK) < count;) {
+      const seen = Atomics.compareExchange(ctl, job + JOB_CLAIM, claim, (tag << PANEL_BITS) | count);
+      if (seen === claim) break;
+      claim = seen;
+    }
+    const errors: string[] = [];
+    for (const { w, base, seq } of posted) {
+      this.awaitIdle(w);
+      const status = Atomics.load(ctl, base + STATUS);
+      if (Atomics.load(ctl, base + DONE) === seq && status !== STATUS_OK) errors.push(this.message(w));
+      if (status === STATUS_DEAD) this.failure ??= `worker ${w} ended in an earlier call: ${this.message(w)}`;
+    }
+    if (mainError !== undefined) throw mainError;
+    throw new Error(`ThreadPool.share: ${errors.join('; ')}`);
+  }
+
+  /** Waits until worker `w` has finished the last task posted to it. */
+  private awaitIdle(w: number): void {
+    const at = w * SLOT_INTS + DONE;
+    const block = mayBlock(this.ctl);
+    for (let i = 1; ; i++) {
+      const done = Atomics.load(this.ctl, at);
+      if (done === this.seq[w]) return;
+      if (block && (i & 63) === 0) Atomics.wait(this.ctl, at, done, 100);
+    }
   }
 
   private message(w: number): string {

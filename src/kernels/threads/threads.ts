@@ -24,9 +24,30 @@ function checkCount(n: unknown, what: string): number {
   return n;
 }
 
+/**
+ * The most threads the default takes. Measured on a 2-core machine (bench/README.md, VAE,
+ * "Threads"): 2 threads train the VAE 1.15–1.57× faster than 1 and run its six products
+ * 1.38–1.76× faster. More threads than that could not be measured there; each panel of a
+ * product packs the whole shared operand again, so the gain shrinks with the thread count, and
+ * 4 is kept until a larger machine measures more.
+ */
+export const DEFAULT_THREADS_CAP = 4;
+
+/** The cores this realm reports: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser, else 1. */
+export function availableCores(): number {
+  const g = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown }; navigator?: { hardwareConcurrency?: number } };
+  try {
+    const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+    const cores = os?.availableParallelism?.() ?? os?.cpus?.().length ?? g.navigator?.hardwareConcurrency;
+    return typeof cores === 'number' && Number.isInteger(cores) && cores >= 1 ? cores : 1;
+  } catch {
+    return 1;
+  }
+}
+
 function initialThreads(): number {
   const env = typeof process !== 'undefined' ? process.env?.[THREADS_ENV_VAR] : undefined;
-  if (env === undefined || env === '') return 1;
+  if (env === undefined || env === '') return Math.min(availableCores(), DEFAULT_THREADS_CAP);
   const trimmed = env.trim();
   const value = /^\d+$/.test(trimmed) ? Number(trimmed) : env;
   return checkCount(value, `environment variable ${THREADS_ENV_VAR}`);
@@ -44,10 +65,12 @@ export function threadsSupported(): boolean {
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`; or
  * no WebAssembly SIMD) the setting is kept but {@link getThreads} says 1.
  *
- * The default is 1, or the `LATENT_TS_THREADS` environment variable, read once. Today only the
- * float32 matrix product of operands outside a training arena runs in parallel; the default
- * becomes the available cores once every kernel does. Results are the same bytes on any
- * thread count.
+ * The default is the `LATENT_TS_THREADS` environment variable, read once, or else the cores
+ * available (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser)
+ * up to 4 (`DEFAULT_THREADS_CAP`). The large float32 matrix products (a fit's, in place, and
+ * others through copies) and a fit's Adam updates run in parallel; the loss and ReLU kernels
+ * do not yet. A fit uses the count set when it starts: calling this during a fit applies from
+ * the next one. Results are the same bytes on any thread count.
  *
  * @example
  * ```ts
@@ -64,7 +87,8 @@ export function setThreads(n: number): void {
 
 /**
  * The number of threads the parallel kernels use: the last {@link setThreads} value, else
- * `LATENT_TS_THREADS`, else 1; always 1 where threads cannot run.
+ * `LATENT_TS_THREADS`, else the available cores up to 4; always 1
+ * where threads cannot run.
  *
  * @example
  * ```ts

@@ -7,7 +7,8 @@
  * `Memory` once, instantiates the module, and then loops: Atomics.wait on its slot's sequence
  * number, run the task, write the status, notify. The slot layout is control.ts's (a test checks
  * the literals below against it). The panel product is the same loop nest as `blockedProduct`
- * in kernels/wasm/gemm-wasm.ts, over the part of C this worker owns.
+ * in kernels/wasm/gemm-wasm.ts, over the part of C this worker owns; with the panels command
+ * the worker claims panels from the job slot until none is left (pool.ts, `ThreadPool.share`).
  *
  * @module
  */
@@ -18,8 +19,9 @@ function start(data, onExit) {
   const SLOT_INTS = 64, SEQ = 0, DONE = 1, STATUS = 2, READY = 3, COMMAND = 4, ARGS = 5, MESSAGE_AT = 128, MESSAGE_BYTES = 128;
   const memory = data.memory;
   const base = (data.slot * 256) / 4;
-  const ctl = new Int32Array(memory.buffer, 0, (data.slot + 1) * SLOT_INTS);
-  const ctlF = new Float32Array(memory.buffer, 0, (data.slot + 1) * SLOT_INTS);
+  const job = data.jobSlot * SLOT_INTS;
+  const ctl = new Int32Array(memory.buffer, 0, (data.jobSlot + 1) * SLOT_INTS);
+  const ctlF = new Float32Array(memory.buffer, 0, (data.jobSlot + 1) * SLOT_INTS);
   const report = (status, error) => {
     const text = new TextEncoder().encode(String(error && error.stack ? error.stack : error)).slice(0, MESSAGE_BYTES - 4);
     const bytes = new Uint8Array(memory.buffer, data.slot * 256 + MESSAGE_AT + 4, MESSAGE_BYTES - 4);
@@ -34,6 +36,7 @@ function start(data, onExit) {
     Atomics.notify(ctl, base + DONE);
   });
   const gemm = new WebAssembly.Instance(data.module, { env: { memory } }).exports;
+  const table = data.kernels.map((k) => new WebAssembly.Instance(k.module, { env: { memory } }).exports[k.name]);
   Atomics.store(ctl, base + READY, 1);
   Atomics.notify(ctl, base + READY);
   for (;;) {
@@ -55,6 +58,10 @@ function start(data, onExit) {
       const a = base + ARGS;
       if (command === 1) {
         panel(gemm, ctl, ctlF, a);
+      } else if (command === 3) {
+        panels(gemm, ctl, ctlF, a, job);
+      } else if (command === 4) {
+        ranges(table, ctl, ctlF, a, job);
       } else if (command === 2) {
         if (ctl[a] === 2) data.exit();
         throw new Error('worker ' + data.slot + ': failure requested by the diagnostics command');
@@ -71,13 +78,59 @@ function start(data, onExit) {
 }
 
 function panel(e, ctl, ctlF, a) {
-  const m = ctl[a], n = ctl[a + 1], k = ctl[a + 2];
-  const alpha = ctlF[a + 3], beta = ctlF[a + 4];
-  const aAt = ctl[a + 5], aLane = ctl[a + 6], aK = ctl[a + 7];
-  const bAt = ctl[a + 8], bLane = ctl[a + 9], bK = ctl[a + 10];
-  const cAt = ctl[a + 11], ldc = ctl[a + 12];
-  const tile = ctl[a + 13], pa = ctl[a + 14], pb = ctl[a + 15];
-  const KC = ctl[a + 16], MC = ctl[a + 17], NC = ctl[a + 18];
+  product(e, ctl[a], ctl[a + 1], ctl[a + 2], ctlF[a + 3], ctlF[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7],
+    ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], ctl[a + 12], ctl[a + 13], ctl[a + 14], ctl[a + 15],
+    ctl[a + 16], ctl[a + 17], ctl[a + 18]);
+}
+
+// Claims panels of the job (tag, count at a, a + 1; the product from a + 2) until none is left.
+function panels(e, ctl, ctlF, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const m = ctl[q], n = ctl[q + 1], k = ctl[q + 2], alpha = ctlF[q + 3], beta = ctlF[q + 4];
+  const aAt = ctl[q + 5], aLane = ctl[q + 6], aK = ctl[q + 7], bAt = ctl[q + 8], bLane = ctl[q + 9], bK = ctl[q + 10];
+  const cAt = ctl[q + 11], ldc = ctl[q + 12], tile = ctl[q + 13], pa = ctl[q + 14], pb = ctl[q + 15];
+  const KC = ctl[q + 16], MC = ctl[q + 17], NC = ctl[q + 18], lastMC = ctl[q + 19], lastNC = ctl[q + 20];
+  const byColumns = ctl[q + 21] === 1, span = ctl[q + 22];
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const p = claim & 2047;
+    if (claim >>> 11 !== tag || p >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    const start = p * span, last = p === count - 1;
+    const mc = last ? lastMC : MC, nc = last ? lastNC : NC;
+    if (byColumns) {
+      product(e, m, Math.min(span, n - start), k, alpha, beta, aAt, aLane, aK, bAt + start * bLane, bLane, bK,
+        cAt + start * 4, ldc, tile, pa, pb, KC, mc, nc);
+    } else {
+      product(e, Math.min(span, m - start), n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
+        cAt + start * ldc * 4, ldc, tile, pa, pb, KC, mc, nc);
+    }
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Claims chunks of an elementwise kernel (tag, count at a, a + 1; see control.ts) until none is left.
+function ranges(table, ctl, ctlF, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const run = table[ctl[q]], pointers = ctl[q + 1], chunk = ctl[q + 2], total = ctl[q + 3];
+  const scalars = Array.from(ctlF.subarray(q + 9, q + 9 + ctl[q + 8]));
+  const args = new Array(pointers + 1 + scalars.length);
+  for (let s = 0; s < scalars.length; s++) args[pointers + 1 + s] = scalars[s];
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    for (let i = 0; i < pointers; i++) args[i] = ctl[q + 4 + i] + c * chunk;
+    args[pointers] = Math.min(chunk, total - c * chunk);
+    run(...args);
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+function product(e, m, n, k, alpha, beta, aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, tile, pa, pb, KC, MC, NC) {
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {

@@ -12,16 +12,44 @@
  * The first bytes hold the packing scratch; arrays are carved from the rest by a bump pointer
  * (the owner pools and reuses them, see `Workspace`) until {@link WasmArena.reset}.
  *
+ * With more than one thread (kernels/threads/), the memory is a shared one, laid out as the
+ * pool's control block, one packing scratch per thread, the kernel scratch and the arrays; the
+ * arena's own pool of workers instantiates the same GEMM module on it, and products of at least
+ * `PARALLEL_PRODUCT` are split into output panels that the workers compute in place
+ * (`productOnPool`), with the bytes of the one-thread product. The workers start on the first
+ * such product (a fit whose products are all small never starts one) and end at
+ * {@link WasmArena.release}.
+ *
  * @module
  */
 import type { FloatArray } from '../../validate.js';
 import type { GemmExports } from './gemm-kernel.js';
 import { blockedProduct, blocksFor, packScratchAt, packScratchBytes } from './gemm-wasm.js';
-import { compiledModule } from './fixed-instance.js';
-import { gemmOnMemory, wasmGemm } from './runtime.js';
+import { compiledModule, type ModuleSource } from './fixed-instance.js';
+import { gemmOnMemory, sharedGemmModule, wasmGemm } from './runtime.js';
 import { PAGE_BYTES } from './memory.js';
+import type { MicroShape } from './micro.js';
+import { COMMAND_RANGES, MAX_RANGE_SCALARS, controlBytes } from '../threads/control.js';
+import type { RangeKernel } from '../threads/host.js';
+import { buildAdamModule } from './adam-module.js';
+import { PARALLEL_PRODUCT, productOnPool } from '../threads/gemm-parallel.js';
+import { workerHost } from '../threads/host.js';
+import { MAX_PANELS, ThreadPool } from '../threads/pool.js';
 
 const ALIGN = 64;
+
+/**
+ * The elementwise kernels a threaded arena's workers run over ranges ({@link WasmArena.shareRange}),
+ * by index: the builder and its export.
+ */
+const RANGE_KERNELS: ReadonlyArray<{ build: ModuleSource; name: string }> = [{ build: buildAdamModule, name: 'adam' }];
+/** Index of the Adam kernel in a threaded arena's range kernels. */
+export const ADAM_IN_ARENA = 0;
+/**
+ * Ranges shorter than this many bytes run on this thread: sharing costs a few microseconds of
+ * dispatch, and Adam streams about 1 KB per µs (28 bytes per parameter at 0.8 ms per 650,000).
+ */
+const SHARED_RANGE_BYTES = 1 << 18;
 /**
  * Bytes after the packing scratch that kernels may use for small results: accumulators, up to
  * 8,192 per-column double sums.
@@ -49,13 +77,25 @@ export function arenaOf(x: FloatArray): WasmArena | undefined {
  * ```
  */
 export function arenaKernel(
-  build: () => Uint8Array<ArrayBuffer>, first: FloatArray, ...rest: (FloatArray | null)[]
+  build: ModuleSource, first: FloatArray, ...rest: (FloatArray | null)[]
 ): { arena: WasmArena; exports: WebAssembly.Exports } | null {
   const arena = byBuffer.get(first.buffer);
   if (arena === undefined || rest.some((x) => x !== null && x.buffer !== first.buffer)) return null;
   const exports = arena.kernel(build);
   return exports === null ? null : { arena, exports };
 }
+
+/** Where an arena's regions start, in bytes, and how its products may use threads. */
+interface Layout {
+  /** The first thread's packing scratch; thread p's is {@link packScratchBytes} further on per p. */
+  readonly packAt: number;
+  readonly kernelScratch: number;
+  /** Threads the products may use (1: no pool), and the module the workers instantiate. */
+  readonly threads: number;
+  readonly sharedModule: WebAssembly.Module | null;
+}
+
+const alignUp = (x: number): number => Math.ceil(x / ALIGN) * ALIGN;
 
 /** A fixed WebAssembly memory with its own GEMM instance; see the module comment. */
 export class WasmArena {
@@ -64,28 +104,36 @@ export class WasmArena {
   /** First byte after the scratch areas. */
   private readonly base: number;
   private top: number;
-  private readonly instances = new Map<() => Uint8Array<ArrayBuffer>, WebAssembly.Exports | null>();
+  private readonly buffer: ArrayBufferLike;
+  private readonly instances = new Map<ModuleSource, WebAssembly.Exports | null>();
   /** The kernel scratch as four float32 accumulators. */
   readonly scratch32: Float32Array;
   /** The kernel scratch as per-column double sums (up to 8,192). */
   readonly scratch64: Float64Array;
+  private pool: ThreadPool | null = null;
+  private released = false;
+  private split = 0;
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly exports: GemmExports,
-    private readonly shape: { mr: number; nr: number },
+    private readonly shape: MicroShape,
+    private readonly layout: Layout,
   ) {
-    this.kernelScratch = Math.ceil(packScratchBytes(shape) / ALIGN) * ALIGN;
+    this.buffer = memory.buffer;
+    this.kernelScratch = layout.kernelScratch;
     this.base = this.kernelScratch + KERNEL_SCRATCH_BYTES;
     this.top = this.base;
-    this.scratch32 = new Float32Array(memory.buffer, this.kernelScratch, 4);
-    this.scratch64 = new Float64Array(memory.buffer, this.kernelScratch, KERNEL_SCRATCH_BYTES / 8);
-    byBuffer.set(memory.buffer, this);
+    this.scratch32 = new Float32Array(this.buffer, this.kernelScratch, 4);
+    this.scratch64 = new Float64Array(this.buffer, this.kernelScratch, KERNEL_SCRATCH_BYTES / 8);
+    byBuffer.set(this.buffer, this);
   }
 
   /**
    * An arena with room for `bytes` of arrays (plus the packing scratch), or null where the
-   * WebAssembly kernel is unavailable or the engine refuses the memory.
+   * WebAssembly kernel is unavailable or the engine refuses the memory. With `threads` above 1
+   * and where threads can run (kernels/threads/host.ts), its memory is shared and its large
+   * products use up to `threads` threads; elsewhere it is the one-thread arena.
    *
    * @example
    * ```ts
@@ -93,19 +141,53 @@ export class WasmArena {
    * const a = arena?.alloc(1024) ?? new Float32Array(1024);
    * ```
    */
-  static create(bytes: number): WasmArena | null {
+  static create(bytes: number, threads = 1): WasmArena | null {
     try {
       const kernel = wasmGemm();
       if (kernel === null) return null;
-      const scratch = Math.ceil(packScratchBytes(kernel.shape) / ALIGN) * ALIGN + KERNEL_SCRATCH_BYTES;
-      const pages = Math.ceil((scratch + bytes + ALIGN) / PAGE_BYTES);
+      const shared = threads > 1 && workerHost() !== null ? sharedGemmModule() : null;
+      if (shared !== null) {
+        const packAt = alignUp(controlBytes(threads - 1));
+        const kernelScratch = alignUp(packAt + threads * packScratchBytes(shared.shape));
+        const pages = Math.ceil((kernelScratch + KERNEL_SCRATCH_BYTES + bytes + ALIGN) / PAGE_BYTES);
+        const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+        const exports = new WebAssembly.Instance(shared.module, { env: { memory } }).exports as unknown as GemmExports;
+        return new WasmArena(memory, exports, shared.shape, { packAt, kernelScratch, threads, sharedModule: shared.module });
+      }
+      const kernelScratch = alignUp(packScratchBytes(kernel.shape));
+      const pages = Math.ceil((kernelScratch + KERNEL_SCRATCH_BYTES + bytes + ALIGN) / PAGE_BYTES);
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       const loaded = gemmOnMemory(memory);
       if (loaded === null) return null;
-      return new WasmArena(memory, loaded.exports, loaded.shape);
+      return new WasmArena(memory, loaded.exports, loaded.shape, { packAt: 0, kernelScratch, threads: 1, sharedModule: null });
     } catch {
       return null;
     }
+  }
+
+  /** The threads this arena's large products use (1 for an arena on an ordinary memory). */
+  get threads(): number {
+    return this.layout.threads;
+  }
+
+  /** Resolves once the workers (started by the first large product) have all started; at once if none were. */
+  async ready(): Promise<void> {
+    await this.pool?.ready();
+  }
+
+  /** How many products had panels computed by a worker (diagnostics: tests check threads really ran). */
+  get splitProducts(): number {
+    return this.split;
+  }
+
+  /**
+   * Ends the arena's workers, if any; its products run on this thread from then on. The arrays
+   * stay valid. Idempotent.
+   */
+  release(): void {
+    this.released = true;
+    this.pool?.close();
+    this.pool = null;
   }
 
   /** Bytes handed out since the last {@link WasmArena.reset}. */
@@ -116,8 +198,8 @@ export class WasmArena {
   /** A zeroed Float32Array of `n` elements in the arena, or null when it does not fit. */
   alloc(n: number): Float32Array | null {
     const bytes = Math.ceil((n * 4) / ALIGN) * ALIGN;
-    if (this.top + bytes > this.memory.buffer.byteLength) return null;
-    const view = new Float32Array(this.memory.buffer, this.top, n);
+    if (this.top + bytes > this.buffer.byteLength) return null;
+    const view = new Float32Array(this.buffer, this.top, n);
     view.fill(0);
     this.top += bytes;
     return view;
@@ -133,11 +215,11 @@ export class WasmArena {
    * this arena's memory once per builder; null where it cannot be (no SIMD, or the module needs
    * more memory than the arena has).
    */
-  kernel(build: () => Uint8Array<ArrayBuffer>): WebAssembly.Exports | null {
+  kernel(build: ModuleSource): WebAssembly.Exports | null {
     let exports = this.instances.get(build);
     if (exports === undefined) {
       exports = null;
-      const module = compiledModule(build);
+      const module = compiledModule(build, this.layout.sharedModule !== null);
       try {
         if (module !== null) exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
       } catch {
@@ -150,13 +232,15 @@ export class WasmArena {
 
   /** Whether `x` is a view of this arena's memory. */
   holds(x: FloatArray): x is Float32Array {
-    return x.buffer === this.memory.buffer;
+    return x.buffer === this.buffer;
   }
 
   /**
    * C = alpha·op(A)·op(B) + beta·C with all three operands in this arena, computed in place.
    * Returns false (leaving C untouched) when C overlaps A or B, which only a copying kernel can
-   * handle. Requires m, n, k ≥ 1 and alpha ≠ 0, as `gemmWasm` does.
+   * handle. Requires m, n, k ≥ 1 and alpha ≠ 0, as `gemmWasm` does. On a threaded arena,
+   * products of at least `PARALLEL_PRODUCT` are split over its workers (same bytes); a worker's
+   * failure is thrown from here.
    */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -170,9 +254,61 @@ export class WasmArena {
       return x0 < c1 && c0 < x0 + ((rows - 1) * ld + cols) * 4;
     };
     if (overlaps(A, transA ? k : m, transA ? m : k, lda) || overlaps(B, transB ? n : k, transB ? k : n, ldb)) return false;
+    const pool = m * n * k >= PARALLEL_PRODUCT ? this.threadPool() : null;
+    if (pool !== null) {
+      const byWorkers = productOnPool(pool, this.exports, this.shape, this.layout.packAt, transA, transB, m, n, k,
+        alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, c0, ldc);
+      if (byWorkers > 0) this.split++;
+      return true;
+    }
     const blocks = blocksFor(this.shape, m, n, k);
-    blockedProduct(this.exports, packScratchAt(0, this.shape, blocks), blocks, transA, transB, m, n, k,
+    blockedProduct(this.exports, packScratchAt(this.layout.packAt, this.shape, blocks), blocks, transA, transB, m, n, k,
       alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, c0, ldc);
     return true;
+  }
+
+  /**
+   * Runs range kernel `kernel` ({@link ADAM_IN_ARENA}) over `bytes` bytes from each of `pointers`
+   * (byte addresses in this arena), in chunks of `chunkBytes`, shared with the arena's workers:
+   * chunk c is `kernel(pointer + c·chunkBytes…, its bytes, ...scalars)`, exactly the calls of
+   * a one-thread loop over the chunks, so an elementwise kernel gives the same bytes. Returns
+   * false, running nothing, on a one-thread arena, before its workers have started, or for fewer
+   * than 256 KiB (the caller then runs its loop). Throws if a worker fails.
+   */
+  shareRange(kernel: number, pointers: readonly number[], bytes: number, chunkBytes: number, scalars: readonly number[]): boolean {
+    const pool = this.pool;
+    if (pool === null || bytes < SHARED_RANGE_BYTES || pool.readyWorkers().length === 0 || scalars.length > MAX_RANGE_SCALARS) return false;
+    const run = this.kernel(RANGE_KERNELS[kernel].build)?.[RANGE_KERNELS[kernel].name] as ((...args: number[]) => void) | undefined;
+    if (run === undefined) return false;
+    const count = Math.ceil(bytes / chunkBytes);
+    if (count > MAX_PANELS) return false;
+    pool.share(count, COMMAND_RANGES, (ctl, ctlF, at) => {
+      ctl[at] = kernel;
+      ctl[at + 1] = pointers.length;
+      ctl[at + 2] = chunkBytes;
+      ctl[at + 3] = bytes;
+      pointers.forEach((p, i) => { ctl[at + 4 + i] = p; });
+      ctl[at + 8] = scalars.length;
+      scalars.forEach((x, i) => { ctlF[at + 9 + i] = x; });
+    }, (c) => {
+      run(...pointers.map((p) => p + c * chunkBytes), Math.min(chunkBytes, bytes - c * chunkBytes), ...scalars);
+    });
+    return true;
+  }
+
+  /** The arena's pool, started on first use; null for a one-thread or released arena. */
+  private threadPool(): ThreadPool | null {
+    const { threads, sharedModule } = this.layout;
+    if (this.pool === null && !this.released && threads > 1 && sharedModule !== null) {
+      const host = workerHost();
+      const kernels: RangeKernel[] = [];
+      for (const { build, name } of RANGE_KERNELS) {
+        const module = compiledModule(build, true);
+        if (module === null) return null;
+        kernels.push({ module, name });
+      }
+      if (host !== null) this.pool = new ThreadPool(host, sharedModule, threads - 1, 0, this.memory, kernels);
+    }
+    return this.pool;
   }
 }

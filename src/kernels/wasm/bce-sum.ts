@@ -37,8 +37,8 @@ const UNROLL = 8;
  * the remainder. Every lane's arithmetic, and the order of additions into ACC, are those of one
  * vector at a time.
  */
-export function buildBceModule(unroll = UNROLL): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(1);
+export function buildBceModule(unroll = UNROLL, shared = false): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder(1, shared);
   const f = mod.function('bce', ['i32', 'i32', 'i32', 'i32', 'i32', 'f32'], []);
   const [L, Y, D, ACC, BYTES, SCALE] = [0, 1, 2, 3, 4, 5];
   const i = f.local('i32');
@@ -126,7 +126,7 @@ export function buildBceModule(unroll = UNROLL): Uint8Array<ArrayBuffer> {
 type BceKernel = (l: number, y: number, d: number, acc: number, bytes: number, scale: number) => void;
 
 /** Logits, targets and gradient, one chunk each; four float32 accumulators. */
-const BCE: KernelSpec = { build: buildBceModule, slots: 3, slotFloats: CHUNK, scratchBytes: 16, copyPath: true };
+const BCE: KernelSpec = { build: (shared) => buildBceModule(UNROLL, shared), slots: 3, slotFloats: CHUNK, scratchBytes: 16, copyPath: true };
 
 /**
  * Whether the SIMD kernel loaded here (it is built and validated on the first call).

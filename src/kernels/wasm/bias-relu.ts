@@ -35,8 +35,8 @@ function addWidened(c: Code, a: number, p: number): void {
  *   then acc += g;
  * - `sums(g, rows, colBytes, ldBytes, acc)`: acc += g.
  */
-export function buildBiasReluModule(): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(PAGES);
+export function buildBiasReluModule(shared = false): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder(PAGES, shared);
   for (const relu of [true, false]) {
     const f = relu
       ? mod.function('mask', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [])

@@ -35,13 +35,20 @@ export function instantiateFixed(build: () => Uint8Array<ArrayBuffer>, pages: nu
   }
 }
 
-// Compiled modules by their builder, so a kernel can also be instantiated on an arena's memory
-// without compiling again.
-const compiled = new Map<() => Uint8Array<ArrayBuffer>, WebAssembly.Module | null>();
+/**
+ * Builds a kernel's module bytes; with `shared`, the module imports a shared memory (an arena
+ * the thread pool's workers also run on), else an ordinary one.
+ */
+export type ModuleSource = (shared?: boolean) => Uint8Array<ArrayBuffer>;
+
+// Compiled modules by their builder (ordinary and shared memory), so a kernel can also be
+// instantiated on an arena's memory without compiling again.
+const compiled = new Map<ModuleSource, WebAssembly.Module | null>();
+const compiledShared = new Map<ModuleSource, WebAssembly.Module | null>();
 
 /**
- * The module `build()` returns, validated and compiled once per realm, or null where
- * WebAssembly (or the SIMD the bytes use) is unavailable.
+ * The module `build(shared)` returns, validated and compiled once per realm (per `shared`), or
+ * null where WebAssembly (or the SIMD the bytes use) is unavailable.
  *
  * @example
  * ```ts
@@ -49,19 +56,20 @@ const compiled = new Map<() => Uint8Array<ArrayBuffer>, WebAssembly.Module | nul
  * if (module !== null) new WebAssembly.Instance(module, { env: { memory } });
  * ```
  */
-export function compiledModule(build: () => Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
-  let module = compiled.get(build);
+export function compiledModule(build: ModuleSource, shared = false): WebAssembly.Module | null {
+  const cache = shared ? compiledShared : compiled;
+  let module = cache.get(build);
   if (module === undefined) {
     module = null;
     try {
       if (typeof WebAssembly !== 'undefined') {
-        const bytes = build();
+        const bytes = build(shared);
         if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
       }
     } catch {
       module = null;
     }
-    compiled.set(build, module);
+    cache.set(build, module);
   }
   return module;
 }

@@ -13,8 +13,8 @@ import { ModuleBuilder } from './builder.js';
  * relu(ptr, bytes), `bytes` a multiple of 16: per lane v ← v & ~(sign(v) & ~isNaN(v)), that is
  * +0 for negatives, −0 and −∞, v otherwise (NaN kept bit for bit).
  */
-export function buildReluModule(): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(1);
+export function buildReluModule(shared = false): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder(1, shared);
   const f = mod.function('relu', ['i32', 'i32'], []);
   const [PTR, BYTES] = [0, 1];
   const end = f.local('i32');

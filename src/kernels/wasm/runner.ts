@@ -17,14 +17,14 @@
  * @module
  */
 import { arenaKernel } from './arena.js';
-import { instantiateFixed } from './fixed-instance.js';
+import { instantiateFixed, type ModuleSource } from './fixed-instance.js';
 import { PAGE_BYTES } from './memory.js';
 
 
 /** A kernel module and the layout of its copy path. */
 export interface KernelSpec {
   /** Builds the module (which imports `env.memory`); also the key of its compiled module. */
-  readonly build: () => Uint8Array<ArrayBuffer>;
+  readonly build: ModuleSource;
   /** Operand slots of the copy path, one per operand. */
   readonly slots: number;
   /** Floats per slot: the largest chunk a call of the copy path may take. */

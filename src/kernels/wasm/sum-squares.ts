@@ -20,8 +20,8 @@ const CHUNK = 16384;
  * [acc0, acc1] += [x0², x1²] and [acc2, acc3] += [x2², x3²] in double, the accumulators read
  * from and written back to `acc` (four f64).
  */
-export function buildSumSquaresModule(): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(2);
+export function buildSumSquaresModule(shared = false): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder(2, shared);
   const f = mod.function('sumsq', ['i32', 'i32', 'i32'], []);
   const [PTR, BYTES, ACCP] = [0, 1, 2];
   const end = f.local('i32');

@@ -4,12 +4,13 @@
  * layout agrees with control.ts, and the thread setting validates its input.
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as control from '../../../src/kernels/threads/control.js';
 import { workerHost } from '../../../src/kernels/threads/host.js';
 import { type Task, ThreadPool } from '../../../src/kernels/threads/pool.js';
-import { MAX_THREADS, getThreads, setThreads, threadPool, threadsSupported } from '../../../src/kernels/threads/threads.js';
+import { DEFAULT_THREADS_CAP, MAX_THREADS, availableCores, getThreads, setThreads, threadPool, threadsSupported } from '../../../src/kernels/threads/threads.js';
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from '../../../src/kernels/threads/worker-source.js';
 import { sharedGemmModule } from '../../../src/kernels/wasm/runtime.js';
 
@@ -84,6 +85,41 @@ describe.skipIf(!supported)('ThreadPool', () => {
     setThreads(1);
   });
 
+  it('shares the panels of a job; a panel that fails is an error of that call, never a hang', async () => {
+    const pool = newPool(1);
+    pools.push(pool);
+    await pool.ready();
+    const claimAt = control.jobSlot(1) * (control.SLOT_BYTES / 4) + control.JOB_CLAIM;
+    const ctl = new Int32Array(pool.memory.buffer, 0, pool.dataAt / 4);
+    // Panel 0 here waits (at most 10 s) until the worker has claimed panel 1, which then traps:
+    // its product reads far outside the memory.
+    const outOfBounds: Parameters<ThreadPool['share']>[2] = (c, _f, at) => {
+      c.fill(0, at, at + 23);
+      c.set([1, 48, 1], at); // m, n, k: six panels of 8 columns
+      c[at + 5] = 0x7fff_0000; // A
+      c[at + 8] = pool.dataAt; // B, C and the packing scratch inside the memory, after the control block
+      c[at + 11] = pool.dataAt;
+      c.set([pool.dataAt + 4096, pool.dataAt + 8192, pool.dataAt + 12288], at + 13);
+      c.set([1, 1, 1, 1, 1], at + 16);
+      c[at + 21] = 1; // along n
+      c[at + 22] = 8;
+    };
+    const mine: number[] = [];
+    expect(() => pool.share(6, control.COMMAND_PANELS, outOfBounds, (p) => {
+      mine.push(p);
+      const until = performance.now() + 10_000;
+      while (p === 0 && (Atomics.load(ctl, claimAt) & control.PANEL_COUNT_MASK) < 2 && performance.now() < until);
+    })).toThrow(/ThreadPool\.share: .*RuntimeError/s);
+    expect(mine).not.toContain(1);
+    // The worker survives a failed panel; a panel failing here is rethrown too.
+    expect(() => pool.share(3, control.COMMAND_PANELS, outOfBounds, () => { throw new Error('here'); })).toThrow('here');
+    expect(pool.failed).toBeUndefined();
+    const done: number[] = [];
+    expect(pool.share(1, control.COMMAND_PANELS, outOfBounds, (p) => done.push(p))).toBe(0);
+    expect(done).toEqual([0]);
+    expect(() => pool.share(0, control.COMMAND_PANELS, outOfBounds, () => undefined)).toThrow(/count must be an integer from 1 to 2047 \(got 0\)/);
+  });
+
   it('refuses more tasks than ready workers, and runs nothing once closed', async () => {
     const pool = newPool(1);
     await pool.ready();
@@ -138,5 +174,11 @@ describe('setThreads / getThreads', () => {
     }).trim();
     expect(run('two')).toBe(`environment variable LATENT_TS_THREADS must be an integer from 1 to ${MAX_THREADS} (got string 'two')`);
     expect(run('1')).toBe('1');
+    // Unset (or empty): the available cores, up to the cap.
+    expect(run('')).toBe(String(supported ? Math.min(availableParallelism(), DEFAULT_THREADS_CAP) : 1));
+  });
+
+  it('counts the available cores as Node reports them', () => {
+    expect(availableCores()).toBe(availableParallelism());
   });
 });

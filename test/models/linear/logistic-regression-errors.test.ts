@@ -134,6 +134,6 @@ describe('the supervised registry', () => {
     const again = supervisedModelFromState(m.toState());
     expect(again.type).toBe('LogisticRegression');
     expect(again.toBytes()).toEqual(m.toBytes());
-    expect(() => supervisedModelFromState({ type: 'PCA', version: 1, config: {}, tensors: {} })).toThrow('unknown supervised model type "PCA" (latent-ts reads LogisticRegression)');
+    expect(() => supervisedModelFromState({ type: 'PCA', version: 1, config: {}, tensors: {} })).toThrow('unknown supervised model type "PCA" (latent-ts reads LogisticRegression, Classifier)');
   });
 });

@@ -82,3 +82,36 @@ export function reconstructionsFigure(
 export function manifoldFigure(decoded: Matrix, side: number, imageShape: [number, number], title: string): string {
   return imageGridSvg(decoded, { imageShape, columns: side, gap: 0, scale: 2, title });
 }
+
+/**
+ * PCA's components beside NMF's parts, one image per component, each on its own scale (its
+ * largest magnitude is white). PCA's are signed directions (grey = 0, black negative); NMF's are
+ * non-negative (black = 0): the lecture's "parts versus global patterns".
+ *
+ * @example
+ * ```ts
+ * partsFigure(asMatrix(pca.components), asMatrix(nmf.components), [28, 28]);
+ * ```
+ */
+export function partsFigure(pcaComponents: Matrix, nmfComponents: Matrix, imageShape: [number, number]): string {
+  const columns = 4;
+  const pca = imageGridSvg(perRowScaled(pcaComponents), { imageShape, columns, scale: 2, valueRange: [-1, 1] });
+  const nmf = imageGridSvg(perRowScaled(nmfComponents), { imageShape, columns, scale: 2, valueRange: [0, 1] });
+  return sideBySideSvg([pca, nmf], {
+    titles: [`PCA-${pcaComponents.shape[0]} components (grey = 0)`, `NMF-${nmfComponents.shape[0]} parts (all ≥ 0)`],
+    title: 'Global patterns against parts',
+  });
+}
+
+/** Each row divided by its largest magnitude (for display: a faint part is still visible). */
+function perRowScaled(m: Matrix): Matrix {
+  const [rows, cols] = m.shape;
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    let peak = 0;
+    for (let j = 0; j < cols; j++) peak = Math.max(peak, Math.abs(m.data[i * cols + j]));
+    const scale = peak > 0 ? 1 / peak : 0;
+    for (let j = 0; j < cols; j++) out[i * cols + j] = m.data[i * cols + j] * scale;
+  }
+  return { data: out, shape: [rows, cols] };
+}

@@ -6,6 +6,7 @@
 import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
+import { NMF } from '../models/decomposition/nmf.js';
 import { VAE } from '../models/neural/vae.js';
 import { lossUnit } from '../models/neural/loss-unit.js';
 import { EpochClock, formatEpochLine } from '../train/progress.js';
@@ -133,4 +134,20 @@ export async function fitVAE(latentDim: number, train: Matrix, plan: DemoPlan, p
   const seconds = (performance.now() - t0) / 1000;
   progress.line(`${name}: done in ${seconds.toFixed(1)} s`);
   return { name, model, latentDim, seconds };
+}
+
+/**
+ * NMF with `k` parts on the first `plan.nmfRows` training digits, for the parts figure (not in
+ * the metrics table: its codes are amounts of parts, not a Gaussian latent).
+ *
+ * @example
+ * ```ts
+ * fitNMF(16, train, plan, progress).model.components; // [16, 784], every entry ≥ 0
+ * ```
+ */
+export function fitNMF(k: number, train: Matrix, plan: DemoPlan, progress: DemoProgress): Fitted<NMF> {
+  const rows = Math.min(plan.nmfRows, train.shape[0]);
+  const d = train.shape[1];
+  const X = { data: train.data.subarray(0, rows * d), shape: [rows, d] };
+  return timed(`NMF-${k}`, k, progress, () => new NMF({ nComponents: k, maxIter: plan.nmfIterations, seed: plan.seed }).fit(X));
 }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { saveState } from '../io/model-bytes.js';
 import { demoData } from './data.js';
 import { evaluateModel, type EvalSplit, type ModelMetrics } from './evaluate.js';
-import { codesFigure, imagesFigure, manifoldFigure, reconstructionsFigure } from './figures.js';
-import { fitAutoencoder, fitPCA, fitPPCA, fitVAE, type Fitted } from './fit.js';
+import { codesFigure, imagesFigure, manifoldFigure, partsFigure, reconstructionsFigure } from './figures.js';
+import { fitAutoencoder, fitNMF, fitPCA, fitPPCA, fitVAE, type Fitted } from './fit.js';
 import { latentGrid } from './manifold.js';
 import { asMatrix, type Matrix } from '../app/matrix.js';
 import { resolveDemoOptions, type DemoOptions, type DemoPlan } from './options.js';
@@ -18,6 +18,7 @@ import { DemoProgress, stderrProgress } from './progress.js';
 import { formatMetricsTable } from './table.js';
 import { indexHtml, metricsJson } from './outputs.js';
 import type { VAE } from '../models/neural/vae.js';
+import type { PCA } from '../models/decomposition/pca.js';
 import type { AnyModel } from '../models/registry.js';
 
 /**
@@ -42,7 +43,8 @@ export interface DemoResult {
 
 /**
  * Runs the demo: fits PCA and PPCA (2, 16 and 32 components), Autoencoders and Bernoulli VAEs
- * (2-, 16- and 32-D codes) on the built-in digits, measures them on the test digits, writes
+ * (2-, 16- and 32-D codes) on the built-in digits, and NMF for a figure of its parts beside PCA's
+ * components; measures them on the test digits, writes
  * the pictures, the models (`.safetensors`), `metrics.json`, `metrics.txt` and `index.html`
  * into `outDir`, and prints the metrics table.
  *
@@ -85,7 +87,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     if (!f) throw new Error(`runDemo: no model ${name}`);
     return f.model;
   };
-  await progress.step('drawing the figures', () => writeFigures(plan, split, data.imageShape, testCodes, byName, write));
+  await progress.step('drawing the figures', () => writeFigures(plan, split, data.imageShape, testCodes, byName, write, progress));
   if (plan.saveModels) {
     await progress.step(`saving ${fitted.length} models`, async () => {
       for (const f of fitted) {
@@ -124,6 +126,7 @@ async function writeFigures(
   testCodes: Map<string, Matrix>,
   model: (name: string) => AnyModel,
   write: (name: string, text: string) => Promise<void>,
+  progress: DemoProgress,
 ): Promise<void> {
   const codes = (name: string) => testCodes.get(name) as Matrix;
   await write('codes-2d.svg', codesFigure([codes('PCA-2'), codes('AE-2'), codes('VAE-2')], split.testLabels));
@@ -146,4 +149,8 @@ async function writeFigures(
   const side = plan.manifoldSide;
   const grid = (model('VAE-2') as VAE).decode({ data: latentGrid(side), shape: [side * side, 2] });
   await write('vae-manifold.svg', manifoldFigure(asMatrix(grid), side, imageShape, `VAE-2: decoded ${side}×${side} grid of z = Φ⁻¹(quantiles)`));
+
+  const k = plan.bigLatent;
+  const nmf = fitNMF(k, split.train, plan, progress);
+  await write('parts.svg', partsFigure(asMatrix((model(`PCA-${k}`) as PCA).components), asMatrix(nmf.model.components), imageShape));
 }

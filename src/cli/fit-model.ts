@@ -7,6 +7,7 @@ import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { VAE } from '../models/neural/vae.js';
+import { FactorAnalysis } from '../models/decomposition/factor-analysis.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
 import { lossUnit } from '../models/neural/loss-unit.js';
@@ -47,7 +48,7 @@ export function inUnitInterval(data: ArrayLike<number>): boolean {
 
 /**
  * Throws a {@link UsageError} when the settings cannot work on data of this shape: more PCA
- * components than min(rows, features), PPCA components not below the feature count, or a
+ * (or factor analysis) components than min(rows, features), PPCA components not below the feature count, or a
  * Bernoulli VAE on data outside [0, 1]. Checked before fitting so that they are usage errors
  * (exit code 2) naming the option.
  *
@@ -61,6 +62,9 @@ export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void 
   const data = `the data (${rows} × ${cols})`;
   if (kind === 'pca' && s.latent > Math.min(rows, cols)) {
     throw new UsageError('fit', `--latent ${s.latent} is more than pca can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
+  }
+  if (kind === 'fa' && s.latent > Math.min(rows, cols)) {
+    throw new UsageError('fit', `--latent ${s.latent} is more than fa can fit in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
   }
   if (kind === 'ppca' && s.latent >= cols) {
     throw new UsageError('fit', `--latent ${s.latent} is too large for ppca on ${data}: it must be below the ${cols} features`);
@@ -108,5 +112,7 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       await vae.fit(X, { ...training, onEpochEnd: report('vae', vae.config) });
       return vae;
     }
+    case 'fa':
+      return new FactorAnalysis({ nComponents: s.latent, svdMethod: 'lapack' }).fit(X);
   }
 }

@@ -7,7 +7,7 @@
 /** The one-line usage of each command, printed after a usage error. */
 export const USAGE: Readonly<Record<string, string>> = {
   top: 'usage: latent-ts <fit|encode|sample|demo> [options]   (latent-ts --help for more)',
-  fit: 'usage: latent-ts fit <pca|ppca|ae|vae> --data FILE --out MODEL.safetensors [--labels FILE] [--latent K] [--epochs N] [--seed S]',
+  fit: 'usage: latent-ts fit <pca|ppca|ae|vae|fa> --data FILE --out MODEL.safetensors [--labels FILE] [--latent K] [--epochs N] [--seed S]',
   encode: 'usage: latent-ts encode --model MODEL.safetensors --data FILE --out CODES.csv [--labels FILE]',
   sample: 'usage: latent-ts sample --model MODEL.safetensors -n N --out SAMPLES.svg|.png|.csv [--seed S] [--columns C] [--image-shape HxW]',
   demo: 'usage: latent-ts demo [--out DIR] [--quick] [--seed S] [--epochs N]',
@@ -23,7 +23,8 @@ export const HELP: Readonly<Record<string, string>> = {
 usage: latent-ts <command> [options]
 
 Commands:
-  fit <pca|ppca|ae|vae>  fit a model to data and save it as .safetensors
+  fit <pca|ppca|ae|vae|fa>
+                         fit a model to data and save it as .safetensors (fa: factor analysis)
   encode                 write the codes of data under a saved model as CSV
   sample                 draw samples from a saved model into an image grid (SVG or PNG) or CSV
   demo                   run the demo on the built-in digits (pictures, models, metrics)
@@ -57,8 +58,8 @@ ${DATA_HELP}
 
   encode: `${USAGE.encode}
 
-Writes one CSV row per sample with columns z1..zK: the PCA projection, the PPCA or VAE
-posterior mean, or the Autoencoder code.
+Writes one CSV row per sample with columns z1..zK: the PCA projection, the PPCA, factor
+analysis or VAE posterior mean, or the Autoencoder code.
 
   --model FILE         a model saved by 'latent-ts fit' (or by saveState in code)
 ${DATA_HELP}
@@ -70,7 +71,7 @@ ${DATA_HELP}
   sample: `${USAGE.sample}
 
 Draws N samples from a generative model and draws them as an image grid. VAE: decoder means of
-z ~ N(0, I). PPCA: x = Wz + mean + noise. PCA: its probabilistic reading without the noise
+z ~ N(0, I). PPCA and fa: x = Wz + mean + noise (fa: one noise variance per feature). PCA: its probabilistic reading without the noise
 (z ~ N(0, diag(explained variance)), decoded). Autoencoders have no prior and cannot sample.
 
   --model FILE         a model saved by 'latent-ts fit'

@@ -9,6 +9,7 @@ import { PPCA } from '../../src/models/decomposition/ppca.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
+import { FactorAnalysis } from '../../src/models/decomposition/factor-analysis.js';
 import { MODEL_KINDS, MODEL_TYPES, TYPE_TAGS, modelFromState } from '../../src/models/registry.js';
 
 const X = { data: Float64Array.from({ length: 60 }, (_, i) => (Math.sin(i * 1.7) + 1) / 2), shape: [12, 5] };
@@ -20,6 +21,7 @@ function models(): LatentModel[] {
     new PPCA({ nComponents: 2 }),
     new Autoencoder({ inputDim: 5, latentDim: 2, epochs: 1, seed: 1 }),
     new VAE({ inputDim: 5, latentDim: 2, epochs: 1, seed: 1 }),
+    new FactorAnalysis({ nComponents: 2 }),
   ];
 }
 
@@ -45,7 +47,7 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder and VAE\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, FactorAnalysis\)/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
   });
 
@@ -58,7 +60,7 @@ describe('LatentModel', () => {
 
 describe('the decomposition aliases', () => {
   it('encode is transform and decode is inverseTransform, bit for bit, with and without whitening', () => {
-    for (const m of [new PCA({ nComponents: 2 }), new PCA({ nComponents: 2, whiten: true }), new PPCA({ nComponents: 2 })]) {
+    for (const m of [new PCA({ nComponents: 2 }), new PCA({ nComponents: 2, whiten: true }), new PPCA({ nComponents: 2 }), new FactorAnalysis({ nComponents: 2 })]) {
       m.fit(X);
       const z = m.transform(X);
       expect(bytes(m.encode(X))).toEqual(bytes(z));

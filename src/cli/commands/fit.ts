@@ -1,5 +1,5 @@
 /**
- * `latent-ts fit <pca|ppca|ae|vae> --data FILE --out MODEL.safetensors [options]`.
+ * `latent-ts fit <pca|ppca|ae|vae|fa> --data FILE --out MODEL.safetensors [options]`.
  *
  * @module
  */
@@ -53,7 +53,7 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
   const dataPath = stringOption(values, 'data', cmd, { required: true }) as string;
   const outPath = stringOption(values, 'out', cmd, { required: true }) as string;
   const labelsPath = stringOption(values, 'labels', cmd);
-  if (kind === 'pca' || kind === 'ppca') {
+  if (kind === 'pca' || kind === 'ppca' || kind === 'fa') {
     const extra = NEURAL_ONLY.find((o) => values[o] !== undefined);
     if (extra) throw new UsageError(cmd, `--${extra} applies to ae and vae only`);
   }

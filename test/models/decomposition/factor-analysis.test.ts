@@ -28,7 +28,7 @@ interface Case {
 }
 
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/sklearn/factor-analysis.json', import.meta.url), 'utf8')) as {
-  X: number[][]; nComponents: number; cases: Case[];
+  X: number[][]; nComponents: number; cases: Case[]; digits: { X: number[][]; nComponents: number; case: Case };
 };
 const X = fixture.X;
 
@@ -62,6 +62,24 @@ describe('FactorAnalysis matches scikit-learn (svd_method lapack)', () => {
     expect(relErr(fa.scoreSamples(X).data, c.scoreSamples)).toBeLessThan(1e-11);
     expect(relErr(fa.transform(X.slice(0, 20)).data, c.transform.flat())).toBeLessThan(1e-9);
     if (c.precision !== null) expect(relErr(fa.getPrecision().data, c.precision.flat())).toBeLessThan(1e-11);
+  });
+
+  it('on 150 digits (constant pixels: Ψ at the 1e-12 floor), the same iterations, likelihoods and Ψ', () => {
+    const { X: digits, nComponents, case: c } = fixture.digits;
+    const fa = new FactorAnalysis({ nComponents, svdMethod: 'lapack' }).fit(digits);
+    expect(fa.nIter).toBe(c.nIter);
+    const ll = fa.loglike;
+    expect(ll.length).toBe(c.loglike.length);
+    for (let i = 0; i < ll.length; i++) expect(Math.abs(ll[i] - c.loglike[i]) / Math.abs(c.loglike[i]), `iteration ${i}`).toBeLessThan(1e-10);
+    const psi = fa.noiseVariance;
+    for (let j = 0; j < psi.length; j++) {
+      const e = c.noiseVariance[j];
+      if (e === 1e-12) expect(psi[j], `feature ${j}`).toBe(1e-12);
+      else expect(Math.abs(psi[j] - e) / e, `feature ${j}`).toBeLessThan(1e-10);
+    }
+    expect(relErr(fa.components.data, c.components.flat())).toBeLessThan(1e-10);
+    expect(Math.abs(fa.score(digits) - c.score) / Math.abs(c.score)).toBeLessThan(1e-10);
+    expect(relErr(fa.transform(digits.slice(0, 20)).data, c.transform.flat())).toBeLessThan(1e-10);
   });
 
   it('varimax and quartimax change the loadings but not the model: same Ψ, likelihood and covariance', () => {

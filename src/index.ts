@@ -26,6 +26,7 @@ export type { LatentModel } from './models/model.js';
 export { DecompositionModel } from './models/decomposition/base.js';
 export { PCA, type PCAOptions, type PCASolver, type PCAPrecision } from './models/decomposition/pca.js';
 export { PPCA, type PPCAOptions, type PPCAPosterior, type PPCAMethod, type PPCAMissing } from './models/decomposition/ppca.js';
+export { FactorAnalysis, type FactorAnalysisOptions, type FactorAnalysisRotation, type FactorAnalysisSvdMethod, type ResolvedFactorAnalysisOptions } from './models/decomposition/factor-analysis.js';
 export { NeuralModel } from './models/neural/base.js';
 export { Autoencoder, type AutoencoderEpoch, type AutoencoderFitOptions } from './models/neural/autoencoder.js';
 export type { AutoencoderOptions, Denoising } from './models/neural/autoencoder-config.js';

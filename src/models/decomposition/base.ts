@@ -19,7 +19,7 @@ import type { LatentModel } from '../model.js';
 import { covarianceMatrix, logLikelihoodRows, precisionMatrix, type LowRankGaussian } from './gaussian.js';
 
 /**
- * The base of {@link PCA} and {@link PPCA}: every method here works the same for both.
+ * The base of {@link PCA}, {@link PPCA} and {@link FactorAnalysis}: every method here works the same for all.
  * `transform` and `encode` are one method under two names (scikit-learn's and the
  * {@link LatentModel} interface's), as are `inverseTransform` and `decode`; errors name the one
  * called.

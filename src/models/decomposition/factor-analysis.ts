@@ -19,7 +19,7 @@ import {
 } from './factor-analysis-state.js';
 import { lowRankGaussian, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
 
-export type { FactorAnalysisRotation, FactorAnalysisSvdMethod } from './factor-analysis-state.js';
+export type { FactorAnalysisRotation, FactorAnalysisSvdMethod, ResolvedFactorAnalysisOptions } from './factor-analysis-state.js';
 
 /**
  * Options of {@link FactorAnalysis} (scikit-learn's names in camelCase, and its defaults).

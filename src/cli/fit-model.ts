@@ -10,6 +10,7 @@ import { NMF } from '../models/decomposition/nmf.js';
 import { IncrementalPCA } from '../models/decomposition/incremental-pca.js';
 import { TruncatedSVD } from '../models/decomposition/truncated-svd.js';
 import { VAE } from '../models/neural/vae.js';
+import { FactorAnalysis } from '../models/decomposition/factor-analysis.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
 import { lossUnit } from '../models/neural/loss-unit.js';
@@ -50,7 +51,7 @@ export function inUnitInterval(data: ArrayLike<number>): boolean {
 
 /**
  * Throws a {@link UsageError} when the settings cannot work on data of this shape: more PCA
- * components than min(rows, features), PPCA components not below the feature count, or a
+ * (or factor analysis) components than min(rows, features), PPCA components not below the feature count, or a
  * Bernoulli VAE on data outside [0, 1]. Checked before fitting so that they are usage errors
  * (exit code 2) naming the option.
  *
@@ -64,6 +65,9 @@ export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void 
   const data = `the data (${rows} × ${cols})`;
   if ((kind === 'pca' || kind === 'ipca' || kind === 'tsvd') && s.latent > Math.min(rows, cols)) {
     throw new UsageError('fit', `--latent ${s.latent} is more than ${kind} can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
+  }
+  if (kind === 'fa' && s.latent > Math.min(rows, cols)) {
+    throw new UsageError('fit', `--latent ${s.latent} is more than fa can fit in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
   }
   if (kind === 'ppca' && s.latent >= cols) {
     throw new UsageError('fit', `--latent ${s.latent} is too large for ppca on ${data}: it must be below the ${cols} features`);
@@ -120,5 +124,7 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
     }
     case 'nmf':
       return new NMF({ nComponents: s.latent, seed: s.seed }).fit(X);
+    case 'fa':
+      return new FactorAnalysis({ nComponents: s.latent, svdMethod: 'lapack' }).fit(X);
   }
 }

@@ -11,7 +11,7 @@ import { asMatrix, rowValues, type Matrix } from '../app/matrix.js';
 import type { AnyModel } from '../models/registry.js';
 
 /**
- * `n` samples from `model` as rows. VAE and PPCA use their own `sample`. PCA has no sampler of
+ * `n` samples from `model` as rows. VAE, PPCA and FactorAnalysis use their own `sample`. PCA has no sampler of
  * its own; it is read as the noise-free probabilistic PCA: z ~ N(0, diag(explained variance))
  * (N(0, I) when whitened), decoded by `inverseTransform`. An Autoencoder has no prior.
  *
@@ -23,7 +23,7 @@ import type { AnyModel } from '../models/registry.js';
  */
 export function sampleRows(model: AnyModel, n: number, seed: number | string): Matrix {
   if (model.type === 'Autoencoder') {
-    throw new Error('an Autoencoder has no prior to sample from; fit a vae, ppca or pca model to sample');
+    throw new Error('an Autoencoder has no prior to sample from; fit a vae, ppca, fa or pca model to sample');
   }
   if (model.type === 'NMF') {
     throw new Error('an NMF model has no prior to sample from; fit a vae, ppca or pca model to sample');

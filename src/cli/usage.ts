@@ -61,8 +61,8 @@ ${DATA_HELP}
 
   encode: `${USAGE.encode}
 
-Writes one CSV row per sample with columns z1..zK: the PCA projection, the PPCA or VAE
-posterior mean, or the Autoencoder code.
+Writes one CSV row per sample with columns z1..zK: the PCA projection, the PPCA, factor
+analysis or VAE posterior mean, or the Autoencoder code.
 
   --model FILE         a model saved by 'latent-ts fit' (or by saveState in code)
 ${DATA_HELP}
@@ -74,7 +74,7 @@ ${DATA_HELP}
   sample: `${USAGE.sample}
 
 Draws N samples from a generative model and draws them as an image grid. VAE: decoder means of
-z ~ N(0, I). PPCA: x = Wz + mean + noise. PCA: its probabilistic reading without the noise
+z ~ N(0, I). PPCA and fa: x = Wz + mean + noise (fa: one noise variance per feature). PCA: its probabilistic reading without the noise
 (z ~ N(0, diag(explained variance)), decoded). Autoencoders have no prior and cannot sample.
 
   --model FILE         a model saved by 'latent-ts fit'

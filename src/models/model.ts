@@ -28,7 +28,7 @@ type Labels = Int32Array | readonly number[];
  * ```
  */
 export interface LatentModel {
-  /** The type tag of the saved state: `'PCA'`, `'PPCA'`, `'Autoencoder'` or `'VAE'`. */
+  /** The type tag of the saved state: `'PCA'`, `'PPCA'`, `'Autoencoder'`, `'VAE'` or `'FactorAnalysis'`. */
   readonly type: string;
   /** Whether the model has been fitted (or loaded, or given parameters). */
   readonly isFitted: boolean;

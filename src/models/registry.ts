@@ -10,6 +10,7 @@ import { PPCA } from './decomposition/ppca.js';
 import { NMF } from './decomposition/nmf.js';
 import { IncrementalPCA } from './decomposition/incremental-pca.js';
 import { TruncatedSVD } from './decomposition/truncated-svd.js';
+import { FactorAnalysis } from './decomposition/factor-analysis.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
 import { Classifier } from './neural/classifier.js';
@@ -24,7 +25,7 @@ import { LogisticRegression } from './linear/logistic-regression.js';
  * if (m.type === 'PCA') console.log(m.explainedVarianceRatio);
  * ```
  */
-export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD | IncrementalPCA;
+export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD | IncrementalPCA | FactorAnalysis;
 
 /**
  * The type tag of a saved state (`latent_ts.type` in safetensors metadata).
@@ -44,6 +45,7 @@ const FROM_STATE: { readonly [T in ModelType]: (state: ModelState) => Extract<An
   NMF: (s) => NMF.fromState(s),
   TruncatedSVD: (s) => TruncatedSVD.fromState(s),
   IncrementalPCA: (s) => IncrementalPCA.fromState(s),
+  FactorAnalysis: (s) => FactorAnalysis.fromState(s),
 };
 
 /**
@@ -64,7 +66,7 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(FROM_STATE) as Mode
  * const kind: ModelKind = 'vae';
  * ```
  */
-export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca';
+export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca' | 'fa';
 
 /**
  * The type tag of each command-line kind.
@@ -74,14 +76,14 @@ export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca';
  * TYPE_TAGS.ae; // 'Autoencoder'
  * ```
  */
-export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA' };
+export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis' };
 
 /**
  * Every command-line kind, in the order they are listed in help texts.
  *
  * @example
  * ```ts
- * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd, ipca'
+ * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd, ipca, fa'
  * ```
  */
 export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as ModelKind[];

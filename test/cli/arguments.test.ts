@@ -46,6 +46,8 @@ describe('bad arguments exit 2 with a usage line', () => {
       /samples have 3 values, not a square image; pass --image-shape/],
     ['pca --latent above the feature count', () => ['fit', 'pca', '--data', files.data, '--latent', '99', '--out', at('x.safetensors')],
       /--latent 99 is more than pca can find in the data \(60 × 16\): at most min\(rows, features\) = 16/],
+    ['fa --latent above the feature count', () => ['fit', 'fa', '--data', files.data, '--latent', '17', '--out', at('x.safetensors')],
+      /--latent 17 is more than fa can fit in the data \(60 × 16\): at most min\(rows, features\) = 16/],
     ['ppca --latent equal to the feature count', () => ['fit', 'ppca', '--data', files.data, '--latent', '16', '--out', at('x.safetensors')],
       /--latent 16 is too large for ppca on the data \(60 × 16\): it must be below the 16 features/],
     ['--likelihood bernoulli on data outside [0, 1]', () => ['fit', 'vae', '--data', wide, '--likelihood', 'bernoulli', '--out', at('x.safetensors')],

@@ -44,6 +44,7 @@ describe('runCli: help and usage errors', () => {
     [['fit', 'pca', 'vae', '--data', 'd', '--out', 'o'], /unexpected argument 'vae'/],
     [['fit', 'pca', '--out', 'o'], /missing required option --data/],
     [['fit', 'pca', '--data', 'd', '--out', 'o', '--epochs', '3'], /--epochs applies to ae and vae only/],
+    [['fit', 'fa', '--data', 'd', '--out', 'o', '--hidden', '8'], /--hidden applies to ae and vae only/],
     [['fit', 'ae', '--data', 'd', '--out', 'o', '--likelihood', 'gaussian'], /--likelihood applies to vae only/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--latent', '0'], /--latent must be an integer >= 1/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--hidden', '8,x'], /--hidden must be a comma-separated list/],
@@ -65,14 +66,14 @@ describe('runCli: help and usage errors', () => {
 });
 
 describe('runCli: fit, encode and sample every model kind', () => {
-  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca'])('%s', async (kind) => {
+  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca', 'fa'])('%s', async (kind) => {
     const model = at(`${kind}.safetensors`);
     const extra = kind === 'ae' || kind === 'vae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
     const fit = await run('fit', kind, '--data', files.data, '--latent', '3', '--seed', '5', '--out', model, '--quiet', ...extra);
     expect(fit.code, fit.err).toBe(0);
     expect(fit.err).toBe('');
     const loaded = await loadModelFile(model);
-    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA' }[kind]);
+    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis' }[kind]);
 
     const codes = at(`${kind}-codes.csv`);
     expect((await run('encode', '--model', model, '--data', files.data, '--out', codes)).code).toBe(0);

@@ -8,6 +8,7 @@ import { NMF } from '../../src/models/decomposition/nmf.js';
 import { PCA } from '../../src/models/decomposition/pca.js';
 import { PPCA } from '../../src/models/decomposition/ppca.js';
 import { TruncatedSVD } from '../../src/models/decomposition/truncated-svd.js';
+import { FactorAnalysis } from '../../src/models/decomposition/factor-analysis.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
@@ -26,6 +27,7 @@ function models(): LatentModel[] {
     new NMF({ nComponents: 2 }),
     new TruncatedSVD({ nComponents: 2 }),
     new IncrementalPCA({ nComponents: 2 }),
+    new FactorAnalysis({ nComponents: 2 }),
   ];
 }
 
@@ -51,7 +53,7 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA, FactorAnalysis\)/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
   });
 
@@ -64,7 +66,7 @@ describe('LatentModel', () => {
 
 describe('the decomposition aliases', () => {
   it('encode is transform and decode is inverseTransform, bit for bit, with and without whitening', () => {
-    for (const m of [new PCA({ nComponents: 2 }), new PCA({ nComponents: 2, whiten: true }), new PPCA({ nComponents: 2 })]) {
+    for (const m of [new PCA({ nComponents: 2 }), new PCA({ nComponents: 2, whiten: true }), new PPCA({ nComponents: 2 }), new FactorAnalysis({ nComponents: 2 })]) {
       m.fit(X);
       const z = m.transform(X);
       expect(bytes(m.encode(X))).toEqual(bytes(z));

@@ -4,7 +4,9 @@
  * p(x) = N(μ, W·Wᵀ + σ²I), so the covariance, the precision, the log-likelihood, the
  * encode/transform and decode/inverseTransform pairs, `reconstruct` and the saved forms are the
  * same code; each model adds how it fits, how it maps rows to codes and back, and which W and
- * σ² its likelihood uses.
+ * σ² its likelihood uses. {@link FactorAnalysis} has a diagonal noise Ψ instead of σ²I; with
+ * S = Ψ^½ its covariance is S·(W̃W̃ᵀ + I)·S for W̃ = S⁻¹W, so the same code serves it on the
+ * whitened rows S⁻¹x (the `noiseScale` hook).
  *
  * @module
  */
@@ -17,7 +19,7 @@ import type { LatentModel } from '../model.js';
 import { covarianceMatrix, logLikelihoodRows, precisionMatrix, type LowRankGaussian } from './gaussian.js';
 
 /**
- * The base of {@link PCA} and {@link PPCA}: every method here works the same for both.
+ * The base of {@link PCA}, {@link PPCA} and {@link FactorAnalysis}: every method here works the same for all.
  * `transform` and `encode` are one method under two names (scikit-learn's and the
  * {@link LatentModel} interface's), as are `inverseTransform` and `decode`; errors name the one
  * called.
@@ -30,7 +32,7 @@ import { covarianceMatrix, logLikelihoodRows, precisionMatrix, type LowRankGauss
  */
 export abstract class DecompositionModel implements LatentModel {
   /** The type tag of the saved state. */
-  abstract get type(): 'PCA' | 'PPCA' | 'IncrementalPCA';
+  abstract get type(): 'PCA' | 'PPCA' | 'IncrementalPCA' | 'FactorAnalysis';
   /** Whether `fit` has run (or the model was loaded fitted). */
   abstract get isFitted(): boolean;
   /** Fits the model to X and returns `this`. X is validated and never modified. */
@@ -46,8 +48,18 @@ export abstract class DecompositionModel implements LatentModel {
   protected abstract lift(z: DenseMatrix<Float64Array>, where: string): Tensor;
   /** The Gaussian N(μ, WWᵀ + σ²I) of the likelihood methods (σ² floored where needed). @internal */
   protected abstract gaussian(where: string): LowRankGaussian;
-  /** W (D×k) and σ² of the model covariance {@link DecompositionModel.getCovariance}. @internal */
+  /** W (D×k) and σ² of the model covariance {@link DecompositionModel.getCovariance} (of the whitened rows when `noiseScale` is not null). @internal */
   protected abstract covarianceFactors(): { w: Float64Array; sigma2: number };
+
+  /**
+   * Per-feature scales S of a diagonal-noise model, C = S·(WWᵀ + σ²I)·S with the `gaussian`
+   * and `covarianceFactors` of the whitened rows S⁻¹x (FactorAnalysis: S = Ψ^½, σ² = 1); null
+   * (S = I) for PCA and PPCA.
+   * @internal
+   */
+  protected noiseScale(): Float64Array | null {
+    return null;
+  }
 
   /** `fit(X)` then `transform(X)`. */
   fitTransform(X: MatrixInput): Tensor {
@@ -102,13 +114,19 @@ export abstract class DecompositionModel implements LatentModel {
   getCovariance(): Tensor {
     const { d, k } = this.dims();
     const { w, sigma2 } = this.covarianceFactors();
-    return new Tensor(covarianceMatrix(w, sigma2, d, k), [d, d]);
+    const c = covarianceMatrix(w, sigma2, d, k);
+    const s = this.noiseScale();
+    if (s !== null) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) c[i * d + j] *= s[i] * s[j];
+    return new Tensor(c, [d, d]);
   }
 
   /** C⁻¹ = σ⁻²(I − W·M⁻¹·Wᵀ) by Woodbury (PRML 12.40; only the k×k M is inverted): Tensor `[D, D]`. */
   getPrecision(): Tensor {
     const { d } = this.dims();
-    return new Tensor(precisionMatrix(this.gaussian(`${this.type}.getPrecision`)), [d, d]);
+    const p = precisionMatrix(this.gaussian(`${this.type}.getPrecision`));
+    const s = this.noiseScale();
+    if (s !== null) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) p[i * d + j] /= s[i] * s[j];
+    return new Tensor(p, [d, d]);
   }
 
   /** Features seen by `fit`. */
@@ -142,7 +160,14 @@ export abstract class DecompositionModel implements LatentModel {
 
   /** ln p(xₙ) of validated rows. @internal */
   protected rowLogLikelihoods(x: DenseMatrix<Float64Array>, where: string): Float64Array {
-    return logLikelihoodRows(this.gaussian(where), x.data, x.rows);
+    const s = this.noiseScale();
+    if (s === null) return logLikelihoodRows(this.gaussian(where), x.data, x.rows);
+    // ln N(x | μ, S·C̃·S) = ln N(S⁻¹x | S⁻¹μ, C̃) − Σⱼ ln sⱼ.
+    const ll = logLikelihoodRows(this.gaussian(where), whiten(x, s), x.rows);
+    let logDetS = 0;
+    for (let j = 0; j < s.length; j++) logDetS += Math.log(s[j]);
+    for (let i = 0; i < ll.length; i++) ll[i] -= logDetS;
+    return ll;
   }
 
   /** Z validated as codes of width k; the error names the latent dimension. @internal */
@@ -154,4 +179,18 @@ export abstract class DecompositionModel implements LatentModel {
     }
     return z;
   }
+}
+
+/**
+ * The rows of x divided by the per-feature scales s (a new array): the whitened rows S⁻¹x.
+ *
+ * @example
+ * ```ts
+ * whiten({ data: new Float64Array([2, 6]), rows: 1, cols: 2 }, new Float64Array([2, 3])); // [1, 2]
+ * ```
+ */
+export function whiten(x: DenseMatrix<Float64Array>, s: Float64Array): Float64Array {
+  const out = new Float64Array(x.rows * x.cols);
+  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out[i * x.cols + j] = x.data[i * x.cols + j] / s[j];
+  return out;
 }

@@ -6,6 +6,8 @@
 import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
+import { FastICA } from '../models/decomposition/fast-ica.js';
+import { FactorAnalysis } from '../models/decomposition/factor-analysis.js';
 import { VAE } from '../models/neural/vae.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
@@ -102,6 +104,10 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       await ae.fit(X, { ...training, onEpochEnd: report('ae', ae.config) });
       return ae;
     }
+    case 'ica':
+      return new FastICA({ nComponents: s.latent, seed: s.seed }).fit(X);
+    case 'fa':
+      return new FactorAnalysis({ nComponents: s.latent }).fit(X);
     case 'vae': {
       const likelihood = s.likelihood ?? (unit ? 'bernoulli' : 'gaussian');
       const vae = new VAE({ inputDim, hiddenDims: s.hiddenDims, latentDim: s.latent, likelihood, seed: s.seed });

@@ -14,7 +14,7 @@ import type { AnyModel } from '../models/registry.js';
  * its own; it is read as the noise-free probabilistic PCA: z ~ N(0, diag(explained variance))
  * (N(0, I) when whitened), decoded by `inverseTransform`. An Autoencoder has no prior.
  *
- * @throws Error for an Autoencoder.
+ * @throws Error for an Autoencoder or a FastICA model.
  * @example
  * ```ts
  * sampleRows(vae, 64, 0).shape; // [64, 784]
@@ -23,6 +23,9 @@ import type { AnyModel } from '../models/registry.js';
 export function sampleRows(model: AnyModel, n: number, seed: number | string): Matrix {
   if (model.type === 'Autoencoder') {
     throw new Error('an Autoencoder has no prior to sample from; fit a vae, ppca or pca model to sample');
+  }
+  if (model.type === 'FastICA') {
+    throw new Error('a FastICA model has no prior to sample from (its sources are only known to be non-Gaussian); fit a vae, ppca or pca model to sample');
   }
   if (model.type === 'PCA') return samplePCA(model, n, seed);
   return asMatrix(model.sample(n, { seed }));

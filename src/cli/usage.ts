@@ -7,7 +7,7 @@
 /** The one-line usage of each command, printed after a usage error. */
 export const USAGE: Readonly<Record<string, string>> = {
   top: 'usage: latent-ts <fit|encode|sample|demo> [options]   (latent-ts --help for more)',
-  fit: 'usage: latent-ts fit <pca|ppca|ae|vae> --data FILE --out MODEL.safetensors [--labels FILE] [--latent K] [--epochs N] [--seed S]',
+  fit: 'usage: latent-ts fit <pca|ppca|ae|vae|ica|fa> --data FILE --out MODEL.safetensors [--labels FILE] [--latent K] [--epochs N] [--seed S]',
   encode: 'usage: latent-ts encode --model MODEL.safetensors --data FILE --out CODES.csv [--labels FILE]',
   sample: 'usage: latent-ts sample --model MODEL.safetensors -n N --out SAMPLES.svg|.png|.csv [--seed S] [--columns C] [--image-shape HxW]',
   demo: 'usage: latent-ts demo [--out DIR] [--quick] [--seed S] [--epochs N]',
@@ -23,7 +23,8 @@ export const HELP: Readonly<Record<string, string>> = {
 usage: latent-ts <command> [options]
 
 Commands:
-  fit <pca|ppca|ae|vae>  fit a model to data and save it as .safetensors
+  fit <pca|ppca|ae|vae|ica|fa>
+                         fit a model to data and save it as .safetensors
   encode                 write the codes of data under a saved model as CSV
   sample                 draw samples from a saved model into an image grid (SVG or PNG) or CSV
   demo                   run the demo on the built-in digits (pictures, models, metrics)

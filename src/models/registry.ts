@@ -7,6 +7,8 @@
 import type { ModelState } from '../io/model-state.js';
 import { PCA } from './decomposition/pca.js';
 import { PPCA } from './decomposition/ppca.js';
+import { FastICA } from './decomposition/fast-ica.js';
+import { FactorAnalysis } from './decomposition/factor-analysis.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
 
@@ -19,7 +21,7 @@ import { VAE } from './neural/vae.js';
  * if (m.type === 'PCA') console.log(m.explainedVarianceRatio);
  * ```
  */
-export type AnyModel = PCA | PPCA | Autoencoder | VAE;
+export type AnyModel = PCA | PPCA | Autoencoder | VAE | FastICA | FactorAnalysis;
 
 /**
  * The type tag of a saved state (`latent_ts.type` in safetensors metadata).
@@ -36,6 +38,8 @@ const FROM_STATE: { readonly [T in ModelType]: (state: ModelState) => Extract<An
   PPCA: (s) => PPCA.fromState(s),
   Autoencoder: (s) => Autoencoder.fromState(s),
   VAE: (s) => VAE.fromState(s),
+  FastICA: (s) => FastICA.fromState(s),
+  FactorAnalysis: (s) => FactorAnalysis.fromState(s),
 };
 
 /**
@@ -56,7 +60,7 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(FROM_STATE) as Mode
  * const kind: ModelKind = 'vae';
  * ```
  */
-export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae';
+export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'ica' | 'fa';
 
 /**
  * The type tag of each command-line kind.
@@ -66,14 +70,14 @@ export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae';
  * TYPE_TAGS.ae; // 'Autoencoder'
  * ```
  */
-export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE' };
+export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', ica: 'FastICA', fa: 'FactorAnalysis' };
 
 /**
  * Every command-line kind, in the order they are listed in help texts.
  *
  * @example
  * ```ts
- * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae'
+ * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, ica, fa'
  * ```
  */
 export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as ModelKind[];
@@ -81,7 +85,7 @@ export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as Model
 /**
  * Rebuilds a model from a state, choosing the class by the state's `type`.
  *
- * @throws Error naming the type when it is not one of PCA, PPCA, Autoencoder, VAE.
+ * @throws Error naming the type when it is not one of {@link MODEL_TYPES}.
  * @example
  * ```ts
  * const model = modelFromState(stateFromBytes(bytes, 'VAE', [1]));
@@ -90,7 +94,7 @@ export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as Model
 export function modelFromState(state: ModelState): AnyModel {
   const type = state.type as ModelType;
   if (!Object.prototype.hasOwnProperty.call(FROM_STATE, type)) {
-    throw new Error(`unknown model type ${JSON.stringify(state.type)} (latent-ts reads PCA, PPCA, Autoencoder and VAE)`);
+    throw new Error(`unknown model type ${JSON.stringify(state.type)} (latent-ts reads ${MODEL_TYPES.join(', ')})`);
   }
   return FROM_STATE[type](state);
 }

@@ -47,7 +47,7 @@ describe('latent-ts (spawned)', () => {
       expect(r.stdout).toMatch(/usage: latent-ts/);
       expect(r.stderr).toBe('');
     }
-    expect(runs[0].stdout).toMatch(/fit <pca\|ppca\|ae\|vae>/);
+    expect(runs[0].stdout).toMatch(/fit <pca\|ppca\|ae\|vae\|ica\|fa>/);
     expect(runs[1].stdout).toMatch(/--latent K/);
     expect(runs[3].stdout).toMatch(/-n N/);
   });

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { NotFittedError } from '../../src/errors.js';
 import { PCA } from '../../src/models/decomposition/pca.js';
 import { PPCA } from '../../src/models/decomposition/ppca.js';
+import { FastICA } from '../../src/models/decomposition/fast-ica.js';
+import { FactorAnalysis } from '../../src/models/decomposition/factor-analysis.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
@@ -20,6 +22,8 @@ function models(): LatentModel[] {
     new PPCA({ nComponents: 2 }),
     new Autoencoder({ inputDim: 5, latentDim: 2, epochs: 1, seed: 1 }),
     new VAE({ inputDim: 5, latentDim: 2, epochs: 1, seed: 1 }),
+    new FastICA({ nComponents: 2, seed: 1 }),
+    new FactorAnalysis({ nComponents: 2 }),
   ];
 }
 
@@ -45,7 +49,7 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder and VAE\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, FastICA, FactorAnalysis/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * `latent-ts fit <pca|ppca|ae|vae> --data FILE --out MODEL.safetensors [options]`.
+ * `latent-ts fit <pca|ppca|ae|vae|ica|fa> --data FILE --out MODEL.safetensors [options]`.
  *
  * @module
  */

@@ -37,16 +37,15 @@ describe('FactorAnalysis against scikit-learn 1.2.1 (svd_method lapack)', () => 
       }).fit(X);
       expect(fa.nIter).toBe(c.nIter);
       expect(fa.converged).toBe(c.converged);
-      // The total log-likelihood is about −1400: 1e-6 relative is 1.4e-3 absolute; measured ≤ 1e-9.
-      expect(maxDiff(fa.loglike, c.loglike)).toBeLessThan(1e-6);
+      // The issue asks for 1e-6; measured: loglike (about −1500) ≤ 2e-12, everything else ≤ 1e-12.
+      expect(maxDiff(fa.loglike, c.loglike)).toBeLessThan(1e-9);
       expect(Math.abs(fa.score(X) - c.score)).toBeLessThan(1e-6);
       expect(maxDiff(fa.scoreSamples(X.slice(0, 5)).data, c.scoreSamples)).toBeLessThan(1e-6);
       // Components (sign-fixed on both sides), Ψ, posterior means, covariance and precision.
-      // Unrotated k = 3 at tol 1e-8 is a flat optimum: rotations within it move the loadings further.
-      expect(maxDiff(fa.components.data, flat(c.components))).toBeLessThan(1e-5);
+      expect(maxDiff(fa.components.data, flat(c.components))).toBeLessThan(1e-9);
       expect(maxDiff(fa.noiseVariance, c.noiseVariance)).toBeLessThan(1e-6);
       expect(maxDiff(fa.mean, c.mean)).toBeLessThan(1e-12);
-      expect(maxDiff(fa.transform(X.slice(0, 5)).data, flat(c.transform))).toBeLessThan(1e-5);
+      expect(maxDiff(fa.transform(X.slice(0, 5)).data, flat(c.transform))).toBeLessThan(1e-9);
       expect(maxDiff(fa.getCovariance().data, flat(c.covariance))).toBeLessThan(1e-6);
       expect(maxDiff(fa.getPrecision().data, flat(c.precision))).toBeLessThan(1e-6);
     });

@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'gemm-threads': () => import('./gemm-threads.bench.js'),
   vae: () => import('./vae.bench.js'),
   pca: () => import('./pca.bench.js'),
+  ica: () => import('./ica.bench.js'),
 };
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import { ShapeError, formatShape } from '../../errors.js';
 import { gemmCore } from '../../kernels/gemm.js';
-import { fixRowSigns, symmetricEigen, thinSvd } from '../../linalg/index.js';
+import { fixRowSigns, gram, symmetricEigen, thinSvd } from '../../linalg/index.js';
 import { Rng } from '../../random/rng.js';
 import { toMatrix, type MatrixInput } from '../../validate.js';
 import type { FastICAFit, FastICAFun, ResolvedFastICAOptions } from './fast-ica-state.js';
@@ -143,10 +143,9 @@ function whitening(xc: Float64Array, n: number, d: number, k: number, solver: 's
     u = new Float64Array(d * r);
     for (let q = 0; q < r; q++) for (let j = 0; j < d; j++) u[j * r + q] = res.vt[q * d + j];
   } else {
-    const g = new Float64Array(d * d);
-    gemmCore(true, false, d, d, n, 1, xc, d, xc, d, 0, g, d);
-    const e = symmetricEigen(g, d, d);
-    r = d;
+    const g = gram(xc, n, d); // X_cᵀX_c (syrk: half a gemm)
+    const e = symmetricEigen(g, d, k); // only the k vectors K needs
+    r = k;
     u = e.vectors;
     s = Float64Array.from(e.values, (v) => Math.sqrt(v < EPS ? EPS : v));
   }

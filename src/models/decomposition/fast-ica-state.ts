@@ -90,6 +90,8 @@ export interface FastICAFit {
   whitening: Float64Array | null;
   /** k×k unmixing of the whitened data (W), before the unit-variance rescaling. */
   unmixing: Float64Array;
+  /** Excess kurtosis of each source on the training rows (0 for a Gaussian). */
+  kurtosis: Float64Array;
   d: number;
   k: number;
   nSamples: number;
@@ -160,6 +162,7 @@ export function fastICAToState(options: Readonly<ResolvedFastICAOptions>, f: Fas
     tensors.mixing = { shape: [f.d, f.k], data: f.mixing.slice() };
     tensors.mean = { shape: [f.d], data: f.mean.slice() };
     tensors.unmixing = { shape: [f.k, f.k], data: f.unmixing.slice() };
+    tensors.kurtosis = { shape: [f.k], data: f.kurtosis.slice() };
     if (f.whitening !== null) tensors.whitening = { shape: [f.k, f.d], data: f.whitening.slice() };
   }
   return { type: 'FastICA', version: 1, config, tensors };
@@ -199,6 +202,7 @@ export function fastICAFromState(state: ModelState): { options: ResolvedFastICAO
     mixing: float64Tensor(state, 'mixing', [d, k], where),
     mean: float64Tensor(state, 'mean', [d], where),
     unmixing: float64Tensor(state, 'unmixing', [k, k], where),
+    kurtosis: float64Tensor(state, 'kurtosis', [k], where),
     whitening: options.whiten === false ? null : float64Tensor(state, 'whitening', [k, d], where),
     d, k, nSamples: n, nIter, converged: f.converged,
   };

@@ -58,7 +58,8 @@ export interface FastICAOptions {
  * Signs, the one freedom scikit-learn leaves to the random start: each row of `components`
  * has its largest-magnitude entry positive (the sources are negated accordingly), so a fit is
  * deterministic for a seed or `wInit`. Not converging is not an error: `converged` is false
- * (scikit-learn's ConvergenceWarning), and `nIter` equals `maxIter`.
+ * (scikit-learn's ConvergenceWarning), and `nIter` equals `maxIter`. Data that are Gaussian in
+ * two or more directions cannot be separated; `separable` is then false (see `sourceKurtosis`).
  *
  * @example
  * ```ts
@@ -66,6 +67,7 @@ export interface FastICAOptions {
  * const S = ica.transform(X);         // Tensor [n, 3], unit-variance sources
  * ica.mixing;                         // Tensor [d, 3]
  * ica.converged;                      // false means: raise maxIter or tol
+ * ica.separable;                      // false means: two or more sources look Gaussian
  * ica.inverseTransform(S);            // back to X (exactly when k = d)
  * ```
  */
@@ -144,6 +146,23 @@ export class FastICA implements LatentModel {
   get unmixing(): Tensor {
     const f = this.state();
     return new Tensor(f.unmixing.slice(), [f.k, f.k]);
+  }
+
+  /** The excess kurtosis of each source on the training rows (a copy): 0 for a Gaussian source. */
+  get sourceKurtosis(): Float64Array { return this.state().kurtosis.slice(); }
+
+  /**
+   * Whether the fit found at most one source indistinguishable from a Gaussian, the condition
+   * under which ICA identifies the sources (Comon 1994). A source counts as Gaussian when its
+   * excess kurtosis is within 3 sampling standard deviations, 3·√(24/n), of 0. False means:
+   * the data look Gaussian in two or more directions, and those sources are an arbitrary rotation.
+   */
+  get separable(): boolean {
+    const f = this.state();
+    const bound = 3 * Math.sqrt(24 / f.nSamples);
+    let gaussian = 0;
+    for (const v of f.kurtosis) if (Math.abs(v) < bound) gaussian++;
+    return gaussian <= 1;
   }
 
   /** Iterations run (the largest over components for `'deflation'`). */

@@ -116,6 +116,17 @@ describe('FastICA separates known non-Gaussian sources', () => {
     expect(maxDiff(ica.reconstruct(X).data, Float64Array.from(X.flat()))).toBeLessThan(1e-9);
   });
 
+  it('reports the sources separable here, and not on Gaussian data', () => {
+    const ica = new FastICA({ seed: 2 }).fit(X);
+    expect(ica.separable).toBe(true);
+    expect(Math.min(...ica.sourceKurtosis.map(Math.abs))).toBeGreaterThan(0.5);
+    const rng = new Rng(9);
+    const G = Array.from({ length: 4000 }, () => { const a = rng.normal(); const b = rng.normal(); const c = rng.normal(); return [a + b, b - c, a + 2 * c]; });
+    const gauss = new FastICA({ seed: 2 }).fit(G);
+    expect(gauss.separable).toBe(false);
+    for (const v of gauss.sourceKurtosis) expect(Math.abs(v)).toBeLessThan(3 * Math.sqrt(24 / 4000));
+  });
+
   it('the signs are deterministic: each row of components has a positive largest-magnitude entry', () => {
     const a = new FastICA({ seed: 'x' }).fit(X).components;
     const b = new FastICA({ seed: 'x' }).fit(X).components;
@@ -187,7 +198,8 @@ describe('FastICA save/load', () => {
       expect(again.options).toEqual(ica.options);
       expect(Array.from(again.transform(X).data)).toEqual(Array.from(ica.transform(X).data));
       expect(Array.from(again.mixing.data)).toEqual(Array.from(ica.mixing.data));
-      expect([again.nIter, again.converged]).toEqual([ica.nIter, ica.converged]);
+      expect([again.nIter, again.converged, again.separable]).toEqual([ica.nIter, ica.converged, ica.separable]);
+      expect(Array.from(again.sourceKurtosis)).toEqual(Array.from(ica.sourceKurtosis));
     }
     const raw = new FastICA({ whiten: false });
     expect(FastICA.fromBytes(raw.toBytes()).isFitted).toBe(false);

@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'logistic-regression': () => import('./logistic-regression.bench.js'),
   sparse: () => import('./sparse.bench.js'),
   'conv-vae': () => import('./conv-vae.bench.js'),
+  ica: () => import('./ica.bench.js'),
 };
 
 async function main(): Promise<void> {

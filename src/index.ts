@@ -29,6 +29,8 @@ export type { LatentModel } from './models/model.js';
 export { DecompositionModel } from './models/decomposition/base.js';
 export { PCA, type PCAOptions, type PCASolver, type PCAPrecision } from './models/decomposition/pca.js';
 export { FactorAnalysis, type FactorAnalysisOptions, type FactorAnalysisRotation, type FactorAnalysisSvdMethod, type ResolvedFactorAnalysisOptions } from './models/decomposition/factor-analysis.js';
+export { FastICA, type FastICAOptions, type FastICAAlgorithm, type FastICAFun, type FastICAWhiten, type FastICAWhitenSolver } from './models/decomposition/fast-ica.js';
+export type { ResolvedFastICAOptions } from './models/decomposition/fast-ica-state.js';
 export { PPCA, type PPCAOptions, type PPCAPosterior, type PPCAMethod, type PPCAMissing } from './models/decomposition/ppca.js';
 export { NMF, type NMFOptions, type NMFFitOptions, type NmfSolver, type NmfInit, type NmfBetaLoss } from './models/decomposition/nmf.js';
 export { NeuralModel } from './models/neural/base.js';

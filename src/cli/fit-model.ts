@@ -7,6 +7,7 @@ import { Autoencoder } from '../models/neural/autoencoder.js';
 import { PCA } from '../models/decomposition/pca.js';
 import { PPCA } from '../models/decomposition/ppca.js';
 import { NMF } from '../models/decomposition/nmf.js';
+import { FastICA } from '../models/decomposition/fast-ica.js';
 import { IncrementalPCA } from '../models/decomposition/incremental-pca.js';
 import { TruncatedSVD } from '../models/decomposition/truncated-svd.js';
 import { VAE } from '../models/neural/vae.js';
@@ -63,7 +64,7 @@ export function inUnitInterval(data: ArrayLike<number>): boolean {
 export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void {
   const [rows, cols] = X.shape;
   const data = `the data (${rows} × ${cols})`;
-  if ((kind === 'pca' || kind === 'ipca' || kind === 'tsvd') && s.latent > Math.min(rows, cols)) {
+  if ((kind === 'pca' || kind === 'ipca' || kind === 'tsvd' || kind === 'ica') && s.latent > Math.min(rows, cols)) {
     throw new UsageError('fit', `--latent ${s.latent} is more than ${kind} can find in ${data}: at most min(rows, features) = ${Math.min(rows, cols)}`);
   }
   if (kind === 'fa' && s.latent > Math.min(rows, cols)) {
@@ -116,6 +117,8 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       await ae.fit(X, { ...training, onEpochEnd: report('ae', ae.config) });
       return ae;
     }
+    case 'ica':
+      return new FastICA({ nComponents: s.latent, seed: s.seed }).fit(X);
     case 'vae': {
       const likelihood = s.likelihood ?? (unit ? 'bernoulli' : 'gaussian');
       const vae = new VAE({ inputDim, hiddenDims: s.hiddenDims, latentDim: s.latent, likelihood, seed: s.seed });

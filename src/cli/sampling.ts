@@ -15,7 +15,7 @@ import type { AnyModel } from '../models/registry.js';
  * its own; it is read as the noise-free probabilistic PCA: z ~ N(0, diag(explained variance))
  * (N(0, I) when whitened), decoded by `inverseTransform`. An Autoencoder has no prior.
  *
- * @throws Error for an Autoencoder or an NMF model (neither has a prior).
+ * @throws Error for a model without a prior: an Autoencoder, NMF, TruncatedSVD or FastICA.
  * @example
  * ```ts
  * sampleRows(vae, 64, 0).shape; // [64, 784]
@@ -26,10 +26,13 @@ export function sampleRows(model: AnyModel, n: number, seed: number | string): M
     throw new Error('an Autoencoder has no prior to sample from; fit a vae, ppca, fa or pca model to sample');
   }
   if (model.type === 'NMF') {
-    throw new Error('an NMF model has no prior to sample from; fit a vae, ppca or pca model to sample');
+    throw new Error('an NMF model has no prior to sample from; fit a vae, ppca, fa or pca model to sample');
   }
   if (model.type === 'TruncatedSVD') {
-    throw new Error('a TruncatedSVD has no prior to sample from; fit a vae, ppca or pca model to sample');
+    throw new Error('a TruncatedSVD has no prior to sample from; fit a vae, ppca, fa or pca model to sample');
+  }
+  if (model.type === 'FastICA') {
+    throw new Error('a FastICA model has no prior to sample from (its sources are only known to be non-Gaussian); fit a vae, ppca, fa or pca model to sample');
   }
   if (model.type === 'PCA' || model.type === 'IncrementalPCA') return samplePCA(model, n, seed);
   return asMatrix(model.sample(n, { seed }));

@@ -11,6 +11,7 @@ import { NMF } from './decomposition/nmf.js';
 import { IncrementalPCA } from './decomposition/incremental-pca.js';
 import { TruncatedSVD } from './decomposition/truncated-svd.js';
 import { FactorAnalysis } from './decomposition/factor-analysis.js';
+import { FastICA } from './decomposition/fast-ica.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
 import { Classifier } from './neural/classifier.js';
@@ -25,7 +26,7 @@ import { LogisticRegression } from './linear/logistic-regression.js';
  * if (m.type === 'PCA') console.log(m.explainedVarianceRatio);
  * ```
  */
-export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD | IncrementalPCA | FactorAnalysis;
+export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD | IncrementalPCA | FactorAnalysis | FastICA;
 
 /**
  * The type tag of a saved state (`latent_ts.type` in safetensors metadata).
@@ -46,6 +47,7 @@ const FROM_STATE: { readonly [T in ModelType]: (state: ModelState) => Extract<An
   TruncatedSVD: (s) => TruncatedSVD.fromState(s),
   IncrementalPCA: (s) => IncrementalPCA.fromState(s),
   FactorAnalysis: (s) => FactorAnalysis.fromState(s),
+  FastICA: (s) => FastICA.fromState(s),
 };
 
 /**
@@ -66,7 +68,7 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(FROM_STATE) as Mode
  * const kind: ModelKind = 'vae';
  * ```
  */
-export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca' | 'fa';
+export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca' | 'fa' | 'ica';
 
 /**
  * The type tag of each command-line kind.
@@ -76,14 +78,14 @@ export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca' 
  * TYPE_TAGS.ae; // 'Autoencoder'
  * ```
  */
-export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis' };
+export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA' };
 
 /**
  * Every command-line kind, in the order they are listed in help texts.
  *
  * @example
  * ```ts
- * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd, ipca, fa'
+ * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd, ipca, fa, ica'
  * ```
  */
 export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as ModelKind[];

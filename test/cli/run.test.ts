@@ -66,14 +66,14 @@ describe('runCli: help and usage errors', () => {
 });
 
 describe('runCli: fit, encode and sample every model kind', () => {
-  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca', 'fa'])('%s', async (kind) => {
+  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca', 'fa', 'ica'])('%s', async (kind) => {
     const model = at(`${kind}.safetensors`);
     const extra = kind === 'ae' || kind === 'vae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
     const fit = await run('fit', kind, '--data', files.data, '--latent', '3', '--seed', '5', '--out', model, '--quiet', ...extra);
     expect(fit.code, fit.err).toBe(0);
     expect(fit.err).toBe('');
     const loaded = await loadModelFile(model);
-    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis' }[kind]);
+    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA' }[kind]);
 
     const codes = at(`${kind}-codes.csv`);
     expect((await run('encode', '--model', model, '--data', files.data, '--out', codes)).code).toBe(0);
@@ -83,9 +83,9 @@ describe('runCli: fit, encode and sample every model kind', () => {
 
     const svg = at(`${kind}-samples.svg`);
     const smp = await run('sample', '--model', model, '-n', '6', '--out', svg, '--columns', '3');
-    if (kind === 'ae' || kind === 'nmf' || kind === 'tsvd') {
+    if (kind === 'ae' || kind === 'nmf' || kind === 'tsvd' || kind === 'ica') {
       expect(smp.code).toBe(1);
-      expect(smp.err).toMatch({ ae: /Autoencoder has no prior/, nmf: /NMF model has no prior/, tsvd: /TruncatedSVD has no prior/ }[kind]);
+      expect(smp.err).toMatch({ ae: /Autoencoder has no prior/, nmf: /NMF model has no prior/, tsvd: /TruncatedSVD has no prior/, ica: /FastICA model has no prior/ }[kind]);
       return;
     }
     expect(smp.code, smp.err).toBe(0);

@@ -9,6 +9,7 @@ import { PCA } from '../../src/models/decomposition/pca.js';
 import { PPCA } from '../../src/models/decomposition/ppca.js';
 import { TruncatedSVD } from '../../src/models/decomposition/truncated-svd.js';
 import { FactorAnalysis } from '../../src/models/decomposition/factor-analysis.js';
+import { FastICA } from '../../src/models/decomposition/fast-ica.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
@@ -28,6 +29,7 @@ function models(): LatentModel[] {
     new TruncatedSVD({ nComponents: 2 }),
     new IncrementalPCA({ nComponents: 2 }),
     new FactorAnalysis({ nComponents: 2 }),
+    new FastICA({ nComponents: 2, seed: 1 }),
   ];
 }
 
@@ -53,7 +55,7 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA, FactorAnalysis\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA, FactorAnalysis, FastICA\)/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
   });
 

@@ -12,7 +12,7 @@ import { asMatrix } from '../../src/app/matrix.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
-const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg'];
+const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg', 'ica-cocktail.svg'];
 const MODELS = ['pca', 'ppca', 'ae', 'vae'].flatMap((m) => [2, 16, 32].map((k) => `${m}-${k}.safetensors`));
 
 let dir: string;

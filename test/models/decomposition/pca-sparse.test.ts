@@ -8,6 +8,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ShapeError } from '../../../src/errors.js';
 import { PCA } from '../../../src/models/decomposition/pca.js';
+import { PPCA } from '../../../src/models/decomposition/ppca.js';
 import { centredOperator, centredSpectrum } from '../../../src/models/decomposition/centred-spectrum.js';
 import { dataOperator, type DataOperator } from '../../../src/models/decomposition/linear-operator.js';
 import { CsrMatrix } from '../../../src/sparse/csr.js';
@@ -170,5 +171,25 @@ describe('the dense centred matrix is never formed', () => {
     const wantT = new Float64Array(10);
     for (let j = 0; j < 5; j++) for (let c = 0; c < 2; c++) for (let i = 0; i < 7; i++) wantT[j * 2 + c] += xc[i * 5 + j] * bt[i * 2 + c];
     expect(maxAbsDiff(op.mulT(bt, 2), wantT)).toBeLessThan(1e-13);
+  });
+});
+
+describe('PPCA.fit(CsrMatrix): the closed form on the implicitly centred matrix', () => {
+  for (const [n, d, k] of [[40, 13, 3], [11, 30, 4], [2, 5, 1]] as const) {
+    it(`${n}×${d}, k = ${k}: W, μ, σ² equal the dense closed form on toDense()`, () => {
+      const X = randomCsr(n, d, 0.3, n + 7 * d, [2]);
+      const sparse = new PPCA({ nComponents: k }).fit(X);
+      const dense = new PPCA({ nComponents: k }).fit(X.toDense());
+      expect(Math.abs(sparse.noiseVariance - dense.noiseVariance) / dense.noiseVariance).toBeLessThan(1e-10);
+      expect(maxAbsDiff(sparse.mean, dense.mean)).toBeLessThan(1e-13);
+      expect(maxAbsDiff(sparse.components.data, dense.components.data) / maxAbs(dense.components.data)).toBeLessThan(1e-8);
+      const Y = X.toDense();
+      expect(Math.abs(sparse.score(Y) - dense.score(Y)) / Math.abs(dense.score(Y))).toBeLessThan(1e-10);
+    });
+  }
+  it("method 'em' and k ≥ nFeatures on a CsrMatrix throw, naming the way out", () => {
+    const X = randomCsr(10, 6, 0.4, 1);
+    expect(() => new PPCA({ nComponents: 2, method: 'em' }).fit(X)).toThrow(/method 'em' needs a dense matrix, but X is a CsrMatrix of shape \[10, 6\].*PCA \/ TruncatedSVD/);
+    expect(() => new PPCA({ nComponents: 6 }).fit(X)).toThrow(/nComponents < nFeatures \(got 6 ≥ 6\)/);
   });
 });

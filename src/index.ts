@@ -62,7 +62,7 @@ export { TruncatedSVD } from './models/decomposition/truncated-svd.js';
 export type {
   TruncatedSVDOptions, TruncatedSVDAlgorithm, ResolvedTruncatedSVDOptions,
 } from './models/decomposition/truncated-svd-state.js';
-export type { PowerIterationNormalizer } from './models/decomposition/truncated-svd-randomized.js';
+export type { PowerIterationNormalizer } from './models/decomposition/randomized-range.js';
 // Streams and incremental PCA (issue 18): row sources, their file readers, IncrementalPCA.
 export { IncrementalPCA, type IncrementalPCAOptions } from './models/decomposition/incremental-pca.js';
 export type { ResolvedIncrementalPCAOptions } from './models/decomposition/incremental-pca-state.js';

@@ -30,7 +30,7 @@ export interface ResolvedPCAOptions {
   precision: PCAPrecision;
 }
 
-const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance', 'randomized'];
+const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance', 'randomized', 'lanczos'];
 const PRECISIONS: readonly PCAPrecision[] = ['auto', 'float64', 'mixed'];
 const KNOWN = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nPowerIterations', 'precision'];
 
@@ -54,8 +54,8 @@ export function validatePCAOptions(options: Partial<Record<keyof ResolvedPCAOpti
     if (!ok) {
       throw new RangeError(`${where}: nComponents must be an integer >= 1 or a fraction in (0, 1) (got ${String(nComponents)})`);
     }
-    if ((nComponents as number) < 1 && solver === 'randomized') {
-      throw new RangeError(`${where}: nComponents as a fraction of variance (${String(nComponents)}) needs solver 'full', 'covariance' or 'auto', not 'randomized'`);
+    if ((nComponents as number) < 1 && (solver === 'randomized' || solver === 'lanczos')) {
+      throw new RangeError(`${where}: nComponents as a fraction of variance (${String(nComponents)}) needs solver 'full', 'covariance' or 'auto', not '${solver}'`);
     }
   }
   const whiten = options.whiten ?? false;
@@ -120,7 +120,7 @@ export function pcaFromState(state: ModelState): { options: ResolvedPCAOptions; 
   const d = intField(fit, 'nFeatures', where);
   const k = intField(fit, 'nComponents', where);
   if (k > Math.min(n, d)) throw new FormatError(`${where}: field 'nComponents' is ${k}, more than min(nSamples, nFeatures) = ${Math.min(n, d)}`);
-  if (!['full', 'covariance', 'randomized'].includes(fit.solver as string)) throw new FormatError(`${where}: field 'solver' is invalid (${JSON.stringify(fit.solver)})`);
+  if (!['full', 'covariance', 'randomized', 'lanczos'].includes(fit.solver as string)) throw new FormatError(`${where}: field 'solver' is invalid (${JSON.stringify(fit.solver)})`);
   if (!['float64', 'mixed'].includes(fit.precision as string)) throw new FormatError(`${where}: field 'precision' is invalid (${JSON.stringify(fit.precision)})`);
   const scalars = float64Tensor(state, 'scalars', [2], where);
   const spectrum: Spectrum = {

@@ -16,6 +16,9 @@ import { NOISE_FLOOR, lowRankGaussian, type LowRankGaussian } from './gaussian.j
 import { pcaFromState, pcaToState, validatePCAOptions } from './pca-state.js';
 import { isRowSource, type RowSource } from '../../io/row-source.js';
 import { spectrumFromSource } from './source-covariance.js';
+import { CsrMatrix } from '../../sparse/csr.js';
+import { operatorSolver, sparseScores } from './pca-sparse.js';
+import { centredSpectrum } from './centred-spectrum.js';
 
 export type { PCAPrecision, PCASolver } from './solvers.js';
 
@@ -39,6 +42,8 @@ export interface PCAOptions {
    * tall data), `randomized` (Halko–Martinsson–Tropp), or `auto` (default): covariance when
    * nFeatures ≤ 1000 and nSamples ≥ 10·nFeatures, full when both are ≤ 500, randomized when
    * the integer k is below 0.8·min(nSamples, nFeatures), full otherwise (as scikit-learn).
+   * `lanczos`: Golub–Kahan–Lanczos on the implicitly centred matrix, float64, integer k only;
+   * what `auto` picks for a {@link CsrMatrix} (which also accepts `randomized`).
    */
   solver?: PCASolver;
   /** Scale the scores to unit variance; `inverseTransform` undoes it exactly. Default false. */
@@ -95,11 +100,13 @@ export class PCA extends DecompositionModel {
    * Fits the components to X and returns `this`. X is validated and never modified. Given a
    * {@link RowSource} instead, reads it once with the covariance solver in float64 (memory
    * bounded by a batch and a D×D matrix) and returns a promise of `this`; if the source throws,
-   * the model is left as it was.
+   * the model is left as it was. A {@link CsrMatrix} is centred implicitly (the dense centred
+   * matrix is never formed) and fitted by `'lanczos'` (what `'auto'` picks) or `'randomized'`,
+   * in float64; `'full'` and `'covariance'` ask for the dense matrix.
    */
-  fit(X: MatrixInput): this;
+  fit(X: MatrixInput | CsrMatrix): this;
   fit(source: RowSource): Promise<this>;
-  fit(X: MatrixInput | RowSource): this | Promise<this> {
+  fit(X: MatrixInput | CsrMatrix | RowSource): this | Promise<this> {
     const o = this.options;
     const settings = {
       nComponents: o.nComponents ?? undefined, solver: o.solver, precision: o.precision,
@@ -108,7 +115,11 @@ export class PCA extends DecompositionModel {
     if (isRowSource(X)) {
       return spectrumFromSource(X, 'PCA.fit', settings).then((sp) => { this.fitted = sp; this.cache = null; return this; });
     }
-    this.fitted = fitSpectrum(X, 'PCA.fit', settings);
+    if (X instanceof CsrMatrix || o.solver === 'lanczos') {
+      this.fitted = centredSpectrum(X, 'PCA.fit', settings, operatorSolver(X, o.solver, 'PCA.fit'));
+    } else {
+      this.fitted = fitSpectrum(X, 'PCA.fit', settings);
+    }
     this.cache = null;
     return this;
   }
@@ -171,7 +182,7 @@ export class PCA extends DecompositionModel {
   }
 
   /** The solver and precision `fit` actually used (after resolving `auto`). */
-  get fittedWith(): { solver: 'full' | 'covariance' | 'randomized'; precision: 'float64' | 'mixed' } {
+  get fittedWith(): { solver: Spectrum['solver']; precision: 'float64' | 'mixed' } {
     const f = this.state();
     return { solver: f.solver, precision: f.precision };
   }
@@ -221,8 +232,9 @@ export class PCA extends DecompositionModel {
   }
 
   /** Scores Z = (X − μ)·Vₖᵀ, divided by √λᵢ when whitening: Tensor [nSamples, k], float64. @internal */
-  protected project(X: MatrixInput, where: string): Tensor {
+  protected project(X: MatrixInput | CsrMatrix, where: string): Tensor {
     const f = this.state();
+    if (X instanceof CsrMatrix) return this.whitened(sparseScores(X, f, where));
     const x = toMatrix(X, where, 'X');
     assertFeatures(x.cols, f.nFeatures, where, 'PCA');
     const { rows: n, cols: d } = x;
@@ -230,11 +242,27 @@ export class PCA extends DecompositionModel {
     const k = this.k(f);
     const z = new Float64Array(n * k);
     gemmCore(false, true, n, k, d, 1, x.data, d, f.components, d, 0, z, k);
+    return this.whitened(new Tensor(z, [n, k]));
+  }
+
+  /** Z divided by √λᵢ in place when whitening. */
+  private whitened(z: Tensor): Tensor {
     if (this.options.whiten) {
       const scale = this.whitenScales();
-      for (let i = 0; i < z.length; i++) z[i] /= scale[i % scale.length];
+      const data = z.data as Float64Array;
+      for (let i = 0; i < data.length; i++) data[i] /= scale[i % scale.length];
     }
-    return new Tensor(z, [n, k]);
+    return z;
+  }
+
+  /** The codes of X, dense or {@link CsrMatrix}: Tensor `[nSamples, k]`, float64. */
+  override transform(X: MatrixInput | CsrMatrix): Tensor {
+    return this.project(X, 'PCA.transform');
+  }
+
+  /** `fit(X)` then `transform(X)`, dense or {@link CsrMatrix}. */
+  override fitTransform(X: MatrixInput | CsrMatrix): Tensor {
+    return this.fit(X).transform(X);
   }
 
   /** X̂ = Z·Vₖ + μ (after undoing whitening in place): Tensor [nSamples, nFeatures]. @internal */

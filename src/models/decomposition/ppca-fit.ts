@@ -11,6 +11,8 @@ import { toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js'
 import { loadCentred, peekShape } from './data.js';
 import { NOISE_FLOOR } from './gaussian.js';
 import { fitSpectrum, type Spectrum } from './solvers.js';
+import { centredSpectrum } from './centred-spectrum.js';
+import type { CsrMatrix } from '../../sparse/csr.js';
 import { momentOperator, runEm } from './ppca-em.js';
 import { runMissingEm } from './ppca-missing.js';
 import type { PPCAFit, ResolvedPPCAOptions } from './ppca-state.js';
@@ -31,6 +33,28 @@ export function fitClosedForm(X: MatrixInput, options: Readonly<ResolvedPPCAOpti
   const sp = fitSpectrum(X, where, {
     nComponents: k, solver: tall ? 'covariance' : 'full', precision: 'auto', nOversamples: 10, nPowerIterations: 'auto', seed: 0,
   });
+  return closedFormFromSpectrum(sp, k, where);
+}
+
+/**
+ * The closed form on a {@link CsrMatrix}: the top k eigenpairs by Lanczos on the implicitly
+ * centred matrix (centred-spectrum.ts, the dense centred matrix is never formed) and σ² from
+ * the exact trace of S (the column variances of the sparse entries) minus the kept eigenvalues.
+ * Only `method: 'closed-form'`: EM would need the dense rows.
+ *
+ * @example
+ * ```ts
+ * const fit = fitClosedFormSparse(csr, validatePPCAOptions({ nComponents: 2 }, 'PPCA'), 'PPCA.fit');
+ * ```
+ */
+export function fitClosedFormSparse(X: CsrMatrix, options: Readonly<ResolvedPPCAOptions>, where: string): PPCAFit {
+  const k = options.nComponents;
+  const [n, d] = X.shape;
+  if (options.method !== 'closed-form') {
+    throw new TypeError(`${where}: method '${options.method}' needs a dense matrix, but X is a CsrMatrix of shape ${formatShape([n, d])}; use method 'closed-form' (centred implicitly), pass X.toDense(), or fit PCA / TruncatedSVD on the CsrMatrix`);
+  }
+  if (n >= 2 && k >= d) throw new RangeError(`${where}: PPCA requires nComponents < nFeatures (got ${k} ≥ ${d})`);
+  const sp = centredSpectrum(X, where, { nComponents: k, solver: 'lanczos', precision: 'float64', nOversamples: 10, nPowerIterations: 'auto', seed: 0 }, 'lanczos');
   return closedFormFromSpectrum(sp, k, where);
 }
 

@@ -13,7 +13,8 @@ import { loadState, stateFromBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import { DecompositionModel } from './base.js';
 import { peekShape } from './data.js';
-import { fitClosedForm, fitEm, hasNaN } from './ppca-fit.js';
+import { fitClosedForm, fitClosedFormSparse, fitEm, hasNaN } from './ppca-fit.js';
+import { CsrMatrix } from '../../sparse/csr.js';
 import { rowPosteriors } from './ppca-missing.js';
 import { isRowSource, type RowSource } from '../../io/row-source.js';
 import { fitClosedFormFromSource } from './ppca-source.js';
@@ -95,12 +96,18 @@ export class PPCA extends DecompositionModel {
    * Fits W, μ and σ² and returns `this`. X is validated and never modified. Given a
    * {@link RowSource} instead, fits the closed form from one pass (float64 covariance, memory
    * bounded by a batch and a D×D matrix) and returns a promise of `this`; if the source throws,
-   * the model is left as it was.
+   * the model is left as it was. A {@link CsrMatrix} is fitted by the closed form on the
+   * implicitly centred matrix (never densified); `method: 'em'` on it throws.
    */
-  fit(X: MatrixInput): this;
+  fit(X: MatrixInput | CsrMatrix): this;
   fit(source: RowSource): Promise<this>;
-  fit(X: MatrixInput | RowSource): this | Promise<this> {
+  fit(X: MatrixInput | CsrMatrix | RowSource): this | Promise<this> {
     const where = 'PPCA.fit';
+    if (X instanceof CsrMatrix) {
+      this.fitted = fitClosedFormSparse(X, this.options, where);
+      this.cache = null;
+      return this;
+    }
     if (isRowSource(X)) {
       return fitClosedFormFromSource(X, this.options, where).then((f) => { this.fitted = f; this.cache = null; return this; });
     }

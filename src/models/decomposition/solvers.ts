@@ -40,7 +40,7 @@ export { loadCentred, peekShape } from './data.js';
  * new PCA({ nComponents: 10, solver: 'covariance' });
  * ```
  */
-export type PCASolver = 'auto' | 'full' | 'covariance' | 'randomized';
+export type PCASolver = 'auto' | 'full' | 'covariance' | 'randomized' | 'lanczos';
 /**
  * Storage of the large products: `mixed` = float32 products with a float64 Rayleigh–Ritz step.
  *
@@ -90,7 +90,7 @@ export interface Spectrum {
   totalVariance: number;
   /** Mean variance of the discarded directions (scikit-learn's noise_variance_). */
   noiseVariance: number;
-  solver: 'full' | 'covariance' | 'randomized';
+  solver: 'full' | 'covariance' | 'randomized' | 'lanczos';
   precision: 'float64' | 'mixed';
 }
 
@@ -127,7 +127,7 @@ export function resolveSolver(solver: PCASolver, n: number, d: number, nComponen
  * ```
  */
 export function resolvePrecision(precision: PCAPrecision, solver: Exclude<PCASolver, 'auto'>, n: number, d: number): 'float64' | 'mixed' {
-  if (solver === 'full') return 'float64';
+  if (solver === 'full' || solver === 'lanczos') return 'float64';
   if (precision !== 'auto') return precision;
   const work = solver === 'covariance' ? n * d * d : n * d * 64;
   return work >= MIXED_MIN_WORK && getBackend() === 'wasm' ? 'mixed' : 'float64';
@@ -162,6 +162,7 @@ export function fitSpectrum(X: unknown, where: string, s: SolverSettings): Spect
   const shape = peekShape(X);
   const [n0, d0] = shape ?? [0, 0];
   const solver = resolveSolver(s.solver, n0, d0, s.nComponents);
+  if (solver === 'lanczos') throw new Error(`${where}: solver 'lanczos' runs on a linear operator (centredSpectrum in centred-spectrum.ts), not through fitSpectrum`);
   const precision = resolvePrecision(s.precision, solver, n0, d0);
   const c = loadCentred(X, where, precision === 'mixed');
   const { rows: n, cols: d } = c;

@@ -8,7 +8,7 @@ import { FormatError, describeValue } from '../../errors.js';
 import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt, assertOneOf, assertSeed } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
-import type { PowerIterationNormalizer } from './truncated-svd-randomized.js';
+import type { PowerIterationNormalizer } from './randomized-range.js';
 import { checkHeader, float64Tensor, intField } from './state.js';
 
 /**

@@ -16,9 +16,9 @@ import type { CsrMatrix } from '../../sparse/csr.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, toMatrix, type MatrixInput } from '../../validate.js';
 import type { LatentModel } from '../model.js';
-import { lanczosTriplets } from './truncated-svd-lanczos.js';
-import { dataOperator, type DataOperator } from './truncated-svd-operator.js';
-import { randomizedTriplets } from './truncated-svd-randomized.js';
+import { lanczosTriplets } from './lanczos.js';
+import { dataOperator, type DataOperator } from './linear-operator.js';
+import { randomizedTriplets } from './randomized-range.js';
 import {
   truncatedSvdFromState, truncatedSvdToState, validateTruncatedSVDOptions,
   type ResolvedTruncatedSVDOptions, type TruncatedSVDFit, type TruncatedSVDOptions,

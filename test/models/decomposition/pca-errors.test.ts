@@ -45,7 +45,7 @@ const cases: Case[] = [
   ['nComponents NaN', () => new PCA({ nComponents: NaN }), RangeError, /got NaN/],
   ['nComponents > min(n, d)', () => new PCA({ nComponents: 5 }).fit(X4), RangeError, /PCA\.fit: nComponents must be <= min\(nSamples, nFeatures\) = 4 \(got 5\) for X of shape \[10, 4\]/],
   ['fraction with randomized', () => new PCA({ nComponents: 0.5, solver: 'randomized' }), RangeError, /needs solver 'full', 'covariance' or 'auto'/],
-  ['unknown solver', () => new PCA({ solver: 'arpack' as never }), RangeError, /PCA: solver must be one of 'auto', 'full', 'covariance', 'randomized' \(got string 'arpack'\)/],
+  ['unknown solver', () => new PCA({ solver: 'arpack' as never }), RangeError, /PCA: solver must be one of 'auto', 'full', 'covariance', 'randomized', 'lanczos' \(got string 'arpack'\)/],
   ['unknown option', () => new PCA({ ncomponents: 2 } as never), TypeError, /PCA: unknown option 'ncomponents'/],
   ['seed not integer or string', () => new PCA({ seed: 1.5 }), TypeError, /PCA: seed must be an integer or a string \(got 1\.5\)/],
   ['whiten not boolean', () => new PCA({ whiten: 1 as never }), TypeError, /whiten must be a boolean/],

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NotFittedError, ShapeError } from '../../../src/errors.js';
 import { TruncatedSVD } from '../../../src/models/decomposition/truncated-svd.js';
-import { permutedL } from '../../../src/models/decomposition/truncated-svd-randomized.js';
+import { permutedL } from '../../../src/models/decomposition/randomized-range.js';
 import { modelFromState } from '../../../src/models/registry.js';
 import { CsrMatrix } from '../../../src/sparse/csr.js';
 import { TfidfVectorizer } from '../../../src/text/tfidf-vectorizer.js';

@@ -13,7 +13,7 @@
 import { thinQ } from '../../linalg/qr.js';
 import { thinSvd } from '../../linalg/svd.js';
 import type { Rng } from '../../random/rng.js';
-import { transposed, type DataOperator } from './truncated-svd-operator.js';
+import { transposed, type DataOperator } from './linear-operator.js';
 
 /**
  * How each power iteration re-normalises its block (scikit-learn's `power_iteration_normalizer`).

@@ -16,8 +16,8 @@
  */
 import { thinSvd } from '../../linalg/svd.js';
 import type { Rng } from '../../random/rng.js';
-import type { DataOperator } from './truncated-svd-operator.js';
-import type { Triplets } from './truncated-svd-randomized.js';
+import type { DataOperator } from './linear-operator.js';
+import type { Triplets } from './randomized-range.js';
 
 /** Removes from w its components along the vectors of `basis` (twice), returns ‖w‖. */
 function orthogonalise(w: Float64Array, basis: readonly Float64Array[]): number {

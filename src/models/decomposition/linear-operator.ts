@@ -1,7 +1,7 @@
 /**
- * The data matrix of a TruncatedSVD fit as a linear operator: X·B and Xᵀ·B for a dense
+ * A data matrix as a linear operator (shared by TruncatedSVD and sparse PCA): X·B and Xᵀ·B for a dense
  * float64 block B, and the column statistics the explained variances need. The solvers
- * (truncated-svd-solvers.ts) see only this, so a CsrMatrix is never densified and a dense X
+ * (lanczos.ts, randomized-range.ts) see only this, so a CsrMatrix is never densified and a dense X
  * goes through `gemm`.
  *
  * @module

@@ -3,8 +3,16 @@
  * ml-matrix `mmul`, and TensorFlow.js (`tfjs-core` on `tfjs-backend-cpu` and on
  * `tfjs-backend-wasm`, one thread, its SIMD binary when it loads), on squares 256/512/1024 and
  * the six products of one VAE 784-400-20 training step at batch 128. Float32 inputs (ml-matrix
- * is float64 only). Options: --shapes vae,sq512,… --impls latent-wasm,tfjs-wasm,… --runs N.
+ * is float64 only). Options: --shapes vae,sq512,… --impls latent-wasm,tfjs-wasm,… --runs N
+ * --threads 1,2,… (default 1, 2 and the available cores; `--threads none` skips them).
+ *
+ * The anchors and the `latent-*` columns run on one thread. Then, per shape, `latent-wasm` (copy
+ * path) and `latent-wasm-arena` (in place) run at each thread count of `--threads`, one call
+ * per count in turn over the runs (so a load that comes and goes hits every count alike), with
+ * the ratio to one thread per row and a check that every count gives the same bytes
+ * (bench/gemm-thread-columns.ts).
  */
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -12,10 +20,12 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Matrix } from 'ml-matrix';
 import { getBackend, isWasmAvailable, setBackend } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/gemm.js';
+import { getThreads, setThreads } from '../src/kernels/threads/threads.js';
 import { gemmWasm } from '../src/kernels/wasm/gemm-wasm.js';
 import { WasmArena } from '../src/kernels/wasm/arena.js';
 import { loadWasmGemm, wasmGemm } from '../src/kernels/wasm/runtime.js';
 import { Rng } from '../src/random/rng.js';
+import { type ThreadColumns, measureThreadColumns, reportThreadColumns, threadCounts } from './gemm-thread-columns.js';
 import {
   type BenchArgs, type BenchReport, type Row, fmt, listOption, machineInfo, measure, numberOption, peakRssMB, printTable,
 } from './harness.js';
@@ -203,13 +213,18 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   const wantImpls = listOption(args, 'impls');
   const impls = IMPLS.filter((i) => !wantImpls || wantImpls.includes(i.name) || i.name === 'naive');
   const runs = numberOption(args, 'runs', 7);
+  const counts = threadCounts(args);
   const tfjsInfo = await setUpTfjs();
   const savedBackend = getBackend();
+  const savedThreads = getThreads();
+  // The columns above the thread columns are one-thread columns (the default is the available cores).
+  setThreads(1);
   const machine = machineInfo();
   const header = {
-    machine, tfjs: tfjsInfo, latentWasm: isWasmAvailable() ? wasmGemm()?.variant : 'unavailable', oneCore: true,
+    machine, loadAverage: loadavg(), tfjs: tfjsInfo, latentWasm: isWasmAvailable() ? wasmGemm()?.variant : 'unavailable', oneCore: true,
+    threadCounts: counts,
   };
-  console.log(`GEMM benchmark: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, one thread`);
+  console.log(`GEMM benchmark: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, one thread (thread columns: ${counts.join(', ') || 'none'}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`latent-ts wasm variant: ${String(header.latentWasm)}; tfjs ${String(tfjsInfo.version)} wasm SIMD: ${String(tfjsInfo.wasmSimd)}`);
   console.log(`median of ${runs} runs after ≥ 0.3 s of warm-up (5 runs, no more warm-up, if one run takes over 0.25 s); GFLOP/s = 2mnk / time\n`);
 
@@ -237,9 +252,19 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
       });
     }
   }
+  const threadColumns: ThreadColumns[] = [];
+  if (counts.length > 0) {
+    setBackend('wasm');
+    const trng = new Rng('gemm-thread-columns');
+    for (const s of shapes) threadColumns.push(...await measureThreadColumns(s, counts, runs, trng));
+  }
   setBackend(savedBackend);
+  setThreads(savedThreads);
   report(shapes, impls.map((i) => i.name), results);
-  return { bench: 'gemm', ...header, date: new Date().toISOString(), peakRssMB: peakRssMB(), shapes, results };
+  if (threadColumns.length > 0) reportThreadColumns(threadColumns, counts);
+  return {
+    bench: 'gemm', ...header, date: new Date().toISOString(), loadAverageAfter: loadavg(), peakRssMB: peakRssMB(), shapes, results, threadColumns,
+  };
 }
 
 function report(shapes: GemmShape[], impls: string[], results: Row[]): void {

@@ -17,8 +17,15 @@
  *                       (default auto,covariance-float64,randomized,full)
  *   --runs R            timed fits per solver that takes under 10 s (default 3, after one warm-up)
  *   --ml-pca-rows a,b   ml-pca subset sizes (default 1000,2000); --no-ml-pca skips it
+ *   --threads a,b,…     thread counts of the `auto` fit's thread rows (default 1, 2 and the available
+ *                       cores; `none` skips them): one child per count (setThreads), in turn, for
+ *                       --thread-rounds rounds (default 2), with the 2-thread/1-thread ratio and
+ *                       whether every count gave the same bytes (a SHA-256 of the fitted arrays)
+ *
+ * The solver rows run at the default thread count (`getThreads()`, printed).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +34,7 @@ import { Matrix } from 'ml-matrix';
 import { loadIdx } from '../src/data/idx.js';
 import { getBackend } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/gemm.js';
+import { availableCores, getThreads, setThreads } from '../src/kernels/threads/threads.js';
 import { PCA, type PCAPrecision, type PCASolver } from '../src/models/decomposition/pca.js';
 import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
 
@@ -86,6 +94,7 @@ const cpuSeconds = (): number => {
 /** Child process: fit one solver (or ml-pca on a subset) and print one JSON line. */
 async function child(args: BenchArgs): Promise<void> {
   const spec = String(args.options.child);
+  if (typeof args.options['child-threads'] === 'string') setThreads(Number(args.options['child-threads']));
   const data = await loadData(args);
   const baseline = peakRssMB();
   const k = numberOption(args, 'k', 50);
@@ -119,8 +128,57 @@ async function child(args: BenchArgs): Promise<void> {
   const m = model as PCA;
   console.log(RESULT_TAG + JSON.stringify({
     spec, walls, cpus, peakRssMB: peakRssMB(), baselineRssMB: baseline, fittedWith: m.fittedWith,
-    explainedVariance: Array.from(m.explainedVariance), backend: getBackend(),
+    explainedVariance: Array.from(m.explainedVariance), backend: getBackend(), threads: getThreads(), digest: digest(m),
   }));
+}
+
+/** SHA-256 of every fitted array's bytes (components, mean, explained variance, singular values, noise variance). */
+function digest(m: PCA): string {
+  const h = createHash('sha256');
+  const c = m.components.data;
+  for (const a of [c, m.mean, m.explainedVariance, m.singularValues, Float64Array.of(m.noiseVariance)]) {
+    h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
+  return h.digest('hex');
+}
+
+/** `--threads`: default 1, 2 and the available cores, deduplicated and sorted; `none` gives []. */
+function threadCounts(args: BenchArgs): number[] {
+  const listed = listOption(args, 'threads');
+  if (listed !== undefined && listed.length === 1 && listed[0] === 'none') return [];
+  const counts = listed?.map(Number) ?? [1, 2, availableCores()];
+  for (const t of counts) if (!Number.isInteger(t) || t < 1) throw new Error(`pca: --threads wants integers ≥ 1, got ${listed?.join(',')}`);
+  return [...new Set([1, ...counts])].sort((a, b) => a - b);
+}
+
+/** The `auto` fit at each thread count, one child per count in turn, `rounds` times. */
+function threadRows(args: BenchArgs, counts: number[], k: number): { rows: Row[]; ratios: Row[]; sameBytes: boolean; digests: Record<string, string[]> } {
+  const rounds = Math.max(1, numberOption(args, 'thread-rounds', 2));
+  const walls = new Map<number, number[]>(counts.map((t) => [t, []]));
+  const perRound = new Map<number, number[]>(counts.map((t) => [t, []]));
+  const digests: Record<string, string[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const t of counts) {
+      console.log(`  fitting auto at ${t} thread(s), round ${round + 1} …`);
+      const r = runChild(args, ['--child', 'auto', '--child-threads', String(t)]);
+      if (r.threads !== t) throw new Error(`pca: the child ran ${String(r.threads)} threads, not ${t} (threads unavailable here?)`);
+      walls.get(t)!.push(...(r.walls as number[]));
+      perRound.get(t)!.push(median(r.walls as number[]));
+      (digests[String(t)] ??= []).push(r.digest as string);
+    }
+  }
+  const all = Object.values(digests).flat();
+  const sameBytes = all.every((d) => d === all[0]);
+  const one = perRound.get(1)!;
+  const rows = counts.map((t) => ({
+    threads: t, [`PCA(${k}) fit s (median)`]: median(walls.get(t)!), 'min s': Math.min(...walls.get(t)!), fits: walls.get(t)!.length,
+    'per round s': perRound.get(t)!.map((x) => x.toFixed(3)).join(' '), digest: digests[String(t)][0].slice(0, 16),
+  }));
+  const ratios = counts.filter((t) => t > 1).map((t) => ({
+    threads: t, [`${t}t/1t (medians)`]: `${(median(walls.get(1)!) / median(walls.get(t)!)).toFixed(3)}×`,
+    [`${t}t/1t per round`]: one.map((x, i) => `${(x / perRound.get(t)![i]).toFixed(3)}×`).join(' '),
+  }));
+  return { rows, ratios, sameBytes, digests };
 }
 
 interface ChildResult { [key: string]: unknown }
@@ -155,10 +213,14 @@ export async function run(args: BenchArgs): Promise<BenchReport | null> {
     return null;
   }
   const k = numberOption(args, 'k', 50);
+  const counts = threadCounts(args);
   const names = listOption(args, 'solvers') ?? ['auto', 'covariance-float64', 'randomized', 'full'];
   for (const name of names) if (!(name in SOLVERS)) throw new Error(`unknown solver '${name}' (known: ${Object.keys(SOLVERS).join(', ')})`);
   const data = await loadData(args);
-  console.log(`PCA fit, k = ${k}, on ${data.source}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores, shared)`);
+  const machine = machineInfo();
+  const loadBefore = loadavg();
+  console.log(`PCA fit, k = ${k}, on ${data.source}; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}; solver rows at ${getThreads()} thread(s)`);
+  const threaded = counts.length > 0 ? threadRows(args, counts, k) : null;
   const results = new Map<string, ChildResult>();
   for (const name of names) {
     console.log(`  fitting ${name} …`);
@@ -193,7 +255,7 @@ export async function run(args: BenchArgs): Promise<BenchReport | null> {
     const fw = r.fittedWith as { solver: string; precision: string };
     const fit = median(walls);
     const row: Row = {
-      solver: name, 'runs as': `${fw.solver}/${fw.precision}`, 'fit s (median)': fit, 'min s': Math.min(...walls),
+      solver: name, 'runs as': `${fw.solver}/${fw.precision}`, threads: r.threads as number, 'fit s (median)': fit, 'min s': Math.min(...walls),
       'cpu s': median(r.cpus as number[]), runs: walls.length, 'peak RSS MB': r.peakRssMB as number,
       'RSS before fit MB': r.baselineRssMB as number,
       [`max rel err vs ${refName}`]: name === refName ? 0 : maxRelError(r.explainedVariance as number[], ref),
@@ -205,9 +267,18 @@ export async function run(args: BenchArgs): Promise<BenchReport | null> {
   printTable(rows);
   if (ml !== null) console.log(`\nml-pca (SVD, ml-matrix): ${ml.seconds.toFixed(1)} s${ml.extrapolated ? ' EXTRAPOLATED' : ''} (${ml.detail})`);
   console.log(`Target: auto < 1.5 s with max rel err < 1e-6 vs float64 full SVD, ≥ 20× faster than ml-pca. float32 backend: ${getBackend()}.`);
+  if (threaded !== null) {
+    console.log(`\nauto (PCA(${k})) by thread count, one child per count in turn:`);
+    printTable(threaded.rows);
+    if (threaded.ratios.length > 0) printTable(threaded.ratios);
+    console.log(`same bytes (components, mean, variances, singular values, noise variance) on every thread count and round: ${threaded.sameBytes ? 'yes' : 'NO'}`);
+  }
+  const loadAfter = loadavg();
+  console.log(`load average after: ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
   return {
-    bench: 'pca', machine: machineInfo(), date: new Date().toISOString(), peakRssMB: peakRssMB(),
-    loadAverage: loadavg(), data: data.source, k, reference: refName, rows, mlPca: ml,
+    bench: 'pca', machine, date: new Date().toISOString(), peakRssMB: peakRssMB(), threads: getThreads(),
+    loadAverage: loadBefore, loadAverageAfter: loadAfter, data: data.source, k, reference: refName, rows, mlPca: ml,
+    threadRows: threaded,
     explainedVariance: Object.fromEntries([...results].map(([n, r]) => [n, r.explainedVariance])),
   };
 }

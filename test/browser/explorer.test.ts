@@ -34,7 +34,16 @@ describe.skipIf(!hasChromium)('latent explorer in a real browser', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it('trains in a worker, stays responsive, and decodes the latent point under the pointer', async () => {
+  it('is served cross-origin isolated (COOP/COEP on the page and the worker script)', async () => {
+    for (const path of ['', 'worker.js']) {
+      const response = await fetch(`${url}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    }
+  });
+
+  it('trains in a worker on several threads, stays responsive, and decodes the latent point under the pointer', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -44,16 +53,35 @@ describe.skipIf(!hasChromium)('latent explorer in a real browser', () => {
     // While the worker trains, the page keeps rendering: two animation frames complete while
     // training is still under way (an ordering check, not a timing bound).
     await page.waitForFunction(() => document.body.dataset.state === 'training', undefined, { timeout: 60_000 });
-    const stateAfterFrames = await page.evaluate(() => new Promise<string | undefined>((resolve) => {
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.body.dataset.state)));
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    // Three animation frames and a timer complete while the fit runs on its threads, and the
+    // progress bar moves between the first frame and the last: the page renders and handles
+    // the worker's messages during the fit.
+    const during = await page.evaluate(() => new Promise<{ state: string | undefined; progress: number[]; timer: boolean }>((resolve) => {
+      const bar = document.getElementById('progress') as HTMLProgressElement;
+      const progress: number[] = [];
+      let timer = false;
+      setTimeout(() => { timer = true; }, 0);
+      const frame = (): void => {
+        progress.push(bar.value);
+        const waiting = progress.length < 3 || !timer || progress[progress.length - 1] === progress[0];
+        // At most 600 frames (about 10 s): a page that never advances fails below instead of hanging.
+        if (waiting && progress.length < 600) requestAnimationFrame(frame);
+        else resolve({ state: document.body.dataset.state, progress, timer });
+      };
+      requestAnimationFrame(frame);
     }));
-    expect(stateAfterFrames).toBe('training');
+    expect(during.state).toBe('training');
+    expect(during.progress.length).toBeGreaterThanOrEqual(3);
+    expect(during.progress[during.progress.length - 1]).toBeGreaterThan(during.progress[0]);
 
     await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error',
       undefined, { timeout: 120_000 });
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
     // The published ESM build ran its WebAssembly SIMD kernels in the browser.
     expect(await page.evaluate(() => document.body.dataset.backend)).toBe('wasm');
+    // The training worker was cross-origin isolated too, so the fit ran on threads.
+    expect(Number(await page.evaluate(() => document.body.dataset.threads))).toBeGreaterThan(1);
 
     const plane = (await page.locator('#plane').boundingBox())!;
     const pixelsAfterMove = async (fx: number, fy: number): Promise<number[]> => {

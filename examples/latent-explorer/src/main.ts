@@ -71,8 +71,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     document.body.dataset.state = 'training';
   } else if (msg.type === 'trained') {
     progress.value = 1;
-    status.textContent = `trained in ${msg.seconds.toFixed(1)} s on the ${msg.backend} kernels (final loss ${msg.loss.toFixed(1)} nats per digit)`;
+    const threads = msg.threads === 1 ? 'one thread' : `${msg.threads} threads`;
+    status.textContent = `trained in ${msg.seconds.toFixed(1)} s on the ${msg.backend} kernels, ${threads} (final loss ${msg.loss.toFixed(1)} nats per digit)`;
     document.body.dataset.backend = msg.backend;
+    document.body.dataset.threads = String(msg.threads);
     drawScatter(msg.codes, msg.labels);
     document.body.dataset.state = 'ready';
     send({ type: 'decode', id: ++decodeId, z: [0, 0] });

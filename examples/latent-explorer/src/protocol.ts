@@ -5,6 +5,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batchesPerEpoch: number; loss: number }
-  | { type: 'trained'; codes: Float32Array; labels: Uint8Array; seconds: number; loss: number; backend: string }
+  | { type: 'trained'; codes: Float32Array; labels: Uint8Array; seconds: number; loss: number; backend: string; threads: number }
   | { type: 'decoded'; id: number; pixels: Float32Array }
   | { type: 'error'; message: string };

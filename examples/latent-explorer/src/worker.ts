@@ -1,5 +1,5 @@
 // The published ESM build (dist/index.js), bundled as an application would bundle it.
-import { VAE, getBackend } from 'latent-ts';
+import { VAE, getBackend, getThreads } from 'latent-ts';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 // The digits ship with the page as raw bytes: n × 784 pixels (0–255) followed by n labels.
@@ -33,6 +33,8 @@ async function train(epochs: number, seed: number): Promise<void> {
   const { data, labels, n } = await loadSubset();
   const X = { data, shape: [n, PIXELS] as [number, number] };
   const model = new VAE({ inputDim: PIXELS, hiddenDims: [256], latentDim: 2, likelihood: 'bernoulli', seed });
+  // The thread count the fit uses: more than 1 where the page is cross-origin isolated (serve.ts's headers).
+  const threads = getThreads();
   const start = performance.now();
   const batchSize = 100;
   let lastLoss = NaN;
@@ -45,7 +47,7 @@ async function train(epochs: number, seed: number): Promise<void> {
   });
   vae = model;
   const codes = new Float32Array(model.encode(X).data);
-  post({ type: 'trained', codes, labels, seconds: (performance.now() - start) / 1000, loss: lastLoss, backend: getBackend() }, [codes.buffer]);
+  post({ type: 'trained', codes, labels, seconds: (performance.now() - start) / 1000, loss: lastLoss, backend: getBackend(), threads }, [codes.buffer]);
 }
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {

@@ -52,6 +52,15 @@ export const COMMAND_PANELS = 3;
  * {@link MAX_RANGE_SCALARS}) and the scalars. Chunk c is `kernel(ptr + c·chunk…, bytes, …scalars)`.
  */
 export const COMMAND_RANGES = 4;
+/**
+ * Claim and compute chunks of a float32 Gram XᵀX until none is left (kernels/threads/gram-parallel.ts):
+ * after the tag and count, the arguments are d, the chunk's rows and KC (and those of the last
+ * chunk), MC, the byte offsets of the first chunk's X and C and the strides between chunks, and
+ * this worker's edge tile, packed A and packed B, and the index in the kernel table of the Gram
+ * module's packA (packB and macro follow). Chunk c's upper triangle is written to its own C.
+ */
+export const COMMAND_GRAM = 5;
+
 /** The most float32 scalars a ranges task carries. */
 export const MAX_RANGE_SCALARS = 12;
 

@@ -74,6 +74,8 @@ export class ThreadPool {
   readonly memory: WebAssembly.Memory;
   /** The first byte after the control block, 64-byte aligned: where kernels lay out their data. */
   readonly dataAt: number;
+  /** How many kernels the workers' table holds (the ranges and Gram commands index it). */
+  readonly kernelCount: number;
   private readonly ctl: Int32Array;
   private readonly ctlF: Float32Array;
   private readonly handles: WorkerHandle[] = [];
@@ -96,6 +98,7 @@ export class ThreadPool {
     host: WorkerHost, module: WebAssembly.Module, readonly workers: number, bytes: number, memory?: WebAssembly.Memory,
     kernels: readonly RangeKernel[] = [],
   ) {
+    this.kernelCount = kernels.length;
     this.dataAt = controlBytes(workers);
     if (memory === undefined) {
       const initial = Math.ceil((this.dataAt + bytes) / PAGE_BYTES);

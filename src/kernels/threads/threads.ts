@@ -5,8 +5,8 @@
  * @module
  */
 import { describeValue } from '../../errors.js';
-import { sharedGemmModule } from '../wasm/runtime.js';
-import { workerHost } from './host.js';
+import { sharedGemmModule, sharedGramModule } from '../wasm/runtime.js';
+import { type RangeKernel, workerHost } from './host.js';
 import { ThreadPool } from './pool.js';
 
 /** Environment variable read once, on first use, when {@link setThreads} has not been called. */
@@ -68,7 +68,7 @@ export function threadsSupported(): boolean {
  * The default is the `LATENT_TS_THREADS` environment variable, read once, or else the cores
  * available (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser)
  * up to 4 (`DEFAULT_THREADS_CAP`). The large float32 matrix products (a fit's, in place, and
- * others through copies) and a fit's Adam updates run in parallel; the loss and ReLU kernels
+ * others through copies), a fit's Adam updates and the PCA's float32 Gram run in parallel; the loss and ReLU kernels
  * do not yet. A fit uses the count set when it starts: calling this during a fit applies from
  * the next one. Results are the same bytes on any thread count.
  *
@@ -122,6 +122,27 @@ export function threadPool(threads: number, bytes: number): ThreadPool | null {
     dropPool();
     if (failure !== undefined) throw new Error(`latent-ts threads: ${failure}`);
   }
-  pool ??= new ThreadPool(host, gemm.module, threads - 1, bytes);
+  pool ??= new ThreadPool(host, gemm.module, threads - 1, bytes, undefined, sharedPoolKernels());
   return pool;
 }
+
+/**
+ * The kernels the shared pool's workers instantiate besides the GEMM module: the Gram module's
+ * `packA`, `packB` and `macro`, from {@link GRAM_KERNELS} on, for the PCA Gram
+ * (gram-parallel.ts, control.ts `COMMAND_GRAM`); none where that module is unavailable.
+ */
+function sharedPoolKernels(): RangeKernel[] {
+  const gram = sharedGramModule();
+  return gram === null ? [] : GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
+}
+
+/** The Gram module's exports in the shared pool's kernel table, in this order. */
+const GRAM_KERNEL_NAMES = ['packA', 'packB', 'macro'] as const;
+
+/** Index of the Gram module's `packA` in the shared pool's kernel table (`packB` and `macro` follow), or −1 if absent. */
+export function gramKernelsAt(p: ThreadPool): number {
+  return p.kernelCount >= GRAM_KERNELS + GRAM_KERNEL_NAMES.length ? GRAM_KERNELS : -1;
+}
+
+/** Where the Gram's kernels start in the shared pool's table. */
+export const GRAM_KERNELS = 0;

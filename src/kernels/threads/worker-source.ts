@@ -62,6 +62,8 @@ function start(data, onExit) {
         panels(gemm, ctl, ctlF, a, job);
       } else if (command === 4) {
         ranges(table, ctl, ctlF, a, job);
+      } else if (command === 5) {
+        gram(table, ctl, a, job);
       } else if (command === 2) {
         if (ctl[a] === 2) data.exit();
         throw new Error('worker ' + data.slot + ': failure requested by the diagnostics command');
@@ -125,6 +127,38 @@ function ranges(table, ctl, ctlF, a, job) {
     for (let i = 0; i < pointers; i++) args[i] = ctl[q + 4 + i] + c * chunk;
     args[pointers] = Math.min(chunk, total - c * chunk);
     run(...args);
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Claims chunks of a Gram job (tag, count at a, a + 1; see control.ts) until none is left: the
+// loop of gramChunk in kernels/wasm/gram-wasm.ts on chunk c's rows, into chunk c's C, with the
+// Gram module's packA, packB and macro from the kernel table.
+function gram(table, ctl, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const packA = table[ctl[q + 13]], packB = table[ctl[q + 13] + 1], macro = table[ctl[q + 13] + 2];
+  const d = ctl[q], rows = ctl[q + 1], KC = ctl[q + 2], lastRows = ctl[q + 3], lastKC = ctl[q + 4], MC = ctl[q + 5];
+  const xAt = ctl[q + 6], xStride = ctl[q + 7], cAt = ctl[q + 8], cStride = ctl[q + 9];
+  const tile = ctl[q + 10], pa = ctl[q + 11], pb = ctl[q + 12];
+  const ld = d * 4;
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    const last = c === count - 1, m = last ? lastRows : rows, kcMax = last ? lastKC : KC;
+    const x = xAt + c * xStride, out = cAt + c * cStride;
+    for (let pc = 0; pc < m; pc += kcMax) {
+      const kc = Math.min(kcMax, m - pc);
+      const slice = x + pc * ld;
+      packB(slice, 4, ld, d, kc, pb);
+      packA(slice, 4, ld, d, kc, pa);
+      const beta = pc === 0 ? 0 : 1;
+      for (let ic = 0; ic < d; ic += MC) {
+        macro(Math.min(MC, d - ic), d - ic, kc, pa + ic * kc * 4, pb + ic * kc * 4, out + (ic * d + ic) * 4, ld, 1, beta, tile);
+      }
+    }
     Atomics.add(ctl, job + 1, 1);
     Atomics.notify(ctl, job + 1);
   }

@@ -9,13 +9,74 @@
  * @module
  */
 import { balancedBlock } from '../gemm-blocking.js';
+import type { GemmExports } from './gemm-kernel.js';
 import type { WasmGemm } from './runtime.js';
+import type { MicroShape } from './micro.js';
 import { WASM_BLOCKING } from './gemm-wasm.js';
 
 /** Rows of C per strip of the triangle: the work below the diagonal is about GRAM_MC/(2d). */
 const GRAM_MC = 32;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** The blocking of one chunk's Gram: KC rows of X per packed slice, MC rows of C per strip. */
+export interface GramBlocking {
+  readonly kc: number;
+  readonly mc: number;
+}
+
+/**
+ * The blocking of the Gram of a chunk of `rows` rows for register block `shape`, or null when
+ * the shape cannot walk the triangle (strips must start on an A panel and a B panel). The
+ * threaded Gram (kernels/threads/gram-parallel.ts) uses it per chunk, so its bytes are these.
+ */
+export function gramBlocking(shape: MicroShape, rows: number): GramBlocking | null {
+  const { mr, nr } = shape;
+  const mc = Math.max(nr, Math.ceil(GRAM_MC / nr) * nr); // a multiple of NR (and of MR): strips start on a B panel
+  if (mr > mc || mc % mr !== 0) return null;
+  return { kc: balancedBlock(rows, WASM_BLOCKING.kc, 1), mc };
+}
+
+/** Bytes of one thread's packing scratch for a chunk's Gram: the edge tile, packed A, packed B. */
+export function gramScratchBytes(shape: MicroShape, d: number, b: GramBlocking): { tile: number; a: number; b: number; total: number } {
+  const { mr, nr } = shape;
+  const dPad = Math.ceil(d / nr) * nr;
+  const a = align(mr * nr * 4);
+  const bAt = a + align(Math.max(b.mc, Math.ceil(d / mr) * mr) * b.kc * 4);
+  return { tile: 0, a, b: bAt, total: bAt + align(b.kc * dPad * 4) };
+}
+
+/**
+ * The upper triangle (and the diagonal blocks' lower parts, unused) of the float32 Gram of one
+ * chunk, C = XᵀX for X [m, d] at byte `xAt`, written to the d×d C at byte `cAt`: each KC slice
+ * of X packed once as B (all columns) and once as A (all rows of Xᵀ), then the macro-kernel on
+ * the MC-row strips of the triangle, each from its diagonal. Scratch at `tileAt`, `paAt`,
+ * `pbAt` ({@link gramScratchBytes}). The worker script repeats this loop (threads/worker-source.ts).
+ */
+export function gramChunk(e: GemmExports, xAt: number, m: number, d: number, b: GramBlocking, tileAt: number, paAt: number, pbAt: number, cAt: number): void {
+  const { packA, packB, macro } = e;
+  const ld = d * 4;
+  for (let pc = 0; pc < m; pc += b.kc) {
+    const kc = Math.min(b.kc, m - pc);
+    const slice = xAt + pc * ld;
+    packB(slice, 4, ld, d, kc, pbAt);
+    packA(slice, 4, ld, d, kc, paAt);
+    const beta = pc === 0 ? 0 : 1;
+    for (let ic = 0; ic < d; ic += b.mc) {
+      const mc = Math.min(b.mc, d - ic);
+      // A panels are MR rows each; strip ic starts at panel ic/MR, B panel ic/NR.
+      macro(mc, d - ic, kc, paAt + ic * kc * 4, pbAt + ic * kc * 4, cAt + (ic * d + ic) * 4, ld, 1, beta, tileAt);
+    }
+  }
+}
+
+/** out[i·d + j] += C[i·d + j] (float32 at float index `cIndex` of `heap`) for j ≥ i, in double. */
+export function addUpper(heap: Float32Array, cIndex: number, d: number, out: Float64Array): void {
+  for (let i = 0; i < d; i++) {
+    const row = i * d;
+    for (let j = i; j < d; j++) out[row + j] += heap[cIndex + row + j];
+  }
+}
 
 /**
  * out[i·d + j] = Σ_rows X[r, i]·X[r, j] for j ≥ i (the upper triangle; the lower one is left as
@@ -24,41 +85,18 @@ const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
  * grow; the caller then uses the blocked `gemm` path.
  */
 export function gramUpperWasm(w: WasmGemm, X: Float32Array, rows: number, d: number, chunkRows: number, out: Float64Array): boolean {
-  const { mr, nr } = w.shape;
   const chunk = Math.min(chunkRows, rows);
-  const KC = balancedBlock(chunk, WASM_BLOCKING.kc, 1);
-  const MC = Math.max(nr, Math.ceil(GRAM_MC / nr) * nr); // a multiple of NR (and of MR): strips start on a B panel
-  const dPad = Math.ceil(d / nr) * nr;
-  const tmpAt = 0;
-  const paAt = align(mr * nr * 4);
-  const pbAt = paAt + align(Math.max(MC, Math.ceil(d / mr) * mr) * KC * 4);
-  const xAt = pbAt + align(KC * dPad * 4);
+  const b = gramBlocking(w.shape, chunk);
+  if (b === null) return false;
+  const scratch = gramScratchBytes(w.shape, d, b);
+  const xAt = scratch.total;
   const cAt = xAt + align(chunk * d * 4);
-  if (mr > MC || MC % mr !== 0 || !w.reserve(cAt + d * d * 4)) return false;
-  const { packA, packB, macro } = w.exports;
-  const ld = d * 4;
+  if (!w.reserve(cAt + d * d * 4)) return false;
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const m = Math.min(chunk, rows - r0);
-    const heap = w.heap();
-    heap.set(X.subarray(r0 * d, (r0 + m) * d), xAt / 4);
-    for (let pc = 0; pc < m; pc += KC) {
-      const kc = Math.min(KC, m - pc);
-      const slice = xAt + pc * ld;
-      packB(slice, 4, ld, d, kc, pbAt);
-      packA(slice, 4, ld, d, kc, paAt);
-      const beta = pc === 0 ? 0 : 1;
-      for (let ic = 0; ic < d; ic += MC) {
-        const mc = Math.min(MC, d - ic);
-        // A panels are MR rows each; strip ic starts at panel ic/MR, B panel ic/NR.
-        macro(mc, d - ic, kc, paAt + ic * kc * 4, pbAt + ic * kc * 4, cAt + (ic * d + ic) * 4, ld, 1, beta, tmpAt);
-      }
-    }
-    const c = w.heap();
-    const base = cAt / 4;
-    for (let i = 0; i < d; i++) {
-      const row = i * d;
-      for (let j = i; j < d; j++) out[row + j] += c[base + row + j];
-    }
+    w.heap().set(X.subarray(r0 * d, (r0 + m) * d), xAt / 4);
+    gramChunk(w.exports, xAt, m, d, b, scratch.tile, scratch.a, scratch.b, cAt);
+    addUpper(w.heap(), cAt / 4, d, out);
   }
   return true;
 }

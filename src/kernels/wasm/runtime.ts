@@ -119,6 +119,18 @@ export function sharedGemmModule(): { module: WebAssembly.Module; shape: MicroSh
   return module === null ? null : { module, shape: w.shape };
 }
 
+/**
+ * The Gram's kernel ({@link wasmGramGemm}'s variant and register block) compiled for a shared
+ * memory, for the PCA Gram on a thread pool (kernels/threads/gram-parallel.ts), or null where the
+ * kernel is unavailable. Compiled once per realm.
+ */
+export function sharedGramModule(): { module: WebAssembly.Module; shape: MicroShape } | null {
+  const w = wasmGramGemm();
+  if (w === null) return null;
+  const module = compileGemm(w.variant, w.shape, true);
+  return module === null ? null : { module, shape: w.shape };
+}
+
 // Compiled modules by variant and register block. Only successes are kept: a relaxed-SIMD
 // module that fails validation may validate once enableRelaxedSimdFlag() has run.
 const compiled = new Map<string, WebAssembly.Module>();

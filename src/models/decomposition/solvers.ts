@@ -26,6 +26,8 @@ import { defaultPowerIterations, gram, rangeFinder, symmetricEigen, thinQ, thinS
 import { subspaceEigen } from '../../linalg/subspace.js';
 import { centredRows, loadCentred, peekShape, storesFloat64, type Centred } from './data.js';
 import { gramUpperWasm } from '../../kernels/wasm/gram-wasm.js';
+import { gramUpperParallel } from '../../kernels/threads/gram-parallel.js';
+import { getThreads } from '../../kernels/threads/threads.js';
 import { wasmGramGemm } from '../../kernels/wasm/runtime.js';
 import { mirrorUpper } from '../../linalg/syrk.js';
 import { rayleighRitz, subtractOuter, type RawFit } from './ritz.js';
@@ -266,6 +268,12 @@ function centredGram(c: Centred): Float64Array {
   const w = getBackend() === 'wasm' && !storesFloat64(c) ? wasmGramGemm() : null;
   if (w === null || n * d * d < 2 ** 20) return gram(c.data, n, d, { chunkRows: GRAM_CHUNK });
   const out = new Float64Array(d * d);
+  // On several threads the chunks are shared out, with the same bytes (kernels/threads/gram-parallel.ts).
+  const threads = getThreads();
+  if (threads > 1 && gramUpperParallel(threads, n, d, GRAM_CHUNK, (r0, m, into) => centredRows(c, r0, m, into) as Float32Array, out) !== null) {
+    mirrorUpper(out, d, d);
+    return out;
+  }
   const scratch = new Float32Array(Math.min(GRAM_CHUNK, n) * d);
   for (let r0 = 0; r0 < n; r0 += GRAM_CHUNK) {
     const m = Math.min(GRAM_CHUNK, n - r0);

@@ -10,7 +10,7 @@ import { sideBySideSvg } from '../viz/side-by-side.js';
 import type { Matrix } from '../app/matrix.js';
 
 /** The panel titles of the code figure, as in the lecture's figure plus the VAE. */
-export const CODE_TITLES = ['[A] PCA (linear autoencoder)', '[B] Autoencoder', 'VAE (posterior means)'] as const;
+export const CODE_TITLES = ['[A] PCA (linear autoencoder)', '[B] Deep autoencoder (layer-wise pre-trained)', 'VAE (posterior means)'] as const;
 
 /**
  * Three scatters of 2-D test codes (PCA, Autoencoder, VAE) coloured by digit, side by side.

@@ -11,7 +11,7 @@ import { formatTick, niceTicks } from '../viz/ticks.js';
 import { methodLabel, type SourceNames } from './semi-supervised-report.js';
 import type { SemiSupervisedRow } from './semi-supervised.js';
 
-const WIDTH = 820;
+const WIDTH = 880;
 const HEIGHT = 420;
 const PLOT = { left: 64, top: 44, width: 380, height: 310 };
 

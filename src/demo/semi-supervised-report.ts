@@ -42,18 +42,24 @@ export function methodLabel(method: SemiSupervisedMethod, names: SourceNames): s
   }
 }
 
+function signed(v: number): string {
+  return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
+}
+
 function cell(r: SemiSupervisedRow | undefined): string {
   if (r === undefined) return '–';
-  return r.accuracies.length === 1 ? `${r.mean.toFixed(3)} (${r.labelled} labels)` : `${r.mean.toFixed(3)} ± ${r.sd.toFixed(3)}`;
+  const delta = r.vsRandom === null ? '' : `  (Δ ${signed(r.vsRandom.mean)} ± ${r.vsRandom.sd.toFixed(3)})`;
+  return `${r.mean.toFixed(3)} ± ${r.sd.toFixed(3)}${delta}`;
 }
 
 /**
  * A plain-text table: one line per method, one column per labels-per-class value (mean ± sample
- * sd over the seeds), the all-labels reference under them, and a legend.
+ * sd over the seeds, and the paired difference from the random-init MLP), the all-labels
+ * reference on a line under it, and a legend.
  *
  * @example
  * ```ts
- * console.log(formatSemiSupervisedTable(rows, settings, names, { unlabelled: 8000, test: 2000 }));
+ * console.log(formatSemiSupervisedTable(rows, settings, names, { train: 8000, test: 2000 }));
  * ```
  */
 export function formatSemiSupervisedTable(
@@ -62,16 +68,14 @@ export function formatSemiSupervisedTable(
   names: SourceNames,
   info: { train: number; test: number },
 ): string {
-  const methods = [...new Set(rows.map((r) => r.method))];
-  const columns = settings.labelsPerClass.map((l) => `${l} labels/class`);
-  const find = (m: SemiSupervisedMethod, l: number | null) => rows.find((r) => r.method === m && r.labelsPerClass === l);
-  const body = methods.map((m) => [methodLabel(m, names), ...(m === 'all-labels'
-    ? [cell(find(m, null)), ...columns.slice(1).map(() => '')]
-    : settings.labelsPerClass.map((l) => cell(find(m, l))))]);
-  const header = ['method', ...columns];
+  const methods = [...new Set(rows.filter((r) => r.labelsPerClass !== null).map((r) => r.method))];
+  const find = (m: SemiSupervisedMethod, l: number) => rows.find((r) => r.method === m && r.labelsPerClass === l);
+  const body = methods.map((m) => [methodLabel(m, names), ...settings.labelsPerClass.map((l) => cell(find(m, l)))]);
+  const header = ['method', ...settings.labelsPerClass.map((l) => `${l} labels/class`)];
   const widths = header.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
-  const line = (fields: string[]) => fields.map((f, j) => (j === 0 ? f.padEnd(widths[j]) : f.padStart(widths[j]))).join('  ').trimEnd();
+  const line = (fields: string[]) => fields.map((f, j) => (j === 0 ? f.padEnd(widths[j]) : f.padStart(widths[j]))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const reference = rows.find((r) => r.labelsPerClass === null);
   return [
     `Semi-supervised digits: test accuracy, mean ± sd over ${settings.seeds} seeds (${info.train} training digits, all used unlabelled`,
     `by the autoencoder, VAE and PCA; a classifier sees only the labelled ones; ${info.test} test digits)`,
@@ -80,7 +84,9 @@ export function formatSemiSupervisedTable(
     rule,
     ...body.map(line),
     rule,
+    ...(reference === undefined ? [] : [`Reference: ${methodLabel(reference.method, names)} (${reference.labelled}): ${reference.mean.toFixed(3)}.`]),
     'Each seed draws its own labelled digits (the same for every method) and initialisations; sd is the sample sd over seeds.',
+    'Δ: paired difference from the random-init MLP on the same labelled digits, mean ± sd over the seeds.',
     'Fine-tuned: the copied encoder and a new linear head all trained; frozen: only the head trained (a linear probe).',
     'Hyper-parameters (steps, learning rates, C) were chosen on a validation split of the training digits',
     '(scripts/tune-semisup.ts), not on the test digits.',

@@ -121,6 +121,12 @@ export interface SemiSupervisedRow {
   accuracies: number[];
   mean: number;
   sd: number;
+  /**
+   * Paired difference from the randomly initialised MLP: mean and sample sd over the seeds of
+   * (this accuracy − the random MLP's on the same labelled digits); null for the random MLP
+   * itself, for the reference, and when the random MLP was not run.
+   */
+  vsRandom: { mean: number; sd: number } | null;
 }
 
 /**
@@ -252,16 +258,18 @@ export async function semiSupervised(
         acc.get(method)!.push(await scoreMethod(method, sources, X, y, evaluation.X, evalLabels, evalPca, nClasses, settings, seed));
       }
     }
+    const random = acc.get('random');
     for (const method of few) {
       const accuracies = acc.get(method)!;
-      const row = { method, labelsPerClass: perClass, labelled: perClass * nClasses, accuracies, ...meanSd(accuracies) };
+      const vsRandom = method === 'random' || random === undefined ? null : meanSd(accuracies.map((a, i) => a - random[i]));
+      const row = { method, labelsPerClass: perClass, labelled: perClass * nClasses, accuracies, ...meanSd(accuracies), vsRandom };
       rows.push(row);
       onRow(row);
     }
   }
   if (!methods.includes('all-labels')) return rows;
   const all = logisticOnCodes(sources, pool.X, Int32Array.from(pool.labels), settings.allLabelsC).score(evalPca, evalLabels);
-  const ceiling: SemiSupervisedRow = { method: 'all-labels', labelsPerClass: null, labelled: pool.X.shape[0], accuracies: [all], mean: all, sd: 0 };
+  const ceiling: SemiSupervisedRow = { method: 'all-labels', labelsPerClass: null, labelled: pool.X.shape[0], accuracies: [all], mean: all, sd: 0, vsRandom: null };
   rows.push(ceiling);
   onRow(ceiling);
   return rows;

@@ -117,6 +117,9 @@ describe('semiSupervised', () => {
         expect(a * 30).toBeCloseTo(Math.round(a * 30), 9); // a fraction of the 30 evaluation rows
       }
       expect({ mean: r.mean, sd: r.sd }).toEqual(meanSd(r.accuracies));
+      const random = rows.find((x) => x.method === 'random' && x.labelsPerClass === r.labelsPerClass);
+      if (r.method === 'random' || r.method === 'all-labels') expect(r.vsRandom).toBeNull();
+      else expect(r.vsRandom).toEqual(meanSd(r.accuracies.map((a, i) => a - random!.accuracies[i])));
     }
     // The blobs are easy: logistic regression on PCA codes of all rows gets nearly all right.
     expect(rows.at(-1)!.mean).toBeGreaterThan(0.9);
@@ -142,15 +145,17 @@ describe('the table, its JSON and its figure', () => {
     const lines = text.split('\n');
     const header = lines.findIndex((l) => l.startsWith('method'));
     expect(lines[header]).toMatch(/^method\s+2 labels\/class\s+5 labels\/class$/);
-    const body = lines.slice(header + 2, header + 2 + FEW_LABEL_METHODS.length + 1);
+    const body = lines.slice(header + 2, header + 2 + FEW_LABEL_METHODS.length);
     FEW_LABEL_METHODS.forEach((m, i) => {
       const r2 = rows.find((r) => r.method === m && r.labelsPerClass === 2)!;
       const r5 = rows.find((r) => r.method === m && r.labelsPerClass === 5)!;
       expect(body[i].startsWith(methodLabel(m, NAMES))).toBe(true);
       expect(body[i]).toContain(`${r2.mean.toFixed(3)} ± ${r2.sd.toFixed(3)}`);
-      expect(body[i].endsWith(`${r5.mean.toFixed(3)} ± ${r5.sd.toFixed(3)}`)).toBe(true);
+      const delta = r5.vsRandom === null ? '' : `  (Δ ${r5.vsRandom.mean >= 0 ? '+' : '−'}${Math.abs(r5.vsRandom.mean).toFixed(3)} ± ${r5.vsRandom.sd.toFixed(3)})`;
+      expect(body[i].endsWith(`${r5.mean.toFixed(3)} ± ${r5.sd.toFixed(3)}${delta}`)).toBe(true);
     });
-    expect(body.at(-1)).toContain(`${rows.at(-1)!.mean.toFixed(3)} (60 labels)`);
+    expect(lines[header + 2 + FEW_LABEL_METHODS.length]).toMatch(/^-+ /);
+    expect(lines[header + 3 + FEW_LABEL_METHODS.length]).toBe(`Reference: ${methodLabel('all-labels', NAMES)} (60): ${rows.at(-1)!.mean.toFixed(3)}.`);
     expect(text).toMatch(/validation split of the training digits/);
   });
 

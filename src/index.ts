@@ -81,3 +81,5 @@ export type { PretrainOptions, PretrainLevel } from './models/neural/autoencoder
 // Convolutions (issue 17).
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './autodiff/functional.js';
 export type { ConvArchitecture, ConvArchitectureConfig } from './models/neural/conv-architecture.js';
+// Discrete latents (issue 17): the VQ-VAE's primitives.
+export { gatherRows, straightThrough } from './autodiff/functional.js';

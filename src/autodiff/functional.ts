@@ -327,3 +327,42 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor {
   return apply(ops.convTranspose2d, convInputs('convTranspose2d', x, weight, bias), convAttrs(options, 'convTranspose2d', true));
 }
+
+/**
+ * Rows of `table` [K, d] by index: out[i] = table[indices[i]], shape [indices.length, d] (an
+ * embedding lookup; a VQ-VAE's quantised vectors from their codes). The gradient adds each
+ * row's gradient into the table row it came from.
+ *
+ * @example
+ * ```ts
+ * const q = gatherRows(codebook, new Int32Array([2, 0, 2])); // [3, d]
+ * ```
+ */
+export function gatherRows(table: Tensor, indices: Int32Array | readonly number[]): Tensor {
+  check(table, 'gatherRows', 'table');
+  if (table.shape.length !== 2) throw new ShapeError(`gatherRows: table must be 2-D [K, d] (got ${formatShape(table.shape)})`);
+  const rows = indices instanceof Int32Array || Array.isArray(indices) ? indices.length : 0;
+  const idx = toLabels(indices, 'gatherRows', 'indices', { rows, classes: table.shape[0], rowsArg: 'indices' });
+  return apply(ops.gatherRows, [table], { indices: idx });
+}
+
+/**
+ * The straight-through estimator x + sg[q − x]: returns q's values, and in backward passes
+ * the gradient to x unchanged and none to q. A VQ-VAE decodes `straightThrough(ze, zq)` so
+ * that the reconstruction's gradient reaches the encoder through the non-differentiable
+ * nearest-code step (van den Oord et al. 2017, §3.2).
+ *
+ * @example
+ * ```ts
+ * const zq = gatherRows(codebook, codes);  // quantised
+ * const st = straightThrough(ze, zq);      // forward zq, gradient to ze
+ * ```
+ */
+export function straightThrough(x: Tensor, q: Tensor): Tensor {
+  check(x, 'straightThrough', 'x');
+  check(q, 'straightThrough', 'q');
+  if (x.shape.length !== q.shape.length || x.shape.some((d, i) => d !== q.shape[i])) {
+    throw new ShapeError(`straightThrough: x ${formatShape(x.shape)} and q ${formatShape(q.shape)} must have the same shape`);
+  }
+  return apply(ops.straightThrough, [x, q], null);
+}

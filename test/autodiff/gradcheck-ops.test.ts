@@ -15,6 +15,7 @@ import type { Reduction } from '../../src/autodiff/functional.js';
 import { apply } from '../../src/autodiff/functional.js';
 import { ops, type OpName } from '../../src/autodiff/ops/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { Rng } from '../../src/random/rng.js';
 import {
   broadcastOf, broadcastShapesArb, dimArb, randomTensor, seedArb, shapeArb, type RandomTensorOptions,
 } from '../helpers/arbitraries.js';
@@ -449,5 +450,48 @@ describe(`gradcheck: ${checks('convTranspose2d')}`, () => {
       }),
       { seed: 172, numRuns: 40 },
     );
+  });
+});
+
+describe('gradcheck: the VQ-VAE primitives', () => {
+  it(`${checks('gatherRows')} with repeated, missing and single rows`, () => {
+    fc.assert(
+      fc.property(dimArb({ max: 7 }), dimArb({ max: 5 }), dimArb({ max: 9 }), seedArb, (K, d, n, seed) => {
+        const table = leaf([K, d], seed);
+        const rng = new Rng(seed);
+        const idx = Int32Array.from({ length: n }, () => rng.int(0, K));
+        gradcheck((t) => F.gatherRows(t, idx).tanh(), [table]);
+        const y = F.gatherRows(table, idx);
+        expect(y.shape).toEqual([n, d]);
+        for (let i = 0; i < n; i++) expect(Array.from(y.data.subarray(i * d, (i + 1) * d))).toEqual(Array.from(table.data.subarray(idx[i] * d, (idx[i] + 1) * d)));
+      }),
+      { seed: 181, numRuns: RUNS },
+    );
+  });
+
+  it(`${checks('straightThrough')}: forward q, the gradient to x unchanged and none to q`, () => {
+    fc.assert(
+      fc.property(smallShape, seedArb, (shape, seed) => {
+        const x = leaf(shape, seed);
+        const c = randomTensor(shape, seed + 1);
+        // With q = x + c (c constant) the op is x + c: its true derivative is the identity, which
+        // the straight-through backward gives only if it passes g to x and nothing to q.
+        gradcheck((t) => F.straightThrough(t, t.add(c)).tanh(), [x]);
+        const q = leaf(shape, seed + 2);
+        const y = F.straightThrough(x, q);
+        expect(Array.from(y.data)).toEqual(Array.from(q.data));
+        y.mul(c).sum().backward();
+        expect(Array.from(x.grad!.data)).toEqual(Array.from(c.data));
+        expect(q.grad).toBeNull();
+      }),
+      { seed: 182, numRuns: RUNS },
+    );
+  });
+
+  it('bad inputs name the function and the shapes', () => {
+    const t = randomTensor([3, 2], 1);
+    expect(() => F.straightThrough(t, randomTensor([2, 3], 1))).toThrow(/straightThrough: x \[3, 2\] and q \[2, 3\]/);
+    expect(() => F.gatherRows(t, [0, 3])).toThrow(/gatherRows: indices\[1\] must be an integer .* 0\.\.2 \(got 3\)/);
+    expect(() => F.gatherRows(randomTensor([3], 1), [0])).toThrow(/table must be 2-D \[K, d\] \(got \[3\]\)/);
   });
 });

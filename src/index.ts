@@ -83,3 +83,7 @@ export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOption
 export type { ConvArchitecture, ConvArchitectureConfig } from './models/neural/conv-architecture.js';
 // Discrete latents (issue 17): the VQ-VAE's primitives.
 export { gatherRows, straightThrough } from './autodiff/functional.js';
+export { VQVAE, type VQVAEEpoch, type VQVAEFitOptions } from './models/neural/vq-vae.js';
+export type { VQVAEOptions, VQVAEConfig } from './models/neural/vq-vae-config.js';
+export type { VQVAETerms } from './models/neural/vq-vae-network.js';
+export type { DiscreteCodes } from './models/model.js';

@@ -49,6 +49,12 @@ export interface Trainable {
    * the others step at the fit's `learningRate`. Default none.
    */
   learningRates?: ReadonlyMap<string, number>;
+  /**
+   * Called after the optimizer has applied a step, for state that learns outside the gradient
+   * (a VQ-VAE's EMA codebook, from the statistics its `trainingLoss` kept). Not called for a
+   * step the guard stopped, so such state changes only with the parameters. Must not throw.
+   */
+  afterStep?(): void;
 }
 
 /** One finished epoch, before a model turns it into its own history record. */

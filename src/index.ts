@@ -81,3 +81,7 @@ export type { PretrainOptions, PretrainLevel } from './models/neural/autoencoder
 // Convolutions (issue 17).
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './autodiff/functional.js';
 export type { ConvArchitecture, ConvArchitectureConfig } from './models/neural/conv-architecture.js';
+// Discrete latents (issue 17): Gumbel-softmax, the KL to a uniform categorical.
+export {
+  gumbelSoftmax, categoricalKl, type GumbelSoftmaxOptions, type CategoricalKlOptions,
+} from './autodiff/functional.js';

@@ -87,3 +87,7 @@ export { VQVAE, type VQVAEEpoch, type VQVAEFitOptions } from './models/neural/vq
 export type { VQVAEOptions, VQVAEConfig } from './models/neural/vq-vae-config.js';
 export type { VQVAETerms } from './models/neural/vq-vae-network.js';
 export type { DiscreteCodes } from './models/model.js';
+// Discrete latents (issue 17): Gumbel-softmax, the KL to a uniform categorical.
+export {
+  gumbelSoftmax, categoricalKl, type GumbelSoftmaxOptions, type CategoricalKlOptions,
+} from './autodiff/functional.js';

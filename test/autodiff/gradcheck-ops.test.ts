@@ -495,3 +495,38 @@ describe('gradcheck: the VQ-VAE primitives', () => {
     expect(() => F.gatherRows(randomTensor([3], 1), [0])).toThrow(/table must be 2-D \[K, d\] \(got \[3\]\)/);
   });
 });
+
+// Discrete latents (issue 17): the Gumbel-softmax relaxation with fixed noise, and the KL to a
+// uniform categorical, on groups of 2-5 categories along the last axis.
+describe('gradcheck: categorical ops', () => {
+  const groupCase = fc.record({
+    rows: dimArb({ max: 4 }), variables: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 2, max: 5 }),
+    flat: fc.boolean(), seed: seedArb,
+  });
+  const shapeOf = (rows: number, v: number, k: number, flat: boolean): number[] => (flat ? [rows, v * k] : [rows, v, k]);
+
+  it(`${checks('gumbelSoftmax')} (soft, fixed noise, τ from 0.5 to 2) on [n, N, K] and [n, N·K]`, () => {
+    fc.assert(
+      fc.property(groupCase, fc.constantFrom(0.5, 1, 2), ({ rows, variables, k, flat, seed }, tau) => {
+        const shape = shapeOf(rows, variables, k, flat);
+        const x = leaf(shape, seed, { scale: 2 });
+        const noise = new Rng(seed).fillGumbel(new Float64Array(x.size));
+        gradcheck((t) => F.gumbelSoftmax(t, { tau, nCategories: k, noise }), [x]);
+        expect(F.gumbelSoftmax(x, { tau, nCategories: k, noise }).shape).toEqual(shape);
+      }),
+      { seed: 41, numRuns: RUNS },
+    );
+  });
+
+  it(`${checks('categoricalKl')} with every reduction on [n, N, K] and [n, N·K]`, () => {
+    const reductionArb = fc.constantFrom<Reduction>('none', 'sum', 'mean', 'batchMean');
+    fc.assert(
+      fc.property(groupCase, reductionArb, ({ rows, variables, k, flat, seed }, reduction) => {
+        const x = leaf(shapeOf(rows, variables, k, flat), seed, { scale: 3 });
+        gradcheck((t) => F.categoricalKl(t, { nCategories: k, reduction }), [x]);
+        expect(F.categoricalKl(x, { nCategories: k, reduction }).shape).toEqual(reduction === 'none' ? [rows] : []);
+      }),
+      { seed: 42, numRuns: RUNS },
+    );
+  });
+});

@@ -9,6 +9,7 @@ import { logSoftmax, softmax, softmaxCrossEntropy, type CrossEntropyAttrs, type 
 import { abs, exp, leakyRelu, log, logSigmoid, relu, sigmoid, softplus, sqrt, square, tanh } from './unary.js';
 import { conv2d, convTranspose2d, type ConvAttrs, type ConvTransposeAttrs } from './conv.js';
 import { gatherRows, straightThrough, type GatherRowsAttrs } from './discrete.js';
+import { categoricalKl, gumbelSoftmax, type CategoricalKlAttrs, type GumbelSoftmaxAttrs } from './categorical.js';
 
 /** The attributes each primitive takes; the keys are the complete set of primitives. */
 export interface OpAttrs {
@@ -23,6 +24,7 @@ export interface OpAttrs {
   logSoftmax: SoftmaxAttrs; softmax: SoftmaxAttrs; softmaxCrossEntropy: CrossEntropyAttrs;
   conv2d: ConvAttrs; convTranspose2d: ConvTransposeAttrs;
   gatherRows: GatherRowsAttrs; straightThrough: null;
+  gumbelSoftmax: GumbelSoftmaxAttrs; categoricalKl: CategoricalKlAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -42,4 +44,5 @@ export const ops: OpTable = {
   logSoftmax, softmax, softmaxCrossEntropy,
   conv2d, convTranspose2d,
   gatherRows, straightThrough,
+  gumbelSoftmax, categoricalKl,
 };

@@ -40,7 +40,7 @@ export abstract class NeuralModel<
   E extends { epoch: number; loss: number },
 > extends TrainedModel<C, N, E> implements LatentModel {
   /** The type tag of the saved state. */
-  abstract override get type(): 'Autoencoder' | 'VAE' | 'VQVAE';
+  abstract override get type(): 'Autoencoder' | 'VAE' | 'CategoricalVAE' | 'VQVAE';
 
   /** Width of the codes. */
   get latentDim(): number { return this.config.latentDim; }

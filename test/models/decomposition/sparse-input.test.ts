@@ -5,7 +5,11 @@
  * that need dense rows say so, naming the argument.
  */
 import { describe, expect, it } from 'vitest';
+import { FactorAnalysis } from '../../../src/models/decomposition/factor-analysis.js';
+import { FastICA } from '../../../src/models/decomposition/fast-ica.js';
 import { IncrementalPCA } from '../../../src/models/decomposition/incremental-pca.js';
+import { PCA } from '../../../src/models/decomposition/pca.js';
+import { PPCA } from '../../../src/models/decomposition/ppca.js';
 import { CsrMatrix } from '../../../src/sparse/csr.js';
 import { Rng } from '../../../src/random/rng.js';
 
@@ -103,5 +107,55 @@ describe('IncrementalPCA on a CsrMatrix', () => {
     const model = new IncrementalPCA({ nComponents: 2 }).fit(randomCsr(10, 4, 0.5, 1));
     expect(() => model.transform(randomCsr(3, 5, 0.5, 2))).toThrow('IncrementalPCA.transform: X has 5 features, but IncrementalPCA was fitted with 4');
     expect(() => model.partialFit(randomCsr(3, 5, 0.5, 2))).toThrow(/IncrementalPCA.partialFit: the batch has 5 features/);
+  });
+});
+
+describe('PPCA.transform and posterior on a CsrMatrix', () => {
+  it.each(CASES)('equal the dense posterior of toDense(), from a dense and from a sparse fit (n %i, d %i, density %f, k %i)', (n, d, density, k, _b, emptyRows, emptyCols) => {
+    const X = randomCsr(n, d, density, 3 * n + d, { emptyRows, emptyCols });
+    const Xnew = randomCsr(6, d, density, n + d, { emptyRows: [0, 5] });
+    const q = Math.min(k, d - 1);
+    for (const model of [new PPCA({ nComponents: q }).fit(X.toDense()), new PPCA({ nComponents: q }).fit(X)]) {
+      const dense = model.posterior(Xnew.toDense());
+      const sparse = model.posterior(Xnew);
+      expect(sparse.mean.shape).toEqual([6, q]);
+      const scale = 1 + Math.max(...Array.from(dense.mean.data, Math.abs));
+      expect(maxAbsDiff(sparse.mean.data, dense.mean.data)).toBeLessThan(1e-12 * scale);
+      expect(sparse.covariance.data).toEqual(dense.covariance.data);
+      expect(maxAbsDiff(model.transform(Xnew).data, dense.mean.data)).toBeLessThan(1e-12 * scale);
+      expect(maxAbsDiff(model.encode(Xnew as never).data, dense.mean.data)).toBeLessThan(1e-12 * scale);
+    }
+    expect(maxAbsDiff(new PPCA({ nComponents: q }).fitTransform(X).data, new PPCA({ nComponents: q }).fit(X).transform(X.toDense()).data)).toBeLessThan(1e-10);
+  });
+
+  it('names the model and the feature counts when they differ', () => {
+    const model = new PPCA({ nComponents: 1 }).fit(randomCsr(10, 4, 0.5, 1));
+    expect(() => model.transform(randomCsr(3, 5, 0.5, 2))).toThrow('PPCA.transform: X has 5 features, but PPCA was fitted with 4');
+  });
+});
+
+describe('models that need dense rows say so for a CsrMatrix, naming the argument', () => {
+  const X = randomCsr(20, 5, 0.5, 9);
+  const dense = X.toDense();
+  it('FastICA.fit and its transforms', () => {
+    expect(() => new FastICA({ nComponents: 2, seed: 0 }).fit(X as never)).toThrow(
+      "FastICA.fit: X is a CsrMatrix of shape [20, 5], but sparse input is not supported (FastICA whitens the dense centred X; scikit-learn's FastICA refuses sparse X too); pass X.toDense()",
+    );
+    const ica = new FastICA({ nComponents: 2, seed: 0 }).fit(dense);
+    expect(() => ica.transform(X as never)).toThrow('FastICA.transform: X is a CsrMatrix of shape [20, 5], but sparse input is not supported (FastICA works on dense rows); pass X.toDense()');
+    expect(() => ica.fitTransform(X as never)).toThrow(/^FastICA.fit: X is a CsrMatrix/);
+  });
+
+  it('FactorAnalysis.fit and transform', () => {
+    expect(() => new FactorAnalysis({ nComponents: 2 }).fit(X as never)).toThrow(
+      "FactorAnalysis.fit: X is a CsrMatrix of shape [20, 5], but sparse input is not supported (its EM works on the dense centred X; scikit-learn's FactorAnalysis refuses sparse X too); pass X.toDense()",
+    );
+    const fa = new FactorAnalysis({ nComponents: 2 }).fit(dense);
+    expect(() => fa.transform(X as never)).toThrow('FactorAnalysis.transform: X is a CsrMatrix of shape [20, 5], but sparse input is not supported (FactorAnalysis.transform works on dense rows); pass X.toDense()');
+  });
+
+  it('the likelihood methods of PCA and PPCA', () => {
+    expect(() => new PCA({ nComponents: 2 }).fit(X).scoreSamples(X as never)).toThrow('PCA.scoreSamples: X is a CsrMatrix of shape [20, 5], but sparse input is not supported (PCA.scoreSamples works on dense rows); pass X.toDense()');
+    expect(() => new PPCA({ nComponents: 2 }).fit(X).score(X as never)).toThrow(/^PPCA.scoreSamples: X is a CsrMatrix of shape \[20, 5\]/);
   });
 });

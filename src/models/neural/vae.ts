@@ -1,3 +1,5 @@
+import type { RowSource } from '../../io/row-source.js';
+import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
@@ -62,10 +64,7 @@ export interface VAEEpoch {
  * await vae.fit(X, { epochs: 10, batchSize: 128, learningRate: 1e-3, verbose: true, signal: controller.signal });
  * ```
  */
-export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch> {
-  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
-  validationData?: MatrixInput;
-}
+export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch>, SourceFitOptions {}
 
 type Input = MatrixInput | Tensor;
 const NO_GRAD = { grad: false } as const;
@@ -113,7 +112,7 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
    * that memory. When `fit` returns or throws, every parameter gets its own array back, holding
    * the trained values. The numbers are the same either way; `LATENT_TS_ARENA=0` turns it off.
    */
-  async fit(X: Input, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
+  async fit(X: Input | RowSource, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
     return this.train(X, options, 'VAE.fit');
   }
 
@@ -136,6 +135,8 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
     const eps = (n: number, rng: Rng) => Tensor.randn([n, this.latentDim], rng, { dtype: this.config.dtype });
     return {
       lossUnit: lossUnit(this.config),
+      // The KL warm-up counts steps in epochs: a stream of unknown length is counted first.
+      needsBatchesPerEpoch: this.config.klWarmup > 0,
       parameters: () => this.net.parameters(),
       trainingLoss: (batch, ctx) => {
         this.lastKlWeight = this.klWeight(ctx);

@@ -3,10 +3,14 @@
  * TypeScript one (gemm-js.ts) on the products of the decompositions (NMF's X·Hᵀ and Xᵀ·W, the
  * FastICA/FactorAnalysis Gram XᵀX, PCA's float64 products, LogisticRegression's X·Wᵀ) and
  * squares, in GFLOP/s (median). Both give the same bytes (test/kernels/gemm-f64.test.ts).
- * `npm run bench -- gemm-f64 [--only shapes,micro,mc,small] [--rows N] [--runs R]`.
+ * `--only threads` times the `gemm` entry at 1 and 2 threads on the same shapes and on squares
+ * (the crossover PARALLEL_PRODUCT_F64).
+ * `npm run bench -- gemm-f64 [--only shapes,micro,mc,small,threads] [--rows N] [--runs R]`.
  */
 import type { Blocking } from '../src/kernels/gemm-blocking.js';
+import { gemm } from '../src/kernels/gemm.js';
 import { gemmJs } from '../src/kernels/gemm-js.js';
+import { setThreads, threadPool } from '../src/kernels/threads/threads.js';
 import { gemmSmall } from '../src/kernels/gemm-small.js';
 import { F64_BLOCKING, type WasmGemmF64, gemmWasmF64, loadWasmGemmF64, wasmGemmF64 } from '../src/kernels/wasm/gemm-wasm-f64.js';
 import type { MicroShapeF64 } from '../src/kernels/wasm/micro-f64.js';
@@ -21,6 +25,9 @@ function shapes(rows: number): Shape[] {
     { name: `nmf Xᵀ·W 784×${rows}·${rows}×20`, transA: true, transB: false, m: 784, n: 20, k: rows },
     { name: `gram XᵀX rows 0-128 (syrk block) ${rows}`, transA: true, transB: false, m: 128, n: 784, k: rows },
     { name: `logreg X·Wᵀ ${rows}×784·784×10`, transA: false, transB: true, m: rows, n: 10, k: 784 },
+    { name: `ica deflation w·X₁ 1×20·20×${rows}`, transA: false, transB: false, m: 1, n: rows, k: 20 },
+    { name: `ica deflation (w·X₁)·X₁ᵀ 1×${rows}·${rows}×20`, transA: false, transB: true, m: 1, n: 20, k: rows },
+    { name: `ica parallel W·X₁ 20×20·20×${rows}`, transA: false, transB: false, m: 20, n: rows, k: 20 },
     { name: 'sq128', transA: false, transB: false, m: 128, n: 128, k: 128 },
     { name: 'sq512', transA: false, transB: false, m: 512, n: 512, k: 512 },
   ];
@@ -86,6 +93,25 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
     for (const mc of [32, 64, 128, 256]) for (const nc of [256, 512, 1024, 2048]) grid.push({ kc: F64_BLOCKING.kc, mc, nc });
     out.mc = grid.map((b) => ({ mc: b.mc, nc: b.nc, 'geo GFLOP/s': geo(shapes(rows).map((s) => gflops(wasm(w, b), s, runs))) }));
     printTable(out.mc);
+  }
+  if (only.includes('threads')) {
+    await threadPool(2, 1 << 20)?.ready();
+    const entry: Kernel = (s, A, B, C) => {
+      const [lda, ldb] = lds(s);
+      gemm(s.transA, s.transB, s.m, s.n, s.k, 1, A, lda, B, ldb, 0, C, s.n);
+    };
+    const squares: Shape[] = [64, 80, 96, 112, 128, 192, 256].map((d) => ({ name: `sq${d}`, transA: false, transB: false, m: d, n: d, k: d }));
+    out.threads = [...shapes(rows), ...squares].map((s) => {
+      const per: number[] = [];
+      for (const t of [1, 2, 1, 2]) {
+        setThreads(t);
+        per.push(gflops(entry, s, runs));
+      }
+      setThreads(1);
+      const [one, two] = [Math.max(per[0], per[2]), Math.max(per[1], per[3])];
+      return { shape: s.name, 'm·n·k': s.m * s.n * s.k, '1t GFLOP/s': one, '2t GFLOP/s': two, '2t/1t': two / one };
+    });
+    printTable(out.threads);
   }
   if (only.includes('small')) {
     out.small = [4, 6, 8, 10, 12, 16, 20, 24, 32].map((d) => {

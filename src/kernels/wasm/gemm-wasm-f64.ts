@@ -97,21 +97,36 @@ export function blocksF64(shape: MicroShapeF64, m: number, n: number, k: number,
 
 /**
  * Elements to reserve for staging any window of at most `rows` × `cols` (see {@link stageWindow}:
- * a block copy is used only when it is at most twice the window).
+ * a block copy is used only when it is at most {@link BLOCK_COPY_SLACK} times the window).
  */
 function windowCapacity(rows: number, cols: number): number {
-  return 2 * rows * cols;
+  return Math.ceil(BLOCK_COPY_SLACK * rows * cols);
 }
 
 /**
+ * A window is copied as one block (gaps between its rows included) when that is at most this
+ * many times its size, else row by row. At 2 (the float32 driver's rule) the 64 × 392 windows of
+ * NMF's X·Hᵀ (X 784 wide, k split in two KC blocks) copied whole rows, twice the data: 15% of a
+ * cd fit's profile.
+ */
+const BLOCK_COPY_SLACK = 1.25;
+
+/**
+ * With op(A) = Aᵀ (A's rows are k steps) the window of every MC block of one KC block is staged
+ * at once, kc × m, when it has at most this many elements: one copy of long rows instead of kc
+ * short ones per MC block (Xᵀ·W of NMF, the Gram's block rows XᵀX).
+ */
+export const STAGE_WHOLE_A = 1 << 21;
+
+/**
  * Copies the stored window X[r0 : r0 + rows, c0 : c0 + cols] (leading dimension `ld`) to `heap`
- * at element `at` and returns its leading dimension there: `ld` when the strided extent is at
- * most twice the window (one block copy), else `cols` (row by row).
+ * at element `at` and returns its leading dimension there: `ld` when the strided extent is small
+ * enough (one block copy), else `cols` (row by row).
  */
 function stageWindow(heap: Float64Array, at: number, X: Float64Array, ld: number, r0: number, c0: number, rows: number, cols: number): number {
   const origin = r0 * ld + c0;
   const extent = (rows - 1) * ld + cols;
-  if (extent <= 2 * rows * cols) {
+  if (extent <= BLOCK_COPY_SLACK * rows * cols) {
     heap.set(X.subarray(origin, origin + extent), at);
     return ld;
   }
@@ -123,20 +138,21 @@ function stageWindow(heap: Float64Array, at: number, X: Float64Array, ld: number
  * C = alpha·op(A)·op(B) + beta·C in float64 on the WebAssembly kernel, the bytes of `gemmJs`.
  * Requires m, n, k ≥ 1 and alpha ≠ 0 (the entry point settles the rest). Returns false, leaving C
  * untouched, when the memory cannot grow. `blocking` is for tuning and tests only (its KC must be
- * the TypeScript kernel's for the bytes to agree).
+ * the TypeScript kernel's for the bytes to agree), and so is `stageWholeA` ({@link STAGE_WHOLE_A}).
  */
 export function gemmWasmF64(
   w: WasmGemmF64, transA: boolean, transB: boolean, m: number, n: number, k: number,
   alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number,
-  beta: number, C: Float64Array, ldc: number, blocking: Blocking = F64_BLOCKING,
+  beta: number, C: Float64Array, ldc: number, blocking: Blocking = F64_BLOCKING, stageWholeA = STAGE_WHOLE_A,
 ): boolean {
   const { mr, nr } = w.shape;
   const { kc: KC, mc: MC, nc: NC } = blocksF64(w.shape, m, n, k, blocking);
+  const wholeA = transA && KC * m <= stageWholeA;
   const tileAt = 0;
   const paAt = tileAt + align(mr * nr * 8);
   const pbAt = paAt + align(MC * KC * 8);
   const saAt = pbAt + align(KC * NC * 8);
-  const sbAt = saAt + align(windowCapacity(MC, KC) * 8);
+  const sbAt = saAt + align((wholeA ? windowCapacity(KC, m) : windowCapacity(MC, KC)) * 8);
   const cAt = sbAt + align(windowCapacity(KC, NC) * 8);
   if (!w.reserve(cAt + m * n * 8)) return false;
   const heap = w.heap();
@@ -155,12 +171,13 @@ export function gemmWasmF64(
       if (transB) packB(sbAt, lb * 8, 8, nc, kc, pbAt);
       else packB(sbAt, 8, lb * 8, nc, kc, pbAt);
       const betaBlock = pc === 0 ? beta : 1;
+      const whole = wholeA ? stageWindow(heap, saAt / 8, A, lda, pc, 0, kc, m) : 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         // op(A)(i, p) = transA ? A[p·lda + i] : A[i·lda + p]
-        const la = transA ? stageWindow(heap, saAt / 8, A, lda, pc, ic, kc, mc) : stageWindow(heap, saAt / 8, A, lda, ic, pc, mc, kc);
-        if (transA) packA(saAt, 8, la * 8, mc, kc, paAt);
-        else packA(saAt, la * 8, 8, mc, kc, paAt);
+        if (wholeA) packA(saAt + ic * 8, 8, whole * 8, mc, kc, paAt);
+        else if (transA) packA(saAt, 8, stageWindow(heap, saAt / 8, A, lda, pc, ic, kc, mc) * 8, mc, kc, paAt);
+        else packA(saAt, stageWindow(heap, saAt / 8, A, lda, ic, pc, mc, kc) * 8, 8, mc, kc, paAt);
         macro(mc, nc, kc, paAt, pbAt, cAt + (ic * n + jc) * 8, n * 8, alpha, betaBlock, tileAt);
       }
     }

@@ -65,6 +65,8 @@ function start(data, onExit) {
       } else if (command === 5) {
         gram(table, ctl, a, job);
       } else if (command === 6) {
+        calls(table, memory, ctl, a, job);
+      } else if (command === 8) {
         panels64(table, memory, ctl, a, job);
       } else if (command === 2) {
         if (ctl[a] === 2) data.exit();
@@ -128,6 +130,26 @@ function ranges(table, ctl, ctlF, a, job) {
     if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
     for (let i = 0; i < pointers; i++) args[i] = ctl[q + 4 + i] + c * chunk;
     args[pointers] = Math.min(chunk, total - c * chunk);
+    run(...args);
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Claims calls of a kernel whose arguments are rows of a table in the shared memory (tag, count
+// at a, a + 1; see control.ts COMMAND_CALLS) until none is left.
+function calls(table, memory, ctl, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const run = table[ctl[q]], n = ctl[q + 1], at = ctl[q + 2] >> 2, floats = ctl[q + 3];
+  const words = new Int32Array(memory.buffer), reals = new Float32Array(memory.buffer);
+  const args = new Array(n);
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    const row = at + c * n;
+    for (let i = 0; i < n; i++) args[i] = (floats >> i) & 1 ? reals[row + i] : words[row + i];
     run(...args);
     Atomics.add(ctl, job + 1, 1);
     Atomics.notify(ctl, job + 1);

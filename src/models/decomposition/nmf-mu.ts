@@ -13,7 +13,8 @@
  * @module
  */
 import { gemmCore } from '../../kernels/gemm.js';
-import { EPSILON, product, reconstructionError, type NmfData, type Penalties } from './nmf-loss.js';
+import { EPSILON, product, reconstructionError, timesFactor, type NmfData, type Penalties } from './nmf-loss.js';
+import { transposeOf } from './nmf-sparse.js';
 
 /**
  * What a solver run is asked to do.
@@ -137,8 +138,13 @@ export function muUpdateW(
   if (beta === 2 && mask === null) {
     let c = cache?.value ?? null;
     if (c === null) {
-      const xht = new Float64Array(n * k);
-      gemmCore(false, true, n, k, d, 1, x, d, H, d, 0, xht, k);
+      let xht: Float64Array;
+      if (data.sparse) {
+        xht = timesFactor(data, false, transposeOf(H, k, d), k);
+      } else {
+        xht = new Float64Array(n * k);
+        gemmCore(false, true, n, k, d, 1, x, d, H, d, 0, xht, k);
+      }
       const hht = new Float64Array(k * k);
       gemmCore(false, true, k, k, d, 1, H, d, H, d, 0, hht, k);
       c = { xht, hht };
@@ -174,7 +180,8 @@ export function muUpdateH(data: NmfData, W: Float64Array, H: Float64Array, k: nu
   const num = new Float64Array(k * d);
   const den = new Float64Array(k * d);
   if (beta === 2 && mask === null) {
-    gemmCore(true, false, k, d, n, 1, W, k, x, d, 0, num, d);
+    if (data.sparse) num.set(transposeOf(timesFactor(data, true, W, k), d, k)); // Wᵀ·X = (Xᵀ·W)ᵀ
+    else gemmCore(true, false, k, d, n, 1, W, k, x, d, 0, num, d);
     const wtw = new Float64Array(k * k);
     gemmCore(true, false, k, k, n, 1, W, k, W, k, 0, wtw, k);
     gemmCore(false, false, k, d, k, 1, wtw, k, H, d, 0, den, d);

@@ -8,7 +8,7 @@
 import { gemmCore } from '../../kernels/gemm.js';
 import { csrMatMat, csrMatTMat } from '../../kernels/sparse-matmul.js';
 import type { CsrMatrix } from '../../sparse/csr.js';
-import { sparseFrobenius } from './nmf-sparse.js';
+import { sparseFrobenius, sparseKullbackLeibler } from './nmf-sparse.js';
 
 /**
  * The matrix an NMF solver works on: X (n×d, row-major, non-negative) and which entries are
@@ -108,8 +108,9 @@ export function product(W: Float64Array, H: Float64Array, n: number, k: number, 
 export function betaDivergence(data: NmfData, W: Float64Array, H: Float64Array, k: number, beta: number): number {
   const { x, n, d, mask } = data;
   if (data.sparse) {
-    if (beta !== 2) throw new RangeError(`betaDivergence: β = ${beta} on a CsrMatrix; only β = 2 (Frobenius) is supported on sparse X`);
-    return sparseFrobenius(data.sparse, W, H, k);
+    if (beta === 2) return sparseFrobenius(data.sparse, W, H, k);
+    if (beta === 1) return sparseKullbackLeibler(data.sparse, W, H, k, EPSILON);
+    throw new RangeError(`betaDivergence: β = ${beta} on a CsrMatrix; only β = 2 (Frobenius) and β = 1 (Kullback–Leibler) are supported on sparse X`);
   }
   const wh = product(W, H, n, k, d);
   const size = n * d;

@@ -90,7 +90,8 @@ export class NMF implements LatentModel {
    * {@link CsrMatrix} X is never made dense: its products with the factors (X·Hᵀ, Xᵀ·W) run
    * on the sparse kernels, the loss is summed over chunks of rows, and the NNDSVD start's
    * randomized SVD uses the same products, so the fit equals that of `X.toDense()` to
-   * rounding; only `betaLoss: 'frobenius'` is supported on sparse X.
+   * rounding; `betaLoss` `'frobenius'` and `'kullback-leibler'` (whose X/WH is needed only at
+   * X's stored entries) are supported on sparse X, the other β-divergences need dense X.
    */
   fit(X: MatrixInput | CsrMatrix, options: NMFFitOptions = {}): this {
     this.fitCore(X, options, 'NMF.fit');
@@ -192,10 +193,10 @@ export class NMF implements LatentModel {
 
   /** Checks what the β-divergence needs of X: no zero when β ≤ 0 (scikit-learn's rule). */
   private checkLoss(data: NmfData, where: string): void {
-    if (data.sparse && this.beta !== 2) {
+    if (data.sparse && this.beta !== 2 && this.beta !== 1) {
       const [n, d] = data.sparse.shape;
       throw new TypeError(
-        `${where}: betaLoss ${String(this.options.betaLoss)} needs dense X, but X is a CsrMatrix of shape [${n}, ${d}]; on sparse X only betaLoss 'frobenius' is supported (the other β-divergences need WH at every entry); pass X.toDense()`,
+        `${where}: betaLoss ${String(this.options.betaLoss)} needs dense X, but X is a CsrMatrix of shape [${n}, ${d}]; on sparse X only betaLoss 'frobenius' and 'kullback-leibler' are supported (the other β-divergences need WH at every entry); pass X.toDense()`,
       );
     }
     if (this.beta > 0) return;

@@ -181,6 +181,8 @@ describe('NMF on a CsrMatrix equals NMF on toDense()', () => {
     { solver: 'mu', init: 'nndsvda' },
     { solver: 'mu', init: 'nndsvdar', alphaW: 0.02, alphaH: 0.01, l1Ratio: 0.3 },
     { solver: 'mu', init: 'random', seed: 5 },
+    { solver: 'mu', init: 'nndsvda', betaLoss: 'kullback-leibler' },
+    { solver: 'mu', init: 'random', seed: 2, betaLoss: 'kullback-leibler', alphaH: 0.01, l1Ratio: 0.5 },
   ] as const;
 
   it.each(NMF_CASES)('fit, fitTransform, transform and the error for both solvers and every start (n %i, d %i, density %f, k %i)', (n, d, density, k, emptyRows, emptyCols) => {
@@ -214,16 +216,17 @@ describe('NMF on a CsrMatrix equals NMF on toDense()', () => {
     }
   });
 
-  it('rejects negative stored values, an empty matrix and β-divergences other than Frobenius, naming X', () => {
+  it('rejects negative stored values, an empty matrix and β-divergences other than Frobenius and KL, naming X', () => {
     const neg = CsrMatrix.fromTriplets([0, 1], [1, 2], [1, -0.5], [3, 4]);
     expect(() => new NMF({ nComponents: 1 }).fit(neg)).toThrow('NMF.fit: X must be non-negative, but X[1][2] = -0.5 (row 1, col 2)');
     expect(() => new NMF({ nComponents: 1 }).fit(CsrMatrix.fromTriplets([], [], [], [0, 3]))).toThrow('NMF.fit: X must have at least 1 sample and 1 feature (got a CsrMatrix of shape [0, 3])');
     const X = randomCsr(6, 4, 0.5, 1, { nonNegative: true });
-    expect(() => new NMF({ nComponents: 2, solver: 'mu', betaLoss: 'kullback-leibler' }).fit(X)).toThrow(
-      "NMF.fit: betaLoss kullback-leibler needs dense X, but X is a CsrMatrix of shape [6, 4]; on sparse X only betaLoss 'frobenius' is supported (the other β-divergences need WH at every entry); pass X.toDense()",
+    expect(() => new NMF({ nComponents: 2, solver: 'mu', betaLoss: 0.5 }).fit(X)).toThrow(
+      "NMF.fit: betaLoss 0.5 needs dense X, but X is a CsrMatrix of shape [6, 4]; on sparse X only betaLoss 'frobenius' and 'kullback-leibler' are supported (the other β-divergences need WH at every entry); pass X.toDense()",
     );
-    const kl = new NMF({ nComponents: 2, solver: 'mu', betaLoss: 'kullback-leibler' }).fit(X.toDense());
-    expect(() => kl.transform(X)).toThrow(/^NMF.transform: betaLoss kullback-leibler needs dense X/);
+    const pos = CsrMatrix.fromDense(Array.from({ length: 6 }, (_, i) => [1 + i, 2, 3, 4 + i]));
+    const is = new NMF({ nComponents: 2, solver: 'mu', betaLoss: 'itakura-saito' }).fit(pos.toDense());
+    expect(() => is.transform(pos)).toThrow(/^NMF.transform: betaLoss itakura-saito needs dense X, but X is a CsrMatrix of shape \[6, 4\]/);
     const fro = new NMF({ nComponents: 2 }).fit(X);
     expect(() => fro.transform(randomCsr(2, 5, 0.5, 2, { nonNegative: true }))).toThrow('NMF.transform: X has 5 features, but NMF was fitted with 4');
   });

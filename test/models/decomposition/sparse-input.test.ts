@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { FactorAnalysis } from '../../../src/models/decomposition/factor-analysis.js';
 import { FastICA } from '../../../src/models/decomposition/fast-ica.js';
+import { NMF } from '../../../src/models/decomposition/nmf.js';
 import { IncrementalPCA } from '../../../src/models/decomposition/incremental-pca.js';
 import { PCA } from '../../../src/models/decomposition/pca.js';
 import { PPCA } from '../../../src/models/decomposition/ppca.js';
@@ -157,5 +158,76 @@ describe('models that need dense rows say so for a CsrMatrix, naming the argumen
   it('the likelihood methods of PCA and PPCA', () => {
     expect(() => new PCA({ nComponents: 2 }).fit(X).scoreSamples(X as never)).toThrow('PCA.scoreSamples: X is a CsrMatrix of shape [20, 5], but sparse input is not supported (PCA.scoreSamples works on dense rows); pass X.toDense()');
     expect(() => new PPCA({ nComponents: 2 }).fit(X).score(X as never)).toThrow(/^PPCA.scoreSamples: X is a CsrMatrix of shape \[20, 5\]/);
+  });
+});
+
+/** max |a − b| / max(1, max |b|). */
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return maxAbsDiff(a, b) / Math.max(1, ...Array.from(b, Math.abs));
+}
+
+describe('NMF on a CsrMatrix equals NMF on toDense()', () => {
+  // n, d, density, k, empty rows, empty columns
+  const NMF_CASES: Array<[number, number, number, number, number[], number[]]> = [
+    [30, 12, 0.3, 3, [4], [7]],
+    [17, 25, 0.2, 4, [0, 16], [3, 24]],
+    [40, 9, 0.6, 2, [], [0]],
+    [11, 6, 1, 3, [], []],
+  ];
+  const SETTINGS = [
+    { solver: 'cd', init: 'nndsvd' },
+    { solver: 'cd', init: 'nndsvda', alphaW: 0.01, l1Ratio: 0.5 },
+    { solver: 'cd', init: 'random', seed: 3 },
+    { solver: 'mu', init: 'nndsvda' },
+    { solver: 'mu', init: 'nndsvdar', alphaW: 0.02, alphaH: 0.01, l1Ratio: 0.3 },
+    { solver: 'mu', init: 'random', seed: 5 },
+    { solver: 'mu', init: 'nndsvda', betaLoss: 'kullback-leibler' },
+    { solver: 'mu', init: 'random', seed: 2, betaLoss: 'kullback-leibler', alphaH: 0.01, l1Ratio: 0.5 },
+  ] as const;
+
+  it.each(NMF_CASES)('fit, fitTransform, transform and the error for both solvers and every start (n %i, d %i, density %f, k %i)', (n, d, density, k, emptyRows, emptyCols) => {
+    const X = randomCsr(n, d, density, 11 * n + d, { emptyRows, emptyCols, nonNegative: true });
+    const Xd = X.toDense();
+    const Xnew = randomCsr(5, d, density, n + 17, { emptyRows: [1], nonNegative: true });
+    for (const o of SETTINGS) {
+      const sparse = new NMF({ nComponents: k, maxIter: 300, tol: 1e-6, ...o });
+      const dense = new NMF({ nComponents: k, maxIter: 300, tol: 1e-6, ...o });
+      const Ws = sparse.fitTransform(X);
+      const Wd = dense.fitTransform(Xd);
+      const what = JSON.stringify(o);
+      expect(sparse.nIter, what).toBe(dense.nIter);
+      expect(relDiff(sparse.components.data, dense.components.data), what).toBeLessThan(1e-9);
+      expect(relDiff(Ws.data, Wd.data), what).toBeLessThan(1e-9);
+      expect(Math.abs(sparse.reconstructionError - dense.reconstructionError), what).toBeLessThan(1e-9 * (1 + dense.reconstructionError));
+      expect(relDiff(dense.transform(Xnew).data, dense.transform(Xnew.toDense()).data), what).toBeLessThan(1e-9);
+      expect(relDiff(sparse.reconstruct(Xnew).data, dense.reconstruct(Xnew.toDense()).data), what).toBeLessThan(1e-9);
+    }
+  });
+
+  it('a custom start on sparse X equals the dense custom start', () => {
+    const X = randomCsr(12, 8, 0.4, 2, { nonNegative: true, emptyCols: [5] });
+    const rng = new Rng(1);
+    const W = Array.from({ length: 12 }, () => [rng.uniform(), rng.uniform()]);
+    const H = Array.from({ length: 2 }, () => Array.from({ length: 8 }, () => rng.uniform()));
+    for (const solver of ['cd', 'mu'] as const) {
+      const a = new NMF({ nComponents: 2, init: 'custom', solver }).fit(X, { W, H });
+      const b = new NMF({ nComponents: 2, init: 'custom', solver }).fit(X.toDense(), { W, H });
+      expect(relDiff(a.components.data, b.components.data)).toBeLessThan(1e-9);
+    }
+  });
+
+  it('rejects negative stored values, an empty matrix and β-divergences other than Frobenius and KL, naming X', () => {
+    const neg = CsrMatrix.fromTriplets([0, 1], [1, 2], [1, -0.5], [3, 4]);
+    expect(() => new NMF({ nComponents: 1 }).fit(neg)).toThrow('NMF.fit: X must be non-negative, but X[1][2] = -0.5 (row 1, col 2)');
+    expect(() => new NMF({ nComponents: 1 }).fit(CsrMatrix.fromTriplets([], [], [], [0, 3]))).toThrow('NMF.fit: X must have at least 1 sample and 1 feature (got a CsrMatrix of shape [0, 3])');
+    const X = randomCsr(6, 4, 0.5, 1, { nonNegative: true });
+    expect(() => new NMF({ nComponents: 2, solver: 'mu', betaLoss: 0.5 }).fit(X)).toThrow(
+      "NMF.fit: betaLoss 0.5 needs dense X, but X is a CsrMatrix of shape [6, 4]; on sparse X only betaLoss 'frobenius' and 'kullback-leibler' are supported (the other β-divergences need WH at every entry); pass X.toDense()",
+    );
+    const pos = CsrMatrix.fromDense(Array.from({ length: 6 }, (_, i) => [1 + i, 2, 3, 4 + i]));
+    const is = new NMF({ nComponents: 2, solver: 'mu', betaLoss: 'itakura-saito' }).fit(pos.toDense());
+    expect(() => is.transform(pos)).toThrow(/^NMF.transform: betaLoss itakura-saito needs dense X, but X is a CsrMatrix of shape \[6, 4\]/);
+    const fro = new NMF({ nComponents: 2 }).fit(X);
+    expect(() => fro.transform(randomCsr(2, 5, 0.5, 2, { nonNegative: true }))).toThrow('NMF.transform: X has 5 features, but NMF was fitted with 4');
   });
 });

@@ -91,3 +91,6 @@ export type { DiscreteCodes } from './models/model.js';
 export {
   gumbelSoftmax, categoricalKl, type GumbelSoftmaxOptions, type CategoricalKlOptions,
 } from './autodiff/functional.js';
+export { CategoricalVAE, type CategoricalVAEEpoch, type CategoricalVAEFitOptions, type CategoricalEncoding } from './models/neural/categorical-vae.js';
+export type { CategoricalVAEOptions, CategoricalVAEConfig } from './models/neural/categorical-vae-config.js';
+export type { CategoricalVAETerms } from './models/neural/categorical-vae-network.js';

@@ -1,7 +1,7 @@
 /**
  * `npx tsx examples/spam-lsa/run.ts [--every N] [--epochs N] [--out DIR]` (or `npm run spam-lsa`):
  * runs the spam/ham retrieval experiment on the SpamAssassin corpus (all 6,046 e-mails unless
- * `--every` thins it), prints the table, and writes `table.md`, `results.json` and
+ * `--every` thins it), prints the table, and writes the Markdown table, `results.json` and
  * `documents-2d.svg` to DIR (default `examples/spam-lsa/output/`).
  *
  * @module

@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'conv-vae': () => import('./conv-vae.bench.js'),
   ica: () => import('./ica.bench.js'),
   'vq-hashing': () => import('./vq-hashing.js'),
+  'nearest-code': () => import('./nearest-code.bench.js'),
 };
 
 async function main(): Promise<void> {

@@ -109,17 +109,22 @@ function modelKind(positionals: string[]): ModelKind {
   return kind as ModelKind;
 }
 
-/** 5-NN accuracy of the codes: the last 20% of rows classified by the first 80%. */
+/**
+ * 5-NN accuracy of the codes: the last 20% of rows classified by the first 80%. A VQ-VAE's
+ * codes are indices, whose Euclidean distance means nothing, so its encoder outputs z_e are
+ * classified instead (and the line says so).
+ */
 function heldOutKnn(model: AnyModel, X: Matrix, labels: Int32Array): string {
   const n = X.shape[0];
   const nRef = Math.floor(0.8 * n);
   if (nRef < 5 || n - nRef < 1) return `k-NN accuracy: too few rows (${n}) to hold out 20%`;
-  const Z = asMatrix(model.encode(X));
+  const Z = asMatrix(model.type === 'VQVAE' ? model.encodeContinuous(X) : model.encode(X));
   const k = Z.shape[1];
   const accuracy = knnAccuracy(
     { data: Z.data.subarray(0, nRef * k), n: nRef, dim: k, labels: labels.subarray(0, nRef) },
     { data: Z.data.subarray(nRef * k), n: n - nRef, dim: k, labels: labels.subarray(nRef) },
     5,
   );
-  return `5-NN accuracy of the codes (last ${n - nRef} rows classified by the first ${nRef}): ${accuracy.toFixed(4)}`;
+  const what = model.type === 'VQVAE' ? 'the encoder outputs' : 'the codes';
+  return `5-NN accuracy of ${what} (last ${n - nRef} rows classified by the first ${nRef}): ${accuracy.toFixed(4)}`;
 }

@@ -13,6 +13,7 @@ import { nearestCodesReference } from '../../../src/kernels/nearest-code.js';
 import { VQVAE } from '../../../src/models/neural/vq-vae.js';
 import type { VQVAEOptions } from '../../../src/models/neural/vq-vae-config.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
+import { assignmentStats, emaState, emaUpdate } from '../../../src/models/neural/vq-codebook.js';
 import { tensorBytes, unitData } from '../../train/fixtures.js';
 import type { ModelState } from '../../../src/io/model-state.js';
 
@@ -86,6 +87,18 @@ describe('VQVAE', () => {
     // With a step size of 1e-12 every code is (to float32) one of the first batch's 48 latent rows.
     const rows = Array.from({ length: 48 }, (_, i) => `${first[2 * i]},${first[2 * i + 1]}`);
     for (let k = 0; k < 5; k++) expect(rows).toContain(`${enc.codebook.data[2 * k]},${enc.codebook.data[2 * k + 1]}`);
+  });
+
+  it("with 'ema' one step moves the codebook by the EMA update of that batch's encoder outputs and codes", async () => {
+    const vq = new VQVAE({ ...base, codebookUpdate: 'ema', codebookInit: 'uniform', shuffle: false, batchSize: 60, decay: 0.9, epsilon: 1e-3 });
+    const x = new Tensor(X.data, X.shape);
+    const ze = vq.encoder.forward(x, { grad: false }).data;
+    const book = vq.codebook.data;
+    const codes = nearestCodesReference(ze, 180, book, 5, 2);
+    const expected = book.slice();
+    emaUpdate(emaState(5, 2), assignmentStats(ze, codes, 5, 2), expected, 0.9, 1e-3);
+    await vq.fit(X, { epochs: 1 });
+    expect(Array.from(vq.codebook.data)).toEqual(Array.from(expected));
   });
 
   it('validation, early stopping, abort and the NaN guard (nothing changes, EMA included)', async () => {

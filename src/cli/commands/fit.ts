@@ -27,6 +27,7 @@ const SPEC: OptionSpec = {
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },
   likelihood: { type: 'string' },
+  categories: { type: 'string' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
 };
@@ -53,10 +54,11 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
   const dataPath = stringOption(values, 'data', cmd, { required: true }) as string;
   const outPath = stringOption(values, 'out', cmd, { required: true }) as string;
   const labelsPath = stringOption(values, 'labels', cmd);
-  if (kind !== 'ae' && kind !== 'vae') {
+  if (kind !== 'ae' && kind !== 'vae' && kind !== 'cvae') {
     const extra = NEURAL_ONLY.find((o) => values[o] !== undefined);
-    if (extra) throw new UsageError(cmd, `--${extra} applies to ae and vae only`);
+    if (extra) throw new UsageError(cmd, `--${extra} applies to ae, vae and cvae only`);
   }
+  if (values.categories !== undefined && kind !== 'cvae') throw new UsageError(cmd, '--categories applies to cvae only');
   if (values.likelihood !== undefined && kind !== 'vae') throw new UsageError(cmd, '--likelihood applies to vae only');
   const settings: FitSettings = {
     latent: intOption(values, 'latent', cmd, 2, { min: 1 }) as number,
@@ -65,6 +67,7 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
     batchSize: intOption(values, 'batch-size', cmd, 128, { min: 1 }) as number,
     learningRate: numberOption(values, 'learning-rate', cmd, 1e-3, { greaterThan: 0 }) as number,
     likelihood: choiceOption(values, 'likelihood', cmd, ['bernoulli', 'gaussian'] as const, undefined),
+    categories: intOption(values, 'categories', cmd, 4, { min: 2 }) as number,
     seed: parseSeed(stringOption(values, 'seed', cmd), 0),
   };
 

@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   sparse: () => import('./sparse.bench.js'),
   'conv-vae': () => import('./conv-vae.bench.js'),
   ica: () => import('./ica.bench.js'),
+  'categorical-hashing': () => import('./categorical-hashing.js'),
 };
 
 async function main(): Promise<void> {

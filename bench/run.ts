@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   ica: () => import('./ica.bench.js'),
   'vq-hashing': () => import('./vq-hashing.js'),
   'nearest-code': () => import('./nearest-code.bench.js'),
+  'categorical-hashing': () => import('./categorical-hashing.js'),
 };
 
 async function main(): Promise<void> {

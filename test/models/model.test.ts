@@ -13,6 +13,7 @@ import { FastICA } from '../../src/models/decomposition/fast-ica.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
+import { CategoricalVAE } from '../../src/models/neural/categorical-vae.js';
 import { IncrementalPCA } from '../../src/models/decomposition/incremental-pca.js';
 import { VQVAE } from '../../src/models/neural/vq-vae.js';
 import { MODEL_KINDS, MODEL_TYPES, TYPE_TAGS, modelFromState } from '../../src/models/registry.js';
@@ -31,6 +32,7 @@ function models(): LatentModel[] {
     new IncrementalPCA({ nComponents: 2 }),
     new FactorAnalysis({ nComponents: 2 }),
     new FastICA({ nComponents: 2, seed: 1 }),
+    new CategoricalVAE({ inputDim: 5, nVariables: 1, nCategories: 2, epochs: 1, seed: 1 }),
     new VQVAE({ inputDim: 5, nLatents: 2, nCodes: 4, codeDim: 2, epochs: 1, seed: 1 }),
   ];
 }
@@ -57,7 +59,7 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA, FactorAnalysis, FastICA, VQVAE\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA, FactorAnalysis, FastICA, CategoricalVAE, VQVAE\)/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
   });
 

@@ -28,6 +28,7 @@ const SPEC: OptionSpec = {
   'learning-rate': { type: 'string' },
   likelihood: { type: 'string' },
   codes: { type: 'string' },
+  categories: { type: 'string' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
 };
@@ -54,10 +55,11 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
   const dataPath = stringOption(values, 'data', cmd, { required: true }) as string;
   const outPath = stringOption(values, 'out', cmd, { required: true }) as string;
   const labelsPath = stringOption(values, 'labels', cmd);
-  if (kind !== 'ae' && kind !== 'vae' && kind !== 'vqvae') {
+  if (kind !== 'ae' && kind !== 'vae' && kind !== 'cvae' && kind !== 'vqvae') {
     const extra = NEURAL_ONLY.find((o) => values[o] !== undefined);
-    if (extra) throw new UsageError(cmd, `--${extra} applies to ae, vae and vqvae only`);
+    if (extra) throw new UsageError(cmd, `--${extra} applies to ae, vae, cvae and vqvae only`);
   }
+  if (values.categories !== undefined && kind !== 'cvae') throw new UsageError(cmd, '--categories applies to cvae only');
   if (values.likelihood !== undefined && kind !== 'vae') throw new UsageError(cmd, '--likelihood applies to vae only');
   if (values.codes !== undefined && kind !== 'vqvae') throw new UsageError(cmd, '--codes applies to vqvae only');
   const settings: FitSettings = {
@@ -68,6 +70,7 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
     learningRate: numberOption(values, 'learning-rate', cmd, 1e-3, { greaterThan: 0 }) as number,
     likelihood: choiceOption(values, 'likelihood', cmd, ['bernoulli', 'gaussian'] as const, undefined),
     codes: intOption(values, 'codes', cmd, 16, { min: 2 }) as number,
+    categories: intOption(values, 'categories', cmd, 4, { min: 2 }) as number,
     seed: parseSeed(stringOption(values, 'seed', cmd), 0),
   };
 

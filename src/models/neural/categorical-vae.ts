@@ -215,9 +215,12 @@ export class CategoricalVAE extends NeuralModel<CategoricalVAEConfig, Categorica
     return decodeRows(this.net, { data: z, rows: symbols.length / this.nVariables, cols: this.latentDim }, this.inputDim);
   }
 
-  /** The reconstruction at the arg-max codes: decodeCodes(encode(X).codes). */
+  /**
+   * decode(encode(X)): the reconstruction at the posterior mean E_q[z] (the probabilities, as
+   * the VAE's is at μ). `decodeCodes(encode(X).codes)` decodes the arg-max codes instead.
+   */
   reconstruct(X: Input): Tensor {
-    return this.decodeCodes(this.encode(X).codes);
+    return this.decode(this.encode(X));
   }
 
   /** Decoder means of `n` codes drawn from the uniform prior, from a fresh stream when `seed` is given. */

@@ -67,10 +67,10 @@ export function precisionAtK(
   if (queries.nCodes === 0) throw new RangeError(`${where}: there are no queries`);
   if (index.nCodes - (excludeSelf ? 1 : 0) < 1) throw new RangeError(`${where}: the index has no codes to retrieve`);
   let total = 0;
-  const w = queries.wordsPerCode;
+  // One batch, split across the thread pool for large sets (the same results on any count).
+  const results = index.queryMany(excludeSelf ? null : queries.words, k, { excludeSelf });
   for (let q = 0; q < queries.nCodes; q++) {
-    const query = excludeSelf ? q : queries.words.subarray(q * w, (q + 1) * w);
-    const { indices } = index.query(query, k, { excludeSelf });
+    const { indices } = results[q];
     let hits = 0;
     for (const i of indices) if (databaseLabels[i] === queryLabels[q]) hits++;
     total += hits / indices.length;

@@ -6,6 +6,8 @@
  */
 import { describeValue } from '../../errors.js';
 import { sharedGemmModule, sharedGramModule } from '../wasm/runtime.js';
+import { compiledModule } from '../wasm/fixed-instance.js';
+import { buildGramF64Module } from '../wasm/gram-f64.js';
 import { type RangeKernel, workerHost } from './host.js';
 import { ThreadPool } from './pool.js';
 
@@ -133,7 +135,17 @@ export function threadPool(threads: number, bytes: number): ThreadPool | null {
  */
 function sharedPoolKernels(): RangeKernel[] {
   const gram = sharedGramModule();
-  return gram === null ? [] : GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
+  if (gram === null) return [];
+  const kernels: RangeKernel[] = GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
+  // The double BᵀB of the PCA's Rayleigh–Ritz step, by accumulator rows (ritz-parallel.ts).
+  const f64 = compiledModule(buildGramF64Module, true);
+  if (f64 !== null) kernels.push({ module: f64, name: 'rows' });
+  return kernels;
+}
+
+/** Index of the double Gram's `rows` (gram-f64.ts) in the shared pool's kernel table, or −1 if absent. */
+export function gramF64RowsAt(p: ThreadPool): number {
+  return p.kernelCount > GRAM_KERNEL_NAMES.length ? GRAM_KERNEL_NAMES.length : -1;
 }
 
 /** The Gram module's exports in the shared pool's kernel table, in this order. */

@@ -5,6 +5,7 @@
  */
 import type { BinaryCodes } from './binary-codes.js';
 import { hammingDistance } from './popcount.js';
+import { selectInto, selectNearest, type HammingResult } from './select-nearest.js';
 import { getThreads } from '../kernels/threads/threads.js';
 import { hammingParallel } from '../kernels/threads/hamming-parallel.js';
 
@@ -16,18 +17,7 @@ import { hammingParallel } from '../kernels/threads/hamming-parallel.js';
  */
 const PARALLEL_COMPARISONS = 1 << 22;
 
-/**
- * The k nearest codes, nearest first; ties in distance are ordered by lower index.
- *
- * @example
- * ```ts
- * const { indices, distances }: HammingResult = index.query(queryWords, 5);
- * ```
- */
-export interface HammingResult {
-  indices: Int32Array;
-  distances: Int32Array;
-}
+export type { HammingResult } from './select-nearest.js';
 
 /**
  * Options for {@link HammingIndex.query}.
@@ -181,41 +171,5 @@ export function checkCodes(codes: BinaryCodes, where: string): void {
     if ((words[(i + 1) * wordsPerCode - 1] & spare) !== 0) {
       throw new RangeError(`${where}: code ${i} has bits set beyond nBits = ${nBits}`);
     }
-  }
-}
-
-/** Counting selection of the k smallest distances, ties by lower index; `skip` is left out. */
-function selectNearest(dist: Int32Array, nBits: number, k: number, skip: number): HammingResult {
-  const m = Math.min(k, dist.length - (skip >= 0 ? 1 : 0));
-  const indices = new Int32Array(m);
-  const distances = new Int32Array(m);
-  selectInto(dist, nBits, m, skip, indices, distances, 0);
-  return { indices, distances };
-}
-
-/**
- * The m smallest distances (m at most the codes other than `skip`), ties by lower index, written
- * to indices and distances from `at`. The worker script (kernels/threads/worker-source.ts,
- * `hamming`) repeats this loop for the queries it answers.
- */
-function selectInto(dist: Int32Array, nBits: number, m: number, skip: number, indices: Int32Array, distances: Int32Array, at: number): void {
-  const count = new Int32Array(nBits + 1);
-  for (let i = 0; i < dist.length; i++) if (i !== skip) count[dist[i]]++;
-  // start[d]: first output slot for distance d; take[d]: how many of distance d fit in m.
-  const start = new Int32Array(nBits + 1);
-  const take = new Int32Array(nBits + 1);
-  let filled = 0;
-  for (let d = 0; d <= nBits && filled < m; d++) {
-    start[d] = filled;
-    take[d] = Math.min(count[d], m - filled);
-    filled += take[d];
-  }
-  for (let i = 0; i < dist.length; i++) {
-    const d = dist[i];
-    if (i === skip || take[d] === 0) continue;
-    const slot = at + start[d]++;
-    take[d]--;
-    indices[slot] = i;
-    distances[slot] = d;
   }
 }

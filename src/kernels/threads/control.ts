@@ -60,6 +60,14 @@ export const COMMAND_RANGES = 4;
  * module's packA (packB and macro follow). Chunk c's upper triangle is written to its own C.
  */
 export const COMMAND_GRAM = 5;
+/**
+ * Claim and compute panels of one float64 product until none is left
+ * (kernels/threads/gemm-parallel-f64.ts): after the tag and count, the arguments of
+ * {@link COMMAND_PANELS} with the byte offset of alpha and beta (two doubles in the pool's memory)
+ * in place of the float32 alpha and beta, and the index in the kernel table of the float64
+ * module's packA (packB and macro follow) last.
+ */
+export const COMMAND_PANELS_F64 = 8;
 
 /**
  * Claim and run calls of a kernel whose arguments differ from call to call beyond a common

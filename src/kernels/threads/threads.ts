@@ -5,6 +5,7 @@
  * @module
  */
 import { describeValue } from '../../errors.js';
+import { gemmF64Module } from '../wasm/gemm-wasm-f64.js';
 import { sharedGemmModule, sharedGramModule } from '../wasm/runtime.js';
 import { compiledModule } from '../wasm/fixed-instance.js';
 import { buildGramF64Module } from '../wasm/gram-f64.js';
@@ -132,21 +133,44 @@ export function threadPool(threads: number, bytes: number): ThreadPool | null {
 /**
  * The kernels the shared pool's workers instantiate besides the GEMM module: the Gram module's
  * `packA`, `packB` and `macro`, from {@link GRAM_KERNELS} on, for the PCA Gram
- * (gram-parallel.ts, control.ts `COMMAND_GRAM`); none where that module is unavailable.
+ * (gram-parallel.ts, control.ts `COMMAND_GRAM`), then the float64 GEMM module's, from
+ * {@link F64_KERNELS} on (gemm-parallel-f64.ts, `COMMAND_PANELS_F64`); none where the Gram
+ * module is unavailable.
  */
 function sharedPoolKernels(): RangeKernel[] {
   const gram = sharedGramModule();
   if (gram === null) return [];
   const kernels: RangeKernel[] = GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
-  // The double BᵀB of the PCA's Rayleigh–Ritz step, by accumulator rows (ritz-parallel.ts).
-  const f64 = compiledModule(buildGramF64Module, true);
-  if (f64 !== null) kernels.push({ module: f64, name: 'rows' });
+  const f64 = gemmF64Module(true);
+  if (f64 !== null) {
+    kernels.push(...F64_KERNEL_NAMES.map((name) => ({ module: f64, name })));
+    // The double BᵀB of the PCA's Rayleigh–Ritz step, by accumulator rows (ritz-parallel.ts).
+    const gramF64 = compiledModule(buildGramF64Module, true);
+    if (gramF64 !== null) kernels.push({ module: gramF64, name: 'rows' });
+  }
   return kernels;
 }
 
-/** Index of the double Gram's `rows` (gram-f64.ts) in the shared pool's kernel table, or −1 if absent. */
+/** Where the double Gram's `rows` (gram-f64.ts) sits in the shared pool's table, after the float64 GEMM's. */
+const GRAM_F64_ROWS = 6;
+
+/** Index of the double Gram's `rows` in the shared pool's kernel table, or −1 if absent. */
 export function gramF64RowsAt(p: ThreadPool): number {
-  return p.kernelCount > GRAM_KERNEL_NAMES.length ? GRAM_KERNEL_NAMES.length : -1;
+  return p.kernelCount > GRAM_F64_ROWS ? GRAM_F64_ROWS : -1;
+}
+
+/** The float64 GEMM module's exports in the shared pool's kernel table, after the Gram's. */
+const F64_KERNEL_NAMES = ['packA', 'packB', 'macro'] as const;
+
+/** Where the float64 GEMM's kernels start in the shared pool's table. */
+export const F64_KERNELS = 3;
+
+/**
+ * Index of the float64 GEMM module's `packA` in the shared pool's kernel table (`packB` and
+ * `macro` follow), or −1 if absent.
+ */
+export function f64KernelsAt(p: ThreadPool): number {
+  return p.kernelCount >= F64_KERNELS + F64_KERNEL_NAMES.length ? F64_KERNELS : -1;
 }
 
 /** The Gram module's exports in the shared pool's kernel table, in this order. */

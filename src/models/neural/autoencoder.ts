@@ -1,3 +1,5 @@
+import type { RowSource } from '../../io/row-source.js';
+import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
@@ -56,10 +58,7 @@ export interface AutoencoderEpoch {
  * await ae.fit(X, { epochs: 20, batchSize: 64, validationSplit: 0.1, patience: 3, onEpochEnd: (e) => console.log(e.loss) });
  * ```
  */
-export interface AutoencoderFitOptions extends TrainingOptions, FitHooks<AutoencoderEpoch> {
-  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
-  validationData?: MatrixInput;
-}
+export interface AutoencoderFitOptions extends TrainingOptions, FitHooks<AutoencoderEpoch>, SourceFitOptions {}
 
 type Input = MatrixInput | Tensor;
 const NO_GRAD = { grad: false } as const;
@@ -100,7 +99,7 @@ export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwo
    * WebAssembly memory during the fit, as for `VAE.fit`, and get their own arrays back
    * when it ends.
    */
-  async fit(X: Input, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
+  async fit(X: Input | RowSource, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
     return this.train(X, options, 'Autoencoder.fit');
   }
 

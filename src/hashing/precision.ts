@@ -109,6 +109,8 @@ function queryOf(index: HammingIndex | CategoricalIndex, queries: BinaryCodes | 
   if (b.nBits !== index.nBits) {
     throw new RangeError(`${where}: queries have ${b.nBits} bits, but the index has ${index.nBits}`);
   }
-  const w = b.wordsPerCode;
-  return (q, k, excludeSelf) => index.query(excludeSelf ? q : b.words.subarray(q * w, (q + 1) * w), k, { excludeSelf });
+  // One batch for all queries (k and excludeSelf are the call's), split across the thread pool
+  // for large sets by HammingIndex.queryMany, with the results of one query at a time.
+  let batch: Array<{ indices: Int32Array }> | undefined;
+  return (q, k, excludeSelf) => (batch ??= index.queryMany(excludeSelf ? null : b.words, k, { excludeSelf }))[q];
 }

@@ -79,6 +79,14 @@ export const COMMAND_PANELS_F64 = 8;
  */
 export const COMMAND_CALLS = 6;
 
+/**
+ * Claim and answer chunks of the queries of a Hamming k-nearest search (kernels/threads/hamming-parallel.ts):
+ * after the tag and count, the arguments are the number of codes, words per code, bits, results
+ * per query, queries, queries per chunk, the byte addresses of the codes, the queries, the result
+ * indices and distances, this worker's scratch, and whether query q leaves code q out.
+ */
+export const COMMAND_HAMMING = 7;
+
 /** The most arguments one call of {@link COMMAND_CALLS} takes (the float mask's bits). */
 export const MAX_CALL_ARGS = 16;
 

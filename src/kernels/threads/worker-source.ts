@@ -66,6 +66,8 @@ function start(data, onExit) {
         gram(table, ctl, a, job);
       } else if (command === 6) {
         calls(table, memory, ctl, a, job);
+      } else if (command === 7) {
+        hamming(memory, ctl, a, job);
       } else if (command === 8) {
         panels64(table, memory, ctl, a, job);
       } else if (command === 2) {
@@ -151,6 +153,64 @@ function calls(table, memory, ctl, a, job) {
     const row = at + c * n;
     for (let i = 0; i < n; i++) args[i] = (floats >> i) & 1 ? reals[row + i] : words[row + i];
     run(...args);
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Claims chunks of the queries of a Hamming search (tag, count at a, a + 1; see control.ts
+// COMMAND_HAMMING) until none is left: per query the distance to every code (popcount of XOR)
+// and the counting selection of hashing/hamming-index.ts (selectInto), ties by lower index.
+function hamming(memory, ctl, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const nCodes = ctl[q], w = ctl[q + 1], nBits = ctl[q + 2], m = ctl[q + 3], nq = ctl[q + 4], per = ctl[q + 5];
+  const dbAt = ctl[q + 6] >> 2, qAt = ctl[q + 7] >> 2, idxAt = ctl[q + 8] >> 2, distAt = ctl[q + 9] >> 2;
+  const scratchAt = ctl[q + 10] >> 2, excludeSelf = ctl[q + 11] === 1;
+  const u = new Uint32Array(memory.buffer), s = new Int32Array(memory.buffer);
+  const dist = s.subarray(scratchAt, scratchAt + nCodes);
+  const bins = nBits + 1;
+  const counts = s.subarray(scratchAt + nCodes, scratchAt + nCodes + bins);
+  const start = s.subarray(scratchAt + nCodes + bins, scratchAt + nCodes + 2 * bins);
+  const take = s.subarray(scratchAt + nCodes + 2 * bins, scratchAt + nCodes + 3 * bins);
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    for (let qi = c * per, end = Math.min(nq, (c + 1) * per); qi < end; qi++) {
+      const qo = qAt + qi * w;
+      for (let i = 0; i < nCodes; i++) {
+        const o = dbAt + i * w;
+        let d = 0;
+        for (let j = 0; j < w; j++) {
+          let x = u[o + j] ^ u[qo + j];
+          x -= (x >>> 1) & 0x55555555;
+          x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+          x = (x + (x >>> 4)) & 0x0f0f0f0f;
+          d += Math.imul(x, 0x01010101) >>> 24;
+        }
+        dist[i] = d;
+      }
+      const skip = excludeSelf ? qi : -1;
+      counts.fill(0);
+      for (let i = 0; i < nCodes; i++) if (i !== skip) counts[dist[i]]++;
+      let filled = 0;
+      take.fill(0);
+      for (let d = 0; d <= nBits && filled < m; d++) {
+        start[d] = filled;
+        take[d] = Math.min(counts[d], m - filled);
+        filled += take[d];
+      }
+      const oi = idxAt + qi * m, od = distAt + qi * m;
+      for (let i = 0; i < nCodes; i++) {
+        const d = dist[i];
+        if (i === skip || take[d] === 0) continue;
+        const slot = start[d]++;
+        take[d]--;
+        s[oi + slot] = i;
+        s[od + slot] = d;
+      }
+    }
     Atomics.add(ctl, job + 1, 1);
     Atomics.notify(ctl, job + 1);
   }

@@ -19,8 +19,10 @@ export { buildBceModule };
 /** Elements per call; bounds the float32 accumulation to 1,024 additions per lane. */
 const CHUNK = 4096;
 /**
- * Fewer values than this stay on one thread in a threaded arena. Measured (bench "elementwise
- * threads"): see {@link bceSumWasm}.
+ * Fewer values than this stay on one thread in a threaded arena: four chunks, about 40 µs of
+ * work against a few µs of dispatch. Provisional: the side-by-side measurement (bench/README.md,
+ * "Elementwise kernels, Rayleigh–Ritz and Hamming search on threads") ran at load average 21 and
+ * could not show a crossover.
  */
 const SHARED_BCE = 16384;
 

@@ -21,8 +21,9 @@ type SumsKernel = (g: number, rows: number, colBytes: number, ldBytes: number, a
 const BIAS_RELU: KernelSpec = { build: buildBiasReluModule, slots: 2, slotFloats: CHUNK, scratchBytes: MAX_COLS * 8, copyPath: true };
 
 /**
- * Fewer elements than this stay on one thread in a threaded arena (measured: bench
- * "elementwise threads", see bench/README.md).
+ * Fewer elements than this stay on one thread in a threaded arena (about 20 µs of work against a
+ * few µs of dispatch). Provisional, as bce-sum.ts's SHARED_BCE (bench/README.md, "Elementwise
+ * kernels, Rayleigh–Ritz and Hamming search on threads").
  */
 const SHARED_ELEMENTS = 32768;
 /** Column blocks a shared call is cut into (a few per thread, so a descheduled worker holds up little). */

@@ -13,8 +13,9 @@ import { buildReluModule } from './relu-module.js';
 export { buildReluModule };
 
 /**
- * In a threaded arena, activations of fewer bytes than this stay on one thread (measured: bench
- * "elementwise threads", see bench/README.md); larger ones go in chunks of
+ * In a threaded arena, activations of fewer bytes than this stay on one thread (a streaming pass
+ * of about 10 µs against a few µs of dispatch; provisional, see bench/README.md, "Elementwise
+ * kernels, Rayleigh–Ritz and Hamming search on threads"); larger ones go in chunks of
  * {@link SHARED_CHUNK_BYTES}.
  */
 const SHARED_RELU_BYTES = 1 << 17;

@@ -46,7 +46,7 @@ export function sumOfSquaresWasm(x: Float32Array): number | null {
   return s0 + acc[1] + acc[2] + acc[3];
 }
 
-/** Fewer elements in all than this stay on one thread (measured: bench "elementwise threads", see bench/README.md). */
+/** Fewer elements in all than this stay on one thread (about 30 µs of work; provisional, see bench/README.md, "Elementwise kernels, Rayleigh–Ritz and Hamming search on threads"). */
 const SHARED_ELEMENTS = 131072;
 
 /**

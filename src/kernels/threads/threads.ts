@@ -69,7 +69,8 @@ export function threadsSupported(): boolean {
  * The default is the `LATENT_TS_THREADS` environment variable, read once, or else the cores
  * available (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser)
  * up to 4 (`DEFAULT_THREADS_CAP`). The large float32 matrix products (a fit's, in place, and
- * others through copies), a fit's Adam updates and the PCA's float32 Gram run in parallel; the loss and ReLU kernels
+ * others through copies), the large float64 ones (NMF, FastICA, FactorAnalysis, the float64 PCA,
+ * LogisticRegression), a fit's Adam updates and the PCA's float32 Gram run in parallel; the loss and ReLU kernels
  * do not yet. A fit uses the count set when it starts: calling this during a fit applies from
  * the next one. Results are the same bytes on any thread count.
  *

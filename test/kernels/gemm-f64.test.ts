@@ -61,6 +61,19 @@ describe.skipIf(w === null)('float64 WebAssembly SIMD GEMM', () => {
     }
   });
 
+  it('gives the same bytes when a large C runs in bands of rows', () => {
+    for (const [transA, transB] of [[false, false], [true, true], [true, false]] as const) {
+      const c: GemmCase = { transA, transB, m: 700, n: 9, k: 530, alpha: 1, beta: 0.3, padA: 1, padB: 2, padC: 3, seed: 9 };
+      const x = gemmArrays(c, 'float64');
+      const banded = x.C.slice() as Float64Array;
+      const js = x.C.slice();
+      // 256-row bands (the fewest rows a band has): 3 bands.
+      expect(gemmWasmF64(w as WasmGemmF64, transA, transB, c.m, c.n, c.k, c.alpha, x.A as Float64Array, x.lda, x.B as Float64Array, x.ldb, c.beta, banded, x.ldc, undefined, undefined, 1)).toBe(true);
+      gemmJs(transA, transB, c.m, c.n, c.k, c.alpha, x.A, x.lda, x.B, x.ldb, c.beta, js, x.ldc);
+      expect(sameBytes(bytesOf(banded), bytesOf(js))).toBe(true);
+    }
+  });
+
   it('returns false and leaves C untouched when the memory cannot grow', () => {
     const k = w as WasmGemmF64;
     const refusing: WasmGemmF64 = { shape: k.shape, exports: k.exports, heap: () => k.heap(), reserve: () => false };

@@ -23,8 +23,11 @@ import { F64_BLOCKING, blockedProductF64, gemmF64Module } from '../wasm/gemm-was
 import type { MicroShapeF64 } from '../wasm/micro-f64.js';
 
 /**
- * Float64 products with m·n·k below this stay on one thread. Measured with
- * `npm run bench -- gemm-f64 --only threads` (bench/README.md, "Float64 GEMM").
+ * Float64 products with m·n·k below this stay on one thread: the float32 crossover
+ * (gemm-parallel.ts), kept because the 2-core machine ran at load 20–40 when this kernel was
+ * written and `npm run bench -- gemm-f64 --only threads` measured the other sessions' load there
+ * (bench/README.md, "Float64 GEMM"). A float64 element costs about twice a float32 one, so the
+ * true crossover is likely lower.
  */
 export const PARALLEL_PRODUCT_F64 = 1_000_000;
 

@@ -71,7 +71,8 @@ export function threadsSupported(): boolean {
  * The default is the `LATENT_TS_THREADS` environment variable, read once, or else the cores
  * available (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser)
  * up to 4 (`DEFAULT_THREADS_CAP`). The large float32 matrix products (a fit's, in place, and
- * others through copies), a fit's Adam updates, ReLUs, bias sums, summed BCE and gradient norm,
+ * others through copies), the large float64 ones (NMF, FastICA, FactorAnalysis, the float64 PCA,
+ * LogisticRegression), a fit's Adam updates, ReLUs, bias sums, summed BCE and gradient norm,
  * the PCA's float32 Gram and Rayleigh–Ritz step, and large batches of Hamming searches
  * (`HammingIndex.queryMany`) run in parallel. A fit uses the count set when it starts: calling this during a fit applies from
  * the next one. Results are the same bytes on any thread count.

@@ -118,6 +118,11 @@ const BLOCK_COPY_SLACK = 1.25;
  */
 export const STAGE_WHOLE_A = 1 << 21;
 
+/** The most bytes of C the module's memory holds at once (larger C run in bands of rows). */
+export const C_CHUNK_BYTES = 16 << 20;
+/** The fewest rows a band has (B is packed again for each band). */
+const MIN_BAND_ROWS = 256;
+
 /**
  * Copies the stored window X[r0 : r0 + rows, c0 : c0 + cols] (leading dimension `ld`) to `heap`
  * at element `at` and returns its leading dimension there: `ld` when the strided extent is small
@@ -138,13 +143,29 @@ function stageWindow(heap: Float64Array, at: number, X: Float64Array, ld: number
  * C = alpha·op(A)·op(B) + beta·C in float64 on the WebAssembly kernel, the bytes of `gemmJs`.
  * Requires m, n, k ≥ 1 and alpha ≠ 0 (the entry point settles the rest). Returns false, leaving C
  * untouched, when the memory cannot grow. `blocking` is for tuning and tests only (its KC must be
- * the TypeScript kernel's for the bytes to agree), and so is `stageWholeA` ({@link STAGE_WHOLE_A}).
+ * the TypeScript kernel's for the bytes to agree), and so are `stageWholeA` ({@link STAGE_WHOLE_A})
+ * and `cBytes` ({@link C_CHUNK_BYTES}).
  */
 export function gemmWasmF64(
   w: WasmGemmF64, transA: boolean, transB: boolean, m: number, n: number, k: number,
   alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number,
   beta: number, C: Float64Array, ldc: number, blocking: Blocking = F64_BLOCKING, stageWholeA = STAGE_WHOLE_A,
+  cBytes = C_CHUNK_BYTES,
 ): boolean {
+  // A large C (NMF's W·H, 60,000 × 784) in bands of rows, so the module's memory (which never
+  // shrinks) holds one band: splitting m changes no element's arithmetic.
+  const bandRows = Math.max(MIN_BAND_ROWS, Math.floor(cBytes / 8 / n));
+  if (m > bandRows) {
+    for (let i0 = 0; i0 < m; i0 += bandRows) {
+      const rows = Math.min(bandRows, m - i0);
+      const Ai = transA ? A.subarray(i0) : A.subarray(i0 * lda);
+      if (!gemmWasmF64(w, transA, transB, rows, n, k, alpha, Ai, lda, B, ldb, beta, C.subarray(i0 * ldc), ldc, blocking, stageWholeA, Infinity)) {
+        if (i0 === 0) return false;
+        throw new Error('gemmWasmF64: the memory that held the first band cannot hold the next'); // cannot happen: bands shrink
+      }
+    }
+    return true;
+  }
   const { mr, nr } = w.shape;
   const { kc: KC, mc: MC, nc: NC } = blocksF64(w.shape, m, n, k, blocking);
   const wholeA = transA && KC * m <= stageWholeA;

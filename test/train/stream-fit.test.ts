@@ -189,6 +189,21 @@ describe('controls from a source', () => {
     expect(lines.join('')).toMatch(/epoch 2\/30/);
   });
 
+  it('the non-finite guard stops a streamed fit before the bad step; the earlier steps stay, and the epoch can be finished', async () => {
+    const bad = unitData(90, 16, 5);
+    for (let j = 0; j < 16; j++) bad.data[61 * 16 + j] = 3e38; // (x − μ)² overflows
+    const vae = new VAE({ ...vaeOptions, likelihood: 'gaussian' });
+    let snapshot = tensorBytes(vae.toState());
+    const err = await vae.fit(asyncSource(bad), { epochs: 2, batchSize: 10, shuffle: false, shuffleBuffer: 20, onBatchEnd: () => { snapshot = tensorBytes(vae.toState()); } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteError);
+    // In stream order the bad row is in batch 7; the pass is longer than the buffer, so its length is not known yet.
+    expect((err as Error).message).toMatch(/at epoch 1, step 7 \(batch 7\); training stopped before the update/);
+    expect(tensorBytes(vae.toState())).toEqual(snapshot);
+    expect(vae.step).toBe(6);
+    await expect(vae.fit(asyncSource(X), { epochs: 1, batchSize: 10, shuffle: false, shuffleBuffer: 20 })).resolves.toHaveLength(1);
+    expect(vae.step).toBe(9);
+  });
+
   it('validationSplit holds out a seeded fraction of the stream, the same rows every pass', async () => {
     const fit = async () => {
       const vae = new VAE(vaeOptions);

@@ -82,3 +82,16 @@ export type { PretrainOptions, PretrainLevel } from './models/neural/autoencoder
 // Convolutions (issue 17).
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './autodiff/functional.js';
 export type { ConvArchitecture, ConvArchitectureConfig } from './models/neural/conv-architecture.js';
+// Discrete latents (issue 17): the VQ-VAE's primitives.
+export { gatherRows, straightThrough } from './autodiff/functional.js';
+export { VQVAE, type VQVAEEpoch, type VQVAEFitOptions } from './models/neural/vq-vae.js';
+export type { VQVAEOptions, VQVAEConfig } from './models/neural/vq-vae-config.js';
+export type { VQVAETerms } from './models/neural/vq-vae-network.js';
+export type { DiscreteCodes } from './models/model.js';
+// Discrete latents (issue 17): Gumbel-softmax, the KL to a uniform categorical.
+export {
+  gumbelSoftmax, categoricalKl, type GumbelSoftmaxOptions, type CategoricalKlOptions,
+} from './autodiff/functional.js';
+export { CategoricalVAE, type CategoricalVAEEpoch, type CategoricalVAEFitOptions, type CategoricalEncoding } from './models/neural/categorical-vae.js';
+export type { CategoricalVAEOptions, CategoricalVAEConfig } from './models/neural/categorical-vae-config.js';
+export type { CategoricalVAETerms } from './models/neural/categorical-vae-network.js';

@@ -11,6 +11,7 @@ import { FastICA } from '../models/decomposition/fast-ica.js';
 import { IncrementalPCA } from '../models/decomposition/incremental-pca.js';
 import { TruncatedSVD } from '../models/decomposition/truncated-svd.js';
 import { VAE } from '../models/neural/vae.js';
+import { VQVAE } from '../models/neural/vq-vae.js';
 import { FactorAnalysis } from '../models/decomposition/factor-analysis.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
@@ -33,6 +34,8 @@ export interface FitSettings {
   batchSize: number;
   learningRate: number;
   likelihood?: 'bernoulli' | 'gaussian';
+  /** vqvae: codes in the codebook (K; `latent` is the number of latent vectors M). Default 16. */
+  codes?: number;
   seed: number | string;
 }
 
@@ -129,5 +132,10 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       return new NMF({ nComponents: s.latent, seed: s.seed }).fit(X);
     case 'fa':
       return new FactorAnalysis({ nComponents: s.latent, svdMethod: 'lapack' }).fit(X);
+    case 'vqvae': {
+      const vq = new VQVAE({ inputDim, hiddenDims: s.hiddenDims, nLatents: s.latent, nCodes: s.codes ?? 16, codeDim: 8, loss: unit ? 'bce' : 'mse', seed: s.seed });
+      await vq.fit(X, { ...training, onEpochEnd: report('vqvae', vq.config) });
+      return vq;
+    }
   }
 }

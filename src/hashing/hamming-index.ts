@@ -5,19 +5,9 @@
  */
 import type { BinaryCodes } from './binary-codes.js';
 import { hammingDistance } from './popcount.js';
+import { selectNearest, type HammingResult } from './select-nearest.js';
 
-/**
- * The k nearest codes, nearest first; ties in distance are ordered by lower index.
- *
- * @example
- * ```ts
- * const { indices, distances }: HammingResult = index.query(queryWords, 5);
- * ```
- */
-export interface HammingResult {
-  indices: Int32Array;
-  distances: Int32Array;
-}
+export type { HammingResult } from './select-nearest.js';
 
 /**
  * Options for {@link HammingIndex.query}.
@@ -118,32 +108,4 @@ export function checkCodes(codes: BinaryCodes, where: string): void {
       throw new RangeError(`${where}: code ${i} has bits set beyond nBits = ${nBits}`);
     }
   }
-}
-
-/** Counting selection of the k smallest distances, ties by lower index; `skip` is left out. */
-function selectNearest(dist: Int32Array, nBits: number, k: number, skip: number): HammingResult {
-  const count = new Int32Array(nBits + 1);
-  for (let i = 0; i < dist.length; i++) if (i !== skip) count[dist[i]]++;
-  const available = dist.length - (skip >= 0 ? 1 : 0);
-  const m = Math.min(k, available);
-  // start[d]: first output slot for distance d; take[d]: how many of distance d fit in m.
-  const start = new Int32Array(nBits + 1);
-  const take = new Int32Array(nBits + 1);
-  let filled = 0;
-  for (let d = 0; d <= nBits && filled < m; d++) {
-    start[d] = filled;
-    take[d] = Math.min(count[d], m - filled);
-    filled += take[d];
-  }
-  const indices = new Int32Array(m);
-  const distances = new Int32Array(m);
-  for (let i = 0; i < dist.length; i++) {
-    const d = dist[i];
-    if (i === skip || take[d] === 0) continue;
-    const slot = start[d]++;
-    take[d]--;
-    indices[slot] = i;
-    distances[slot] = d;
-  }
-  return { indices, distances };
 }

@@ -314,6 +314,7 @@ export class Trainer {
         assertFiniteQuantity(norm, 'gradient norm', this.where, at);
         if (opts.maxGradNorm !== null) clipGradNorm(params, opts.maxGradNorm, { norm });
         opt.step();
+        model.afterStep?.();
         return { loss: value, parts };
       });
       ok = true;

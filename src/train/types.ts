@@ -51,6 +51,12 @@ export interface Trainable {
    */
   learningRates?: ReadonlyMap<string, number>;
   /**
+   * Called after the optimizer has applied a step, for state that learns outside the gradient
+   * (a VQ-VAE's EMA codebook, from the statistics its `trainingLoss` kept). Not called for a
+   * step the guard stopped, so such state changes only with the parameters. Must not throw.
+   */
+  afterStep?(): void;
+  /**
    * True when the loss uses {@link StepContext.batchesPerEpoch} (a VAE's KL warm-up): a stream
    * of unknown length is then read once to count its rows before the first step. Default false.
    */

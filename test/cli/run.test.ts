@@ -43,9 +43,11 @@ describe('runCli: help and usage errors', () => {
     [['fit'], /missing the model kind/],
     [['fit', 'pca', 'vae', '--data', 'd', '--out', 'o'], /unexpected argument 'vae'/],
     [['fit', 'pca', '--out', 'o'], /missing required option --data/],
-    [['fit', 'pca', '--data', 'd', '--out', 'o', '--epochs', '3'], /--epochs applies to ae and vae only/],
-    [['fit', 'fa', '--data', 'd', '--out', 'o', '--hidden', '8'], /--hidden applies to ae and vae only/],
+    [['fit', 'pca', '--data', 'd', '--out', 'o', '--epochs', '3'], /--epochs applies to ae, vae and vqvae only/],
+    [['fit', 'fa', '--data', 'd', '--out', 'o', '--hidden', '8'], /--hidden applies to ae, vae and vqvae only/],
     [['fit', 'ae', '--data', 'd', '--out', 'o', '--likelihood', 'gaussian'], /--likelihood applies to vae only/],
+    [['fit', 'vae', '--data', 'd', '--out', 'o', '--codes', '8'], /--codes applies to vqvae only/],
+    [['fit', 'vqvae', '--data', 'd', '--out', 'o', '--codes', '1'], /--codes must be an integer >= 2/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--latent', '0'], /--latent must be an integer >= 1/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--hidden', '8,x'], /--hidden must be a comma-separated list/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--learning-rate', '0'], /--learning-rate must be a number > 0/],
@@ -66,20 +68,23 @@ describe('runCli: help and usage errors', () => {
 });
 
 describe('runCli: fit, encode and sample every model kind', () => {
-  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca', 'fa', 'ica'])('%s', async (kind) => {
+  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca', 'fa', 'ica', 'vqvae'])('%s', async (kind) => {
     const model = at(`${kind}.safetensors`);
-    const extra = kind === 'ae' || kind === 'vae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
+    const extra = kind === 'ae' || kind === 'vae' || kind === 'vqvae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
+    if (kind === 'vqvae') extra.push('--codes', '4');
     const fit = await run('fit', kind, '--data', files.data, '--latent', '3', '--seed', '5', '--out', model, '--quiet', ...extra);
     expect(fit.code, fit.err).toBe(0);
     expect(fit.err).toBe('');
     const loaded = await loadModelFile(model);
-    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA' }[kind]);
+    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA', vqvae: 'VQVAE' }[kind]);
 
     const codes = at(`${kind}-codes.csv`);
     expect((await run('encode', '--model', model, '--data', files.data, '--out', codes)).code).toBe(0);
     const table = parseCsv(readFileSync(codes, 'utf8'));
     expect(table.shape).toEqual([TINY_ROWS, 3]);
     expect(table.header).toEqual(['z1', 'z2', 'z3']);
+    // The VQ-VAE's codes are integer indices into its 4 codes.
+    if (kind === 'vqvae') expect(Array.from(table.data).every((v) => Number.isInteger(v) && v >= 0 && v < 4)).toBe(true);
 
     const svg = at(`${kind}-samples.svg`);
     const smp = await run('sample', '--model', model, '-n', '6', '--out', svg, '--columns', '3');

@@ -96,7 +96,7 @@ describe('a streamed fit whose buffer holds the data equals the in-memory fit', 
       const path = join(dir, 'images.gz');
       await writeFile(path, await gzip(idxBytes([40, 4, 4], pixels(40 * 16, 3))));
       const loaded = await loadIdx(path);
-      if (loaded.kind !== 'images') throw new Error('expected images');
+      if (loaded.kind !== 'images') throw new Error('expected an images file');
       const a = new VAE(vaeOptions);
       await a.fit({ data: loaded.data, shape: [40, 16] }, { epochs: 2, batchSize: 16 });
       const b = new VAE(vaeOptions);

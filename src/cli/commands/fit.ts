@@ -27,6 +27,7 @@ const SPEC: OptionSpec = {
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },
   likelihood: { type: 'string' },
+  codes: { type: 'string' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
 };
@@ -53,11 +54,12 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
   const dataPath = stringOption(values, 'data', cmd, { required: true }) as string;
   const outPath = stringOption(values, 'out', cmd, { required: true }) as string;
   const labelsPath = stringOption(values, 'labels', cmd);
-  if (kind !== 'ae' && kind !== 'vae') {
+  if (kind !== 'ae' && kind !== 'vae' && kind !== 'vqvae') {
     const extra = NEURAL_ONLY.find((o) => values[o] !== undefined);
-    if (extra) throw new UsageError(cmd, `--${extra} applies to ae and vae only`);
+    if (extra) throw new UsageError(cmd, `--${extra} applies to ae, vae and vqvae only`);
   }
   if (values.likelihood !== undefined && kind !== 'vae') throw new UsageError(cmd, '--likelihood applies to vae only');
+  if (values.codes !== undefined && kind !== 'vqvae') throw new UsageError(cmd, '--codes applies to vqvae only');
   const settings: FitSettings = {
     latent: intOption(values, 'latent', cmd, 2, { min: 1 }) as number,
     epochs: intOption(values, 'epochs', cmd, 10, { min: 0 }) as number,
@@ -65,6 +67,7 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
     batchSize: intOption(values, 'batch-size', cmd, 128, { min: 1 }) as number,
     learningRate: numberOption(values, 'learning-rate', cmd, 1e-3, { greaterThan: 0 }) as number,
     likelihood: choiceOption(values, 'likelihood', cmd, ['bernoulli', 'gaussian'] as const, undefined),
+    codes: intOption(values, 'codes', cmd, 16, { min: 2 }) as number,
     seed: parseSeed(stringOption(values, 'seed', cmd), 0),
   };
 

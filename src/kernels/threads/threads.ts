@@ -5,6 +5,7 @@
  * @module
  */
 import { describeValue } from '../../errors.js';
+import { gemmF64Module } from '../wasm/gemm-wasm-f64.js';
 import { sharedGemmModule, sharedGramModule } from '../wasm/runtime.js';
 import { type RangeKernel, workerHost } from './host.js';
 import { ThreadPool } from './pool.js';
@@ -129,11 +130,31 @@ export function threadPool(threads: number, bytes: number): ThreadPool | null {
 /**
  * The kernels the shared pool's workers instantiate besides the GEMM module: the Gram module's
  * `packA`, `packB` and `macro`, from {@link GRAM_KERNELS} on, for the PCA Gram
- * (gram-parallel.ts, control.ts `COMMAND_GRAM`); none where that module is unavailable.
+ * (gram-parallel.ts, control.ts `COMMAND_GRAM`), then the float64 GEMM module's, from
+ * {@link F64_KERNELS} on (gemm-parallel-f64.ts, `COMMAND_PANELS_F64`); none where the Gram
+ * module is unavailable.
  */
 function sharedPoolKernels(): RangeKernel[] {
   const gram = sharedGramModule();
-  return gram === null ? [] : GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
+  if (gram === null) return [];
+  const kernels = GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
+  const f64 = gemmF64Module(true);
+  if (f64 !== null) kernels.push(...F64_KERNEL_NAMES.map((name) => ({ module: f64, name })));
+  return kernels;
+}
+
+/** The float64 GEMM module's exports in the shared pool's kernel table, after the Gram's. */
+const F64_KERNEL_NAMES = ['packA', 'packB', 'macro'] as const;
+
+/** Where the float64 GEMM's kernels start in the shared pool's table. */
+export const F64_KERNELS = 3;
+
+/**
+ * Index of the float64 GEMM module's `packA` in the shared pool's kernel table (`packB` and
+ * `macro` follow), or −1 if absent.
+ */
+export function f64KernelsAt(p: ThreadPool): number {
+  return p.kernelCount >= F64_KERNELS + F64_KERNEL_NAMES.length ? F64_KERNELS : -1;
 }
 
 /** The Gram module's exports in the shared pool's kernel table, in this order. */

@@ -18,6 +18,7 @@ import type { DenseMatrix } from '../../validate.js';
 export interface UnitSetting {
   option: string;
   value: string;
+  /** The setting that accepts any data, or '' when the model has none. */
   alternative: string;
 }
 
@@ -65,7 +66,7 @@ export function assertUnitMatrix(m: DenseMatrix, arg: string, where: string, set
   throw new RangeError(
     `${where}: ${setting.option} '${setting.value}' needs ${arg} in [0, 1], but ${arg} has values in [${show(lo)}, ${show(hi)}] ` +
       `(first outside${at}: ${arg}[${firstRow + row}][${col}] = ${show(data[first])}); scale the data to [0, 1] (e.g. divide pixel intensities by 255) ` +
-      `or use ${setting.option}: '${setting.alternative}'`,
+      (setting.alternative === '' ? `(${where.split('.')[0]} has only this decoder)` : `or use ${setting.option}: '${setting.alternative}'`),
   );
 }
 

@@ -24,6 +24,9 @@ import { codesMatrix } from './codes.js';
 import { savedOptions } from './option-keys.js';
 import { NeuralModel } from './base.js';
 import { imageRows } from './conv-architecture.js';
+import type { EstimateOptions } from './estimate-options.js';
+
+export type { EstimateOptions } from './estimate-options.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -62,21 +65,6 @@ export interface VAEEpoch {
  * ```
  */
 export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch>, SourceFitOptions {}
-
-/**
- * Options of the stochastic estimates.
- *
- * @example
- * ```ts
- * const logPx = vae.scoreSamples(X, { samples: 100, seed: 3 });
- * ```
- */
-export interface EstimateOptions {
-  /** Number of z samples per row. */
-  samples?: number;
-  /** Seed of a fresh stream for the draws; without it the model's evaluation stream is used (and advances). */
-  seed?: number | string;
-}
 
 type Input = MatrixInput | Tensor;
 const NO_GRAD = { grad: false } as const;

@@ -1,8 +1,10 @@
 /**
  * Row by row over a {@link RowSource}, for the streamed trainer (stream-batches.ts): the
  * source's batches checked as they arrive (`readRowBatches`, then the model's own check), an
- * optional seeded selection of rows (a held-out fraction of the stream), and every error the
- * reading throws recorded before it is rethrown, so the fit can tell it came from the data.
+ * optional seeded selection of rows (a held-out fraction of the stream), the rows' labels when
+ * the batches carry them (`{ data, shape, labels }`, a supervised model's stream), and every
+ * error the reading throws recorded before it is rethrown, so the fit can tell it came from the
+ * data.
  *
  * @module
  */
@@ -26,6 +28,12 @@ export interface RowSelection {
   readonly held: boolean;
 }
 
+/**
+ * The model's check of a batch as it arrives: throws for a bad one, and returns the batch's
+ * labels (checked, from the batch's `labels` field) for a supervised model, else null.
+ */
+export type BatchCheck = (b: CheckedBatch, labels: unknown) => Int32Array | null;
+
 /** The error sink of a reader: set once, to the first error its reading threw. */
 export interface FailureSink {
   failure: { readonly error: unknown } | null;
@@ -44,6 +52,9 @@ export interface FailureSink {
 export class RowReader {
   private readonly batches: AsyncGenerator<CheckedBatch>;
   private batch: CheckedBatch | null = null;
+  private labels: Int32Array | null = null;
+  /** The source's batch as it was yielded (readRowBatches hands on its checked copy without labels). */
+  private raw: unknown = null;
   private mask: Uint8Array | null = null;
   private row = 0;
   private readonly rng: Rng | null;
@@ -53,11 +64,24 @@ export class RowReader {
   taken = 0;
 
   constructor(
-    source: RowSource, where: string, private readonly check: ((b: CheckedBatch) => void) | null,
+    source: RowSource, where: string, private readonly check: BatchCheck | null,
     private readonly select: RowSelection | null, private readonly sink: FailureSink,
   ) {
-    this.batches = readRowBatches(source, where);
+    this.batches = readRowBatches(this.tap(source), where);
     this.rng = select === null ? null : new Rng(select.seed);
+  }
+
+  /** The source, each batch remembered as it passes (for its labels). */
+  private tap(source: RowSource): RowSource {
+    if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) return source;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the generator below records into this reader
+    const reader = this;
+    return (async function* tapped() {
+      for await (const b of source as AsyncIterable<unknown>) {
+        reader.raw = b;
+        yield b as never;
+      }
+    })();
   }
 
   /** Whether a row is at hand, passing over rows the selection leaves out. */
@@ -75,7 +99,7 @@ export class RowReader {
       let next: IteratorResult<CheckedBatch>;
       try {
         next = await this.batches.next();
-        if (!next.done) this.check?.(next.value);
+        if (!next.done) this.labels = this.check?.(next.value, (this.raw as { labels?: unknown } | null)?.labels) ?? null;
       } catch (e) {
         this.sink.failure ??= { error: e };
         throw e;
@@ -99,10 +123,14 @@ export class RowReader {
     return mask;
   }
 
-  /** Copies the row at hand to `out` at `offset` (converting to `out`'s type) and moves on; call after `ready()` or `pull()` said true. */
-  copyRow(out: FloatArray, offset: number): void {
+  /**
+   * Copies the row at hand to `out` at `offset` (converting to `out`'s type), and its label to
+   * `labels[at]` when both are there, and moves on; call after `ready()` or `pull()` said true.
+   */
+  copyRow(out: FloatArray, offset: number, labels: Int32Array | null = null, at = 0): void {
     const { data, cols } = this.batch!;
     out.set(data.subarray(this.row * cols, (this.row + 1) * cols), offset);
+    if (labels !== null && this.labels !== null) labels[at] = this.labels[this.row];
     this.row++;
     this.taken++;
   }

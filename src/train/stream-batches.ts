@@ -26,8 +26,8 @@ import { Rng, type RngState } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { FloatArray } from '../validate.js';
 import type { BatchAlloc, BatchSource, EpochBatches, EpochPlan, TrainingBatch, ValidationBatches } from './batch-source.js';
-import { gatherRows } from './batches.js';
-import { RowReader, type FailureSink, type RowSelection } from './row-reader.js';
+import { gatherLabels, gatherRows } from './batches.js';
+import { RowReader, type BatchCheck, type FailureSink, type RowSelection } from './row-reader.js';
 
 /**
  * Settings of {@link streamBatches}.
@@ -48,8 +48,13 @@ export interface StreamSettings {
   readonly validationSplit: number;
   readonly seed: number | string;
   readonly where: string;
-  /** The model's check of each batch (`arg` names it in errors: 'X' or 'validationData'). */
-  readonly check: ((b: CheckedBatch, arg: 'X' | 'validationData') => void) | null;
+  /**
+   * The model's check of each batch (`arg` names it in errors: 'X' or 'validationData'),
+   * returning the batch's checked labels for a supervised model (see {@link BatchCheck}).
+   */
+  readonly check: ((b: CheckedBatch, arg: 'X' | 'validationData', labels: unknown) => Int32Array | null) | null;
+  /** The batches carry labels (`{ data, shape, labels }`), handed to the loss with their rows. */
+  readonly labelled?: boolean;
 }
 
 /** The default shuffle buffer of a streamed fit, in rows. */
@@ -77,11 +82,15 @@ class StreamSource implements BatchSource, FailureSink {
   readonly identity: { rows: number; buffer: number };
   readonly validation: ValidationBatches | null;
   private store: FloatArray;
+  /** The buffer's labels (supervised streams). */
+  private labelStore = new Int32Array(0);
+  readonly labelled: boolean;
 
   constructor(private readonly source: RowSource, readonly s: StreamSettings) {
     this.cols = s.cols;
     this.float64 = s.float64;
     this.identity = { rows: 0, buffer: s.shuffleBuffer };
+    this.labelled = s.labelled === true;
     this.store = this.array(0);
     const split = s.validation === null && s.validationSplit > 0;
     const held = s.validation ?? (split ? source : null);
@@ -101,8 +110,16 @@ class StreamSource implements BatchSource, FailureSink {
     const next = this.array(Math.min(cap, Math.max(rows, 2 * (this.store.length / this.cols), 256)));
     next.set(this.store);
     this.store = next;
+    if (this.labelled) {
+      const labels = new Int32Array(next.length / this.cols);
+      labels.set(this.labelStore);
+      this.labelStore = labels;
+    }
     return next;
   }
+
+  /** The labels of the buffer's rows (grown with it), or null for unsupervised data. */
+  get bufferLabels(): Int32Array | null { return this.labelled ? this.labelStore : null; }
 
   selection(held: boolean): RowSelection | null {
     const f = this.s.validation === null ? this.s.validationSplit : 0;
@@ -111,7 +128,8 @@ class StreamSource implements BatchSource, FailureSink {
 
   reader(source: RowSource, select: RowSelection | null, arg: 'X' | 'validationData'): RowReader {
     const check = this.s.check;
-    return new RowReader(source, this.s.where, check === null ? null : (b) => check(b, arg), select, this);
+    const each: BatchCheck | null = check === null ? null : (b, labels) => check(b, arg, labels);
+    return new RowReader(source, this.s.where, each, select, this);
   }
 
   epoch(plan: EpochPlan): EpochBatches {
@@ -148,9 +166,13 @@ class StreamSource implements BatchSource, FailureSink {
       for (;;) {
         if (!(r.ready() || (await r.pull()))) break;
         const out = alloc(chunk * cols);
+        const labels = this.labelled ? new Int32Array(chunk) : null;
         let n = 0;
-        while (n < chunk && (r.ready() || (await r.pull()))) r.copyRow(out, cols * n++);
-        yield { rows: new Tensor(n === chunk ? out : out.subarray(0, n * cols), [n, cols]), labels: null };
+        while (n < chunk && (r.ready() || (await r.pull()))) {
+          r.copyRow(out, cols * n, labels, n);
+          n++;
+        }
+        yield { rows: new Tensor(n === chunk ? out : out.subarray(0, n * cols), [n, cols]), labels: labels === null || n === chunk ? labels : labels.slice(0, n) };
       }
     } finally {
       await r.close();
@@ -210,7 +232,8 @@ class StreamEpoch implements EpochBatches {
     const cols = this.src.cols;
     while (this.count < this.cap && (r.ready() || (await r.pull()))) {
       this.buffer = this.src.room(this.count + 1, this.cap);
-      r.copyRow(this.buffer, cols * this.count++);
+      r.copyRow(this.buffer, cols * this.count, this.src.bufferLabels, this.count);
+      this.count++;
     }
     if (!(r.ready() || (await r.pull()))) {
       this.mode = 'whole';
@@ -232,38 +255,46 @@ class StreamEpoch implements EpochBatches {
       if (++this.batch * batchSize >= this.count) this.over = true;
       if (alloc === null) return null;
       const out = alloc((end - start) * cols);
-      return { rows: gatherRows({ data: this.buffer, rows: this.count, cols }, this.order, start, end, out), labels: null };
+      const held = this.src.bufferLabels;
+      const labels = held === null ? null : gatherLabels(held, this.order, start, end);
+      return { rows: gatherRows({ data: this.buffer, rows: this.count, cols }, this.order, start, end, out), labels };
     }
     // While the stream lasts the buffer is full (cap ≥ batchSize rows), so a short count means the stream has ended.
     const n = Math.min(batchSize, this.count);
     const out = alloc === null ? null : alloc(n * cols);
-    for (let i = 0; i < n; i++) await this.takeRow(out, i * cols);
+    const labels = out === null || !this.src.labelled ? null : new Int32Array(n);
+    for (let i = 0; i < n; i++) await this.takeRow(out, i * cols, labels, i);
     this.batch++;
     if (this.count === 0) {
       this.over = true;
       this.after = this.rng?.state() ?? null;
       this.src.ended(this.emitted);
     }
-    return out === null ? null : { rows: new Tensor(out, [n, cols]), labels: null };
+    return out === null ? null : { rows: new Tensor(out, [n, cols]), labels };
   }
 
   /** One row out of the buffer (a uniform slot, or the ring's head), its slot refilled from the stream. */
-  private async takeRow(out: FloatArray | null, offset: number): Promise<void> {
+  private async takeRow(out: FloatArray | null, offset: number, labels: Int32Array | null, at: number): Promise<void> {
     const cols = this.src.cols;
     const b = this.buffer;
+    const held = this.src.bufferLabels;
     const slot = this.rng === null ? this.head : this.rng.int(0, this.count);
     if (out !== null) out.set(b.subarray(slot * cols, (slot + 1) * cols), offset);
+    if (labels !== null && held !== null) labels[at] = held[slot];
     this.emitted++;
     const r = this.reader;
     if (r.ready() || (await r.pull())) {
-      r.copyRow(b, slot * cols);
+      r.copyRow(b, slot * cols, held, slot);
       if (this.rng === null) this.head = (this.head + 1) % this.cap;
     } else if (this.rng === null) {
       this.head = (this.head + 1) % this.cap;
       this.count--;
     } else {
       const last = --this.count;
-      if (slot !== last) b.copyWithin(slot * cols, last * cols, (last + 1) * cols);
+      if (slot !== last) {
+        b.copyWithin(slot * cols, last * cols, (last + 1) * cols);
+        if (held !== null) held[slot] = held[last];
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import { idxSource } from '../../src/data/idx-source.js';
 import { loadIdx } from '../../src/data/idx.js';
 import { matrixSource, type RowBatch, type RowSource } from '../../src/io/row-source.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
+import { Classifier } from '../../src/models/neural/classifier.js';
 import { VAE } from '../../src/models/neural/vae.js';
 import { resolveTraining } from '../../src/train/options.js';
 import { streamBatches } from '../../src/train/stream-batches.js';
@@ -188,6 +189,21 @@ describe('controls from a source', () => {
     expect(lines.join('')).toMatch(/epoch 2\/30/);
   });
 
+  it('the non-finite guard stops a streamed fit before the bad step; the earlier steps stay, and the epoch can be finished', async () => {
+    const bad = unitData(90, 16, 5);
+    for (let j = 0; j < 16; j++) bad.data[61 * 16 + j] = 3e38; // (x − μ)² overflows
+    const vae = new VAE({ ...vaeOptions, likelihood: 'gaussian' });
+    let snapshot = tensorBytes(vae.toState());
+    const err = await vae.fit(asyncSource(bad), { epochs: 2, batchSize: 10, shuffle: false, shuffleBuffer: 20, onBatchEnd: () => { snapshot = tensorBytes(vae.toState()); } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteError);
+    // In stream order the bad row is in batch 7; the pass is longer than the buffer, so its length is not known yet.
+    expect((err as Error).message).toMatch(/at epoch 1, step 7 \(batch 7\); training stopped before the update/);
+    expect(tensorBytes(vae.toState())).toEqual(snapshot);
+    expect(vae.step).toBe(6);
+    await expect(vae.fit(asyncSource(X), { epochs: 1, batchSize: 10, shuffle: false, shuffleBuffer: 20 })).resolves.toHaveLength(1);
+    expect(vae.step).toBe(9);
+  });
+
   it('validationSplit holds out a seeded fraction of the stream, the same rows every pass', async () => {
     const fit = async () => {
       const vae = new VAE(vaeOptions);
@@ -212,6 +228,43 @@ describe('controls from a source', () => {
     expect(vae.step).toBe(0);
     const h = await vae.fit(once(), { epochs: 1, batchSize: 30 });
     expect(h).toHaveLength(1);
+  });
+});
+
+describe('a Classifier from a labelled source', () => {
+  const labels = Int32Array.from({ length: 90 }, (_, i) => (i * 7) % 3);
+  const labelled = (rows: number, from: { data: Float32Array }, y: Int32Array): Iterable<RowBatch & { labels: Int32Array }> => ({
+    *[Symbol.iterator]() {
+      for (let r = 0; r < y.length; r += rows) {
+        const k = Math.min(rows, y.length - r);
+        yield { data: from.data.subarray(r * 16, (r + k) * 16), shape: [k, 16], labels: y.subarray(r, r + k) };
+      }
+    },
+  });
+  const options = { inputDim: 16, hiddenDims: [8], nClasses: 3, seed: 34 } as const;
+  const yV = Int32Array.from({ length: 20 }, (_, i) => i % 3);
+
+  it('equals the in-memory fit with a buffer of the data, labels shuffled with their rows; a small buffer trains too', async () => {
+    const a = new Classifier(options);
+    await a.fit(X, labels, { epochs: 2, batchSize: 16, validationData: V, validationLabels: yV });
+    const b = new Classifier(options);
+    await b.fit(labelled(9, X, labels), { epochs: 2, batchSize: 16, validationData: labelled(6, V, yV) });
+    expect(tensorBytes(b.toState())).toEqual(tensorBytes(a.toState()));
+    expect(b.history.map((e) => [e.loss, e.accuracy, e.valLoss, e.valAccuracy])).toEqual(a.history.map((e) => [e.loss, e.accuracy, e.valLoss, e.valAccuracy]));
+    const c = new Classifier(options);
+    const h = await c.fit(labelled(9, X, labels), { epochs: 2, batchSize: 16, shuffleBuffer: 20 });
+    expect(h.every((e) => e.accuracy >= 0 && e.accuracy <= 1)).toBe(true);
+  });
+
+  it('a batch without labels, or with a label out of range, fails the fit and changes nothing', async () => {
+    const clf = new Classifier(options);
+    const before = tensorBytes(clf.toState());
+    await expect(clf.fit(matrixSource(X), { epochs: 1 })).rejects.toThrow(/X batch 0 labels must be an Int32Array/);
+    const bad = labels.slice();
+    bad[50] = 3;
+    await expect(clf.fit(labelled(9, X, bad), { epochs: 1, batchSize: 16, shuffleBuffer: 20 })).rejects.toThrow(/X batch 5 labels\[5\] must be an integer class index in 0..2/);
+    expect(tensorBytes(clf.toState())).toEqual(before);
+    expect(clf.step).toBe(0);
   });
 });
 

@@ -97,7 +97,14 @@ export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwo
    * Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their
    * history. On the `'wasm'` backend parameters, gradients and optimizer moments live in one
    * WebAssembly memory during the fit, as for `VAE.fit`, and get their own arrays back
-   * when it ends.
+   * when it ends. X may be a {@link RowSource}, streamed as `VAE.fit` does (an epoch is one
+   * pass, shuffled within `shuffleBuffer` rows; a failing source leaves the model as before).
+   *
+   * @example
+   * ```ts
+   * const ae = new Autoencoder({ inputDim: 4, latentDim: 2, seed: 1 });
+   * await ae.fit(matrixSource(X, { batchSize: 64 }), { epochs: 5, shuffleBuffer: 1000 });
+   * ```
    */
   async fit(X: Input | RowSource, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
     return this.train(X, options, 'Autoencoder.fit');

@@ -44,6 +44,8 @@ export interface SourceModel {
   dtype: 'float32' | 'float64';
   seed: number | string;
   unit: UnitSetting | null;
+  /** A supervised model's check of a batch's `labels` (`arg` names them in errors), or null. */
+  labels: ((labels: unknown, rows: number, arg: string) => Int32Array) | null;
 }
 
 /** True for an iterator (a generator object): it can be read only once. */
@@ -73,14 +75,15 @@ export function sourceFit(X: RowSource, options: SourceFitOptions, opts: Resolve
   if (held !== undefined && opts.epochs > 1 && readOnce(held)) {
     throw new TypeError(`${where}: validationData is an iterator (a generator object), which can be read once, but it is read after each of ${opts.epochs} epochs`);
   }
-  const check = (b: CheckedBatch, arg: 'X' | 'validationData'): void => {
+  const check = (b: CheckedBatch, arg: 'X' | 'validationData', labels: unknown): Int32Array | null => {
     if (b.cols !== m.inputDim) {
       throw new ShapeError(`${where}: ${arg} batch ${b.index} has ${b.cols} features, but ${m.label} was built with inputDim ${m.inputDim}`);
     }
     if (m.unit !== null) assertUnitMatrix({ data: b.data, rows: b.rows, cols: b.cols }, arg, where, m.unit, b.start);
+    return m.labels === null ? null : m.labels(labels, b.rows, `${arg} batch ${b.index} labels`);
   };
   return streamBatches(X, {
     cols: m.inputDim, float64: m.dtype === 'float64', shuffleBuffer, validation: held ?? null,
-    validationSplit: opts.validationSplit, seed: m.seed, where, check,
+    validationSplit: opts.validationSplit, seed: m.seed, where, check, labelled: m.labels !== null,
   });
 }

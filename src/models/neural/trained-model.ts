@@ -132,6 +132,13 @@ export abstract class TrainedModel<
   /** The model's name in shape errors. @internal */
   protected get inputLabel(): string { return this.type; }
 
+  /**
+   * A supervised model's check of the `labels` of a streamed batch (its rows and its name in
+   * errors given), returning them as an Int32Array; null (the default) for unsupervised models,
+   * whose batches' labels are ignored. @internal
+   */
+  protected batchLabels(_where: string): ((labels: unknown, rows: number, arg: string) => Int32Array) | null { return null; }
+
   /** The input as rows `[n, inputDim]`; a model that also takes other layouts (images) overrides it. @internal */
   protected asRows(X: Input | MatrixInput, _where: string, _arg = 'X'): Input { return X; }
 
@@ -142,7 +149,10 @@ export abstract class TrainedModel<
     assertFitOptions(options, where, labelKeys);
     const opts = resolveTraining(options, where, this.config.training);
     if (isRowSource(X)) {
-      const model = { where, label: this.inputLabel, inputDim: this.inputDim, dtype: this.config.dtype, seed: this.trainer.seed, unit: this.unitSetting() };
+      const model = {
+        where, label: this.inputLabel, inputDim: this.inputDim, dtype: this.config.dtype, seed: this.trainer.seed, unit: this.unitSetting(),
+        labels: this.batchLabels(where),
+      };
       const trainable = this.trainable();
       const source = sourceFit(X, options, opts, model, trainable.needsBatchesPerEpoch === true);
       try {

@@ -111,6 +111,21 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
    * matrix products and Adam work on them in place; callbacks then see `p.data` as a view of
    * that memory. When `fit` returns or throws, every parameter gets its own array back, holding
    * the trained values. The numbers are the same either way; `LATENT_TS_ARENA=0` turns it off.
+   *
+   * Given a {@link RowSource} instead (`idxSource`, `csvSource`, `matrixSource`, any iterable
+   * or async iterable of `{ data, shape }` batches), an epoch is one pass over it, its rows
+   * shuffled within a buffer of `shuffleBuffer` rows (default 10,000; a buffer that holds the
+   * whole pass gives the bytes of the in-memory fit), so memory holds the buffer and a batch.
+   * `validationData` may then be a held-out source; `validationSplit` holds out a seeded
+   * fraction of the stream's rows. If the source throws or yields a bad batch, `fit` rejects
+   * with that error and the model is as it was before the call.
+   *
+   * @example
+   * ```ts
+   * const vae = new VAE({ inputDim: 784, hiddenDims: [400], latentDim: 20, seed: 1 });
+   * await vae.fit(X, { epochs: 10 });                                      // a matrix in memory
+   * await vae.fit(idxSource('train-images-idx3-ubyte.gz'), { epochs: 10, shuffleBuffer: 20_000 }); // streamed
+   * ```
    */
   async fit(X: Input | RowSource, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
     return this.train(X, options, 'VAE.fit');

@@ -12,7 +12,7 @@ import { asMatrix } from '../../src/app/matrix.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
-const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg', 'ica-cocktail.svg', 'semi-supervised.svg'];
+const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg', 'ica-cocktail.svg', 'semi-supervised.svg', 'cvae-samples.svg'];
 const MODELS = ['pca', 'ppca', 'ae', 'vae'].flatMap((m) => [2, 16, 32].map((k) => `${m}-${k}.safetensors`));
 
 let dir: string;
@@ -51,7 +51,7 @@ describe('runDemo (quick)', () => {
 
   it('metrics.json holds finite numbers in sane ranges', () => {
     const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-    expect(metrics.models).toHaveLength(12);
+    expect(metrics.models).toHaveLength(13);
     const row = (name: string) => metrics.models.find((r: { name: string }) => r.name === name);
     for (const r of metrics.models) {
       for (const [key, v] of Object.entries(r)) {

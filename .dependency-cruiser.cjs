@@ -49,7 +49,7 @@ const LAYERS = [
 
 /** The models, by family. A file named after a model (`pca.ts`, `pca-data.ts`, `pca/...`)
  * belongs to that model; any other file of the family folder is shared by its models. */
-const MODELS = ['pca', 'ppca', 'autoencoder', 'vae', 'nmf', 'logistic-regression', 'truncated-svd', 'incremental-pca', 'classifier', 'factor-analysis', 'fast-ica'];
+const MODELS = ['pca', 'ppca', 'autoencoder', 'vae', 'categorical-vae', 'nmf', 'logistic-regression', 'truncated-svd', 'incremental-pca', 'classifier', 'factor-analysis', 'fast-ica', 'vq-vae'];
 
 /**
  * Violations that exist today, each allowed by name until the named work removes it.

@@ -32,9 +32,11 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   const rows: Row[] = [];
   for (const solver of (listOption(args, 'solvers') ?? ['eigh', 'svd']) as FastICAWhitenSolver[]) {
     const t0 = performance.now();
+    const cpu = process.cpuUsage();
     const ica = new FastICA({ nComponents: k, whitenSolver: solver, maxIter, seed: 0 }).fit(X);
     const seconds = (performance.now() - t0) / 1000;
-    rows.push({ solver, n, d, k, seconds, nIter: ica.nIter, converged: String(ica.converged) });
+    const used = process.cpuUsage(cpu);
+    rows.push({ solver, n, d, k, seconds, 'cpu s': (used.user + used.system) / 1e6, nIter: ica.nIter, converged: String(ica.converged) });
   }
   console.log(`FastICA fit on ${file} (${n}×${d}), k = ${k}, logcosh, parallel, maxIter ${maxIter}`);
   printTable(rows);

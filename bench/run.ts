@@ -9,6 +9,7 @@ import { type BenchModule, parseArgs, writeJson } from './harness.js';
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   gemm: () => import('./gemm.bench.js'),
   'gemm-tune': () => import('./gemm-tune.js'),
+  'gemm-f64': () => import('./gemm-f64.bench.js'),
   'gemm-threads': () => import('./gemm-threads.bench.js'),
   vae: () => import('./vae.bench.js'),
   pca: () => import('./pca.bench.js'),
@@ -17,6 +18,9 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   sparse: () => import('./sparse.bench.js'),
   'conv-vae': () => import('./conv-vae.bench.js'),
   ica: () => import('./ica.bench.js'),
+  'vq-hashing': () => import('./vq-hashing.js'),
+  'nearest-code': () => import('./nearest-code.bench.js'),
+  'categorical-hashing': () => import('./categorical-hashing.js'),
 };
 
 async function main(): Promise<void> {

@@ -73,7 +73,8 @@ export { idxSource, type IdxSourceOptions } from './data/idx-source.js';
 export { csvSource, type CsvSourceOptions, type CsvInput } from './data/csv-source.js';
 export type { SupervisedModel } from './models/model.js';
 export { TrainedModel } from './models/neural/trained-model.js';
-export { Classifier, type ClassifierEpoch, type ClassifierFitOptions } from './models/neural/classifier.js';
+export { Classifier, type ClassifierEpoch, type ClassifierFitOptions, type ClassifierSourceFitOptions } from './models/neural/classifier.js';
+export type { SourceFitOptions } from './models/neural/source-fit.js';
 export type { ClassifierOptions, ClassifierConfig } from './models/neural/classifier-config.js';
 export type { FromEncoderOptions, EncoderSource } from './models/neural/classifier-encoder.js';
 export type { LabelledRows } from './train/types.js';
@@ -81,3 +82,16 @@ export type { PretrainOptions, PretrainLevel } from './models/neural/autoencoder
 // Convolutions (issue 17).
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './autodiff/functional.js';
 export type { ConvArchitecture, ConvArchitectureConfig } from './models/neural/conv-architecture.js';
+// Discrete latents (issue 17): the VQ-VAE's primitives.
+export { gatherRows, straightThrough } from './autodiff/functional.js';
+export { VQVAE, type VQVAEEpoch, type VQVAEFitOptions } from './models/neural/vq-vae.js';
+export type { VQVAEOptions, VQVAEConfig } from './models/neural/vq-vae-config.js';
+export type { VQVAETerms } from './models/neural/vq-vae-network.js';
+export type { DiscreteCodes } from './models/model.js';
+// Discrete latents (issue 17): Gumbel-softmax, the KL to a uniform categorical.
+export {
+  gumbelSoftmax, categoricalKl, type GumbelSoftmaxOptions, type CategoricalKlOptions,
+} from './autodiff/functional.js';
+export { CategoricalVAE, type CategoricalVAEEpoch, type CategoricalVAEFitOptions, type CategoricalEncoding } from './models/neural/categorical-vae.js';
+export type { CategoricalVAEOptions, CategoricalVAEConfig } from './models/neural/categorical-vae-config.js';
+export type { CategoricalVAETerms } from './models/neural/categorical-vae-network.js';

@@ -21,6 +21,7 @@ import type { BackwardContext, OpDef, RawTensor } from './op.js';
 import { ops } from './ops/index.js';
 import type { Reduction } from './ops/losses.js';
 import { convAttrs, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';
+import { Rng } from '../random/rng.js';
 
 export type { Reduction } from './ops/losses.js';
 
@@ -326,4 +327,178 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor {
   return apply(ops.convTranspose2d, convInputs('convTranspose2d', x, weight, bias), convAttrs(options, 'convTranspose2d', true));
+}
+
+/**
+ * Rows of `table` [K, d] by index: out[i] = table[indices[i]], shape [indices.length, d] (an
+ * embedding lookup; a VQ-VAE's quantised vectors from their codes). The gradient adds each
+ * row's gradient into the table row it came from.
+ *
+ * @example
+ * ```ts
+ * const q = gatherRows(codebook, new Int32Array([2, 0, 2])); // [3, d]
+ * ```
+ */
+export function gatherRows(table: Tensor, indices: Int32Array | readonly number[]): Tensor {
+  check(table, 'gatherRows', 'table');
+  if (table.shape.length !== 2) throw new ShapeError(`gatherRows: table must be 2-D [K, d] (got ${formatShape(table.shape)})`);
+  const rows = indices instanceof Int32Array || Array.isArray(indices) ? indices.length : 0;
+  const idx = toLabels(indices, 'gatherRows', 'indices', { rows, classes: table.shape[0], rowsArg: 'indices' });
+  return apply(ops.gatherRows, [table], { indices: idx });
+}
+
+/**
+ * The straight-through estimator x + sg[q − x]: returns q's values, and in backward passes
+ * the gradient to x unchanged and none to q. A VQ-VAE decodes `straightThrough(ze, zq)` so
+ * that the reconstruction's gradient reaches the encoder through the non-differentiable
+ * nearest-code step (van den Oord et al. 2017, §3.2).
+ *
+ * @example
+ * ```ts
+ * const zq = gatherRows(codebook, codes);  // quantised
+ * const st = straightThrough(ze, zq);      // forward zq, gradient to ze
+ * ```
+ */
+export function straightThrough(x: Tensor, q: Tensor): Tensor {
+  check(x, 'straightThrough', 'x');
+  check(q, 'straightThrough', 'q');
+  if (x.shape.length !== q.shape.length || x.shape.some((d, i) => d !== q.shape[i])) {
+    throw new ShapeError(`straightThrough: x ${formatShape(x.shape)} and q ${formatShape(q.shape)} must have the same shape`);
+  }
+  return apply(ops.straightThrough, [x, q], null);
+}
+
+// Discrete latents (issue 17): the Gumbel-softmax relaxation and the KL to a uniform categorical.
+
+/**
+ * Options of {@link gumbelSoftmax}. Give exactly one of `rng` (the noise is drawn from it) and
+ * `noise` (given Gumbel(0, 1) values, e.g. to reproduce another library's sample).
+ *
+ * @example
+ * ```ts
+ * const y = gumbelSoftmax(logits, { tau: 0.5, hard: true, rng: new Rng(1) });
+ * ```
+ */
+export interface GumbelSoftmaxOptions {
+  /** The temperature τ > 0. Default 1. */
+  tau?: number;
+  /** Straight-through: forward the one-hot arg-max, backward the soft gradient. Default false. */
+  hard?: boolean;
+  /** K, when the last axis holds several variables of K categories (`[n, N·K]`). Default: the last axis. */
+  nCategories?: number;
+  /** The stream the Gumbel noise is drawn from ({@link Rng.fillGumbel}). */
+  rng?: Rng;
+  /** Gumbel(0, 1) noise with the logits' number of elements, instead of `rng`. */
+  noise?: ArrayLike<number>;
+}
+
+/**
+ * Options of {@link categoricalKl}.
+ *
+ * @example
+ * ```ts
+ * const kl = categoricalKl(logits, { nCategories: 10, reduction: 'batchMean' });
+ * ```
+ */
+export interface CategoricalKlOptions {
+  /** K, when the last axis holds several variables of K categories. Default: the last axis. */
+  nCategories?: number;
+  /**
+   * Default `'mean'`: the KL of a row (its first-axis slice, summed over its variables),
+   * averaged over the rows; `'batchMean'` is the same; `'sum'` adds; `'none'` keeps `[rows]`.
+   */
+  reduction?: Reduction;
+}
+
+function checkKeys(options: object | undefined, known: readonly string[], op: string): void {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`${op}: options must be an object (got ${describeValue(options)})`);
+  }
+  for (const k of Object.keys(options ?? {})) {
+    if (!known.includes(k)) throw new TypeError(`${op}: unknown option '${k}' (known: ${known.join(', ')})`);
+  }
+}
+
+/** K from the options (default: the last axis), checked to divide the last axis. */
+function categoriesOf(x: Tensor, nCategories: number | undefined, minRank: number, op: string): number {
+  if (x.shape.length < minRank) {
+    throw new ShapeError(`${op}: logits must have at least ${minRank} axes (got ${formatShape(x.shape)})`);
+  }
+  const last = x.shape[x.shape.length - 1];
+  const k = nCategories ?? last;
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`${op}: nCategories must be an integer >= 2 (got ${describeValue(k)})`);
+  if (last % k !== 0) {
+    throw new ShapeError(`${op}: the last axis of logits ${formatShape(x.shape)} (${last}) is not a multiple of nCategories = ${k}`);
+  }
+  return k;
+}
+
+/**
+ * A Gumbel-softmax sample (Jang, Gu & Poole 2016; the Concrete distribution of Maddison et al.
+ * 2016): y = softmax((logits + g)/τ) over each group of K logits along the last axis, with
+ * g ~ Gumbel(0, 1). As τ → 0 the arg-max of y is distributed as softmax(logits) (the Gumbel-max
+ * trick) and y approaches a one-hot. With `hard: true`, the output is exactly the one-hot of
+ * y's arg-max and the gradient is the soft y's (the straight-through estimator; PyTorch's
+ * `F.gumbel_softmax(hard=True)`). Logits `[n, N, K]`, or `[n, N·K]` with `nCategories: K`.
+ *
+ * @throws ShapeError when the last axis is not a multiple of K; RangeError for τ ≤ 0, K < 2 or
+ * noise of the wrong length; TypeError for unknown options or not exactly one of rng and noise.
+ * @example
+ * ```ts
+ * const logits = Tensor.from([[2, 0, -1, 0.5, 0.5, 0]], { dtype: 'float64', requiresGrad: true });
+ * const y = gumbelSoftmax(logits, { tau: 0.5, nCategories: 3, rng: new Rng(3) }); // 2 variables, rows of 3 sum to 1
+ * const h = gumbelSoftmax(logits, { tau: 0.5, nCategories: 3, hard: true, rng: new Rng(3) }); // one-hot per variable
+ * ```
+ */
+export function gumbelSoftmax(logits: Tensor, options: GumbelSoftmaxOptions): Tensor {
+  const op = 'gumbelSoftmax';
+  const t = check(logits, op, 'logits');
+  checkKeys(options, ['tau', 'hard', 'nCategories', 'rng', 'noise'], op);
+  if (options === undefined) throw new TypeError(`${op}: options must give rng or noise`);
+  const tau = options.tau ?? 1;
+  if (typeof tau !== 'number' || !(tau > 0) || !Number.isFinite(tau)) {
+    throw new RangeError(`${op}: tau must be a finite number > 0 (got ${describeValue(tau)})`);
+  }
+  const hard = options.hard ?? false;
+  if (typeof hard !== 'boolean') throw new TypeError(`${op}: hard must be a boolean (got ${describeValue(hard)})`);
+  const nCategories = categoriesOf(t, options.nCategories, 1, op);
+  const n = t.data.length;
+  const { rng, noise } = options;
+  if ((rng === undefined) === (noise === undefined)) {
+    throw new TypeError(`${op}: give exactly one of rng and noise (got ${rng === undefined ? 'neither' : 'both'})`);
+  }
+  let g: ArrayLike<number>;
+  if (rng !== undefined) {
+    if (!(rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng (got ${describeValue(rng)})`);
+    g = rng.fillGumbel(new Float64Array(n));
+  } else {
+    if (noise === null || typeof noise !== 'object' || typeof noise.length !== 'number') {
+      throw new TypeError(`${op}: noise must be an array of numbers (got ${describeValue(noise)})`);
+    }
+    if (noise.length !== n) throw new RangeError(`${op}: noise has ${noise.length} values, but logits ${formatShape(t.shape)} have ${n}`);
+    g = noise;
+  }
+  return apply(ops.gumbelSoftmax, [t], { tau, hard, nCategories, noise: g });
+}
+
+/**
+ * KL(q ‖ uniform) = Σ_c q_c log q_c + log K of the categoricals q = softmax(logits) over each
+ * group of K logits along the last axis, summed over a row's variables (the prior term of a
+ * categorical VAE's ELBO, Jang et al. 2016). Computed from the max-shifted log-softmax, so it
+ * is finite for any finite logits. Logits `[n, N, K]`, or `[n, N·K]` with `nCategories: K`.
+ *
+ * @throws ShapeError for logits of fewer than 2 axes or a last axis not a multiple of K;
+ * RangeError for K < 2 or an unknown reduction.
+ * @example
+ * ```ts
+ * const logits = Tensor.from([[0, 0, 0, 3, 0, 0]], { dtype: 'float64' });
+ * categoricalKl(logits, { nCategories: 3 }).item(); // 0 for the uniform variable + 0.7320… for the other
+ * ```
+ */
+export function categoricalKl(logits: Tensor, options?: CategoricalKlOptions): Tensor {
+  const op = 'categoricalKl';
+  const t = check(logits, op, 'logits');
+  checkKeys(options, ['nCategories', 'reduction'], op);
+  const nCategories = categoriesOf(t, options?.nCategories, 2, op);
+  return apply(ops.categoricalKl, [t], { nCategories, reduction: reduction(options, op) });
 }

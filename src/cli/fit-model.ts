@@ -11,6 +11,8 @@ import { FastICA } from '../models/decomposition/fast-ica.js';
 import { IncrementalPCA } from '../models/decomposition/incremental-pca.js';
 import { TruncatedSVD } from '../models/decomposition/truncated-svd.js';
 import { VAE } from '../models/neural/vae.js';
+import { VQVAE } from '../models/neural/vq-vae.js';
+import { CategoricalVAE } from '../models/neural/categorical-vae.js';
 import { FactorAnalysis } from '../models/decomposition/factor-analysis.js';
 import type { Matrix } from '../app/matrix.js';
 import type { AnyModel, ModelKind } from '../models/registry.js';
@@ -33,6 +35,10 @@ export interface FitSettings {
   batchSize: number;
   learningRate: number;
   likelihood?: 'bernoulli' | 'gaussian';
+  /** vqvae: codes in the codebook (K; `latent` is the number of latent vectors M). Default 16. */
+  codes?: number;
+  /** cvae: categories per variable (`--latent` is the number of variables). Default 4. */
+  categories?: number;
   seed: number | string;
 }
 
@@ -78,6 +84,9 @@ export function checkSettings(kind: ModelKind, X: Matrix, s: FitSettings): void 
   }
   if (kind === 'vae' && s.likelihood === 'bernoulli' && !inUnitInterval(X.data)) {
     throw new UsageError('fit', '--likelihood bernoulli needs every data value in [0, 1]; scale the data or use --likelihood gaussian');
+  }
+  if (kind === 'cvae' && !inUnitInterval(X.data)) {
+    throw new UsageError('fit', 'cvae (a Bernoulli decoder) needs every data value in [0, 1]; scale the data to [0, 1]');
   }
 }
 
@@ -125,9 +134,19 @@ export async function fitModel(kind: ModelKind, X: Matrix, s: FitSettings, log: 
       await vae.fit(X, { ...training, onEpochEnd: report('vae', vae.config) });
       return vae;
     }
+    case 'cvae': {
+      const cvae = new CategoricalVAE({ inputDim, hiddenDims: s.hiddenDims, nVariables: s.latent, nCategories: s.categories ?? 4, seed: s.seed });
+      await cvae.fit(X, { ...training, onEpochEnd: report('cvae', { likelihood: 'bernoulli' }) });
+      return cvae;
+    }
     case 'nmf':
       return new NMF({ nComponents: s.latent, seed: s.seed }).fit(X);
     case 'fa':
       return new FactorAnalysis({ nComponents: s.latent, svdMethod: 'lapack' }).fit(X);
+    case 'vqvae': {
+      const vq = new VQVAE({ inputDim, hiddenDims: s.hiddenDims, nLatents: s.latent, nCodes: s.codes ?? 16, codeDim: 8, loss: unit ? 'bce' : 'mse', seed: s.seed });
+      await vq.fit(X, { ...training, onEpochEnd: report('vqvae', vq.config) });
+      return vq;
+    }
   }
 }

@@ -11,7 +11,7 @@ import { asMatrix, rowValues, type Matrix } from '../app/matrix.js';
 import type { AnyModel } from '../models/registry.js';
 
 /**
- * `n` samples from `model` as rows. VAE, PPCA and FactorAnalysis use their own `sample`. PCA has no sampler of
+ * `n` samples from `model` as rows. VAE, VQVAE (uniform codes), PPCA and FactorAnalysis use their own `sample`. PCA has no sampler of
  * its own; it is read as the noise-free probabilistic PCA: z ~ N(0, diag(explained variance))
  * (N(0, I) when whitened), decoded by `inverseTransform`. An Autoencoder has no prior.
  *

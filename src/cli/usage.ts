@@ -48,13 +48,18 @@ ${DATA_HELP}
   --out FILE           where to save the model (.safetensors; written atomically)
   --labels FILE        labels of the rows (IDX labels or one-column CSV): reports the 5-NN
                        accuracy of the codes (last 20% of rows classified by the first 80%)
-  --latent K           code size / number of components (default 2)
-  --epochs N           training epochs of ae and vae (default 10)
-  --hidden LIST        hidden layer widths of ae and vae, e.g. 512,256 (default 256)
-  --batch-size N       minibatch size of ae and vae (default 128)
-  --learning-rate X    Adam step size of ae and vae (default 0.001)
+  --latent K           code size / number of components (default 2); cvae: the number
+                       of categorical variables
+  --categories K       cvae: categories per variable (default 4; codes of
+                       latent · log2(K) bits)
+  --epochs N           training epochs of ae, vae, cvae and vqvae (default 10)
+  --hidden LIST        hidden layer widths of ae, vae, cvae and vqvae, e.g. 512,256 (default 256)
+  --batch-size N       minibatch size of ae, vae, cvae and vqvae (default 128)
+  --learning-rate X    Adam step size of ae, vae, cvae and vqvae (default 0.001)
   --likelihood L       vae decoder: bernoulli or gaussian (default: bernoulli when every
                        value is in [0, 1], else gaussian)
+  --codes K            vqvae: codes in the codebook (default 16); --latent is the number of
+                       latent vectors M, each coded by one index (M·log2 K bits per row)
   --seed S             seed of initialisation and shuffling (default 0)
   --quiet              no progress lines
   -h, --help           show this help`,
@@ -62,7 +67,8 @@ ${DATA_HELP}
   encode: `${USAGE.encode}
 
 Writes one CSV row per sample with columns z1..zK: the PCA projection, the PPCA, factor
-analysis or VAE posterior mean, or the Autoencoder code.
+analysis or VAE posterior mean, the cvae's category probabilities (K columns per variable),
+the VQ-VAE's integer code indices, or the Autoencoder code.
 
   --model FILE         a model saved by 'latent-ts fit' (or by saveState in code)
 ${DATA_HELP}
@@ -75,7 +81,9 @@ ${DATA_HELP}
 
 Draws N samples from a generative model and draws them as an image grid. VAE: decoder means of
 z ~ N(0, I). PPCA and fa: x = Wz + mean + noise (fa: one noise variance per feature). PCA: its probabilistic reading without the noise
-(z ~ N(0, diag(explained variance)), decoded). Autoencoders have no prior and cannot sample.
+(z ~ N(0, diag(explained variance)), decoded). cvae: decoder means of codes drawn from the
+uniform categorical prior. VQ-VAE: codes drawn uniformly, decoded (it has no learned prior).
+Autoencoders have no prior and cannot sample.
 
   --model FILE         a model saved by 'latent-ts fit'
   -n N                 number of samples (1 to 10000)

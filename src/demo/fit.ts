@@ -78,7 +78,10 @@ function architecture(inputDim: number, hiddenDims: number[], latentDim: number)
 
 /**
  * An Autoencoder (ReLU MLP, mirrored decoder; Bernoulli cross-entropy on logits, since pixels
- * are in [0, 1], so reconstructions are probabilities) with a `latentDim` code.
+ * are in [0, 1], so reconstructions are probabilities) with a `latentDim` code. The 2-D one is
+ * deeper (`plan.ae2d`) and greedily pre-trained layer by layer before it is fine-tuned: its codes
+ * carry panel [B] of the code figure, as Hinton & Salakhutdinov's deep autoencoder's do in the
+ * lecture's figure. The fit time includes the pre-training.
  *
  * @example
  * ```ts
@@ -87,11 +90,17 @@ function architecture(inputDim: number, hiddenDims: number[], latentDim: number)
  */
 export async function fitAutoencoder(latentDim: number, train: Matrix, plan: DemoPlan, progress: DemoProgress): Promise<Fitted<Autoencoder>> {
   const name = `AE-${latentDim}`;
-  const { hiddenDims, ...opts } = training(plan, latentDim);
+  const deep = latentDim === 2 ? plan.ae2d : null;
+  const { hiddenDims, ...opts } = deep === null ? training(plan, latentDim) : { ...training(plan, latentDim), hiddenDims: deep.hiddenDims, epochs: deep.epochs };
   const inputDim = train.shape[1];
-  progress.line(`${name}: training ${architecture(inputDim, hiddenDims, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
   const model = new Autoencoder({ inputDim, hiddenDims, latentDim, activation: 'relu', loss: 'bce', seed: plan.seed });
   const t0 = performance.now();
+  if (deep !== null) {
+    progress.line(`${name}: pre-training ${architecture(inputDim, hiddenDims, latentDim)} layer by layer, ${deep.pretrainEpochs} epochs per level`);
+    const levels = await model.pretrainLayerwise(train, { ...opts, epochs: deep.pretrainEpochs });
+    for (const l of levels) progress.line(`${name}: level ${l.level} (${l.sizes.join('→')}) loss ${l.history.at(-1)?.loss.toFixed(3) ?? '–'}`);
+  }
+  progress.line(`${name}: training ${architecture(inputDim, hiddenDims, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
   const clock = new EpochClock(opts.epochs);
   await model.fit(train, {
     ...opts,

@@ -10,14 +10,18 @@ import type { DemoPlan } from './options.js';
 
 /**
  * The content of `metrics.json`: the data and settings of the run, one object per model (the
- * table rows) and the retrieval precision by family and code size.
+ * table rows), the retrieval precision by family and code size, and `extra` entries (such as
+ * `semiSupervised`).
  *
  * @example
  * ```ts
  * JSON.parse(metricsJson(plan, rows, split, 95.2, files)).models[0].name; // 'PCA-2'
  * ```
  */
-export function metricsJson(plan: DemoPlan, rows: readonly ModelMetrics[], split: EvalSplit, seconds: number, files: string[]): string {
+export function metricsJson(
+  plan: DemoPlan, rows: readonly ModelMetrics[], split: EvalSplit, seconds: number, files: string[],
+  extra: Readonly<Record<string, unknown>> = {},
+): string {
   const hashing: Record<string, Record<string, number>> = {};
   for (const r of rows) {
     if (r.precisionAt100 === null) continue;
@@ -37,6 +41,7 @@ export function metricsJson(plan: DemoPlan, rows: readonly ModelMetrics[], split
       quick: plan.quick,
       hiddenDims2d: plan.hiddenDims2d,
       hiddenDimsWide: plan.hiddenDimsWide,
+      ae2d: plan.ae2d,
       epochs2d: plan.epochs2d,
       epochsWide: plan.epochsWide,
       batchSize: plan.batchSize,
@@ -55,6 +60,7 @@ export function metricsJson(plan: DemoPlan, rows: readonly ModelMetrics[], split
     },
     models: rows,
     hashing,
+    ...extra,
     seconds,
     files,
   };

@@ -13,11 +13,13 @@ import { codesFigure, imagesFigure, manifoldFigure, partsFigure, reconstructions
 import { fitAutoencoder, fitNMF, fitPCA, fitPPCA, fitVAE, type Fitted } from './fit.js';
 import { latentGrid } from './manifold.js';
 import { cocktailParty } from './cocktail.js';
+import { categoricalDemo } from './categorical.js';
 import { asMatrix, type Matrix } from '../app/matrix.js';
 import { resolveDemoOptions, type DemoOptions, type DemoPlan } from './options.js';
 import { DemoProgress, stderrProgress } from './progress.js';
 import { formatMetricsTable } from './table.js';
 import { indexHtml, metricsJson } from './outputs.js';
+import { semiSupervisedDemo } from './semi-supervised-demo.js';
 import type { VAE } from '../models/neural/vae.js';
 import type { PCA } from '../models/decomposition/pca.js';
 import type { AnyModel } from '../models/registry.js';
@@ -36,8 +38,10 @@ export interface DemoResult {
   rows: ModelMetrics[];
   /** Names of the files written into `outDir`. */
   files: string[];
-  /** The printed table. */
+  /** The printed metrics table. */
   table: string;
+  /** The semi-supervised table (printed after the metrics table), when it ran. */
+  semiSupervisedTable?: string;
   /** Wall time of the whole run. */
   seconds: number;
 }
@@ -45,9 +49,11 @@ export interface DemoResult {
 /**
  * Runs the demo: fits PCA and PPCA (2, 16 and 32 components), Autoencoders and Bernoulli VAEs
  * (2-, 16- and 32-D codes) on the built-in digits, and NMF for a figure of its parts beside PCA's
- * components, and FastICA on three mixed synthetic signals; measures them on the test digits, writes
- * the pictures, the models (`.safetensors`), `metrics.json`, `metrics.txt` and `index.html`
- * into `outDir`, and prints the metrics table.
+ * components, and FastICA on three mixed synthetic signals; measures them on the test digits, runs
+ * the semi-supervised table (classifiers with 10 and 100 labelled digits per class, from random
+ * initialisation and from the AE-32 and VAE-32 encoders), writes the pictures, the models
+ * (`.safetensors`), `metrics.json`, `metrics.txt`, `semi-supervised.txt` and `index.html` into
+ * `outDir`, and prints the metrics and semi-supervised tables.
  *
  * @example
  * ```ts
@@ -89,6 +95,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     return f.model;
   };
   await progress.step('drawing the figures', () => writeFigures(plan, split, data.imageShape, testCodes, byName, write, progress));
+  const extra: Record<string, unknown> = {};
+  const reports: string[] = [];
+  const semi = plan.semiSupervised;
+  if (semi !== null) {
+    // The widest codes' AE, VAE and PCA, already fitted on every training digit, are the pre-trained models.
+    const k = Math.max(...plan.hashBits);
+    const out = await progress.step('semi-supervised table', () => semiSupervisedDemo(semi, k, split, byName, progress),
+      `${semi.labelsPerClass.join(' and ')} labels per class, ${semi.seeds} seeds`);
+    await write('semi-supervised.txt', out.text + '\n');
+    await write('semi-supervised.svg', out.svg);
+    extra.semiSupervised = out.json;
+    reports.push(out.text);
+  }
+  await progress.step('categorical VAE (8 variables × 4 categories = 16 bits)', async () => {
+    const t0 = performance.now();
+    const { row, samplesSvg } = await categoricalDemo(split, plan, data.imageShape);
+    rows.push(row);
+    const measured = (performance.now() - t0) / 1000 - row.fitSeconds;
+    progress.line(`${row.name}: measured in ${measured.toFixed(1)} s (fitted in ${row.fitSeconds.toFixed(1)} s)`);
+    await write('cvae-samples.svg', samplesSvg);
+    progress.line(`${row.name}: precision@${plan.precisionK} ${row.precisionAt100!.toFixed(3)} (symbol-wise Hamming)`);
+  }, 'fit, retrieval precision, samples');
   if (plan.saveModels) {
     await progress.step(`saving ${fitted.length} models`, async () => {
       for (const f of fitted) {
@@ -101,11 +129,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const seconds = progress.elapsed();
   const table = formatMetricsTable(rows, { train: split.train.shape[0], test: split.test.shape[0], knnK: plan.knnK, precisionK: plan.precisionK, seconds });
   await write('metrics.txt', table + '\n');
-  await write('metrics.json', metricsJson(plan, rows, split, seconds, [...files, 'metrics.json', 'index.html']));
-  await write('index.html', indexHtml(files, table));
+  await write('metrics.json', metricsJson(plan, rows, split, seconds, [...files, 'metrics.json', 'index.html'], extra));
+  await write('index.html', indexHtml(files, [table, ...reports].join('\n\n')));
   progress.line(`wrote ${files.length} files to ${plan.outDir}/`);
-  if (options.report !== null) (options.report ?? ((t: string) => process.stdout.write(t + '\n')))(table);
-  return { outDir: plan.outDir, rows, files, table, seconds };
+  if (options.report !== null) for (const text of [table, ...reports]) (options.report ?? ((t: string) => process.stdout.write(t + '\n')))(text);
+  return { outDir: plan.outDir, rows, files, table, seconds, ...(reports.length > 0 ? { semiSupervisedTable: reports[0] } : {}) };
 }
 
 /** Every model of the run, 2-D ones first (they carry the main figure). */

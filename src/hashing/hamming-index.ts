@@ -5,19 +5,19 @@
  */
 import type { BinaryCodes } from './binary-codes.js';
 import { hammingDistance } from './popcount.js';
+import { selectInto, selectNearest, type HammingResult } from './select-nearest.js';
+import { getThreads } from '../kernels/threads/threads.js';
+import { hammingParallel } from '../kernels/threads/hamming-parallel.js';
 
 /**
- * The k nearest codes, nearest first; ties in distance are ordered by lower index.
- *
- * @example
- * ```ts
- * const { indices, distances }: HammingResult = index.query(queryWords, 5);
- * ```
+ * Batches with fewer code-word comparisons (queries × codes × words) than this, some 10 ms of
+ * work, stay on one thread, where copying the codes into the pool's memory and dispatching
+ * would cost a good part of what a second thread saves (bench/README.md, "Elementwise kernels,
+ * Rayleigh–Ritz and Hamming search on threads", measured 1.46× at 2 threads on 4·10⁷).
  */
-export interface HammingResult {
-  indices: Int32Array;
-  distances: Int32Array;
-}
+const PARALLEL_COMPARISONS = 1 << 22;
+
+export type { HammingResult } from './select-nearest.js';
 
 /**
  * Options for {@link HammingIndex.query}.
@@ -84,6 +84,60 @@ export class HammingIndex {
     return selectNearest(dist, this.nBits, k, skip);
   }
 
+  /**
+   * The `k` nearest codes of each of several queries at once: `queries` holds their words one
+   * code after another (`wordsPerCode` each, as {@link BinaryCodes} `words`), or is null for
+   * every code of this index in order. With `excludeSelf`, query q leaves code q out (it needs
+   * as many queries as codes: null, or the index's own codes). Returns one result per query, each what {@link HammingIndex.query} returns for it.
+   * Large batches are split across the thread pool's workers by query (`setThreads`), with the
+   * same results on any thread count.
+   *
+   * @example
+   * ```ts
+   * const results = index.queryMany(testCodes.words, 10);
+   * results[0].indices; // the 10 nearest codes to the first test code
+   * ```
+   */
+  queryMany(queries: Uint32Array | null, k: number, options: HammingQueryOptions = {}): HammingResult[] {
+    const where = 'HammingIndex.queryMany';
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`${where}: k must be an integer >= 1 (got ${String(k)})`);
+    const w = this.wordsPerCode;
+    if (queries === null) queries = this.words;
+    if (!(queries instanceof Uint32Array) || queries.length % w !== 0) {
+      const got = queries instanceof Uint32Array ? `${queries.length} words` : typeof queries;
+      throw new TypeError(`${where}: queries must be null or a Uint32Array of whole ${w}-word codes (got ${got})`);
+    }
+    const nq = queries.length / w;
+    const excludeSelf = options.excludeSelf ?? false;
+    if (excludeSelf && nq !== this.nCodes) {
+      throw new RangeError(`${where}: excludeSelf needs one query per code of the index (${nq} queries, ${this.nCodes} codes)`);
+    }
+    const m = Math.max(0, Math.min(k, this.nCodes - (excludeSelf ? 1 : 0)));
+    const qs = queries;
+    const answer = (q0: number, q1: number, words: Uint32Array, from: Uint32Array, indices: Int32Array, distances: Int32Array): void => {
+      const dist = new Int32Array(this.nCodes);
+      for (let q = q0; q < q1; q++) {
+        for (let i = 0; i < this.nCodes; i++) dist[i] = hammingDistance(words, i * w, from, q * w, w);
+        selectInto(dist, this.nBits, m, excludeSelf ? q : -1, indices, distances, q * m);
+      }
+    };
+    const threads = getThreads();
+    const shared = threads > 1 && nq * this.nCodes * w >= PARALLEL_COMPARISONS
+      ? hammingParallel(threads, { words: this.words, nCodes: this.nCodes, wordsPerCode: w, nBits: this.nBits, queries: qs, perQuery: m, excludeSelf }, answer)
+      : null;
+    let indices: Int32Array;
+    let distances: Int32Array;
+    if (shared !== null) ({ indices, distances } = shared);
+    else {
+      indices = new Int32Array(nq * m);
+      distances = new Int32Array(nq * m);
+      answer(0, nq, this.words, qs, indices, distances);
+    }
+    const out: HammingResult[] = [];
+    for (let q = 0; q < nq; q++) out.push({ indices: indices.subarray(q * m, (q + 1) * m), distances: distances.subarray(q * m, (q + 1) * m) });
+    return out;
+  }
+
   private queryWords(query: number | Uint32Array, where: string): Uint32Array {
     const w = this.wordsPerCode;
     if (typeof query === 'number') {
@@ -118,32 +172,4 @@ export function checkCodes(codes: BinaryCodes, where: string): void {
       throw new RangeError(`${where}: code ${i} has bits set beyond nBits = ${nBits}`);
     }
   }
-}
-
-/** Counting selection of the k smallest distances, ties by lower index; `skip` is left out. */
-function selectNearest(dist: Int32Array, nBits: number, k: number, skip: number): HammingResult {
-  const count = new Int32Array(nBits + 1);
-  for (let i = 0; i < dist.length; i++) if (i !== skip) count[dist[i]]++;
-  const available = dist.length - (skip >= 0 ? 1 : 0);
-  const m = Math.min(k, available);
-  // start[d]: first output slot for distance d; take[d]: how many of distance d fit in m.
-  const start = new Int32Array(nBits + 1);
-  const take = new Int32Array(nBits + 1);
-  let filled = 0;
-  for (let d = 0; d <= nBits && filled < m; d++) {
-    start[d] = filled;
-    take[d] = Math.min(count[d], m - filled);
-    filled += take[d];
-  }
-  const indices = new Int32Array(m);
-  const distances = new Int32Array(m);
-  for (let i = 0; i < dist.length; i++) {
-    const d = dist[i];
-    if (i === skip || take[d] === 0) continue;
-    const slot = start[d]++;
-    take[d]--;
-    indices[slot] = i;
-    distances[slot] = d;
-  }
-  return { indices, distances };
 }

@@ -1,5 +1,5 @@
 /**
- * Semantic hashing: binary codes, Hamming search, retrieval precision.
+ * Semantic hashing: binary and categorical codes, Hamming search, retrieval precision.
  *
  * @module
  */
@@ -10,3 +10,6 @@ export type { HammingQueryOptions, HammingResult } from './hamming-index.js';
 export { precisionAtK } from './precision.js';
 export type { PrecisionAtKOptions } from './precision.js';
 export { hammingDistance } from './popcount.js';
+export { categoricalCodes } from './categorical-codes.js';
+export type { CategoricalCodes } from './categorical-codes.js';
+export { CategoricalIndex } from './categorical-index.js';

@@ -13,7 +13,7 @@ export {
 export { householderQR, applyQ as applyQRQ, thinQ, type QRFactors } from './qr.js';
 export {
   randomizedSvd, randomizedRangeFinder, rangeFinder, truncatedSvd, defaultPowerIterations,
-  type RandomizedOptions, type TruncatedSvd,
+  type RandomizedOptions, type TruncatedSvd, type MatrixProducts,
 } from './randomized.js';
 export { syrk, gram, mirrorUpper, type GramOptions } from './syrk.js';
 export { tridiagonalize, applyQ as applyTridiagonalQ, type Tridiagonal } from './tridiagonal.js';

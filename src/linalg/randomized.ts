@@ -17,9 +17,31 @@ import { choleskyInPlace } from './cholesky.js';
 import { gram } from './syrk.js';
 import { thinSvd, type SvdResult } from './svd.js';
 
-/** `src` converted to the storage type of `like` (no copy when they already agree). */
-function sameKind(src: Float64Array, like: FloatArray): FloatArray {
-  return like instanceof Float64Array ? src : Float32Array.from(src);
+/**
+ * A matrix known by its products only, such as a sparse one: `times(B, size)` = A·B for B
+ * n×size and `timesT(B, size)` = Aᵀ·B for B m×size, both row-major float64, returned fresh.
+ * The randomized SVD needs nothing else of A.
+ *
+ * @example
+ * ```ts
+ * const op: MatrixProducts = { times: (B, size) => csrTimes(X, B, size), timesT: (B, size) => csrTimesT(X, B, size) };
+ * truncatedSvd(op, m, n, 5, 10, 4, new Rng(0), true);
+ * ```
+ */
+export interface MatrixProducts {
+  times(B: Float64Array, size: number): Float64Array;
+  timesT(B: Float64Array, size: number): Float64Array;
+}
+
+type Operand = FloatArray | MatrixProducts;
+
+function isProducts(A: Operand): A is MatrixProducts {
+  return !ArrayBuffer.isView(A);
+}
+
+/** `src` converted to the storage type of `like` (no copy when they already agree; float64 for products). */
+function sameKind(src: Float64Array, like: Operand): FloatArray {
+  return like instanceof Float32Array ? Float32Array.from(src) : src;
 }
 
 /** A Float64Array view or copy of any float array. */
@@ -29,17 +51,18 @@ function asFloat64(x: FloatArray): Float64Array {
 
 /**
  * Unchecked core of {@link randomizedRangeFinder}: an m×size float64 matrix with orthonormal
- * columns whose span approximates the range of A (m×n row-major, float32 or float64).
+ * columns whose span approximates the range of A (m×n row-major, float32 or float64, or its
+ * {@link MatrixProducts}).
  *
  * @example
  * ```ts
  * const Q = rangeFinder(new Float64Array([1, 0, 0, 1, 0, 0]), 3, 2, 1, 2, new Rng(0)); // 3×1
  * ```
  */
-export function rangeFinder(A: FloatArray, m: number, n: number, size: number, nIter: number, rng: Rng): Float64Array {
+export function rangeFinder(A: Operand, m: number, n: number, size: number, nIter: number, rng: Rng): Float64Array {
   const omega = new Float64Array(n * size);
   rng.fillNormal(omega);
-  const orth = A instanceof Float64Array ? thinQ : choleskyQR32;
+  const orth = A instanceof Float32Array ? choleskyQR32 : thinQ;
   let y = multiply(A, m, n, false, sameKind(omega, A), size);
   for (let it = 0; it < nIter; it++) {
     const q = orth(y, m, size);
@@ -80,7 +103,8 @@ function choleskyQR32(y: Float64Array, m: number, p: number): Float64Array {
 }
 
 /** A·B (trans = false, B n×size) or Aᵀ·B (trans = true, B m×size), returned in float64. */
-function multiply(A: FloatArray, m: number, n: number, trans: boolean, B: FloatArray, size: number): Float64Array {
+function multiply(A: Operand, m: number, n: number, trans: boolean, B: FloatArray, size: number): Float64Array {
+  if (isProducts(A)) return trans ? A.timesT(B as Float64Array, size) : A.times(B as Float64Array, size);
   const rows = trans ? n : m;
   const inner = trans ? m : n;
   const out = A instanceof Float64Array ? new Float64Array(rows * size) : new Float32Array(rows * size);
@@ -105,10 +129,24 @@ export interface TruncatedSvd {
   vt: Float64Array;
 }
 
+/** B = Qᵀ·A (p×n, float64) for Q m×p: one gemm in A's storage type, or (Aᵀ·Q)ᵀ from the products. */
+function projected(A: Operand, q: Float64Array, m: number, n: number, p: number): Float64Array {
+  if (isProducts(A)) {
+    const t = A.timesT(q, p); // n×p
+    const b = new Float64Array(p * n);
+    for (let j = 0; j < n; j++) for (let r = 0; r < p; r++) b[r * n + j] = t[j * p + r];
+    return b;
+  }
+  const bOut = A instanceof Float64Array ? new Float64Array(p * n) : new Float32Array(p * n);
+  gemmCore(true, false, p, n, m, 1, sameKind(q, A), p, A, n, 0, bOut, n);
+  return Float64Array.from(bOut);
+}
+
 /**
  * Unchecked core of {@link randomizedSvd}: the k leading singular triplets of A (m×n,
- * float32 or float64) from a range of k + nOversamples columns. B = Qᵀ·A is formed in A's
- * storage type and decomposed in float64.
+ * float32 or float64, or known by its {@link MatrixProducts}) from a range of k + nOversamples
+ * columns. B = Qᵀ·A is formed in A's storage type (float64 from products) and decomposed in
+ * float64.
  *
  * @example
  * ```ts
@@ -116,14 +154,11 @@ export interface TruncatedSvd {
  * ```
  */
 export function truncatedSvd(
-  A: FloatArray, m: number, n: number, k: number, nOversamples: number, nIter: number, rng: Rng, computeU: boolean,
+  A: Operand, m: number, n: number, k: number, nOversamples: number, nIter: number, rng: Rng, computeU: boolean,
 ): TruncatedSvd {
   const p = Math.min(k + nOversamples, Math.min(m, n));
   const q = rangeFinder(A, m, n, p, nIter, rng);
-  // B = Qᵀ·A (p×n).
-  const bOut = A instanceof Float64Array ? new Float64Array(p * n) : new Float32Array(p * n);
-  gemmCore(true, false, p, n, m, 1, sameKind(q, A), p, A, n, 0, bOut, n);
-  const small = thinSvd(Float64Array.from(bOut), p, n, computeU);
+  const small = thinSvd(projected(A, q, m, n, p), p, n, computeU);
   const s = small.s.slice(0, k);
   const vt = small.vt.slice(0, k * n);
   let u: Float64Array | null = null;

@@ -8,6 +8,23 @@ import type { ModelJSON, ModelState } from '../io/model-state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { MatrixInput } from '../validate.js';
 
+/**
+ * Integer codes `[nSamples, nLatents]`, row-major: what a model with a discrete latent (the
+ * VQ-VAE) returns from `encode`, each value a code index in 0..nCodes−1. Shaped like a matrix
+ * (`data`, `shape`) so that the code that writes or compares codes needs no branch; `data`
+ * goes straight into a `CategoricalIndex` or a Hamming search.
+ *
+ * @example
+ * ```ts
+ * const codes: DiscreteCodes = vq.encode(X); // { data: Int32Array(n·M), shape: [n, M] }
+ * const first = Array.from(codes.data.subarray(0, codes.shape[1]));
+ * ```
+ */
+export interface DiscreteCodes {
+  readonly data: Int32Array;
+  readonly shape: [number, number];
+}
+
 /** Class labels as `fit` and `score` take them: one class index 0..nClasses−1 per row. */
 type Labels = Int32Array | readonly number[];
 
@@ -28,7 +45,7 @@ type Labels = Int32Array | readonly number[];
  * ```
  */
 export interface LatentModel {
-  /** The type tag of the saved state: `'PCA'`, `'PPCA'`, `'Autoencoder'`, `'VAE'` or `'FactorAnalysis'`. */
+  /** The type tag of the saved state: `'PCA'`, `'PPCA'`, `'Autoencoder'`, `'VAE'`, `'VQVAE'`, `'FactorAnalysis'`, … */
   readonly type: string;
   /** Whether the model has been fitted (or loaded, or given parameters). */
   readonly isFitted: boolean;
@@ -38,8 +55,8 @@ export interface LatentModel {
   readonly latentDim: number;
   /** Fits the model to the rows of X. */
   fit(X: MatrixInput, options?: object): this | Promise<readonly { epoch: number; loss: number }[]>;
-  /** The codes of X: Tensor `[nSamples, latentDim]`. */
-  encode(X: MatrixInput): Tensor;
+  /** The codes of X: Tensor `[nSamples, latentDim]`, or integer {@link DiscreteCodes} `[nSamples, latentDim]` (the VQ-VAE). */
+  encode(X: MatrixInput): Tensor | DiscreteCodes;
   /** Rows in the data space from codes Z: Tensor `[nSamples, nFeatures]`. */
   decode(Z: MatrixInput): Tensor;
   /** `decode(encode(X))`: Tensor `[nSamples, nFeatures]`. */

@@ -14,7 +14,9 @@ import { FactorAnalysis } from './decomposition/factor-analysis.js';
 import { FastICA } from './decomposition/fast-ica.js';
 import { Autoencoder } from './neural/autoencoder.js';
 import { VAE } from './neural/vae.js';
+import { CategoricalVAE } from './neural/categorical-vae.js';
 import { Classifier } from './neural/classifier.js';
+import { VQVAE } from './neural/vq-vae.js';
 import { LogisticRegression } from './linear/logistic-regression.js';
 
 /**
@@ -26,7 +28,7 @@ import { LogisticRegression } from './linear/logistic-regression.js';
  * if (m.type === 'PCA') console.log(m.explainedVarianceRatio);
  * ```
  */
-export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD | IncrementalPCA | FactorAnalysis | FastICA;
+export type AnyModel = PCA | PPCA | Autoencoder | VAE | NMF | TruncatedSVD | IncrementalPCA | FactorAnalysis | FastICA | CategoricalVAE | VQVAE;
 
 /**
  * The type tag of a saved state (`latent_ts.type` in safetensors metadata).
@@ -48,6 +50,8 @@ const FROM_STATE: { readonly [T in ModelType]: (state: ModelState) => Extract<An
   IncrementalPCA: (s) => IncrementalPCA.fromState(s),
   FactorAnalysis: (s) => FactorAnalysis.fromState(s),
   FastICA: (s) => FastICA.fromState(s),
+  CategoricalVAE: (s) => CategoricalVAE.fromState(s),
+  VQVAE: (s) => VQVAE.fromState(s),
 };
 
 /**
@@ -68,7 +72,7 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(FROM_STATE) as Mode
  * const kind: ModelKind = 'vae';
  * ```
  */
-export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca' | 'fa' | 'ica';
+export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca' | 'fa' | 'ica' | 'cvae' | 'vqvae';
 
 /**
  * The type tag of each command-line kind.
@@ -78,14 +82,14 @@ export type ModelKind = 'pca' | 'ppca' | 'ae' | 'vae' | 'nmf' | 'tsvd' | 'ipca' 
  * TYPE_TAGS.ae; // 'Autoencoder'
  * ```
  */
-export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA' };
+export const TYPE_TAGS: Readonly<Record<ModelKind, ModelType>> = { pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA', cvae: 'CategoricalVAE', vqvae: 'VQVAE' };
 
 /**
  * Every command-line kind, in the order they are listed in help texts.
  *
  * @example
  * ```ts
- * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd, ipca, fa, ica'
+ * MODEL_KINDS.join(', '); // 'pca, ppca, ae, vae, nmf, tsvd, ipca, fa, ica, cvae, vqvae'
  * ```
  */
 export const MODEL_KINDS: readonly ModelKind[] = Object.keys(TYPE_TAGS) as ModelKind[];

@@ -2,7 +2,7 @@ import { NonFiniteError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { sumOfSquaresWasm } from '../kernels/wasm/sum-squares.js';
+import { sumOfSquaresWasm, sumsOfSquaresShared } from '../kernels/wasm/sum-squares.js';
 
 function tensorsOf(params: ReadonlyMap<string, Tensor> | Iterable<Tensor>): Iterable<Tensor> {
   return params instanceof Map ? (params as ReadonlyMap<string, Tensor>).values() : (params as Iterable<Tensor>);
@@ -56,12 +56,15 @@ export function sumOfSquaresJs(x: Float32Array | Float64Array): number {
  * ```
  */
 export function gradNorm(params: ReadonlyMap<string, Tensor> | Iterable<Tensor>): number {
-  let s = 0;
+  const grads: Array<Float32Array | Float64Array> = [];
   for (const p of tensorsOf(params)) {
     const g = p.grad?.data;
-    if (g === undefined) continue;
-    s += sumOfSquares(g);
+    if (g !== undefined) grads.push(g);
   }
+  // A fit's gradients in a threaded arena: one array per thread at a time, the same sums.
+  const shared = getBackend() === 'wasm' && grads.every((g) => g instanceof Float32Array) ? sumsOfSquaresShared(grads as Float32Array[]) : null;
+  let s = 0;
+  for (let i = 0; i < grads.length; i++) s += shared?.[i] ?? sumOfSquares(grads[i]);
   return Math.sqrt(s);
 }
 

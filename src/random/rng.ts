@@ -133,6 +133,20 @@ export class Rng {
     return out;
   }
 
+  /**
+   * Fills `out` with standard Gumbel deviates g = −log(−log u), u uniform in (0, 1) (an exact 0
+   * is drawn again, so every g is finite): the noise of the Gumbel-max trick and of the
+   * Gumbel-softmax relaxation (Jang et al. 2016).
+   */
+  fillGumbel(out: Float32Array | Float64Array): Float32Array | Float64Array {
+    for (let i = 0; i < out.length; i++) {
+      let u = this.prng.double();
+      while (u === 0) u = this.prng.double();
+      out[i] = -Math.log(-Math.log(u));
+    }
+    return out;
+  }
+
   /** Derives an independent child stream (for example one per model component). */
   fork(label: string): Rng {
     return new Rng(`${this.prng.int32()}:${label}`);

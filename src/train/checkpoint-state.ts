@@ -10,6 +10,8 @@ export interface PendingEpoch {
   /** Training rows and batch size it was started with (a different data set starts a new epoch). */
   rows: number;
   batchSize: number;
+  /** The shuffle buffer (rows) of an epoch read from a stream, whose `rows` are 0; absent in memory. */
+  buffer?: number;
   /** The shuffle stream's state when the epoch began (the order is redrawn from it), or null for natural order. */
   order: RngState | null;
   /** 0-based index of the next batch to run. */
@@ -71,6 +73,7 @@ function checkPending(p: PendingEpoch | null, at: string): void {
   if (p === null) return;
   const ints = [p.epoch, p.rows, p.batchSize, p.nextBatch, p.samples];
   const ok = typeof p === 'object' && ints.every((v) => Number.isInteger(v) && v >= 0) && (p.order === null || isRngState(p.order))
+    && (p.buffer === undefined || (Number.isInteger(p.buffer) && p.buffer >= 1))
     && typeof p.lossSum === 'number' && typeof p.seconds === 'number' && p.partSums !== null && typeof p.partSums === 'object';
   if (!ok) throw new FormatError(`${at}: field 'training.pending' is malformed`);
 }

@@ -23,7 +23,7 @@ export interface StepLocation {
 export function assertFiniteQuantity(value: number, quantity: string, where: string, at: StepLocation): void {
   if (Number.isFinite(value)) return;
   throw new NonFiniteError(
-    `${where}: the ${quantity} is ${value} at epoch ${at.epoch}, step ${at.step} (batch ${at.batch} of ${at.batchesPerEpoch}); `
+    `${where}: the ${quantity} is ${value} at epoch ${at.epoch}, step ${at.step} (batch ${at.batch}${at.batchesPerEpoch > 0 ? ` of ${at.batchesPerEpoch}` : ''}); `
     + 'training stopped before the update, so the parameters and optimizer state are those before this step',
   );
 }

@@ -13,3 +13,5 @@ export { packTrainerState, unpackTrainerState, OPTIMIZER_PREFIX, type PendingEpo
 export { packNeuralState, unpackNeuralState, type NeuralStateParts, type LoadedParts } from './model-checkpoint.js';
 export { EarlyStopping } from './early-stopping.js';
 export { ProgressLine, type ProgressInfo } from './progress.js';
+export { matrixBatches, type BatchSource, type EpochBatches, type EpochPlan, type TrainingBatch, type ValidationBatches, type BatchAlloc } from './batch-source.js';
+export { streamBatches, DEFAULT_SHUFFLE_BUFFER, type StreamSettings } from './stream-batches.js';

@@ -3,6 +3,7 @@ export interface ProgressInfo {
   epoch: number;
   epochs: number;
   batch: number;
+  /** Batches per epoch; 0 when not known yet (a stream's first pass). */
   batches: number;
   loss: number;
   samplesPerSecond: number;
@@ -46,9 +47,10 @@ export class ProgressLine {
     if (now - this.last < 250) return;
     this.last = now;
     const width = 20;
-    const filled = Math.round((width * p.batch) / Math.max(p.batches, 1));
-    const bar = '='.repeat(filled) + ' '.repeat(width - filled);
-    this.write(`\r${this.label} epoch ${p.epoch}/${p.epochs} [${bar}] ${p.batch}/${p.batches}  loss ${p.loss.toFixed(4)}  ${Math.round(p.samplesPerSecond)} samples/s`);
+    // A stream of unknown length (batches 0) shows the batch count without a bar.
+    const filled = Math.min(width, Math.round((width * p.batch) / Math.max(p.batches, 1)));
+    const bar = p.batches > 0 ? `[${'='.repeat(filled) + ' '.repeat(width - filled)}] ${p.batch}/${p.batches}` : `batch ${p.batch}`;
+    this.write(`\r${this.label} epoch ${p.epoch}/${p.epochs} ${bar}  loss ${p.loss.toFixed(4)}  ${Math.round(p.samplesPerSecond)} samples/s`);
   }
 
   /** Prints the summary of a finished epoch on its own line. */

@@ -8,7 +8,8 @@ import { getBackend } from '../kernels/backend.js';
 import { ResidentParameters } from './resident-parameters.js';
 import { backward } from '../autodiff/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { epochOrder, gatherLabels, gatherRows, selectLabelledRows, splitRows } from './batches.js';
+import type { FloatArray } from '../validate.js';
+import { matrixBatches, type BatchAlloc, type BatchSource, type EpochBatches, type ValidationBatches } from './batch-source.js';
 import { packTrainerState, unpackTrainerState, type PendingEpoch, type TrainerJSON } from './checkpoint-state.js';
 import { EarlyStopping } from './early-stopping.js';
 import { assertFiniteQuantity, type StepLocation } from './guard.js';
@@ -35,6 +36,10 @@ function parameterGroups(params: Map<string, Tensor>, rates: ReadonlyMap<string,
     groups.get(r)!.set(name, p);
   }
   return [...groups].map(([r, g]) => (r === null ? { params: g } : { params: g, learningRate: r }));
+}
+
+function isBatchSource(x: LabelledRows | BatchSource): x is BatchSource {
+  return typeof (x as Partial<BatchSource>).epoch === 'function';
 }
 
 /** Mutable controls of one fit call's loop. */
@@ -108,10 +113,14 @@ export class Trainer {
 
   /**
    * Trains `model` for `opts.epochs` epochs (an interrupted epoch is finished first and counts
-   * as one). Returns one record per finished epoch.
+   * as one). Returns one record per finished epoch. The data are a {@link BatchSource} (the
+   * trainer asks it for each batch), or a matrix with its validation matrix, which becomes one
+   * ({@link matrixBatches}). If a source's reader throws, the error is rethrown after
+   * everything is put back as it was before this call: parameters, optimizer state, counters,
+   * random streams and the pending epoch.
    */
   async fit<E>(
-    model: Trainable, data: LabelledRows, validationData: LabelledRows | null, opts: ResolvedTraining,
+    model: Trainable, data: LabelledRows | BatchSource, validationData: LabelledRows | null, opts: ResolvedTraining,
     hooks: FitHooks<E>, format: (log: EpochLog) => E,
   ): Promise<E[]> {
     const yieldEvery = hooks.yieldEveryMs ?? 50;
@@ -120,25 +129,24 @@ export class Trainer {
     }
     if (this.running) throw new Error(`${this.where}: this model is already training; await the running fit before starting another`);
     if (opts.epochs === 0) return [];
+    const source = isBatchSource(data) ? data : matrixBatches(data, validationData, opts.validationSplit, this.seed, this.where);
     this.running = true;
+    // A stream can fail part-way through: keep what is needed to undo the whole call then.
+    const before = source.failure === undefined ? null : this.snapshot(model.parameters());
     try {
-      return await this.train(model, data, validationData, opts, hooks, format, yieldEvery);
+      return await this.train(model, source, opts, hooks, format, yieldEvery);
+    } catch (e) {
+      if (before !== null && source.failure?.error === e) this.rollback(before, model.parameters());
+      throw e;
     } finally {
       this.running = false;
     }
   }
 
   private async train<E>(
-    model: Trainable, data: LabelledRows, validationData: LabelledRows | null, opts: ResolvedTraining,
+    model: Trainable, source: BatchSource, opts: ResolvedTraining,
     hooks: FitHooks<E>, format: (log: EpochLog) => E, yieldEvery: number,
   ): Promise<E[]> {
-    let train = data;
-    let validation = validationData;
-    if (validation === null && opts.validationSplit > 0) {
-      const split = splitRows(data.rows, opts.validationSplit, this.seed, this.where);
-      train = selectLabelledRows(data, split.train);
-      validation = selectLabelledRows(data, split.validation);
-    }
     const params = model.parameters();
     this.prepareOptimizer(params, opts, model.learningRates);
     const early = opts.patience === null ? null : new EarlyStopping(params, { patience: opts.patience, minDelta: opts.minDelta, restoreBest: opts.restoreBest });
@@ -148,11 +156,13 @@ export class Trainer {
     const history: E[] = [];
     const loop: LoopState = { stop: false, lastYield: performance.now(), yieldEvery, lastEpoch };
     try {
+      // A model whose loss needs the epoch's length (a KL warm-up) gets a stream counted first.
+      if (model.needsBatchesPerEpoch === true) await source.rowsPerEpoch(true);
       for (let e = 0; e < opts.epochs && !loop.stop; e++) {
-        const pending = this.beginEpoch(train.rows, opts);
-        await this.runBatches(model, params, train, pending, opts, hooks, progress, loop);
-        if (pending.nextBatch < Math.ceil(train.rows / opts.batchSize)) break;
-        const log = this.finishEpoch(model, validation, pending, opts.batchSize);
+        const pending = this.beginEpoch(source, opts);
+        const finished = await this.runBatches(model, params, source, pending, opts, hooks, progress, loop);
+        if (!finished) break;
+        const log = await this.finishEpoch(model, source, pending, opts.batchSize);
         const entry = format(log);
         history.push(entry);
         if (early !== null && early.observe(log.validation?.loss ?? log.loss)) loop.stop = true;
@@ -175,35 +185,72 @@ export class Trainer {
     return history;
   }
 
-  /** The remaining batches of the pending epoch, or until a callback or the signal stops them. */
+  /**
+   * The remaining batches of the pending epoch, or until a callback or the signal stops them;
+   * true when the epoch ran to its end.
+   */
   private async runBatches<E>(
-    model: Trainable, params: Map<string, Tensor>, train: LabelledRows, pending: PendingEpoch, opts: ResolvedTraining,
+    model: Trainable, params: Map<string, Tensor>, source: BatchSource, pending: PendingEpoch, opts: ResolvedTraining,
     hooks: FitHooks<E>, progress: ProgressLine | null, loop: LoopState,
-  ): Promise<void> {
-    const order = epochOrder(train.rows, pending.order);
-    const nb = Math.ceil(train.rows / opts.batchSize);
-    while (pending.nextBatch < nb && !loop.stop) {
-      hooks.signal?.throwIfAborted();
-      const t0 = performance.now();
-      const start = pending.nextBatch * opts.batchSize;
-      const end = Math.min(start + opts.batchSize, train.rows);
-      const at: StepLocation = { epoch: pending.epoch, step: this.steps + 1, batch: pending.nextBatch + 1, batchesPerEpoch: nb };
-      // The batch array comes from the workspace too: it goes back when the step ends.
-      this.prepareResidency(params);
-      const rows = this.workspace.alloc(train.data instanceof Float64Array, (end - start) * train.cols);
-      const labels = train.labels === undefined ? null : gatherLabels(train.labels, order, start, end);
-      const r = this.runStep(model, params, gatherRows(train, order, start, end, rows), labels, at, opts);
-      this.record(pending, r, end - start, performance.now() - t0);
-      progress?.update({ epoch: pending.epoch, epochs: loop.lastEpoch, batch: at.batch, batches: nb, loss: pending.lossSum / pending.samples, samplesPerSecond: (1000 * pending.samples) / pending.seconds });
-      if (hooks.onBatchEnd !== undefined) {
-        const info = { epoch: at.epoch, batch: at.batch, batchesPerEpoch: nb, step: at.step, batchSize: end - start, loss: r.loss, parts: { ...r.parts } };
-        if ((await settle(hooks.onBatchEnd(info))) === false) loop.stop = true;
+  ): Promise<boolean> {
+    const epoch = source.epoch({ order: pending.order, batchSize: opts.batchSize, skip: pending.nextBatch });
+    // An in-memory epoch draws its whole order at once, so the shuffle stream moves on now, as
+    // it always has (for a continued epoch it is already there: nothing else draws from it).
+    // A stream draws while it reads and moves the shuffle stream on at the epoch's end.
+    this.advanceShuffle(epoch);
+    // The batch array comes from the workspace too: it goes back when the step ends.
+    const alloc: BatchAlloc = (n) => this.workspace.alloc(source.float64, n);
+    let done = false;
+    try {
+      while (!loop.stop) {
+        hooks.signal?.throwIfAborted();
+        const t0 = performance.now();
+        this.prepareResidency(params);
+        const batch = await epoch.next(alloc);
+        if (batch === null) {
+          done = true;
+          break;
+        }
+        const nb = epoch.batchesPerEpoch;
+        const n = batch.rows.shape[0];
+        const at: StepLocation = { epoch: pending.epoch, step: this.steps + 1, batch: pending.nextBatch + 1, batchesPerEpoch: nb };
+        const r = this.runStep(model, params, batch.rows, batch.labels, at, opts);
+        this.record(pending, r, n, performance.now() - t0);
+        progress?.update({ epoch: pending.epoch, epochs: loop.lastEpoch, batch: at.batch, batches: nb, loss: pending.lossSum / pending.samples, samplesPerSecond: (1000 * pending.samples) / pending.seconds });
+        if (hooks.onBatchEnd !== undefined) {
+          const info = { epoch: at.epoch, batch: at.batch, batchesPerEpoch: nb, step: at.step, batchSize: n, loss: r.loss, parts: { ...r.parts } };
+          if ((await settle(hooks.onBatchEnd(info))) === false) loop.stop = true;
+        }
+        if (performance.now() - loop.lastYield >= loop.yieldEvery) {
+          await yieldToEventLoop();
+          loop.lastYield = performance.now();
+        }
       }
-      if (performance.now() - loop.lastYield >= loop.yieldEvery) {
-        await yieldToEventLoop();
-        loop.lastYield = performance.now();
-      }
+      // Stopped after the epoch's last batch: the epoch is complete all the same.
+      if (!done && epoch.finished()) done = true;
+    } finally {
+      if (!done) await epoch.close();
     }
+    if (done) this.advanceShuffle(epoch);
+    return done;
+  }
+
+  /** Moves the shuffle stream to where the epoch's draws leave it, once they are known. */
+  private advanceShuffle(epoch: EpochBatches): void {
+    const after = epoch.shuffleState();
+    if (after !== null) this.streams.set('shuffle', Rng.fromState(after));
+  }
+
+  /** Copies of the parameters and the whole training state, for {@link Trainer.rollback}. */
+  private snapshot(params: Map<string, Tensor>): { params: Map<string, FloatArray>; state: ReturnType<Trainer['state']> } {
+    return { params: new Map([...params].map(([k, p]) => [k, p.data.slice()])), state: this.state() };
+  }
+
+  /** Puts back what {@link Trainer.snapshot} kept (after the fit's arena has given the parameters their own arrays back). */
+  private rollback(s: ReturnType<Trainer['snapshot']>, params: Map<string, Tensor>): void {
+    for (const [k, p] of params) p.data.set(s.params.get(k)!);
+    // The optimizer is rebuilt from its saved state at the next fit, as after loading a checkpoint.
+    this.loadState(s.state.config, s.state.tensors, this.where, params);
   }
 
   /**
@@ -230,14 +277,13 @@ export class Trainer {
     this.optimizerState = null;
   }
 
-  private beginEpoch(rows: number, opts: ResolvedTraining): PendingEpoch {
+  private beginEpoch(source: BatchSource, opts: ResolvedTraining): PendingEpoch {
     const p = this.pending;
-    if (p !== null && p.rows === rows && p.batchSize === opts.batchSize && (p.order !== null) === opts.shuffle) return p;
-    const shuffle = this.rng('shuffle');
-    const order = opts.shuffle ? shuffle.state() : null;
-    if (opts.shuffle) shuffle.permutation(rows);
+    const { rows, buffer } = source.identity;
+    if (p !== null && p.rows === rows && p.buffer === buffer && p.batchSize === opts.batchSize && (p.order !== null) === opts.shuffle) return p;
+    const order = opts.shuffle ? this.rng('shuffle').state() : null;
     this.pending = {
-      epoch: this.epochs + 1, rows, batchSize: opts.batchSize, order, nextBatch: 0, lossSum: 0, partSums: {}, samples: 0, seconds: 0,
+      epoch: this.epochs + 1, rows, ...(buffer === undefined ? {} : { buffer }), batchSize: opts.batchSize, order, nextBatch: 0, lossSum: 0, partSums: {}, samples: 0, seconds: 0,
     };
     return this.pending;
   }
@@ -268,6 +314,7 @@ export class Trainer {
         assertFiniteQuantity(norm, 'gradient norm', this.where, at);
         if (opts.maxGradNorm !== null) clipGradNorm(params, opts.maxGradNorm, { norm });
         opt.step();
+        model.afterStep?.();
         return { loss: value, parts };
       });
       ok = true;
@@ -294,28 +341,33 @@ export class Trainer {
     this.steps++;
   }
 
-  private finishEpoch(model: Trainable, validation: LabelledRows | null, p: PendingEpoch, batchSize: number): EpochLog {
+  private async finishEpoch(model: Trainable, source: BatchSource, p: PendingEpoch, batchSize: number): Promise<EpochLog> {
     const parts: Record<string, number> = {};
     for (const [k, v] of Object.entries(p.partSums)) parts[k] = v / p.samples;
     this.epochs = p.epoch;
     this.pending = null;
-    const val = validation === null ? null : this.evaluate(model, validation, Math.max(batchSize, 256), p.epoch);
+    const val = source.validation === null ? null : await this.evaluate(model, source, source.validation, Math.max(batchSize, 256), p.epoch);
     return { epoch: p.epoch, loss: p.lossSum / p.samples, parts, validation: val, seconds: p.seconds, samplesPerSecond: p.samples / Math.max(p.seconds, 1e-9) };
   }
 
-  private evaluate(model: Trainable, m: LabelledRows, chunk: number, epoch: number): EvalLoss {
+  private async evaluate(model: Trainable, source: BatchSource, held: ValidationBatches, chunk: number, epoch: number): Promise<EvalLoss> {
     // Validation draws every random number from its own stream, never from the training ones.
-    const base: StepContext = { ...this.context(epoch, Math.ceil(m.rows / chunk), null), rng: () => this.rng('validation') };
+    const base: StepContext = { ...this.context(epoch, held.rows === null ? 0 : Math.ceil(held.rows / chunk), null), rng: () => this.rng('validation') };
+    // Validation returns numbers only, so its arrays can be recycled chunk by chunk too.
+    const alloc: BatchAlloc = (n) => this.workspace.alloc(source.float64, n);
+    const results: Array<{ r: EvalLoss; n: number }> = [];
+    for await (const c of held.chunks(chunk, alloc)) {
+      const ctx = c.labels === null ? base : { ...base, labels: c.labels };
+      const r = runInWorkspace(this.workspace, () => model.validationLoss(c.rows, ctx));
+      this.workspace.recycle();
+      results.push({ r, n: c.rows.shape[0] });
+    }
+    // Weighted by each chunk's share of the rows, added in order (a stream's count is known at its end).
+    const total = results.reduce((a, { n }) => a + n, 0);
     let loss = 0;
     const parts: Record<string, number> = {};
-    for (let start = 0; start < m.rows; start += chunk) {
-      const end = Math.min(start + chunk, m.rows);
-      // Validation returns numbers only, so its arrays can be recycled chunk by chunk too.
-      const rows = this.workspace.alloc(m.data instanceof Float64Array, (end - start) * m.cols);
-      const ctx = m.labels === undefined ? base : { ...base, labels: m.labels.subarray(start, end) };
-      const r = runInWorkspace(this.workspace, () => model.validationLoss(gatherRows(m, null, start, end, rows), ctx));
-      this.workspace.recycle();
-      const w = (end - start) / m.rows;
+    for (const { r, n } of results) {
+      const w = n / total;
       loss += r.loss * w;
       for (const [k, v] of Object.entries(r.parts)) parts[k] = (parts[k] ?? 0) + v * w;
     }

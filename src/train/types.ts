@@ -13,6 +13,7 @@ export interface StepContext {
   epoch: number;
   /** 0-based global index of this step. */
   step: number;
+  /** Batches per epoch; 0 while a streamed fit's first pass has not told how many (see {@link Trainable.needsBatchesPerEpoch}). */
   batchesPerEpoch: number;
   /**
    * The class labels of the batch's rows, in the batch's order, when the training data carries
@@ -49,6 +50,17 @@ export interface Trainable {
    * the others step at the fit's `learningRate`. Default none.
    */
   learningRates?: ReadonlyMap<string, number>;
+  /**
+   * Called after the optimizer has applied a step, for state that learns outside the gradient
+   * (a VQ-VAE's EMA codebook, from the statistics its `trainingLoss` kept). Not called for a
+   * step the guard stopped, so such state changes only with the parameters. Must not throw.
+   */
+  afterStep?(): void;
+  /**
+   * True when the loss uses {@link StepContext.batchesPerEpoch} (a VAE's KL warm-up): a stream
+   * of unknown length is then read once to count its rows before the first step. Default false.
+   */
+  needsBatchesPerEpoch?: boolean;
 }
 
 /** One finished epoch, before a model turns it into its own history record. */
@@ -73,6 +85,7 @@ export interface BatchEnd {
   epoch: number;
   /** 1-based batch number in the epoch. */
   batch: number;
+  /** Batches per epoch; 0 during a streamed fit's first pass over a source of unknown length. */
   batchesPerEpoch: number;
   /** 1-based global step number. */
   step: number;

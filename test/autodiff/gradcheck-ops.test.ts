@@ -15,6 +15,7 @@ import type { Reduction } from '../../src/autodiff/functional.js';
 import { apply } from '../../src/autodiff/functional.js';
 import { ops, type OpName } from '../../src/autodiff/ops/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { Rng } from '../../src/random/rng.js';
 import {
   broadcastOf, broadcastShapesArb, dimArb, randomTensor, seedArb, shapeArb, type RandomTensorOptions,
 } from '../helpers/arbitraries.js';
@@ -448,6 +449,84 @@ describe(`gradcheck: ${checks('convTranspose2d')}`, () => {
         else gradcheck((xx, ww) => F.convTranspose2d(xx, ww, null, opts).square(), [x, w], { fullLimit: 40 });
       }),
       { seed: 172, numRuns: 40 },
+    );
+  });
+});
+
+describe('gradcheck: the VQ-VAE primitives', () => {
+  it(`${checks('gatherRows')} with repeated, missing and single rows`, () => {
+    fc.assert(
+      fc.property(dimArb({ max: 7 }), dimArb({ max: 5 }), dimArb({ max: 9 }), seedArb, (K, d, n, seed) => {
+        const table = leaf([K, d], seed);
+        const rng = new Rng(seed);
+        const idx = Int32Array.from({ length: n }, () => rng.int(0, K));
+        gradcheck((t) => F.gatherRows(t, idx).tanh(), [table]);
+        const y = F.gatherRows(table, idx);
+        expect(y.shape).toEqual([n, d]);
+        for (let i = 0; i < n; i++) expect(Array.from(y.data.subarray(i * d, (i + 1) * d))).toEqual(Array.from(table.data.subarray(idx[i] * d, (idx[i] + 1) * d)));
+      }),
+      { seed: 181, numRuns: RUNS },
+    );
+  });
+
+  it(`${checks('straightThrough')}: forward q, the gradient to x unchanged and none to q`, () => {
+    fc.assert(
+      fc.property(smallShape, seedArb, (shape, seed) => {
+        const x = leaf(shape, seed);
+        const c = randomTensor(shape, seed + 1);
+        // With q = x + c (c constant) the op is x + c: its true derivative is the identity, which
+        // the straight-through backward gives only if it passes g to x and nothing to q.
+        gradcheck((t) => F.straightThrough(t, t.add(c)).tanh(), [x]);
+        const q = leaf(shape, seed + 2);
+        const y = F.straightThrough(x, q);
+        expect(Array.from(y.data)).toEqual(Array.from(q.data));
+        y.mul(c).sum().backward();
+        expect(Array.from(x.grad!.data)).toEqual(Array.from(c.data));
+        expect(q.grad).toBeNull();
+      }),
+      { seed: 182, numRuns: RUNS },
+    );
+  });
+
+  it('bad inputs name the function and the shapes', () => {
+    const t = randomTensor([3, 2], 1);
+    expect(() => F.straightThrough(t, randomTensor([2, 3], 1))).toThrow(/straightThrough: x \[3, 2\] and q \[2, 3\]/);
+    expect(() => F.gatherRows(t, [0, 3])).toThrow(/gatherRows: indices\[1\] must be an integer .* 0\.\.2 \(got 3\)/);
+    expect(() => F.gatherRows(randomTensor([3], 1), [0])).toThrow(/table must be 2-D \[K, d\] \(got \[3\]\)/);
+  });
+});
+
+// Discrete latents (issue 17): the Gumbel-softmax relaxation with fixed noise, and the KL to a
+// uniform categorical, on groups of 2-5 categories along the last axis.
+describe('gradcheck: categorical ops', () => {
+  const groupCase = fc.record({
+    rows: dimArb({ max: 4 }), variables: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 2, max: 5 }),
+    flat: fc.boolean(), seed: seedArb,
+  });
+  const shapeOf = (rows: number, v: number, k: number, flat: boolean): number[] => (flat ? [rows, v * k] : [rows, v, k]);
+
+  it(`${checks('gumbelSoftmax')} (soft, fixed noise, τ from 0.5 to 2) on [n, N, K] and [n, N·K]`, () => {
+    fc.assert(
+      fc.property(groupCase, fc.constantFrom(0.5, 1, 2), ({ rows, variables, k, flat, seed }, tau) => {
+        const shape = shapeOf(rows, variables, k, flat);
+        const x = leaf(shape, seed, { scale: 2 });
+        const noise = new Rng(seed).fillGumbel(new Float64Array(x.size));
+        gradcheck((t) => F.gumbelSoftmax(t, { tau, nCategories: k, noise }), [x]);
+        expect(F.gumbelSoftmax(x, { tau, nCategories: k, noise }).shape).toEqual(shape);
+      }),
+      { seed: 41, numRuns: RUNS },
+    );
+  });
+
+  it(`${checks('categoricalKl')} with every reduction on [n, N, K] and [n, N·K]`, () => {
+    const reductionArb = fc.constantFrom<Reduction>('none', 'sum', 'mean', 'batchMean');
+    fc.assert(
+      fc.property(groupCase, reductionArb, ({ rows, variables, k, flat, seed }, reduction) => {
+        const x = leaf(shapeOf(rows, variables, k, flat), seed, { scale: 3 });
+        gradcheck((t) => F.categoricalKl(t, { nCategories: k, reduction }), [x]);
+        expect(F.categoricalKl(x, { nCategories: k, reduction }).shape).toEqual(reduction === 'none' ? [rows] : []);
+      }),
+      { seed: 42, numRuns: RUNS },
     );
   });
 });

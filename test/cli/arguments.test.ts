@@ -115,6 +115,12 @@ describe('progress lines of fit', () => {
     expect(vae.err).toMatch(/5-NN accuracy of the codes: encoding and classifying the held-out rows\n5-NN accuracy measured in \d+\.\d s/);
     expect(vae.out).toMatch(/5-NN accuracy of the codes \(last 12 rows/);
 
+    // The VQ-VAE's codes are indices: its k-NN line classifies the encoder outputs and says so.
+    const vq = await run('fit', 'vqvae', '--data', files.data, '--labels', files.labels, '--epochs', '1', '--hidden', '4', '--codes', '4', '--out', at('q.safetensors'));
+    expect(vq.code, vq.err).toBe(0);
+    expect(vq.err).toMatch(/^vqvae: epoch 1\/1 {2}loss \d+\.\d{4} nats\/sample/m);
+    expect(vq.out).toMatch(/5-NN accuracy of the encoder outputs \(last 12 rows/);
+
     const ae = await run('fit', 'ae', '--data', wide, '--epochs', '1', '--hidden', '4', '--batch-size', '3', '--out', at('a.safetensors'));
     expect(ae.code, ae.err).toBe(0);
     expect(ae.err).toMatch(/^ae: epoch 1\/1 {2}loss \d+\.\d{4} squared error\/sample .* ETA 0\.0 s$/m);

@@ -47,7 +47,7 @@ describe('latent-ts (spawned)', () => {
       expect(r.stdout).toMatch(/usage: latent-ts/);
       expect(r.stderr).toBe('');
     }
-    expect(runs[0].stdout).toMatch(/fit <kind> .*\(pca\|ppca\|ae\|vae\|nmf\|tsvd\|ipca\|fa\|ica\)/);
+    expect(runs[0].stdout).toMatch(/fit <kind> .*\(pca\|ppca\|ae\|vae\|nmf\|tsvd\|ipca\|fa\|ica\|cvae\|vqvae\)/);
     expect(runs[1].stdout).toMatch(/--latent K/);
     expect(runs[3].stdout).toMatch(/-n N/);
   });

@@ -43,12 +43,16 @@ describe('runCli: help and usage errors', () => {
     [['fit'], /missing the model kind/],
     [['fit', 'pca', 'vae', '--data', 'd', '--out', 'o'], /unexpected argument 'vae'/],
     [['fit', 'pca', '--out', 'o'], /missing required option --data/],
-    [['fit', 'pca', '--data', 'd', '--out', 'o', '--epochs', '3'], /--epochs applies to ae and vae only/],
-    [['fit', 'fa', '--data', 'd', '--out', 'o', '--hidden', '8'], /--hidden applies to ae and vae only/],
+    [['fit', 'pca', '--data', 'd', '--out', 'o', '--epochs', '3'], /--epochs applies to ae, vae, cvae and vqvae only/],
+    [['fit', 'fa', '--data', 'd', '--out', 'o', '--hidden', '8'], /--hidden applies to ae, vae, cvae and vqvae only/],
     [['fit', 'ae', '--data', 'd', '--out', 'o', '--likelihood', 'gaussian'], /--likelihood applies to vae only/],
+    [['fit', 'vae', '--data', 'd', '--out', 'o', '--codes', '8'], /--codes applies to vqvae only/],
+    [['fit', 'vqvae', '--data', 'd', '--out', 'o', '--codes', '1'], /--codes must be an integer >= 2/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--latent', '0'], /--latent must be an integer >= 1/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--hidden', '8,x'], /--hidden must be a comma-separated list/],
     [['fit', 'vae', '--data', 'd', '--out', 'o', '--learning-rate', '0'], /--learning-rate must be a number > 0/],
+    [['fit', 'vae', '--data', 'd', '--out', 'o', '--categories', '4'], /--categories applies to cvae only/],
+    [['fit', 'cvae', '--data', 'd', '--out', 'o', '--categories', '1'], /--categories must be an integer >= 2/],
     [['encode', '--model', 'm', '--data', 'd'], /missing required option --out/],
     [['sample', '--model', 'm', '--out', 's.svg'], /missing required option -n/],
     [['sample', '--model', 'm', '--out', 's.svg', '-n', '0'], /-n must be an integer in \[1, 10000\]/],
@@ -66,20 +70,23 @@ describe('runCli: help and usage errors', () => {
 });
 
 describe('runCli: fit, encode and sample every model kind', () => {
-  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca', 'fa', 'ica'])('%s', async (kind) => {
+  it.each(['pca', 'ppca', 'ae', 'vae', 'nmf', 'tsvd', 'ipca', 'fa', 'ica', 'vqvae'])('%s', async (kind) => {
     const model = at(`${kind}.safetensors`);
-    const extra = kind === 'ae' || kind === 'vae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
+    const extra = kind === 'ae' || kind === 'vae' || kind === 'vqvae' ? ['--epochs', '3', '--hidden', '8', '--batch-size', '16'] : [];
+    if (kind === 'vqvae') extra.push('--codes', '4');
     const fit = await run('fit', kind, '--data', files.data, '--latent', '3', '--seed', '5', '--out', model, '--quiet', ...extra);
     expect(fit.code, fit.err).toBe(0);
     expect(fit.err).toBe('');
     const loaded = await loadModelFile(model);
-    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA' }[kind]);
+    expect(loaded.toState().type).toBe({ pca: 'PCA', ppca: 'PPCA', ae: 'Autoencoder', vae: 'VAE', nmf: 'NMF', tsvd: 'TruncatedSVD', ipca: 'IncrementalPCA', fa: 'FactorAnalysis', ica: 'FastICA', vqvae: 'VQVAE' }[kind]);
 
     const codes = at(`${kind}-codes.csv`);
     expect((await run('encode', '--model', model, '--data', files.data, '--out', codes)).code).toBe(0);
     const table = parseCsv(readFileSync(codes, 'utf8'));
     expect(table.shape).toEqual([TINY_ROWS, 3]);
     expect(table.header).toEqual(['z1', 'z2', 'z3']);
+    // The VQ-VAE's codes are integer indices into its 4 codes.
+    if (kind === 'vqvae') expect(Array.from(table.data).every((v) => Number.isInteger(v) && v >= 0 && v < 4)).toBe(true);
 
     const svg = at(`${kind}-samples.svg`);
     const smp = await run('sample', '--model', model, '-n', '6', '--out', svg, '--columns', '3');
@@ -93,6 +100,30 @@ describe('runCli: fit, encode and sample every model kind', () => {
     const csv = at(`${kind}-samples.csv`);
     expect((await run('sample', '--model', model, '-n', '5', '--out', csv)).code).toBe(0);
     expect(parseCsv(readFileSync(csv, 'utf8')).shape).toEqual([5, TINY_FEATURES]);
+  });
+
+  it('cvae: --latent variables of --categories categories; encode writes their probabilities; sample decodes prior codes', async () => {
+    const model = at('cvae.safetensors');
+    const fit = await run('fit', 'cvae', '--data', files.data, '--latent', '3', '--categories', '2', '--epochs', '3', '--hidden', '8', '--batch-size', '16', '--out', model);
+    expect(fit.code, fit.err).toBe(0);
+    expect(fit.err).toMatch(/cvae: epoch 3\/3/);
+    const loaded = await loadModelFile(model);
+    expect(loaded.toState().type).toBe('CategoricalVAE');
+    const codes = at('cvae-codes.csv');
+    expect((await run('encode', '--model', model, '--data', files.data, '--out', codes)).code).toBe(0);
+    const table = parseCsv(readFileSync(codes, 'utf8'));
+    expect(table.shape).toEqual([TINY_ROWS, 6]);
+    for (let i = 0; i < TINY_ROWS; i++) {
+      for (let j = 0; j < 3; j++) expect(table.data[i * 6 + 2 * j] + table.data[i * 6 + 2 * j + 1]).toBeCloseTo(1, 5);
+    }
+    const csv = at('cvae-samples.csv');
+    expect((await run('sample', '--model', model, '-n', '5', '--out', csv)).code).toBe(0);
+    expect(parseCsv(readFileSync(csv, 'utf8')).shape).toEqual([5, TINY_FEATURES]);
+    const scaled = at('scaled.csv');
+    writeFileSync(scaled, 'a,b\n2,3\n4,5\n');
+    const bad = await run('fit', 'cvae', '--data', scaled, '--out', at('bad.safetensors'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/cvae \(a Bernoulli decoder\) needs every data value in \[0, 1\]/);
   });
 
   it('reports progress lines for neural models unless --quiet', async () => {

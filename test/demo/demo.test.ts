@@ -12,23 +12,23 @@ import { asMatrix } from '../../src/app/matrix.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
-const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg', 'ica-cocktail.svg'];
+const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg', 'ica-cocktail.svg', 'semi-supervised.svg', 'cvae-samples.svg'];
 const MODELS = ['pca', 'ppca', 'ae', 'vae'].flatMap((m) => [2, 16, 32].map((k) => `${m}-${k}.safetensors`));
 
 let dir: string;
 let result: DemoResult;
 const progress: string[] = [];
-let printed = '';
+const printed: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'latent-ts-demo-'));
-  result = await runDemo({ outDir: dir, quick: true, progress: (l) => progress.push(l), report: (t) => (printed = t) });
+  result = await runDemo({ outDir: dir, quick: true, progress: (l) => progress.push(l), report: (t) => printed.push(t) });
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('runDemo (quick)', () => {
   it('writes the pictures, models, metrics and index page', () => {
-    for (const f of [...PICTURES, ...MODELS, 'metrics.json', 'metrics.txt', 'index.html']) {
+    for (const f of [...PICTURES, ...MODELS, 'metrics.json', 'metrics.txt', 'semi-supervised.txt', 'index.html']) {
       expect(existsSync(join(dir, f)), f).toBe(true);
       expect(result.files).toContain(f);
     }
@@ -51,7 +51,7 @@ describe('runDemo (quick)', () => {
 
   it('metrics.json holds finite numbers in sane ranges', () => {
     const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-    expect(metrics.models).toHaveLength(12);
+    expect(metrics.models).toHaveLength(13);
     const row = (name: string) => metrics.models.find((r: { name: string }) => r.name === name);
     for (const r of metrics.models) {
       for (const [key, v] of Object.entries(r)) {
@@ -87,19 +87,34 @@ describe('runDemo (quick)', () => {
     }
     expect(row('PPCA-16').logLikelihood).toBeGreaterThan(row('PPCA-2').logLikelihood);
     expect(metrics.hashing.PCA['16bits']).toBe(row('PCA-16').precisionAt100);
+    // The semi-supervised entry: 6 methods at 2 labels-per-class values and the all-labels reference.
+    const semi = metrics.semiSupervised;
+    expect(semi.sources).toMatchObject({ autoencoder: 'AE-32', vae: 'VAE-32', pca: 'PCA-32', mlp: '784-128-32-10' });
+    expect(semi.rows).toHaveLength(13);
+    for (const r of semi.rows) {
+      expect(r.accuracies).toHaveLength(r.labelsPerClass === null ? 1 : 2);
+      expect(r.mean).toBeGreaterThan(0.3); // chance is 0.1
+      expect(r.mean).toBeLessThanOrEqual(1);
+    }
+    expect(metrics.settings.ae2d).toEqual({ hiddenDims: [128, 32], pretrainEpochs: 2, epochs: 12 });
   });
 
-  it('prints the table and reports progress for every training run', () => {
-    expect(printed).toBe(result.table);
-    for (const name of ['PCA-2', 'AE-2', 'VAE-2', 'VAE-32']) expect(printed).toMatch(new RegExp(`^${name}\\s`, 'm'));
-    expect(readFileSync(join(dir, 'metrics.txt'), 'utf8')).toBe(printed + '\n');
+  it('prints the metrics table, then the semi-supervised one, and reports progress for every training run', () => {
+    expect(printed).toEqual([result.table, result.semiSupervisedTable]);
+    for (const name of ['PCA-2', 'AE-2', 'VAE-2', 'VAE-32']) expect(printed[0]).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    expect(readFileSync(join(dir, 'metrics.txt'), 'utf8')).toBe(printed[0] + '\n');
+    expect(readFileSync(join(dir, 'semi-supervised.txt'), 'utf8')).toBe(printed[1] + '\n');
+    expect(printed[1]).toMatch(/^method\s+5 labels\/class\s+20 labels\/class$/m);
+    // The 2-D autoencoder is pre-trained layer by layer first.
+    expect(progress.some((l) => l.includes('AE-2: pre-training 784-128-32-2 layer by layer'))).toBe(true);
+    expect(progress.some((l) => l.includes('AE-2: level 1 (128→32) loss'))).toBe(true);
     for (const name of ['AE-2', 'AE-16', 'AE-32', 'VAE-2', 'VAE-16', 'VAE-32']) {
       expect(progress.some((l) => l.includes(`${name}: training`)), name).toBe(true);
       expect(progress.some((l) => l.includes(`${name}: done in`)), name).toBe(true);
       expect(progress.some((l) => new RegExp(`${name}: epoch \\d+/\\d+ {2}loss \\S+ nats/sample .*ETA `).test(l)), name).toBe(true);
     }
     // The slow steps after training are announced, and each model's measurement has a line.
-    for (const step of ['measuring 12 models', 'drawing the figures', 'saving 12 models']) {
+    for (const step of ['measuring 12 models', 'drawing the figures', 'semi-supervised table', 'saving 12 models']) {
       expect(progress.some((l) => l.includes(`${step}`) && l.endsWith('…')), step).toBe(true);
       expect(progress.some((l) => new RegExp(`${step}: done in \\d+\\.\\d s$`).test(l)), step).toBe(true);
     }

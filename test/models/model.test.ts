@@ -13,11 +13,13 @@ import { FastICA } from '../../src/models/decomposition/fast-ica.js';
 import type { LatentModel } from '../../src/models/model.js';
 import { Autoencoder } from '../../src/models/neural/autoencoder.js';
 import { VAE } from '../../src/models/neural/vae.js';
+import { CategoricalVAE } from '../../src/models/neural/categorical-vae.js';
 import { IncrementalPCA } from '../../src/models/decomposition/incremental-pca.js';
+import { VQVAE } from '../../src/models/neural/vq-vae.js';
 import { MODEL_KINDS, MODEL_TYPES, TYPE_TAGS, modelFromState } from '../../src/models/registry.js';
 
 const X = { data: Float64Array.from({ length: 60 }, (_, i) => (Math.sin(i * 1.7) + 1) / 2), shape: [12, 5] };
-const bytes = (t: { data: Float32Array | Float64Array }) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+const bytes = (t: { data: Float32Array | Float64Array | Int32Array }) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 
 function models(): LatentModel[] {
   return [
@@ -30,6 +32,8 @@ function models(): LatentModel[] {
     new IncrementalPCA({ nComponents: 2 }),
     new FactorAnalysis({ nComponents: 2 }),
     new FastICA({ nComponents: 2, seed: 1 }),
+    new CategoricalVAE({ inputDim: 5, nVariables: 1, nCategories: 2, epochs: 1, seed: 1 }),
+    new VQVAE({ inputDim: 5, nLatents: 2, nCodes: 4, codeDim: 2, epochs: 1, seed: 1 }),
   ];
 }
 
@@ -55,8 +59,16 @@ describe('LatentModel', () => {
     expect(models().map((m) => m.type)).toEqual([...MODEL_TYPES]);
     expect(models().map((m) => m.toState().type)).toEqual([...MODEL_TYPES]);
     expect(MODEL_KINDS.map((k) => TYPE_TAGS[k])).toEqual([...MODEL_TYPES]);
-    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA, FactorAnalysis, FastICA\)/);
+    expect(() => modelFromState({ type: 'KMeans', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "KMeans" \(latent-ts reads PCA, PPCA, Autoencoder, VAE, NMF, TruncatedSVD, IncrementalPCA, FactorAnalysis, FastICA, CategoricalVAE, VQVAE\)/);
     expect(() => modelFromState({ type: 'toString', version: 1, config: {}, tensors: {} })).toThrow(/unknown model type "toString"/);
+  });
+
+  it('the VQ-VAE encodes to integer codes [n, nLatents] that decode takes back', async () => {
+    const m: LatentModel = new VQVAE({ inputDim: 5, nLatents: 2, nCodes: 4, codeDim: 2, epochs: 1, seed: 1 });
+    await m.fit(X);
+    const z = m.encode(X);
+    expect(z.data).toBeInstanceOf(Int32Array);
+    expect(Array.from(z.data).every((c) => Number.isInteger(c) && c >= 0 && c < 4)).toBe(true);
   });
 
   it('PCA and PPCA know nFeatures and latentDim once fitted', () => {

@@ -290,6 +290,21 @@ describe('distribution moments (5 standard errors, estimated from the samples)',
     expect(Math.abs(m.mean - 0.5)).toBeLessThanOrEqual(5 * m.seMean);
     expect(Math.abs(m.variance - 1 / 12)).toBeLessThanOrEqual(5 * m.seVar);
   });
+
+  it('fillGumbel(): the Gumbel(0, 1) mean (Euler–Mascheroni γ) and variance π²/6, resumable, finite', () => {
+    const r = new Rng(4);
+    const xs = r.fillGumbel(new Float64Array(100_000)) as Float64Array;
+    const m = moments(xs);
+    expect(Math.abs(m.mean - 0.5772156649015329)).toBeLessThanOrEqual(5 * m.seMean);
+    expect(Math.abs(m.variance - Math.PI ** 2 / 6)).toBeLessThanOrEqual(5 * m.seVar);
+    expect(xs.every(Number.isFinite)).toBe(true);
+    // P(g ≤ 0) = exp(−1).
+    const below = xs.filter((x) => x <= 0).length / xs.length;
+    expect(Math.abs(below - Math.exp(-1))).toBeLessThanOrEqual(5 * Math.sqrt((Math.exp(-1) * (1 - Math.exp(-1))) / xs.length));
+    const saved = r.state();
+    const a = r.fillGumbel(new Float32Array(5));
+    expect(Array.from(Rng.fromState(saved).fillGumbel(new Float32Array(5)))).toEqual(Array.from(a));
+  });
 });
 
 describe('fork', () => {

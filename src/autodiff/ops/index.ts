@@ -8,6 +8,8 @@ import { broadcastTo, concat, reshape, slice, transpose } from './shape.js';
 import { logSoftmax, softmax, softmaxCrossEntropy, type CrossEntropyAttrs, type SoftmaxAttrs } from './softmax.js';
 import { abs, exp, leakyRelu, log, logSigmoid, relu, sigmoid, softplus, sqrt, square, tanh } from './unary.js';
 import { conv2d, convTranspose2d, type ConvAttrs, type ConvTransposeAttrs } from './conv.js';
+import { gatherRows, straightThrough, type GatherRowsAttrs } from './discrete.js';
+import { categoricalKl, gumbelSoftmax, type CategoricalKlAttrs, type GumbelSoftmaxAttrs } from './categorical.js';
 
 /** The attributes each primitive takes; the keys are the complete set of primitives. */
 export interface OpAttrs {
@@ -21,6 +23,8 @@ export interface OpAttrs {
   mse: LossAttrs; bceWithLogits: LossAttrs; gaussianNll: LossAttrs; gaussianKl: LossAttrs;
   logSoftmax: SoftmaxAttrs; softmax: SoftmaxAttrs; softmaxCrossEntropy: CrossEntropyAttrs;
   conv2d: ConvAttrs; convTranspose2d: ConvTransposeAttrs;
+  gatherRows: GatherRowsAttrs; straightThrough: null;
+  gumbelSoftmax: GumbelSoftmaxAttrs; categoricalKl: CategoricalKlAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -39,4 +43,6 @@ export const ops: OpTable = {
   mse, bceWithLogits, gaussianNll, gaussianKl,
   logSoftmax, softmax, softmaxCrossEntropy,
   conv2d, convTranspose2d,
+  gatherRows, straightThrough,
+  gumbelSoftmax, categoricalKl,
 };

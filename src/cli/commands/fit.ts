@@ -27,6 +27,8 @@ const SPEC: OptionSpec = {
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },
   likelihood: { type: 'string' },
+  codes: { type: 'string' },
+  categories: { type: 'string' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
 };
@@ -53,11 +55,13 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
   const dataPath = stringOption(values, 'data', cmd, { required: true }) as string;
   const outPath = stringOption(values, 'out', cmd, { required: true }) as string;
   const labelsPath = stringOption(values, 'labels', cmd);
-  if (kind !== 'ae' && kind !== 'vae') {
+  if (kind !== 'ae' && kind !== 'vae' && kind !== 'cvae' && kind !== 'vqvae') {
     const extra = NEURAL_ONLY.find((o) => values[o] !== undefined);
-    if (extra) throw new UsageError(cmd, `--${extra} applies to ae and vae only`);
+    if (extra) throw new UsageError(cmd, `--${extra} applies to ae, vae, cvae and vqvae only`);
   }
+  if (values.categories !== undefined && kind !== 'cvae') throw new UsageError(cmd, '--categories applies to cvae only');
   if (values.likelihood !== undefined && kind !== 'vae') throw new UsageError(cmd, '--likelihood applies to vae only');
+  if (values.codes !== undefined && kind !== 'vqvae') throw new UsageError(cmd, '--codes applies to vqvae only');
   const settings: FitSettings = {
     latent: intOption(values, 'latent', cmd, 2, { min: 1 }) as number,
     epochs: intOption(values, 'epochs', cmd, 10, { min: 0 }) as number,
@@ -65,6 +69,8 @@ export async function fitCommand(argv: readonly string[], io: CliIo): Promise<nu
     batchSize: intOption(values, 'batch-size', cmd, 128, { min: 1 }) as number,
     learningRate: numberOption(values, 'learning-rate', cmd, 1e-3, { greaterThan: 0 }) as number,
     likelihood: choiceOption(values, 'likelihood', cmd, ['bernoulli', 'gaussian'] as const, undefined),
+    codes: intOption(values, 'codes', cmd, 16, { min: 2 }) as number,
+    categories: intOption(values, 'categories', cmd, 4, { min: 2 }) as number,
     seed: parseSeed(stringOption(values, 'seed', cmd), 0),
   };
 
@@ -106,17 +112,22 @@ function modelKind(positionals: string[]): ModelKind {
   return kind as ModelKind;
 }
 
-/** 5-NN accuracy of the codes: the last 20% of rows classified by the first 80%. */
+/**
+ * 5-NN accuracy of the codes: the last 20% of rows classified by the first 80%. A VQ-VAE's
+ * codes are indices, whose Euclidean distance means nothing, so its encoder outputs z_e are
+ * classified instead (and the line says so).
+ */
 function heldOutKnn(model: AnyModel, X: Matrix, labels: Int32Array): string {
   const n = X.shape[0];
   const nRef = Math.floor(0.8 * n);
   if (nRef < 5 || n - nRef < 1) return `k-NN accuracy: too few rows (${n}) to hold out 20%`;
-  const Z = asMatrix(model.encode(X));
+  const Z = asMatrix(model.type === 'VQVAE' ? model.encodeContinuous(X) : model.encode(X));
   const k = Z.shape[1];
   const accuracy = knnAccuracy(
     { data: Z.data.subarray(0, nRef * k), n: nRef, dim: k, labels: labels.subarray(0, nRef) },
     { data: Z.data.subarray(nRef * k), n: n - nRef, dim: k, labels: labels.subarray(nRef) },
     5,
   );
-  return `5-NN accuracy of the codes (last ${n - nRef} rows classified by the first ${nRef}): ${accuracy.toFixed(4)}`;
+  const what = model.type === 'VQVAE' ? 'the encoder outputs' : 'the codes';
+  return `5-NN accuracy of ${what} (last ${n - nRef} rows classified by the first ${nRef}): ${accuracy.toFixed(4)}`;
 }

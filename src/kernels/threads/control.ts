@@ -60,6 +60,35 @@ export const COMMAND_RANGES = 4;
  * module's packA (packB and macro follow). Chunk c's upper triangle is written to its own C.
  */
 export const COMMAND_GRAM = 5;
+/**
+ * Claim and compute panels of one float64 product until none is left
+ * (kernels/threads/gemm-parallel-f64.ts): after the tag and count, the arguments of
+ * {@link COMMAND_PANELS} with the byte offset of alpha and beta (two doubles in the pool's memory)
+ * in place of the float32 alpha and beta, and the index in the kernel table of the float64
+ * module's packA (packB and macro follow) last.
+ */
+export const COMMAND_PANELS_F64 = 8;
+
+/**
+ * Claim and run calls of a kernel whose arguments differ from call to call beyond a common
+ * stride (per-chunk accumulators, column blocks, one array per call): after the tag and count,
+ * the arguments are the kernel's index in the worker's table, the number of arguments per call
+ * (at most {@link MAX_CALL_ARGS}), the byte address in the shared memory of the table of
+ * arguments (call c's are the Int32 words from c·args on) and a mask of the arguments that are
+ * float32 (bit i: argument i is read as a float32). Call c is `kernel(...table row c)`.
+ */
+export const COMMAND_CALLS = 6;
+
+/**
+ * Claim and answer chunks of the queries of a Hamming k-nearest search (kernels/threads/hamming-parallel.ts):
+ * after the tag and count, the arguments are the number of codes, words per code, bits, results
+ * per query, queries, queries per chunk, the byte addresses of the codes, the queries, the result
+ * indices and distances, this worker's scratch, and whether query q leaves code q out.
+ */
+export const COMMAND_HAMMING = 7;
+
+/** The most arguments one call of {@link COMMAND_CALLS} takes (the float mask's bits). */
+export const MAX_CALL_ARGS = 16;
 
 /** The most float32 scalars a ranges task carries. */
 export const MAX_RANGE_SCALARS = 12;

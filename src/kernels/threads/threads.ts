@@ -5,7 +5,10 @@
  * @module
  */
 import { describeValue } from '../../errors.js';
+import { gemmF64Module } from '../wasm/gemm-wasm-f64.js';
 import { sharedGemmModule, sharedGramModule } from '../wasm/runtime.js';
+import { compiledModule } from '../wasm/fixed-instance.js';
+import { buildGramF64Module } from '../wasm/gram-f64.js';
 import { type RangeKernel, workerHost } from './host.js';
 import { ThreadPool } from './pool.js';
 
@@ -68,8 +71,10 @@ export function threadsSupported(): boolean {
  * The default is the `LATENT_TS_THREADS` environment variable, read once, or else the cores
  * available (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser)
  * up to 4 (`DEFAULT_THREADS_CAP`). The large float32 matrix products (a fit's, in place, and
- * others through copies), a fit's Adam updates and the PCA's float32 Gram run in parallel; the loss and ReLU kernels
- * do not yet. A fit uses the count set when it starts: calling this during a fit applies from
+ * others through copies), the large float64 ones (NMF, FastICA, FactorAnalysis, the float64 PCA,
+ * LogisticRegression), a fit's Adam updates, ReLUs, bias sums, summed BCE and gradient norm,
+ * the PCA's float32 Gram and Rayleigh–Ritz step, and large batches of Hamming searches
+ * (`HammingIndex.queryMany`) run in parallel. A fit uses the count set when it starts: calling this during a fit applies from
  * the next one. Results are the same bytes on any thread count.
  *
  * @example
@@ -129,11 +134,44 @@ export function threadPool(threads: number, bytes: number): ThreadPool | null {
 /**
  * The kernels the shared pool's workers instantiate besides the GEMM module: the Gram module's
  * `packA`, `packB` and `macro`, from {@link GRAM_KERNELS} on, for the PCA Gram
- * (gram-parallel.ts, control.ts `COMMAND_GRAM`); none where that module is unavailable.
+ * (gram-parallel.ts, control.ts `COMMAND_GRAM`), then the float64 GEMM module's, from
+ * {@link F64_KERNELS} on (gemm-parallel-f64.ts, `COMMAND_PANELS_F64`); none where the Gram
+ * module is unavailable.
  */
 function sharedPoolKernels(): RangeKernel[] {
   const gram = sharedGramModule();
-  return gram === null ? [] : GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
+  if (gram === null) return [];
+  const kernels: RangeKernel[] = GRAM_KERNEL_NAMES.map((name) => ({ module: gram.module, name }));
+  const f64 = gemmF64Module(true);
+  if (f64 !== null) {
+    kernels.push(...F64_KERNEL_NAMES.map((name) => ({ module: f64, name })));
+    // The double BᵀB of the PCA's Rayleigh–Ritz step, by accumulator rows (ritz-parallel.ts).
+    const gramF64 = compiledModule(buildGramF64Module, true);
+    if (gramF64 !== null) kernels.push({ module: gramF64, name: 'rows' });
+  }
+  return kernels;
+}
+
+/** Where the double Gram's `rows` (gram-f64.ts) sits in the shared pool's table, after the float64 GEMM's. */
+const GRAM_F64_ROWS = 6;
+
+/** Index of the double Gram's `rows` in the shared pool's kernel table, or −1 if absent. */
+export function gramF64RowsAt(p: ThreadPool): number {
+  return p.kernelCount > GRAM_F64_ROWS ? GRAM_F64_ROWS : -1;
+}
+
+/** The float64 GEMM module's exports in the shared pool's kernel table, after the Gram's. */
+const F64_KERNEL_NAMES = ['packA', 'packB', 'macro'] as const;
+
+/** Where the float64 GEMM's kernels start in the shared pool's table. */
+export const F64_KERNELS = 3;
+
+/**
+ * Index of the float64 GEMM module's `packA` in the shared pool's kernel table (`packB` and
+ * `macro` follow), or −1 if absent.
+ */
+export function f64KernelsAt(p: ThreadPool): number {
+  return p.kernelCount >= F64_KERNELS + F64_KERNEL_NAMES.length ? F64_KERNELS : -1;
 }
 
 /** The Gram module's exports in the shared pool's kernel table, in this order. */

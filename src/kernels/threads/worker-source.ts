@@ -64,6 +64,12 @@ function start(data, onExit) {
         ranges(table, ctl, ctlF, a, job);
       } else if (command === 5) {
         gram(table, ctl, a, job);
+      } else if (command === 6) {
+        calls(table, memory, ctl, a, job);
+      } else if (command === 7) {
+        hamming(memory, ctl, a, job);
+      } else if (command === 8) {
+        panels64(table, memory, ctl, a, job);
       } else if (command === 2) {
         if (ctl[a] === 2) data.exit();
         throw new Error('worker ' + data.slot + ': failure requested by the diagnostics command');
@@ -132,6 +138,84 @@ function ranges(table, ctl, ctlF, a, job) {
   }
 }
 
+// Claims calls of a kernel whose arguments are rows of a table in the shared memory (tag, count
+// at a, a + 1; see control.ts COMMAND_CALLS) until none is left.
+function calls(table, memory, ctl, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const run = table[ctl[q]], n = ctl[q + 1], at = ctl[q + 2] >> 2, floats = ctl[q + 3];
+  const words = new Int32Array(memory.buffer), reals = new Float32Array(memory.buffer);
+  const args = new Array(n);
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    const row = at + c * n;
+    for (let i = 0; i < n; i++) args[i] = (floats >> i) & 1 ? reals[row + i] : words[row + i];
+    run(...args);
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Claims chunks of the queries of a Hamming search (tag, count at a, a + 1; see control.ts
+// COMMAND_HAMMING) until none is left: per query the distance to every code (popcount of XOR)
+// and the counting selection of hashing/hamming-index.ts (selectInto), ties by lower index.
+function hamming(memory, ctl, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const nCodes = ctl[q], w = ctl[q + 1], nBits = ctl[q + 2], m = ctl[q + 3], nq = ctl[q + 4], per = ctl[q + 5];
+  const dbAt = ctl[q + 6] >> 2, qAt = ctl[q + 7] >> 2, idxAt = ctl[q + 8] >> 2, distAt = ctl[q + 9] >> 2;
+  const scratchAt = ctl[q + 10] >> 2, excludeSelf = ctl[q + 11] === 1;
+  const u = new Uint32Array(memory.buffer), s = new Int32Array(memory.buffer);
+  const dist = s.subarray(scratchAt, scratchAt + nCodes);
+  const bins = nBits + 1;
+  const counts = s.subarray(scratchAt + nCodes, scratchAt + nCodes + bins);
+  const start = s.subarray(scratchAt + nCodes + bins, scratchAt + nCodes + 2 * bins);
+  const take = s.subarray(scratchAt + nCodes + 2 * bins, scratchAt + nCodes + 3 * bins);
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    for (let qi = c * per, end = Math.min(nq, (c + 1) * per); qi < end; qi++) {
+      const qo = qAt + qi * w;
+      for (let i = 0; i < nCodes; i++) {
+        const o = dbAt + i * w;
+        let d = 0;
+        for (let j = 0; j < w; j++) {
+          let x = u[o + j] ^ u[qo + j];
+          x -= (x >>> 1) & 0x55555555;
+          x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+          x = (x + (x >>> 4)) & 0x0f0f0f0f;
+          d += Math.imul(x, 0x01010101) >>> 24;
+        }
+        dist[i] = d;
+      }
+      const skip = excludeSelf ? qi : -1;
+      counts.fill(0);
+      for (let i = 0; i < nCodes; i++) if (i !== skip) counts[dist[i]]++;
+      let filled = 0;
+      take.fill(0);
+      for (let d = 0; d <= nBits && filled < m; d++) {
+        start[d] = filled;
+        take[d] = Math.min(counts[d], m - filled);
+        filled += take[d];
+      }
+      const oi = idxAt + qi * m, od = distAt + qi * m;
+      for (let i = 0; i < nCodes; i++) {
+        const d = dist[i];
+        if (i === skip || take[d] === 0) continue;
+        const slot = start[d]++;
+        take[d]--;
+        s[oi + slot] = i;
+        s[od + slot] = d;
+      }
+    }
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
 // Claims chunks of a Gram job (tag, count at a, a + 1; see control.ts) until none is left: the
 // loop of gramChunk in kernels/wasm/gram-wasm.ts on chunk c's rows, into chunk c's C, with the
 // Gram module's packA, packB and macro from the kernel table.
@@ -164,7 +248,41 @@ function gram(table, ctl, a, job) {
   }
 }
 
-function product(e, m, n, k, alpha, beta, aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, tile, pa, pb, KC, MC, NC) {
+// Claims panels of a float64 product (command 6; see control.ts) until none is left: the loop of
+// the float64 driver (kernels/threads/gemm-parallel-f64.ts, blockedProductF64) with the float64
+// module's packA, packB and macro from the kernel table and alpha, beta read as doubles.
+function panels64(table, memory, ctl, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const m = ctl[q], n = ctl[q + 1], k = ctl[q + 2];
+  const scalars = new Float64Array(memory.buffer, ctl[q + 3], 2);
+  const alpha = scalars[0], beta = scalars[1];
+  const aAt = ctl[q + 5], aLane = ctl[q + 6], aK = ctl[q + 7], bAt = ctl[q + 8], bLane = ctl[q + 9], bK = ctl[q + 10];
+  const cAt = ctl[q + 11], ldc = ctl[q + 12], tile = ctl[q + 13], pa = ctl[q + 14], pb = ctl[q + 15];
+  const KC = ctl[q + 16], MC = ctl[q + 17], NC = ctl[q + 18], lastMC = ctl[q + 19], lastNC = ctl[q + 20];
+  const byColumns = ctl[q + 21] === 1, span = ctl[q + 22];
+  const e = { packA: table[ctl[q + 23]], packB: table[ctl[q + 23] + 1], macro: table[ctl[q + 23] + 2] };
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const p = claim & 2047;
+    if (claim >>> 11 !== tag || p >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    const start = p * span, last = p === count - 1;
+    const mc = last ? lastMC : MC, nc = last ? lastNC : NC;
+    if (byColumns) {
+      product(e, m, Math.min(span, n - start), k, alpha, beta, aAt, aLane, aK, bAt + start * bLane, bLane, bK,
+        cAt + start * 8, ldc, tile, pa, pb, KC, mc, nc, 8);
+    } else {
+      product(e, Math.min(span, m - start), n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
+        cAt + start * ldc * 8, ldc, tile, pa, pb, KC, mc, nc, 8);
+    }
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// The BLIS loops of blockedProduct (kernels/wasm/gemm-wasm.ts) for elements of es bytes (4, or 8
+// for the float64 module).
+function product(e, m, n, k, alpha, beta, aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, tile, pa, pb, KC, MC, NC, es = 4) {
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -174,7 +292,7 @@ function product(e, m, n, k, alpha, beta, aAt, aLane, aK, bAt, bLane, bK, cAt, l
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         e.packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, pa);
-        e.macro(mc, nc, kc, pa, pb, cAt + (ic * ldc + jc) * 4, ldc * 4, alpha, betaBlock, tile);
+        e.macro(mc, nc, kc, pa, pb, cAt + (ic * ldc + jc) * es, ldc * es, alpha, betaBlock, tile);
       }
     }
   }

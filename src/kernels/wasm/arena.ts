@@ -29,9 +29,13 @@ import { compiledModule, type ModuleSource } from './fixed-instance.js';
 import { gemmOnMemory, sharedGemmModule, wasmGemm } from './runtime.js';
 import { PAGE_BYTES } from './memory.js';
 import type { MicroShape } from './micro.js';
-import { COMMAND_RANGES, MAX_RANGE_SCALARS, controlBytes } from '../threads/control.js';
+import { COMMAND_CALLS, COMMAND_RANGES, MAX_CALL_ARGS, MAX_RANGE_SCALARS, controlBytes } from '../threads/control.js';
 import type { RangeKernel } from '../threads/host.js';
 import { buildAdamModule } from './adam-module.js';
+import { bceModule } from './bce-module.js';
+import { buildBiasReluModule } from './bias-relu-module.js';
+import { buildReluModule } from './relu-module.js';
+import { buildSumSquaresModule } from './sum-squares-module.js';
 import { PARALLEL_PRODUCT, productOnPool } from '../threads/gemm-parallel.js';
 import { workerHost } from '../threads/host.js';
 import { MAX_PANELS, ThreadPool } from '../threads/pool.js';
@@ -42,9 +46,25 @@ const ALIGN = 64;
  * The elementwise kernels a threaded arena's workers run over ranges ({@link WasmArena.shareRange}),
  * by index: the builder and its export.
  */
-const RANGE_KERNELS: ReadonlyArray<{ build: ModuleSource; name: string }> = [{ build: buildAdamModule, name: 'adam' }];
+const RANGE_KERNELS: ReadonlyArray<{ build: ModuleSource; name: string }> = [
+  { build: buildAdamModule, name: 'adam' },
+  { build: buildReluModule, name: 'relu' },
+  { build: bceModule, name: 'bce' },
+  { build: buildBiasReluModule, name: 'mask' },
+  { build: buildBiasReluModule, name: 'sums' },
+  { build: buildSumSquaresModule, name: 'sumsq' },
+];
 /** Index of the Adam kernel in a threaded arena's range kernels. */
 export const ADAM_IN_ARENA = 0;
+/** Index of the ReLU forward (relu-module.ts) in a threaded arena's range kernels. */
+export const RELU_IN_ARENA = 1;
+/** Index of the summed BCE-with-logits (bce-module.ts). */
+export const BCE_IN_ARENA = 2;
+/** Index of the ReLU mask with bias sums, and of the bias sums alone (bias-relu-module.ts). */
+export const MASK_IN_ARENA = 3;
+export const SUMS_IN_ARENA = 4;
+/** Index of Σx² (sum-squares-module.ts). */
+export const SUM_SQUARES_IN_ARENA = 5;
 /**
  * Ranges shorter than this many bytes run on this thread: sharing costs a few microseconds of
  * dispatch, and Adam streams about 1 KB per µs (28 bytes per parameter at 0.8 ms per 650,000).
@@ -54,7 +74,9 @@ const SHARED_RANGE_BYTES = 1 << 18;
  * Bytes after the packing scratch that kernels may use for small results: accumulators, up to
  * 8,192 per-column double sums.
  */
-const KERNEL_SCRATCH_BYTES = 65536;
+export const KERNEL_SCRATCH_BYTES = 65536;
+/** Bytes after the kernel scratch for the argument table of {@link WasmArena.shareCalls}. */
+const CALL_TABLE_BYTES = 16384;
 
 // Arenas by the buffer of their memory, so the GEMM entry can tell resident operands apart
 // without any arena being "current". Weak: an arena nobody references is collected.
@@ -101,6 +123,8 @@ const alignUp = (x: number): number => Math.ceil(x / ALIGN) * ALIGN;
 export class WasmArena {
   /** Byte offset of {@link KERNEL_SCRATCH_BYTES} reserved for small kernel outputs (sums). */
   readonly kernelScratch: number;
+  /** Byte offset of the argument table of {@link WasmArena.shareCalls}. */
+  private readonly callTable: number;
   /** First byte after the scratch areas. */
   private readonly base: number;
   private top: number;
@@ -113,6 +137,7 @@ export class WasmArena {
   private pool: ThreadPool | null = null;
   private released = false;
   private split = 0;
+  private chunks = 0;
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
@@ -122,7 +147,8 @@ export class WasmArena {
   ) {
     this.buffer = memory.buffer;
     this.kernelScratch = layout.kernelScratch;
-    this.base = this.kernelScratch + KERNEL_SCRATCH_BYTES;
+    this.callTable = this.kernelScratch + KERNEL_SCRATCH_BYTES;
+    this.base = this.callTable + CALL_TABLE_BYTES;
     this.top = this.base;
     this.scratch32 = new Float32Array(this.buffer, this.kernelScratch, 4);
     this.scratch64 = new Float64Array(this.buffer, this.kernelScratch, KERNEL_SCRATCH_BYTES / 8);
@@ -149,13 +175,13 @@ export class WasmArena {
       if (shared !== null) {
         const packAt = alignUp(controlBytes(threads - 1));
         const kernelScratch = alignUp(packAt + threads * packScratchBytes(shared.shape));
-        const pages = Math.ceil((kernelScratch + KERNEL_SCRATCH_BYTES + bytes + ALIGN) / PAGE_BYTES);
+        const pages = Math.ceil((kernelScratch + KERNEL_SCRATCH_BYTES + CALL_TABLE_BYTES + bytes + ALIGN) / PAGE_BYTES);
         const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
         const exports = new WebAssembly.Instance(shared.module, { env: { memory } }).exports as unknown as GemmExports;
         return new WasmArena(memory, exports, shared.shape, { packAt, kernelScratch, threads, sharedModule: shared.module });
       }
       const kernelScratch = alignUp(packScratchBytes(kernel.shape));
-      const pages = Math.ceil((kernelScratch + KERNEL_SCRATCH_BYTES + bytes + ALIGN) / PAGE_BYTES);
+      const pages = Math.ceil((kernelScratch + KERNEL_SCRATCH_BYTES + CALL_TABLE_BYTES + bytes + ALIGN) / PAGE_BYTES);
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       const loaded = gemmOnMemory(memory);
       if (loaded === null) return null;
@@ -178,6 +204,11 @@ export class WasmArena {
   /** How many products had panels computed by a worker (diagnostics: tests check threads really ran). */
   get splitProducts(): number {
     return this.split;
+  }
+
+  /** How many chunks or calls of shared elementwise kernels a worker ran (diagnostics, as {@link WasmArena.splitProducts}). */
+  get workerChunks(): number {
+    return this.chunks;
   }
 
   /**
@@ -273,16 +304,18 @@ export class WasmArena {
    * chunk c is `kernel(pointer + c·chunkBytes…, its bytes, ...scalars)`, exactly the calls of
    * a one-thread loop over the chunks, so an elementwise kernel gives the same bytes. Returns
    * false, running nothing, on a one-thread arena, before its workers have started, or for fewer
-   * than 256 KiB (the caller then runs its loop). Throws if a worker fails.
+   * than `minBytes` (default 256 KiB; the caller then runs its loop). Throws if a worker fails.
    */
-  shareRange(kernel: number, pointers: readonly number[], bytes: number, chunkBytes: number, scalars: readonly number[]): boolean {
+  shareRange(
+    kernel: number, pointers: readonly number[], bytes: number, chunkBytes: number, scalars: readonly number[], minBytes = SHARED_RANGE_BYTES,
+  ): boolean {
     const pool = this.pool;
-    if (pool === null || bytes < SHARED_RANGE_BYTES || pool.readyWorkers().length === 0 || scalars.length > MAX_RANGE_SCALARS) return false;
+    if (pool === null || bytes < minBytes || pool.readyWorkers().length === 0 || scalars.length > MAX_RANGE_SCALARS) return false;
     const run = this.kernel(RANGE_KERNELS[kernel].build)?.[RANGE_KERNELS[kernel].name] as ((...args: number[]) => void) | undefined;
     if (run === undefined) return false;
     const count = Math.ceil(bytes / chunkBytes);
     if (count > MAX_PANELS) return false;
-    pool.share(count, COMMAND_RANGES, (ctl, ctlF, at) => {
+    this.chunks += pool.share(count, COMMAND_RANGES, (ctl, ctlF, at) => {
       ctl[at] = kernel;
       ctl[at + 1] = pointers.length;
       ctl[at + 2] = chunkBytes;
@@ -294,6 +327,45 @@ export class WasmArena {
       run(...pointers.map((p) => p + c * chunkBytes), Math.min(chunkBytes, bytes - c * chunkBytes), ...scalars);
     });
     return true;
+  }
+
+  /**
+   * Runs range kernel `kernel` ({@link BCE_IN_ARENA}, …) once per row of `calls` (`args`
+   * numbers per call, byte addresses in this arena and lengths; argument i a float32 where bit i
+   * of `floats` is set), the calls shared with the arena's workers, each claimed by one thread.
+   * The calls must write disjoint bytes (their own accumulators, their own columns), so who ran
+   * which changes no bit, and the caller combines per-call results in call order. Returns false,
+   * running nothing, on a one-thread arena, before its workers have started, for fewer than two
+   * calls or more than the argument table holds (the caller then runs its loop). Throws if a
+   * worker fails.
+   */
+  shareCalls(kernel: number, args: number, calls: readonly number[], floats = 0): boolean {
+    const pool = this.pool;
+    const count = calls.length / args;
+    if (pool === null || count < 2 || count > MAX_PANELS || args > MAX_CALL_ARGS || calls.length * 4 > CALL_TABLE_BYTES
+      || pool.readyWorkers().length === 0) return false;
+    const run = this.kernel(RANGE_KERNELS[kernel].build)?.[RANGE_KERNELS[kernel].name] as ((...a: number[]) => void) | undefined;
+    if (run === undefined) return false;
+    const words = new Int32Array(this.buffer, this.callTable, calls.length);
+    const reals = new Float32Array(this.buffer, this.callTable, calls.length);
+    for (let i = 0; i < calls.length; i++) {
+      if ((floats >> (i % args)) & 1) reals[i] = calls[i];
+      else words[i] = calls[i];
+    }
+    this.chunks += pool.share(count, COMMAND_CALLS, (ctl, _ctlF, at) => {
+      ctl[at] = kernel;
+      ctl[at + 1] = args;
+      ctl[at + 2] = this.callTable;
+      ctl[at + 3] = floats;
+    }, (c) => {
+      run(...calls.slice(c * args, c * args + args));
+    });
+    return true;
+  }
+
+  /** Whether {@link WasmArena.shareCalls} and {@link WasmArena.shareRange} can share now: the arena's workers have started. */
+  canShare(): boolean {
+    return this.pool !== null && this.pool.readyWorkers().length > 0;
   }
 
   /** The arena's pool, started on first use; null for a one-thread or released arena. */

@@ -1,6 +1,6 @@
 /**
  * A small typed WebAssembly module builder: LEB128, the binary sections, and exactly the
- * opcodes latent-ts emits (core integer control flow, f32 scalars, 128-bit SIMD), each named
+ * opcodes latent-ts emits (core integer control flow, f32 and f64 scalars, 128-bit SIMD), each named
  * once here: kernels emit no opcode numbers of their own. The GEMM
  * kernel is written against it, so the module bytes come from TypeScript in this repository and
  * no toolchain or committed binary is needed.
@@ -66,7 +66,7 @@ function section(id: number, payload: readonly number[]): number[] {
  * Instructions without immediates are emitted by name with {@link Code.simd}.
  */
 export const SIMD_OPCODES = {
-  'v128.load': 0x00, 'v128.load32_splat': 0x09, 'v128.store': 0x0b, 'v128.const': 0x0c, 'i8x16.shuffle': 0x0d,
+  'v128.load': 0x00, 'v128.load32_splat': 0x09, 'v128.load64_splat': 0x0a, 'v128.store': 0x0b, 'v128.const': 0x0c, 'i8x16.shuffle': 0x0d,
   'i32x4.splat': 0x11, 'f32x4.splat': 0x13, 'f64x2.splat': 0x14, 'f32x4.extract_lane': 0x1f,
   'i32x4.gt_s': 0x3b, 'f32x4.eq': 0x41, 'f32x4.lt': 0x43, 'f32x4.gt': 0x44,
   'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.bitselect': 0x52, 'v128.load64_zero': 0x5d,
@@ -125,12 +125,18 @@ export class Code {
   // Scalar memory.
   f32Load(offset = 0, align = 4): this { return this.mem([0x2a], offset, align); }
   f32Store(offset = 0, align = 4): this { return this.mem([0x38], offset, align); }
+  f64Load(offset = 0, align = 8): this { return this.mem([0x2b], offset, align); }
+  f64Store(offset = 0, align = 8): this { return this.mem([0x39], offset, align); }
 
   // Constants.
   i32Const(v: number): this { return this.op(0x41, ...sleb128(v)); }
   f32Const(v: number): this {
     const b = new Uint8Array(new Float32Array([v]).buffer);
     return this.op(0x43, ...b);
+  }
+  f64Const(v: number): this {
+    const b = new Uint8Array(new Float64Array([v]).buffer);
+    return this.op(0x44, ...b);
   }
 
   // i32 arithmetic and comparison.
@@ -159,6 +165,12 @@ export class Code {
   f32Add(): this { return this.op(0x92); }
   f32Mul(): this { return this.op(0x94); }
 
+  // f64 arithmetic.
+  f64Eq(): this { return this.op(0x61); }
+  f64Ne(): this { return this.op(0x62); }
+  f64Add(): this { return this.op(0xa0); }
+  f64Mul(): this { return this.op(0xa2); }
+
   // Bulk memory.
   memoryCopy(): this { return this.op(0xfc, ...uleb128(10), 0x00, 0x00); }
   memoryFill(): this { return this.op(0xfc, ...uleb128(11), 0x00); }
@@ -166,6 +178,7 @@ export class Code {
   // SIMD (prefix 0xfd).
   v128Load(offset = 0, align = 16): this { return this.mem(this.simdPrefix('v128.load'), offset, align); }
   v128Load32Splat(offset = 0, align = 4): this { return this.mem(this.simdPrefix('v128.load32_splat'), offset, align); }
+  v128Load64Splat(offset = 0, align = 8): this { return this.mem(this.simdPrefix('v128.load64_splat'), offset, align); }
   v128Load64Zero(offset = 0, align = 8): this { return this.mem(this.simdPrefix('v128.load64_zero'), offset, align); }
   v128Store(offset = 0, align = 16): this { return this.mem(this.simdPrefix('v128.store'), offset, align); }
   v128Const(bytes: readonly number[] = new Array<number>(16).fill(0)): this {

@@ -13,9 +13,9 @@ import { instantiateFixed } from './fixed-instance.js';
 import { PAGE_BYTES } from './memory.js';
 
 /** Widest B the accumulator holds; wider ones use the TypeScript path. */
-const MAX_P = 256;
+export const MAX_P = 256;
 /** Accumulator row stride in doubles (even, so every pair is 16-byte aligned). */
-const ACC_LD = MAX_P;
+export const ACC_LD = MAX_P;
 /** Floats per chunk of B rows (256 KiB), plus one float of slack read past the last odd column. */
 const CHUNK = 65536;
 const ACC_AT = 0;
@@ -26,11 +26,22 @@ const PAGES = Math.ceil((B_AT + (CHUNK + 4) * 4) / PAGE_BYTES);
  * `upper(b, rows, p, ldBytes)`: acc[i, j] += b[r, i]·b[r, j] in double for every row r, every
  * i < p and j from i rounded down to even up to p rounded up to even (acc row stride ACC_LD).
  * Reads one float past column p − 1 when p is odd; that column of acc is never used.
+ * `rows(b, rows, p, ldBytes, i0, i1, acc)` does the same for i0 ≤ i < i1 only, into the
+ * accumulator at byte address `acc` (same stride): each element of acc gets the additions of
+ * `upper`, in the same order, so accumulator rows can be shared out between threads
+ * (kernels/threads/ritz-parallel.ts). With `shared`, the module imports a shared memory.
  */
-export function buildGramF64Module(): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(PAGES);
-  const f = mod.function('upper', ['i32', 'i32', 'i32', 'i32'], []);
-  const [B, ROWS, P, LD] = [0, 1, 2, 3];
+export function buildGramF64Module(shared = false): Uint8Array<ArrayBuffer> {
+  const mod = new ModuleBuilder(shared ? 1 : PAGES, shared);
+  for (const ranged of [false, true]) emitUpper(mod, ranged);
+  return mod.build();
+}
+
+function emitUpper(mod: ModuleBuilder, ranged: boolean): void {
+  const f = ranged
+    ? mod.function('rows', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [])
+    : mod.function('upper', ['i32', 'i32', 'i32', 'i32'], []);
+  const [B, ROWS, P, LD, I0, I1, ACC] = [0, 1, 2, 3, 4, 5, 6];
   const i = f.local('i32');
   const a = f.local('i32');
   const q = f.local('i32');
@@ -40,15 +51,19 @@ export function buildGramF64Module(): Uint8Array<ArrayBuffer> {
   c.block().loop();
   c.localGet(ROWS).i32Eqz().brIf(1);
   c.localGet(B).localGet(P).i32Const(4).i32Mul().i32Add().localSet(end);
-  c.i32Const(0).localSet(i);
+  if (ranged) c.localGet(I0).localSet(i);
+  else c.i32Const(0).localSet(i);
   c.block().loop();
-  c.localGet(i).localGet(P).i32GeU().brIf(1);
+  c.localGet(i).localGet(ranged ? I1 : P).i32GeU().brIf(1);
   // s = (b[r, i], b[r, i]) in double.
   c.localGet(B).localGet(i).i32Const(4).i32Mul().i32Add().f32Load(0, 4).f64PromoteF32();
   c.simd('f64x2.splat').localSet(s);
   // q → b[r, j0], a → acc[i, j0] with j0 = i & ~1.
   c.localGet(i).i32Const(-2).i32And().localTee(q).i32Const(8).i32Mul();
-  c.localGet(i).i32Const(ACC_LD * 8).i32Mul().i32Add().i32Const(ACC_AT).i32Add().localSet(a);
+  c.localGet(i).i32Const(ACC_LD * 8).i32Mul().i32Add();
+  if (ranged) c.localGet(ACC).i32Add();
+  else c.i32Const(ACC_AT).i32Add();
+  c.localSet(a);
   c.localGet(B).localGet(q).i32Const(4).i32Mul().i32Add().localSet(q);
   c.block().loop();
   c.localGet(q).localGet(end).i32GeU().brIf(1);
@@ -64,7 +79,6 @@ export function buildGramF64Module(): Uint8Array<ArrayBuffer> {
   c.localGet(B).localGet(LD).i32Add().localSet(B);
   c.localGet(ROWS).i32Const(1).i32Sub().localSet(ROWS).br(0);
   c.end().end();
-  return mod.build();
 }
 
 type UpperKernel = (b: number, rows: number, p: number, ldBytes: number) => void;

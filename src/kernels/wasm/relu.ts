@@ -7,34 +7,19 @@
  * @module
  */
 import { placeKernel, type KernelSpec } from './runner.js';
-import { ModuleBuilder } from './builder.js';
+import { RELU_IN_ARENA, arenaOf } from './arena.js';
+import { buildReluModule } from './relu-module.js';
+
+export { buildReluModule };
 
 /**
- * relu(ptr, bytes), `bytes` a multiple of 16: per lane v ← v & ~(sign(v) & ~isNaN(v)), that is
- * +0 for negatives, −0 and −∞, v otherwise (NaN kept bit for bit).
+ * In a threaded arena, activations of fewer bytes than this stay on one thread (a streaming pass
+ * of about 10 µs against a few µs of dispatch; provisional, see bench/README.md, "Elementwise
+ * kernels, Rayleigh–Ritz and Hamming search on threads"); larger ones go in chunks of
+ * {@link SHARED_CHUNK_BYTES}.
  */
-export function buildReluModule(shared = false): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(1, shared);
-  const f = mod.function('relu', ['i32', 'i32'], []);
-  const [PTR, BYTES] = [0, 1];
-  const end = f.local('i32');
-  const v = f.local('v128');
-  const c = f.code;
-  c.localGet(PTR).localGet(BYTES).i32Add().localSet(end);
-  c.block().loop();
-  c.localGet(PTR).localGet(end).i32GeU().brIf(1);
-  c.localGet(PTR).v128Load(0, 4).localSet(v);
-  c.localGet(PTR);
-  c.localGet(v);
-  // sign mask (all ones for a set sign bit), minus the NaN lanes (|v| above the infinity pattern)
-  c.localGet(v).i32Const(31).simd('i32x4.shr_s');
-  c.localGet(v).i32Const(0x7fffffff).simd('i32x4.splat').simd('v128.and').i32Const(0x7f800000).simd('i32x4.splat').simd('i32x4.gt_s');
-  c.simd('v128.andnot');
-  c.simd('v128.andnot').v128Store(0, 4);
-  c.localGet(PTR).i32Const(16).i32Add().localSet(PTR);
-  c.br(0).end().end();
-  return mod.build();
-}
+const SHARED_RELU_BYTES = 1 << 17;
+const SHARED_CHUNK_BYTES = 1 << 15;
 
 type ReluKernel = (ptr: number, bytes: number) => void;
 
@@ -55,6 +40,9 @@ export function reluInPlaceWasm(y: Float32Array): number {
   if (k === null) return 0;
   const run = k.exports.relu as unknown as ReluKernel;
   const n4 = y.length - (y.length % 4);
+  // In a threaded arena, large activations are cut into chunks shared with its workers (each
+  // lane is independent: the same bits whoever runs which chunk).
+  if (n4 > 0 && arenaOf(y)?.shareRange(RELU_IN_ARENA, [y.byteOffset], n4 * 4, SHARED_CHUNK_BYTES, [], SHARED_RELU_BYTES)) return n4;
   if (n4 > 0) k.each(n4, n4, ([p], _start, len) => run(p, len * 4));
   return n4;
 }

@@ -9,45 +9,14 @@
  *
  * @module
  */
-import { ModuleBuilder } from './builder.js';
+import { buildSumSquaresModule } from './sum-squares-module.js';
 import { placeKernel, type KernelSpec } from './runner.js';
+import { KERNEL_SCRATCH_BYTES, SUM_SQUARES_IN_ARENA, arenaOf } from './arena.js';
+
+export { buildSumSquaresModule };
 
 /** Elements per chunk copied into the module's memory (64 KiB). */
 const CHUNK = 16384;
-
-/**
- * sumsq(ptr, bytes, acc): for each group of four floats at `ptr` (`bytes` a multiple of 16),
- * [acc0, acc1] += [x0², x1²] and [acc2, acc3] += [x2², x3²] in double, the accumulators read
- * from and written back to `acc` (four f64).
- */
-export function buildSumSquaresModule(shared = false): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder(2, shared);
-  const f = mod.function('sumsq', ['i32', 'i32', 'i32'], []);
-  const [PTR, BYTES, ACCP] = [0, 1, 2];
-  const end = f.local('i32');
-  const lo = f.local('v128');
-  const hi = f.local('v128');
-  const w = f.local('v128');
-  const c = f.code;
-  c.localGet(ACCP).v128Load(0, 8).localSet(lo);
-  c.localGet(ACCP).v128Load(16, 8).localSet(hi);
-  c.localGet(PTR).localGet(BYTES).i32Add().localSet(end);
-  c.block().loop();
-  c.localGet(PTR).localGet(end).i32GeU().brIf(1);
-  // Lanes 0-1 and 2-3 each widened to an f64x2, squared and added to their accumulator.
-  for (const [offset, acc] of [[0, lo], [8, hi]] as const) {
-    c.localGet(acc);
-    c.localGet(PTR).v128Load64Zero(offset, 8).simd('f64x2.promote_low_f32x4');
-    c.localTee(w).localGet(w);
-    c.simd('f64x2.mul');
-    c.simd('f64x2.add').localSet(acc);
-  }
-  c.localGet(PTR).i32Const(16).i32Add().localSet(PTR).br(0);
-  c.end().end();
-  c.localGet(ACCP).localGet(lo).v128Store(0, 8);
-  c.localGet(ACCP).localGet(hi).v128Store(16, 8);
-  return mod.build();
-}
 
 type SumSquaresKernel = (ptr: number, bytes: number, acc: number) => void;
 
@@ -75,4 +44,37 @@ export function sumOfSquaresWasm(x: Float32Array): number | null {
   let s0 = acc[0];
   for (let i = n4; i < x.length; i++) s0 += x[i] * x[i];
   return s0 + acc[1] + acc[2] + acc[3];
+}
+
+/** Fewer elements in all than this stay on one thread (about 30 µs of work; provisional, see bench/README.md, "Elementwise kernels, Rayleigh–Ritz and Hamming search on threads"). */
+const SHARED_ELEMENTS = 131072;
+
+/**
+ * Σ x² of each of `arrays`, when they all live in one threaded arena whose workers have
+ * started (a fit's gradients): one call of the kernel per array, the calls shared with the
+ * workers, each array's four accumulators its own. Each result is {@link sumOfSquaresWasm}'s
+ * for that array, bit for bit, whoever computed it. Null, computing nothing, elsewhere or for
+ * fewer than two arrays or 131,072 values in all (the caller then takes one array at a time).
+ *
+ * @example
+ * ```ts
+ * const sums = sumsOfSquaresShared(grads) ?? grads.map(sumOfSquares);
+ * ```
+ */
+export function sumsOfSquaresShared(arrays: readonly Float32Array[]): number[] | null {
+  if (arrays.length < 2 || arrays.length * 32 > KERNEL_SCRATCH_BYTES) return null;
+  const arena = arenaOf(arrays[0]);
+  if (arena === undefined || !arena.canShare() || arrays.some((x) => !arena.holds(x))) return null;
+  if (arrays.reduce((s, x) => s + x.length, 0) < SHARED_ELEMENTS) return null;
+  const at = arena.kernelScratch;
+  const acc = arena.scratch64;
+  acc.fill(0, 0, 4 * arrays.length);
+  const calls: number[] = [];
+  arrays.forEach((x, i) => calls.push(x.byteOffset, (x.length - (x.length % 4)) * 4, at + 32 * i));
+  if (!arena.shareCalls(SUM_SQUARES_IN_ARENA, 3, calls)) return null;
+  return arrays.map((x, i) => {
+    let s0 = acc[4 * i];
+    for (let j = x.length - (x.length % 4); j < x.length; j++) s0 += x[j] * x[j];
+    return s0 + acc[4 * i + 1] + acc[4 * i + 2] + acc[4 * i + 3];
+  });
 }

@@ -16,6 +16,7 @@ import { stateToJSON, type ModelJSON, type ModelState } from '../../io/model-sta
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, toMatrix, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import type { LatentModel } from '../model.js';
+import { rejectSparse } from './sparse-rows.js';
 import { covarianceMatrix, logLikelihoodRows, precisionMatrix, type LowRankGaussian } from './gaussian.js';
 
 /**
@@ -153,6 +154,7 @@ export abstract class DecompositionModel implements LatentModel {
   /** X validated as complete rows of nFeatures columns (PPCA with `missing: 'nan'` lets NaN through). @internal */
   protected readRows(X: MatrixInput, where: string): DenseMatrix<Float64Array> {
     const { d } = this.dims();
+    rejectSparse(X, where, 'X', `${where} works on dense rows`);
     const x = toMatrix(X, where, 'X');
     assertFeatures(x.cols, d, where, this.type);
     return x;

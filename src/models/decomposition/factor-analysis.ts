@@ -13,6 +13,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { assertInt, type DenseMatrix, type MatrixInput } from '../../validate.js';
 import { DecompositionModel, whiten } from './base.js';
 import { fitFactorAnalysis } from './factor-analysis-fit.js';
+import { rejectSparse } from './sparse-rows.js';
 import {
   factorAnalysisFromState, factorAnalysisToState, validateFactorAnalysisOptions,
   type FactorAnalysisFit, type FactorAnalysisRotation, type FactorAnalysisSvdMethod, type ResolvedFactorAnalysisOptions,
@@ -80,6 +81,7 @@ export class FactorAnalysis extends DecompositionModel {
 
   /** Fits W, Ψ and μ and returns `this`. X is validated and never modified. */
   fit(X: MatrixInput): this {
+    rejectSparse(X, 'FactorAnalysis.fit', 'X', 'its EM works on the dense centred X; scikit-learn\'s FactorAnalysis refuses sparse X too');
     this.fitted = fitFactorAnalysis(X, this.options, 'FactorAnalysis.fit');
     this.cache = null;
     return this;

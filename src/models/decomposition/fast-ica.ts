@@ -12,6 +12,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, toMatrix, type MatrixInput } from '../../validate.js';
 import type { LatentModel } from '../model.js';
 import { fitFastICA } from './fast-ica-fit.js';
+import { rejectSparse } from './sparse-rows.js';
 import {
   fastICAFromState, fastICAToState, validateFastICAOptions,
   type FastICAAlgorithm, type FastICAFit, type FastICAFun, type FastICAWhiten, type FastICAWhitenSolver, type ResolvedFastICAOptions,
@@ -85,6 +86,7 @@ export class FastICA implements LatentModel {
 
   /** Fits the unmixing to the rows of X (at least 2) and returns `this`. X is never modified. */
   fit(X: MatrixInput): this {
+    rejectSparse(X, 'FastICA.fit', 'X', 'FastICA whitens the dense centred X; scikit-learn\'s FastICA refuses sparse X too');
     this.fitted = fitFastICA(X, this.options, 'FastICA.fit');
     return this;
   }
@@ -223,6 +225,7 @@ export class FastICA implements LatentModel {
 
   private sources(X: MatrixInput, where: string): Tensor {
     const f = this.state();
+    rejectSparse(X, where, 'X', 'FastICA works on dense rows');
     const x = toMatrix(X, where, 'X');
     assertFeatures(x.cols, f.d, where, 'FastICA');
     const n = x.rows;

@@ -99,9 +99,23 @@ export function posteriorMeans(g: LowRankGaussian, x: Float64Array, n: number): 
 
 function posteriorFromResiduals(g: LowRankGaussian, r: Float64Array, n: number): Float64Array {
   const { d, k, w } = g;
-  // Zᵀ = M⁻¹·(R·W)ᵀ: solve with the Cholesky factor on the k×n right-hand side.
   const rw = new Float64Array(n * k);
   gemmCore(false, false, n, k, d, 1, r, d, w, k, 0, rw, k);
+  return posteriorFromProducts(g, rw, n);
+}
+
+/**
+ * Posterior means from the products R·W (n×k, R = X − 1μᵀ), which a caller may have formed
+ * another way, e.g. from sparse rows without the dense R.
+ *
+ * @example
+ * ```ts
+ * posteriorFromProducts(g, centredProduct(csr, g.mu, g.w, g.k, where, 'PPCA'), n); // n×k
+ * ```
+ */
+export function posteriorFromProducts(g: LowRankGaussian, rw: Float64Array, n: number): Float64Array {
+  const { k } = g;
+  // Zᵀ = M⁻¹·(R·W)ᵀ: solve with the Cholesky factor on the k×n right-hand side.
   const rhs = new Float64Array(k * n);
   for (let i = 0; i < n; i++) for (let q = 0; q < k; q++) rhs[q * n + i] = rw[i * k + q];
   choleskySolveInPlace(g.mChol, k, rhs, n);

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { ConvergenceError, NotFittedError, ShapeError } from '../../errors.js';
+import { ConvergenceError, NotFittedError, ShapeError, formatShape } from '../../errors.js';
+import { CsrMatrix } from '../../sparse/csr.js';
 import { loadState, stateFromBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import { isRowSource, readRowBatches, type RowSource } from '../../io/row-source.js';
@@ -20,6 +21,15 @@ import {
 } from './incremental-pca-state.js';
 import { incrementalUpdate } from './incremental-pca-update.js';
 import { RowBuffer } from './incremental-pca-batches.js';
+import { centredProduct, denseRows, transposed } from './sparse-rows.js';
+
+/** Throws unless a sparse X has a row and a column, as toMatrix asks of dense input. */
+function checkSparse(X: CsrMatrix, where: string, arg: string): CsrMatrix {
+  if (X.rows === 0 || X.cols === 0) {
+    throw new ShapeError(`${where}: ${arg} must have at least 1 sample and 1 feature (got a CsrMatrix of shape ${formatShape(X.shape)})`);
+  }
+  return X;
+}
 
 /**
  * Options of {@link IncrementalPCA}.
@@ -85,11 +95,12 @@ export class IncrementalPCA extends DecompositionModel {
 
   /**
    * Updates the fit with one batch of rows (validated, never modified; at least nComponents
-   * rows) and returns `this`. On an error the model is left as it was.
+   * rows) and returns `this`. On an error the model is left as it was. A {@link CsrMatrix}
+   * batch is made dense (the update's SVD needs the centred batch) and fitted as `toDense()`.
    */
-  partialFit(batch: MatrixInput): this {
+  partialFit(batch: MatrixInput | CsrMatrix): this {
     const where = 'IncrementalPCA.partialFit';
-    const x = toMatrix(batch, where, 'batch');
+    const x = batch instanceof CsrMatrix ? denseRows(checkSparse(batch, where, 'batch'), 0, batch.rows) : toMatrix(batch, where, 'batch');
     this.fitted = incrementalUpdate(this.fitted, x, this.options.nComponents, where);
     this.cache = null;
     return this;
@@ -99,15 +110,18 @@ export class IncrementalPCA extends DecompositionModel {
    * Fits from scratch over X in batches of `batchSize` rows and returns `this`. Given a
    * {@link RowSource}, reads it once, regrouping its rows into the same batches (so the result
    * does not depend on how the source cuts its rows), and returns a promise of `this`; if the
-   * source throws, the model is left as it was.
+   * source throws, the model is left as it was. A {@link CsrMatrix} X is made dense one batch
+   * at a time, never whole (as scikit-learn's IncrementalPCA on sparse input), so the result
+   * is the fit of `X.toDense()` with memory bounded by a dense batch.
    */
-  fit(X: MatrixInput): this;
+  fit(X: MatrixInput | CsrMatrix): this;
   fit(source: RowSource): Promise<this>;
-  fit(X: MatrixInput | RowSource): this | Promise<this> {
+  fit(X: MatrixInput | CsrMatrix | RowSource): this | Promise<this> {
     const where = 'IncrementalPCA.fit';
     if (isRowSource(X)) return this.fitSource(X, where);
-    const x = toMatrix(X, where, 'X');
-    const { rows: n, cols: d } = x;
+    const sparse = X instanceof CsrMatrix ? checkSparse(X, where, 'X') : null;
+    const x = sparse === null ? toMatrix(X, where, 'X') : null;
+    const [n, d] = x !== null ? [x.rows, x.cols] : (sparse as CsrMatrix).shape;
     const size = this.options.batchSize ?? 5 * d;
     const minBatch = this.options.nComponents ?? 0;
     let f: IncrementalFit | null = null;
@@ -115,7 +129,7 @@ export class IncrementalPCA extends DecompositionModel {
     let start = 0;
     while (start < n) {
       const end = n - start >= size + minBatch ? start + size : n;
-      const rows = { data: x.data.subarray(start * d, end * d), rows: end - start, cols: d };
+      const rows = x !== null ? { data: x.data.subarray(start * d, end * d), rows: end - start, cols: d } : denseRows(sparse as CsrMatrix, start, end);
       f = incrementalUpdate(f, rows, this.options.nComponents, where);
       start = end;
     }
@@ -260,9 +274,23 @@ export class IncrementalPCA extends DecompositionModel {
     return { d: f.nFeatures, k: this.k(f) };
   }
 
+  /** The codes of X, dense or {@link CsrMatrix} (centred implicitly, never densified): Tensor `[nSamples, k]`, float64. */
+  override transform(X: MatrixInput | CsrMatrix): Tensor {
+    return this.project(X, 'IncrementalPCA.transform');
+  }
+
+  /** `fit(X)` then `transform(X)`, dense or {@link CsrMatrix}. */
+  override fitTransform(X: MatrixInput | CsrMatrix): Tensor {
+    return this.fit(X).transform(X);
+  }
+
   /** Scores Z = (X − μ)·Vₖᵀ, divided by √λᵢ when whitening: Tensor [nSamples, k], float64. @internal */
-  protected project(X: MatrixInput, where: string): Tensor {
+  protected project(X: MatrixInput | CsrMatrix, where: string): Tensor {
     const f = this.state();
+    if (X instanceof CsrMatrix) {
+      const k = this.k(f);
+      return this.whitenedScores(centredProduct(X, f.mean, transposed(f.components, k, f.nFeatures), k, where, 'IncrementalPCA'), X.rows);
+    }
     const x = toMatrix(X, where, 'X');
     assertFeatures(x.cols, f.nFeatures, where, 'IncrementalPCA');
     const { rows: n, cols: d } = x;
@@ -270,6 +298,12 @@ export class IncrementalPCA extends DecompositionModel {
     const k = this.k(f);
     const z = new Float64Array(n * k);
     gemmCore(false, true, n, k, d, 1, x.data, d, f.components, d, 0, z, k);
+    return this.whitenedScores(z, n);
+  }
+
+  /** Scores z (n×k) divided by √λᵢ in place when whitening, as a Tensor. */
+  private whitenedScores(z: Float64Array, n: number): Tensor {
+    const k = this.k(this.state());
     if (this.options.whiten) {
       const scale = this.whitenScales();
       for (let i = 0; i < z.length; i++) z[i] /= scale[i % k];

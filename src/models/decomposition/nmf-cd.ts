@@ -16,7 +16,7 @@
  * @module
  */
 import { gemmCore } from '../../kernels/gemm.js';
-import type { NmfData } from './nmf-loss.js';
+import { timesFactor, type NmfData } from './nmf-loss.js';
 import type { NmfSolverResult, NmfSolverSettings } from './nmf-mu.js';
 
 /**
@@ -54,6 +54,18 @@ function sweepFull(x: Float64Array, transX: boolean, V: Float64Array, F: Float64
   gemmCore(true, false, k, k, cols, 1, F, k, F, k, 0, G, k);
   const B = new Float64Array(rows * k);
   gemmCore(transX, false, rows, k, cols, 1, x, transX ? rows : cols, F, k, 0, B, k);
+  if (l2 !== 0) for (let t = 0; t < k; t++) G[t * k + t] += l2;
+  if (l1 !== 0) for (let i = 0; i < B.length; i++) B[i] -= l1;
+  return cdSweep(V, G, B, rows, k);
+}
+
+/**
+ * The unweighted update from B = X·F (or Xᵀ·F) formed by the caller, as from a sparse X:
+ * G = FᵀF + l2·I and B − l1, the same arithmetic as {@link sweepFull} after its product.
+ */
+function sweepProducts(B: Float64Array, V: Float64Array, F: Float64Array, rows: number, cols: number, k: number, l1: number, l2: number): number {
+  const G = new Float64Array(k * k);
+  gemmCore(true, false, k, k, cols, 1, F, k, F, k, 0, G, k);
   if (l2 !== 0) for (let t = 0; t < k; t++) G[t * k + t] += l2;
   if (l1 !== 0) for (let i = 0; i < B.length; i++) B[i] -= l1;
   return cdSweep(V, G, B, rows, k);
@@ -103,6 +115,7 @@ function sweepMasked(
  */
 export function fitCoordinateDescent(data: NmfData, W: Float64Array, H: Float64Array, k: number, s: NmfSolverSettings): NmfSolverResult {
   const { x, n, d, mask } = data;
+  const sparse = data.sparse ?? null;
   const { reg, tol, maxIter, updateH } = s;
   // Hᵀ (d×k), so that both factors are row-major with k columns, as the sweep wants.
   const ht = new Float64Array(d * k);
@@ -110,13 +123,17 @@ export function fitCoordinateDescent(data: NmfData, W: Float64Array, H: Float64A
   let violationInit = 0;
   let result: NmfSolverResult = { nIter: maxIter, converged: false };
   for (let it = 1; it <= maxIter; it++) {
-    let violation = mask === null
-      ? sweepFull(x, false, W, ht, n, d, k, reg.l1W, reg.l2W)
-      : sweepMasked(x, mask, d, 1, W, ht, n, d, k, reg.l1W, reg.l2W);
+    let violation = sparse !== null
+      ? sweepProducts(timesFactor(data, false, ht, k), W, ht, n, d, k, reg.l1W, reg.l2W)
+      : mask === null
+        ? sweepFull(x, false, W, ht, n, d, k, reg.l1W, reg.l2W)
+        : sweepMasked(x, mask, d, 1, W, ht, n, d, k, reg.l1W, reg.l2W);
     if (updateH) {
-      violation += mask === null
-        ? sweepFull(x, true, ht, W, d, n, k, reg.l1H, reg.l2H)
-        : sweepMasked(x, mask, 1, d, ht, W, d, n, k, reg.l1H, reg.l2H);
+      violation += sparse !== null
+        ? sweepProducts(timesFactor(data, true, W, k), ht, W, d, n, k, reg.l1H, reg.l2H)
+        : mask === null
+          ? sweepFull(x, true, ht, W, d, n, k, reg.l1H, reg.l2H)
+          : sweepMasked(x, mask, 1, d, ht, W, d, n, k, reg.l1H, reg.l2H);
     }
     if (it === 1) violationInit = violation;
     if (violationInit === 0 || violation / violationInit <= tol) {

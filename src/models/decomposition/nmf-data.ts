@@ -5,12 +5,14 @@
  * @module
  */
 import { ShapeError, formatShape } from '../../errors.js';
+import { CsrMatrix } from '../../sparse/csr.js';
 import { toMatrix } from '../../validate.js';
 import type { NmfData } from './nmf-loss.js';
 
 /**
  * X validated for NMF: finite or NaN (missing), non-negative; the first negative entry is named
- * with its row, column and value. The mask is null when nothing is missing.
+ * with its row, column and value. The mask is null when nothing is missing. A CsrMatrix is
+ * kept as it is (`sparse`), its stored values checked.
  *
  * @example
  * ```ts
@@ -18,6 +20,7 @@ import type { NmfData } from './nmf-loss.js';
  * ```
  */
 export function readNmfData(X: unknown, where: string): NmfData & { nMissing: number } {
+  if (X instanceof CsrMatrix) return readNmfSparse(X, where);
   const m = toMatrix(X, where, 'X', { allowNaN: true });
   const { data: x, rows: n, cols: d } = m;
   let nMissing = 0;
@@ -38,6 +41,19 @@ export function readNmfData(X: unknown, where: string): NmfData & { nMissing: nu
     }
   }
   return { x, n, d, mask, nMissing };
+}
+
+/** A CsrMatrix X for NMF: non-negative stored values (finite by construction, none missing), a row and a column. */
+function readNmfSparse(X: CsrMatrix, where: string): NmfData & { nMissing: number } {
+  const [n, d] = X.shape;
+  if (n === 0 || d === 0) throw new ShapeError(`${where}: X must have at least 1 sample and 1 feature (got a CsrMatrix of shape ${formatShape([n, d])})`);
+  const { indptr, indices, values } = X;
+  for (let i = 0; i < n; i++) {
+    for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+      if (values[p] < 0) throw new RangeError(`${where}: X must be non-negative, but X[${i}][${indices[p]}] = ${values[p]} (row ${i}, col ${indices[p]})`);
+    }
+  }
+  return { x: new Float64Array(0), n, d, mask: null, sparse: X, nMissing: 0 };
 }
 
 /**

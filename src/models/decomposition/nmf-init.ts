@@ -15,6 +15,7 @@
 import { defaultPowerIterations, truncatedSvd } from '../../linalg/index.js';
 import { Rng } from '../../random/rng.js';
 import type { NmfData } from './nmf-loss.js';
+import { csrProducts, sparseSum } from './nmf-sparse.js';
 
 /**
  * How {@link NMF} starts: `null` picks `'nndsvda'` when k ≤ min(nSamples, nFeatures), else
@@ -40,6 +41,8 @@ const NNDSVD_EPS = 1e-6;
  */
 export function observedMean(data: NmfData): number {
   const { x, mask } = data;
+  // The stored values of a CsrMatrix in row order: the dense sum's order, less its zeros.
+  if (data.sparse) return sparseSum(data.sparse) / (data.n * data.d);
   let s = 0;
   let c = 0;
   for (let i = 0; i < x.length; i++) {
@@ -115,7 +118,7 @@ function partNorms(a: Float64Array, start: number, stride: number, len: number):
 export function nndsvdInit(data: NmfData, k: number, variant: 'nndsvd' | 'nndsvda' | 'nndsvdar', seed: number | string): { W: Float64Array; H: Float64Array } {
   const { n, d } = data;
   const rng = new Rng(seed);
-  const svd = truncatedSvd(filled(data), n, d, k, 10, defaultPowerIterations(k, n, d), rng.fork('nndsvd-svd'), true);
+  const svd = truncatedSvd(data.sparse ? csrProducts(data.sparse) : filled(data), n, d, k, 10, defaultPowerIterations(k, n, d), rng.fork('nndsvd-svd'), true);
   const u = svd.u as Float64Array; // n×k
   const { s, vt } = svd;
   const W = new Float64Array(n * k);

@@ -6,6 +6,9 @@
  * @module
  */
 import { gemmCore } from '../../kernels/gemm.js';
+import { csrMatMat, csrMatTMat } from '../../kernels/sparse-matmul.js';
+import type { CsrMatrix } from '../../sparse/csr.js';
+import { sparseFrobenius, sparseKullbackLeibler } from './nmf-sparse.js';
 
 /**
  * The matrix an NMF solver works on: X (n×d, row-major, non-negative) and which entries are
@@ -22,6 +25,31 @@ export interface NmfData {
   d: number;
   /** 1 where X is observed, 0 where it was NaN; null when every entry is observed. */
   mask: Uint8Array | null;
+  /** X as given when it is a CsrMatrix (then `x` is empty and `mask` null); absent or null for dense X. */
+  sparse?: CsrMatrix | null;
+}
+
+/**
+ * (trans ? Xᵀ : X)·F for the X of `data`, F (trans ? n : d)×k row-major: the sparse kernel for
+ * a CsrMatrix, one gemm for dense X. Returns (trans ? d : n)×k.
+ *
+ * @example
+ * ```ts
+ * const xht = timesFactor(data, false, ht, k); // X·Hᵀ, n×k
+ * ```
+ */
+export function timesFactor(data: NmfData, trans: boolean, F: Float64Array, k: number): Float64Array {
+  const { n, d } = data;
+  const sparse = data.sparse ?? null;
+  const out = new Float64Array((trans ? d : n) * k);
+  if (sparse === null) {
+    gemmCore(trans, false, trans ? d : n, k, trans ? n : d, 1, data.x, d, F, k, 0, out, k);
+  } else if (trans) {
+    csrMatTMat(n, d, k, sparse.indptr, sparse.indices, sparse.values, F, k, out, k);
+  } else {
+    csrMatMat(n, k, sparse.indptr, sparse.indices, sparse.values, F, k, out, k);
+  }
+  return out;
 }
 
 /** numpy's float32 machine epsilon, 2⁻²³: scikit-learn's stand-in for a zero of WH and its "X is zero" threshold. */
@@ -79,6 +107,11 @@ export function product(W: Float64Array, H: Float64Array, n: number, k: number, 
  */
 export function betaDivergence(data: NmfData, W: Float64Array, H: Float64Array, k: number, beta: number): number {
   const { x, n, d, mask } = data;
+  if (data.sparse) {
+    if (beta === 2) return sparseFrobenius(data.sparse, W, H, k);
+    if (beta === 1) return sparseKullbackLeibler(data.sparse, W, H, k, EPSILON);
+    throw new RangeError(`betaDivergence: β = ${beta} on a CsrMatrix; only β = 2 (Frobenius) and β = 1 (Kullback–Leibler) are supported on sparse X`);
+  }
   const wh = product(W, H, n, k, d);
   const size = n * d;
   if (beta === 2) {

@@ -13,7 +13,9 @@
  * @module
  */
 import { gemmCore } from '../../kernels/gemm.js';
-import { EPSILON, product, reconstructionError, type NmfData, type Penalties } from './nmf-loss.js';
+import { EPSILON, product, reconstructionError, timesFactor, type NmfData, type Penalties } from './nmf-loss.js';
+import { klRatio, transposeOf } from './nmf-sparse.js';
+import { csrMatMat, csrMatTMat } from '../../kernels/sparse-matmul.js';
 
 /**
  * What a solver run is asked to do.
@@ -137,8 +139,13 @@ export function muUpdateW(
   if (beta === 2 && mask === null) {
     let c = cache?.value ?? null;
     if (c === null) {
-      const xht = new Float64Array(n * k);
-      gemmCore(false, true, n, k, d, 1, x, d, H, d, 0, xht, k);
+      let xht: Float64Array;
+      if (data.sparse) {
+        xht = timesFactor(data, false, transposeOf(H, k, d), k);
+      } else {
+        xht = new Float64Array(n * k);
+        gemmCore(false, true, n, k, d, 1, x, d, H, d, 0, xht, k);
+      }
       const hht = new Float64Array(k * k);
       gemmCore(false, true, k, k, d, 1, H, d, H, d, 0, hht, k);
       c = { xht, hht };
@@ -147,8 +154,16 @@ export function muUpdateW(
     num.set(c.xht);
     gemmCore(false, false, n, k, k, 1, W, k, c.hht, k, 0, den, k);
   } else {
-    const { a, b } = weights(data, product(W, H, n, k, d), beta);
-    gemmCore(false, true, n, k, d, 1, a, d, H, d, 0, num, k);
+    let b: Float64Array | null = null;
+    if (data.sparse) {
+      // β = 1 on sparse X: A = X/WH has X's pattern, so A·Hᵀ runs on the sparse kernel.
+      const X = data.sparse;
+      csrMatMat(n, k, X.indptr, X.indices, klRatio(X, W, H, k, EPSILON), transposeOf(H, k, d), k, num, k);
+    } else {
+      const w = weights(data, product(W, H, n, k, d), beta);
+      gemmCore(false, true, n, k, d, 1, w.a, d, H, d, 0, num, k);
+      b = w.b;
+    }
     if (b === null) {
       // β = 1, no mask: Σⱼ Hₜⱼ for every row.
       const hSum = new Float64Array(k);
@@ -174,13 +189,24 @@ export function muUpdateH(data: NmfData, W: Float64Array, H: Float64Array, k: nu
   const num = new Float64Array(k * d);
   const den = new Float64Array(k * d);
   if (beta === 2 && mask === null) {
-    gemmCore(true, false, k, d, n, 1, W, k, x, d, 0, num, d);
+    if (data.sparse) num.set(transposeOf(timesFactor(data, true, W, k), d, k)); // Wᵀ·X = (Xᵀ·W)ᵀ
+    else gemmCore(true, false, k, d, n, 1, W, k, x, d, 0, num, d);
     const wtw = new Float64Array(k * k);
     gemmCore(true, false, k, k, n, 1, W, k, W, k, 0, wtw, k);
     gemmCore(false, false, k, d, k, 1, wtw, k, H, d, 0, den, d);
   } else {
-    const { a, b } = weights(data, product(W, H, n, k, d), beta);
-    gemmCore(true, false, k, d, n, 1, W, k, a, d, 0, num, d);
+    let b: Float64Array | null = null;
+    if (data.sparse) {
+      // β = 1 on sparse X: Wᵀ·A = (Aᵀ·W)ᵀ with A = X/WH on X's pattern.
+      const X = data.sparse;
+      const atw = new Float64Array(d * k);
+      csrMatTMat(n, d, k, X.indptr, X.indices, klRatio(X, W, H, k, EPSILON), W, k, atw, k);
+      num.set(transposeOf(atw, d, k));
+    } else {
+      const w = weights(data, product(W, H, n, k, d), beta);
+      gemmCore(true, false, k, d, n, 1, W, k, w.a, d, 0, num, d);
+      b = w.b;
+    }
     if (b === null) {
       // β = 1, no mask: Σᵢ Wᵢₜ for every column, a zero sum read as 1 (as scikit-learn).
       const wSum = new Float64Array(k);

@@ -9,6 +9,7 @@ import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/mod
 import { stateFromJSON, stateToJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
 import { gemmCore } from '../../kernels/gemm.js';
 import { Rng } from '../../random/rng.js';
+import type { CsrMatrix } from '../../sparse/csr.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { assertFeatures, toMatrix, type MatrixInput } from '../../validate.js';
 import type { LatentModel } from '../model.js';
@@ -84,24 +85,31 @@ export class NMF implements LatentModel {
   /** Whether `fit` has run (or the model was loaded fitted). */
   get isFitted(): boolean { return this.fitted !== null; }
 
-  /** Fits W and H to X (NaN entries are missing) and returns `this`. X is never modified. */
-  fit(X: MatrixInput, options: NMFFitOptions = {}): this {
+  /**
+   * Fits W and H to X (NaN entries are missing) and returns `this`. X is never modified. A
+   * {@link CsrMatrix} X is never made dense: its products with the factors (X·Hᵀ, Xᵀ·W) run
+   * on the sparse kernels, the loss is summed over chunks of rows, and the NNDSVD start's
+   * randomized SVD uses the same products, so the fit equals that of `X.toDense()` to
+   * rounding; `betaLoss` `'frobenius'` and `'kullback-leibler'` (whose X/WH is needed only at
+   * X's stored entries) are supported on sparse X, the other β-divergences need dense X.
+   */
+  fit(X: MatrixInput | CsrMatrix, options: NMFFitOptions = {}): this {
     this.fitCore(X, options, 'NMF.fit');
     return this;
   }
 
   /** Fits and returns the codes W of the training rows: Tensor [nSamples, k], float64. */
-  fitTransform(X: MatrixInput, options: NMFFitOptions = {}): Tensor {
+  fitTransform(X: MatrixInput | CsrMatrix, options: NMFFitOptions = {}): Tensor {
     return this.fitCore(X, options, 'NMF.fitTransform');
   }
 
-  /** The codes W ≥ 0 of X with H fixed (same solver, tol and maxIter): Tensor [nSamples, k]. */
-  transform(X: MatrixInput): Tensor {
+  /** The codes W ≥ 0 of X (dense or {@link CsrMatrix}) with H fixed (same solver, tol and maxIter): Tensor [nSamples, k]. */
+  transform(X: MatrixInput | CsrMatrix): Tensor {
     return this.solveCodes(X, 'NMF.transform');
   }
 
   /** The same as {@link NMF.transform} (the {@link LatentModel} name). */
-  encode(X: MatrixInput): Tensor {
+  encode(X: MatrixInput | CsrMatrix): Tensor {
     return this.solveCodes(X, 'NMF.encode');
   }
 
@@ -116,7 +124,7 @@ export class NMF implements LatentModel {
   }
 
   /** `inverseTransform(transform(X))`; with missing entries this is the filled-in matrix. */
-  reconstruct(X: MatrixInput): Tensor {
+  reconstruct(X: MatrixInput | CsrMatrix): Tensor {
     return this.lift(this.solveCodes(X, 'NMF.reconstruct'), 'NMF.reconstruct');
   }
 
@@ -185,6 +193,12 @@ export class NMF implements LatentModel {
 
   /** Checks what the β-divergence needs of X: no zero when β ≤ 0 (scikit-learn's rule). */
   private checkLoss(data: NmfData, where: string): void {
+    if (data.sparse && this.beta !== 2 && this.beta !== 1) {
+      const [n, d] = data.sparse.shape;
+      throw new TypeError(
+        `${where}: betaLoss ${String(this.options.betaLoss)} needs dense X, but X is a CsrMatrix of shape [${n}, ${d}]; on sparse X only betaLoss 'frobenius' and 'kullback-leibler' are supported (the other β-divergences need WH at every entry); pass X.toDense()`,
+      );
+    }
     if (this.beta > 0) return;
     const { x, mask } = data;
     for (let i = 0; i < x.length; i++) {
@@ -204,7 +218,7 @@ export class NMF implements LatentModel {
     return this.options.solver === 'cd' ? fitCoordinateDescent(data, W, H, k, s) : fitMultiplicative(data, W, H, k, s);
   }
 
-  private fitCore(X: MatrixInput, options: NMFFitOptions, where: string): Tensor {
+  private fitCore(X: MatrixInput | CsrMatrix, options: NMFFitOptions, where: string): Tensor {
     if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
     assertKnownOptions(options, ['W', 'H'], where);
     const data = readNmfData(X, where);
@@ -238,7 +252,7 @@ export class NMF implements LatentModel {
     return new Tensor(W, [n, k]);
   }
 
-  private solveCodes(X: MatrixInput, where: string): Tensor {
+  private solveCodes(X: MatrixInput | CsrMatrix, where: string): Tensor {
     const f = this.state();
     const data = readNmfData(X, where);
     assertFeatures(data.d, f.nFeatures, where, 'NMF');

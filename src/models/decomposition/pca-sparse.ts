@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { csrMatMat } from '../../kernels/sparse-matmul.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { assertFeatures, type MatrixInput } from '../../validate.js';
+import type { MatrixInput } from '../../validate.js';
 import type { PCASolver, Spectrum } from './solvers.js';
+import { centredProduct, transposed } from './sparse-rows.js';
 
 /**
  * The solver of the implicitly centred operator: on a CsrMatrix `'auto'` is `'lanczos'` (as
@@ -38,15 +38,7 @@ export function operatorSolver(X: CsrMatrix | MatrixInput, solver: PCASolver, wh
  * ```
  */
 export function sparseScores(X: CsrMatrix, f: Spectrum, where: string): Tensor {
-  const [n, d] = X.shape;
-  assertFeatures(d, f.nFeatures, where, 'PCA');
   const k = f.explainedVariance.length;
-  const vt = new Float64Array(d * k); // Vₖᵀ, d×k
-  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) vt[j * k + c] = f.components[c * d + j];
-  const shift = new Float64Array(k); // μᵀVₖᵀ
-  for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) shift[c] += f.mean[j] * vt[j * k + c];
-  const z = new Float64Array(n * k);
-  csrMatMat(n, k, X.indptr, X.indices, X.values, vt, k, z, k);
-  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) z[i * k + c] -= shift[c];
-  return new Tensor(z, [n, k]);
+  const z = centredProduct(X, f.mean, transposed(f.components, k, f.nFeatures), k, where, 'PCA');
+  return new Tensor(z, [X.rows, k]);
 }

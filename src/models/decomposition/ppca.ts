@@ -18,7 +18,8 @@ import { CsrMatrix } from '../../sparse/csr.js';
 import { rowPosteriors } from './ppca-missing.js';
 import { isRowSource, type RowSource } from '../../io/row-source.js';
 import { fitClosedFormFromSource } from './ppca-source.js';
-import { logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
+import { logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorFromProducts, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
+import { centredProduct, rejectSparse } from './sparse-rows.js';
 import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing } from './ppca-state.js';
 
 export type { PPCAMethod, PPCAMissing } from './ppca-state.js';
@@ -126,14 +127,21 @@ export class PPCA extends DecompositionModel {
 
   /**
    * p(z|x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹) for each row (PRML 12.42). With `missing: 'nan'`, NaN
-   * entries are marginalised out and each row gets its own covariance.
+   * entries are marginalised out and each row gets its own covariance. A {@link CsrMatrix} is
+   * centred implicitly: R·W = X·W − 1·(μᵀW) by the sparse kernel, never the dense X − 1μᵀ.
    */
-  posterior(X: MatrixInput): PPCAPosterior {
+  posterior(X: MatrixInput | CsrMatrix): PPCAPosterior {
     return this.posteriorAt(X, 'PPCA.posterior');
   }
 
-  private posteriorAt(X: MatrixInput, where: string): PPCAPosterior {
+  private posteriorAt(X: MatrixInput | CsrMatrix, where: string): PPCAPosterior {
     const f = this.state();
+    if (X instanceof CsrMatrix) {
+      // R·W = (X − 1μᵀ)·W from the sparse rows: the dense residuals are never formed.
+      const g = this.gaussian();
+      const rw = centredProduct(X, f.mu, f.w, f.k, where, 'PPCA');
+      return { mean: new Tensor(posteriorFromProducts(g, rw, X.rows), [X.rows, f.k]), covariance: new Tensor(posteriorCovariance(g), [f.k, f.k]) };
+    }
     const x = this.readRows(X, where);
     if (hasNaN(x.data)) {
       const p = rowPosteriors(f.w, f.mu, f.sigma2, f.d, f.k, x.data, x.rows);
@@ -235,8 +243,18 @@ export class PPCA extends DecompositionModel {
     return { d: f.d, k: f.k };
   }
 
+  /** The posterior means of X, dense or {@link CsrMatrix} (centred implicitly, never densified): Tensor `[nSamples, k]`. */
+  override transform(X: MatrixInput | CsrMatrix): Tensor {
+    return this.project(X, 'PPCA.transform');
+  }
+
+  /** `fit(X)` then `transform(X)`, dense or {@link CsrMatrix}. */
+  override fitTransform(X: MatrixInput | CsrMatrix): Tensor {
+    return this.fit(X).transform(X);
+  }
+
   /** Posterior means E[z|x] = M⁻¹Wᵀ(x − μ) (PRML 12.42): Tensor [nSamples, k]. @internal */
-  protected project(X: MatrixInput, where: string): Tensor {
+  protected project(X: MatrixInput | CsrMatrix, where: string): Tensor {
     return this.posteriorAt(X, where).mean;
   }
 
@@ -276,6 +294,7 @@ export class PPCA extends DecompositionModel {
   /** X validated as rows of nFeatures columns; NaN passes with `missing: 'nan'`. @internal */
   protected override readRows(X: MatrixInput, where: string): DenseMatrix<Float64Array> {
     const f = this.state();
+    rejectSparse(X, where, 'X', `${where} works on dense rows`);
     const x = toMatrix(X, where, 'X', { allowNaN: this.options.missing === 'nan' });
     assertFeatures(x.cols, f.d, where, 'PPCA');
     return x;

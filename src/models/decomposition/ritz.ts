@@ -8,6 +8,8 @@
 import { getBackend } from '../../kernels/backend.js';
 import { gemmCore } from '../../kernels/gemm.js';
 import { GramF64 } from '../../kernels/wasm/gram-f64.js';
+import { getThreads } from '../../kernels/threads/threads.js';
+import { projectedGramParallel } from '../../kernels/threads/ritz-parallel.js';
 import { choleskyInPlace, fixRowSigns, gram, symmetricEigen, syrk, transpose } from '../../linalg/index.js';
 import type { FloatArray } from '../../validate.js';
 import { centredRows, storesFloat64, type Centred } from './data.js';
@@ -88,6 +90,12 @@ const RR_CHUNK = 1024;
 function projectedGram(c: Centred, v: FloatArray, p: number): Float64Array {
   const { rows: n, cols: d } = c;
   if (v instanceof Float32Array && getBackend() === 'wasm') {
+    // On threads: the chunk products and the double accumulation shared out, the same bytes.
+    const threads = getThreads();
+    if (threads > 1 && !storesFloat64(c)) {
+      const shared = projectedGramParallel(threads, n, d, p, v, RR_CHUNK, (r0, m, scratch) => centredRows(c, r0, m, scratch) as Float32Array);
+      if (shared !== null) return shared.h;
+    }
     const acc = GramF64.create(p);
     if (acc !== null) {
       const b32 = new Float32Array(RR_CHUNK * p);

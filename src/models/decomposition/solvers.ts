@@ -121,7 +121,9 @@ export function resolveSolver(solver: PCASolver, n: number, d: number, nComponen
  * The precision `auto` picks: `mixed` for the covariance and randomized solvers once the product
  * is large (at least 2³⁰ multiply-adds, about 60,000 × 784 × 23) and the float32 backend is
  * WebAssembly SIMD, where float32 is about ten times faster than float64 (measured 38–44 vs
- * 2–4 GFLOP/s on this product); float64 otherwise. `full` is always float64.
+ * 2–4 GFLOP/s on this product on the TypeScript float64 GEMM; on the f64x2 WebAssembly kernel
+ * float64 runs at about 16, bench/README.md "Float64 GEMM", so about 3×, and the choice is kept);
+ * float64 otherwise. `full` is always float64.
  *
  * @example
  * ```ts

@@ -1,3 +1,5 @@
+import type { RowSource } from '../../io/row-source.js';
+import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
@@ -56,10 +58,7 @@ export interface AutoencoderEpoch {
  * await ae.fit(X, { epochs: 20, batchSize: 64, validationSplit: 0.1, patience: 3, onEpochEnd: (e) => console.log(e.loss) });
  * ```
  */
-export interface AutoencoderFitOptions extends TrainingOptions, FitHooks<AutoencoderEpoch> {
-  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
-  validationData?: MatrixInput;
-}
+export interface AutoencoderFitOptions extends TrainingOptions, FitHooks<AutoencoderEpoch>, SourceFitOptions {}
 
 type Input = MatrixInput | Tensor;
 const NO_GRAD = { grad: false } as const;
@@ -98,9 +97,16 @@ export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwo
    * Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their
    * history. On the `'wasm'` backend parameters, gradients and optimizer moments live in one
    * WebAssembly memory during the fit, as for `VAE.fit`, and get their own arrays back
-   * when it ends.
+   * when it ends. X may be a {@link RowSource}, streamed as `VAE.fit` does (an epoch is one
+   * pass, shuffled within `shuffleBuffer` rows; a failing source leaves the model as before).
+   *
+   * @example
+   * ```ts
+   * const ae = new Autoencoder({ inputDim: 4, latentDim: 2, seed: 1 });
+   * await ae.fit(matrixSource(X, { batchSize: 64 }), { epochs: 5, shuffleBuffer: 1000 });
+   * ```
    */
-  async fit(X: Input, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
+  async fit(X: Input | RowSource, options: AutoencoderFitOptions = {}): Promise<AutoencoderEpoch[]> {
     return this.train(X, options, 'Autoencoder.fit');
   }
 

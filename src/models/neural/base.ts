@@ -14,7 +14,9 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { FitHooks } from '../../train/trainer.js';
 import type { MatrixInput } from '../../validate.js';
-import type { LatentModel } from '../model.js';
+import type { RowSource } from '../../io/row-source.js';
+import type { SourceFitOptions } from './source-fit.js';
+import type { DiscreteCodes, LatentModel } from '../model.js';
 import { TrainedModel } from './trained-model.js';
 import { imageRows, type ConvArchitectureConfig } from './conv-architecture.js';
 
@@ -40,7 +42,7 @@ export abstract class NeuralModel<
   E extends { epoch: number; loss: number },
 > extends TrainedModel<C, N, E> implements LatentModel {
   /** The type tag of the saved state. */
-  abstract override get type(): 'Autoencoder' | 'VAE';
+  abstract override get type(): 'Autoencoder' | 'VAE' | 'CategoricalVAE' | 'VQVAE';
 
   /** Width of the codes. */
   get latentDim(): number { return this.config.latentDim; }
@@ -63,10 +65,10 @@ export abstract class NeuralModel<
   }
 
   /** Trains for `epochs` more epochs and returns their history (what each model's `fit` documents). */
-  abstract fit(X: Input, options?: TrainingOptions & FitHooks<E> & { validationData?: MatrixInput }): Promise<E[]>;
+  abstract fit(X: Input | RowSource, options?: TrainingOptions & FitHooks<E> & SourceFitOptions): Promise<E[]>;
 
-  /** The codes `[n, latentDim]` (what each model's `encode` documents). */
-  abstract encode(X: Input): Tensor;
+  /** The codes `[n, latentDim]` (what each model's `encode` documents; integer codes for the VQ-VAE). */
+  abstract encode(X: Input): Tensor | DiscreteCodes;
   /** Rows in the data space from codes Z `[n, latentDim]` (what each model's `decode` documents). */
   abstract decode(Z: Input): Tensor;
   /** decode(encode(X)). */

@@ -2,6 +2,7 @@ import { softmax } from '../../autodiff/functional.js';
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
+import { isRowSource, type RowSource } from '../../io/row-source.js';
 import type { Linear } from '../../nn/linear.js';
 import type { MLP } from '../../nn/mlp.js';
 import { Rng, type RngState } from '../../random/rng.js';
@@ -54,6 +55,22 @@ export interface ClassifierFitOptions extends TrainingOptions, FitHooks<Classifi
   validationData?: MatrixInput;
   /** The labels of `validationData`. */
   validationLabels?: Int32Array | readonly number[];
+}
+
+/**
+ * Options of {@link Classifier.fit} from a labelled row source: training overrides, callbacks,
+ * controls, a held-out labelled source and the shuffle buffer.
+ *
+ * @example
+ * ```ts
+ * await clf.fit(trainSource, { epochs: 10, validationData: testSource, shuffleBuffer: 20_000 });
+ * ```
+ */
+export interface ClassifierSourceFitOptions extends TrainingOptions, FitHooks<ClassifierEpoch> {
+  /** A held-out source of labelled batches, read once per epoch (instead of `validationSplit`). */
+  validationData?: RowSource;
+  /** Rows in the shuffle buffer, as for `VAE.fit` from a source. Default 10,000. */
+  shuffleBuffer?: number;
 }
 
 type Input = MatrixInput | Tensor;
@@ -141,11 +158,26 @@ export class Classifier extends TrainedModel<ClassifierConfig, ClassifierNetwork
    * Trains for `epochs` more epochs (an interrupted epoch is finished first) on the rows of X
    * and their class labels (0..nClasses−1, one per row) and returns their history.
    *
+   * Given a {@link RowSource} instead, whose batches carry their labels
+   * (`{ data, shape, labels }`), trains from it as `VAE.fit` does from a source (an epoch is
+   * one pass, shuffled in a buffer of `shuffleBuffer` rows);
+   * `validationData` is then a labelled source too, or `validationSplit` holds out a fraction of
+   * the stream. A batch whose labels are missing or bad fails the fit, which then leaves the
+   * model as it was before the call.
+   *
    * @throws RangeError/TypeError for labels of the wrong length, non-integer, out of range, or
    * all of one class, and for `validationData` without `validationLabels` (or the reverse).
+   * @example
+   * ```ts
+   * async function* batches() { for (const b of chunks) yield { data: b.X, shape: [b.n, 64], labels: b.y }; }
+   * await clf.fit({ [Symbol.asyncIterator]: batches }, { epochs: 5, shuffleBuffer: 5000 });
+   * ```
    */
-  async fit(X: Input, labels: Labels, options: ClassifierFitOptions = {}): Promise<ClassifierEpoch[]> {
+  async fit(X: Input, labels: Labels, options?: ClassifierFitOptions): Promise<ClassifierEpoch[]>;
+  async fit(source: RowSource, options?: ClassifierSourceFitOptions): Promise<ClassifierEpoch[]>;
+  async fit(X: Input | RowSource, labels?: Labels | ClassifierSourceFitOptions, options: ClassifierFitOptions = {}): Promise<ClassifierEpoch[]> {
     const where = 'Classifier.fit';
+    if (isRowSource(X)) return this.train(X, (labels ?? {}) as ClassifierSourceFitOptions, where);
     const classes = this.nClasses;
     return this.train(X, options, where, (data, validation) => {
       const y = toLabels(labels, where, 'labels', { rows: data.rows, classes });
@@ -159,6 +191,11 @@ export class Classifier extends TrainedModel<ClassifierConfig, ClassifierNetwork
       const v = validation === null ? null : toLabels(held, where, 'validationLabels', { rows: validation.rows, classes, rowsArg: 'validationData' });
       return { data: y, validation: v };
     }, LABEL_KEYS);
+  }
+
+  /** A streamed batch's labels, checked as class indices. @internal */
+  protected override batchLabels(where: string): (labels: unknown, rows: number, arg: string) => Int32Array {
+    return (labels, rows, arg) => toLabels(labels, where, arg, { rows, classes: this.nClasses, rowsArg: 'the batch' });
   }
 
   /** A classifier has no [0, 1] requirement. @internal */

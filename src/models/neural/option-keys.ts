@@ -27,8 +27,8 @@ const HOOKS: Record<keyof FitHooks<unknown>, true> = {
  */
 export const TRAINING_KEYS: readonly string[] = Object.keys(TRAINING);
 
-/** What `fit` accepts: training overrides, hooks, and held-out data. */
-const FIT_KEYS: readonly string[] = [...TRAINING_KEYS, ...Object.keys(HOOKS), 'validationData'];
+/** What `fit` accepts: training overrides, hooks, held-out data, and a streamed fit's buffer. */
+const FIT_KEYS: readonly string[] = [...TRAINING_KEYS, ...Object.keys(HOOKS), 'validationData', 'shuffleBuffer'];
 
 /**
  * Rejects a misspelled `fit` option (TypeError with a "did you mean" suggestion); `extra` names a

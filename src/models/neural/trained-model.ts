@@ -11,7 +11,9 @@ import { stateToJSON, type ModelJSON, type ModelState } from '../../io/model-sta
 import { copyParameters } from '../../nn/parameter-copy.js';
 import { Rng, type RngState } from '../../random/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { isRowSource, type RowSource } from '../../io/row-source.js';
 import { fitMatrices } from '../../train/batches.js';
+import { sourceFit, type SourceFitOptions } from './source-fit.js';
 import { packNeuralState, wantsTrainingState, type LoadedParts, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
 import { resolveTraining, type TrainingOptions } from '../../train/options.js';
 import type { EpochLog, FitHooks, LabelledRows, Trainable, Trainer } from '../../train/trainer.js';
@@ -130,16 +132,40 @@ export abstract class TrainedModel<
   /** The model's name in shape errors. @internal */
   protected get inputLabel(): string { return this.type; }
 
+  /**
+   * A supervised model's check of the `labels` of a streamed batch (its rows and its name in
+   * errors given), returning them as an Int32Array; null (the default) for unsupervised models,
+   * whose batches' labels are ignored. @internal
+   */
+  protected batchLabels(_where: string): ((labels: unknown, rows: number, arg: string) => Int32Array) | null { return null; }
+
   /** The input as rows `[n, inputDim]`; a model that also takes other layouts (images) overrides it. @internal */
   protected asRows(X: Input | MatrixInput, _where: string, _arg = 'X'): Input { return X; }
 
   protected async train(
-    X: Input, options: TrainingOptions & FitHooks<E> & { validationData?: MatrixInput }, where: string,
+    X: Input | RowSource, options: TrainingOptions & FitHooks<E> & SourceFitOptions, where: string,
     labels: LabelCheck | null = null, labelKeys: readonly string[] = [],
   ): Promise<E[]> {
     assertFitOptions(options, where, labelKeys);
     const opts = resolveTraining(options, where, this.config.training);
-    const rowsOptions = options.validationData === undefined ? options : { ...options, validationData: this.asRows(options.validationData, where, 'validationData') as MatrixInput };
+    if (isRowSource(X)) {
+      const model = {
+        where, label: this.inputLabel, inputDim: this.inputDim, dtype: this.config.dtype, seed: this.trainer.seed, unit: this.unitSetting(),
+        labels: this.batchLabels(where),
+      };
+      const trainable = this.trainable();
+      const source = sourceFit(X, options, opts, model, trainable.needsBatchesPerEpoch === true);
+      try {
+        return await this.trainer.fit(trainable, source, null, opts, options, (log) => this.record(log));
+      } finally {
+        // A fit that undid itself (the source failed) forgets the epochs it had recorded.
+        const kept = this.log.findIndex((e) => e.epoch > this.trainer.epoch);
+        if (kept >= 0) this.log.length = kept;
+      }
+    }
+    if (options.shuffleBuffer !== undefined) throw new TypeError(`${where}: shuffleBuffer applies to a fit from a row source; X is a matrix (shuffled whole)`);
+    if (isRowSource(options.validationData)) throw new TypeError(`${where}: validationData is a row source, which goes with X a row source; give a matrix (or X as a source)`);
+    const rowsOptions = options.validationData === undefined ? options : { ...options, validationData: this.asRows(options.validationData as MatrixInput, where, 'validationData') as MatrixInput };
     const { data, validation } = fitMatrices(this.asRows(X, where), rowsOptions, where, this.inputLabel, this.inputDim, this.config.dtype);
     const unit = this.unitSetting();
     if (unit !== null) assertUnitData({ data, validation }, where, unit);

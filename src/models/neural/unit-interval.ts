@@ -18,6 +18,7 @@ import type { DenseMatrix } from '../../validate.js';
 export interface UnitSetting {
   option: string;
   value: string;
+  /** The setting that accepts any data, or '' when the model has none. */
   alternative: string;
 }
 
@@ -37,7 +38,16 @@ export function assertUnitData(m: { data: DenseMatrix; validation: DenseMatrix |
   if (m.validation !== null) assertUnitMatrix(m.validation, 'validationData', where, setting);
 }
 
-function assertUnitMatrix(m: DenseMatrix, arg: string, where: string, setting: UnitSetting): void {
+/**
+ * The check of {@link assertUnitData} on one matrix, `firstRow` the index of its first row in
+ * the whole data (a batch of a stream), so the message names the row of the stream.
+ *
+ * @example
+ * ```ts
+ * assertUnitMatrix({ data: batch.data, rows: batch.rows, cols: batch.cols }, 'X', 'VAE.fit', setting, batch.start);
+ * ```
+ */
+export function assertUnitMatrix(m: DenseMatrix, arg: string, where: string, setting: UnitSetting, firstRow = 0): void {
   const { data, cols } = m;
   let first = -1;
   let lo = Infinity;
@@ -51,11 +61,12 @@ function assertUnitMatrix(m: DenseMatrix, arg: string, where: string, setting: U
   if (first < 0) return;
   const row = Math.floor(first / cols);
   const col = first - row * cols;
+  const at = firstRow === 0 ? '' : ' in a batch of the stream';
   const show = data instanceof Float32Array ? shortestFloat32 : String;
   throw new RangeError(
     `${where}: ${setting.option} '${setting.value}' needs ${arg} in [0, 1], but ${arg} has values in [${show(lo)}, ${show(hi)}] ` +
-      `(first outside: ${arg}[${row}][${col}] = ${show(data[first])}); scale the data to [0, 1] (e.g. divide pixel intensities by 255) ` +
-      `or use ${setting.option}: '${setting.alternative}'`,
+      `(first outside${at}: ${arg}[${firstRow + row}][${col}] = ${show(data[first])}); scale the data to [0, 1] (e.g. divide pixel intensities by 255) ` +
+      (setting.alternative === '' ? `(${where.split('.')[0]} has only this decoder)` : `or use ${setting.option}: '${setting.alternative}'`),
   );
 }
 

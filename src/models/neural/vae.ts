@@ -1,3 +1,5 @@
+import type { RowSource } from '../../io/row-source.js';
+import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
@@ -22,6 +24,9 @@ import { codesMatrix } from './codes.js';
 import { savedOptions } from './option-keys.js';
 import { NeuralModel } from './base.js';
 import { imageRows } from './conv-architecture.js';
+import type { EstimateOptions } from './estimate-options.js';
+
+export type { EstimateOptions } from './estimate-options.js';
 
 /**
  * One epoch of VAE training: per-sample means in nats (validation fields when there is validation data).
@@ -59,25 +64,7 @@ export interface VAEEpoch {
  * await vae.fit(X, { epochs: 10, batchSize: 128, learningRate: 1e-3, verbose: true, signal: controller.signal });
  * ```
  */
-export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch> {
-  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
-  validationData?: MatrixInput;
-}
-
-/**
- * Options of the stochastic estimates.
- *
- * @example
- * ```ts
- * const logPx = vae.scoreSamples(X, { samples: 100, seed: 3 });
- * ```
- */
-export interface EstimateOptions {
-  /** Number of z samples per row. */
-  samples?: number;
-  /** Seed of a fresh stream for the draws; without it the model's evaluation stream is used (and advances). */
-  seed?: number | string;
-}
+export interface VAEFitOptions extends TrainingOptions, FitHooks<VAEEpoch>, SourceFitOptions {}
 
 type Input = MatrixInput | Tensor;
 const NO_GRAD = { grad: false } as const;
@@ -124,8 +111,23 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
    * matrix products and Adam work on them in place; callbacks then see `p.data` as a view of
    * that memory. When `fit` returns or throws, every parameter gets its own array back, holding
    * the trained values. The numbers are the same either way; `LATENT_TS_ARENA=0` turns it off.
+   *
+   * Given a {@link RowSource} instead (`idxSource`, `csvSource`, `matrixSource`, any iterable
+   * or async iterable of `{ data, shape }` batches), an epoch is one pass over it, its rows
+   * shuffled within a buffer of `shuffleBuffer` rows (default 10,000; a buffer that holds the
+   * whole pass gives the bytes of the in-memory fit), so memory holds the buffer and a batch.
+   * `validationData` may then be a held-out source; `validationSplit` holds out a seeded
+   * fraction of the stream's rows. If the source throws or yields a bad batch, `fit` rejects
+   * with that error and the model is as it was before the call.
+   *
+   * @example
+   * ```ts
+   * const vae = new VAE({ inputDim: 784, hiddenDims: [400], latentDim: 20, seed: 1 });
+   * await vae.fit(X, { epochs: 10 });                                      // a matrix in memory
+   * await vae.fit(idxSource('train-images-idx3-ubyte.gz'), { epochs: 10, shuffleBuffer: 20_000 }); // streamed
+   * ```
    */
-  async fit(X: Input, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
+  async fit(X: Input | RowSource, options: VAEFitOptions = {}): Promise<VAEEpoch[]> {
     return this.train(X, options, 'VAE.fit');
   }
 
@@ -148,6 +150,8 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
     const eps = (n: number, rng: Rng) => Tensor.randn([n, this.latentDim], rng, { dtype: this.config.dtype });
     return {
       lossUnit: lossUnit(this.config),
+      // The KL warm-up counts steps in epochs: a stream of unknown length is counted first.
+      needsBatchesPerEpoch: this.config.klWarmup > 0,
       parameters: () => this.net.parameters(),
       trainingLoss: (batch, ctx) => {
         this.lastKlWeight = this.klWeight(ctx);

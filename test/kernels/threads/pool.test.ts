@@ -39,6 +39,9 @@ describe('worker script', () => {
       expect(source).toContain(`command === ${control.COMMAND_GEMM}`);
       expect(source).toContain(`command === ${control.COMMAND_FAIL}`);
       expect(source).toContain(`command === ${control.COMMAND_GRAM}`);
+      expect(source).toContain(`command === ${control.COMMAND_PANELS_F64}`);
+      expect(source).toContain(`command === ${control.COMMAND_CALLS}`);
+      expect(source).toContain(`command === ${control.COMMAND_HAMMING}`);
       expect(source).toContain(`report(${control.STATUS_DEAD},`);
       expect(source).toContain(`report(${control.STATUS_ERROR}, error)`);
     }

@@ -1,0 +1,131 @@
+/**
+ * The projected Gram H = (X_c·V)ᵀ(X_c·V) of the PCA's Rayleigh–Ritz step (models/decomposition/ritz.ts)
+ * on the shared pool. The one-thread step computes each chunk of rows of B = X_c·V with the
+ * float32 GEMM, copies it out, and adds BᵀB in double row by row (kernels/wasm/gram-f64.ts,
+ * `upper`). Here V and each centred chunk of X are laid out in the pool's memory, the chunk's
+ * B is computed there by the panels of `productOnPool` (the arithmetic of the one-thread
+ * product), and the double accumulation is shared out by rows of H (gram-f64.ts `rows`, the
+ * additions of `upper` for those rows, in the same order): each element of H is accumulated by
+ * one thread over the rows of B in order, so the result is the same bytes on any thread count,
+ * and nothing is copied out but H.
+ *
+ * @module
+ */
+import { COMMAND_CALLS } from './control.js';
+import { productOnPool } from './gemm-parallel.js';
+import type { ChunkSource } from './gram-parallel.js';
+import { gramF64RowsAt, threadPool } from './threads.js';
+import type { ThreadPool } from './pool.js';
+import { align, packScratchBytes } from '../wasm/gemm-wasm.js';
+import { compiledModule } from '../wasm/fixed-instance.js';
+import type { GemmExports } from '../wasm/gemm-kernel.js';
+import { ACC_LD, MAX_P, buildGramF64Module } from '../wasm/gram-f64.js';
+import { sharedGemmModule } from '../wasm/runtime.js';
+
+/** Blocks of accumulator rows per thread (a descheduled worker then holds up little). */
+const BLOCKS_PER_THREAD = 4;
+const CALL_ARGS = 7;
+
+type RowsKernel = (b: number, rows: number, p: number, ldBytes: number, i0: number, i1: number, acc: number) => void;
+
+// This thread's instances on a pool's memory: the GEMM module's and the double Gram's `rows`.
+const instances = new WeakMap<WebAssembly.Memory, { gemm: GemmExports; rows: RowsKernel }>();
+
+function mainInstances(pool: ThreadPool, gemm: WebAssembly.Module, f64: WebAssembly.Module): { gemm: GemmExports; rows: RowsKernel } {
+  let e = instances.get(pool.memory);
+  if (e === undefined) {
+    const env = { env: { memory: pool.memory } };
+    e = {
+      gemm: new WebAssembly.Instance(gemm, env).exports as unknown as GemmExports,
+      rows: new WebAssembly.Instance(f64, env).exports.rows as unknown as RowsKernel,
+    };
+    instances.set(pool.memory, e);
+  }
+  return e;
+}
+
+/**
+ * Splits the rows 0 … p − 1 of an upper triangle into at most `parts` blocks of about equal
+ * work (row i costs p − i additions per row of B), as [i0, i1) pairs.
+ */
+export function triangleBlocks(p: number, parts: number): Array<[number, number]> {
+  const count = Math.max(1, Math.min(p, parts));
+  const total = (p * (p + 1)) / 2;
+  const blocks: Array<[number, number]> = [];
+  let i0 = 0;
+  let done = 0;
+  for (let b = 1; b <= count && i0 < p; b++) {
+    let i1 = i0;
+    const target = (total * b) / count;
+    while (i1 < p && (done < target || i1 === i0)) done += p - i1++;
+    if (b === count) i1 = p;
+    blocks.push([i0, i1]);
+    i0 = i1;
+  }
+  return blocks;
+}
+
+/**
+ * H = Σ over `chunkRows`-row chunks of X_c (rows × d, from `source`) of (X_c·V)ᵀ(X_c·V), p×p
+ * in double, for float32 V (d × p, row-major), on up to `threads` threads: the bytes of the
+ * one-thread step (chunk products by the float32 GEMM, `GramF64.add` on each). Null, computing
+ * nothing, where threads cannot run, p is too wide, or the pool's memory cannot hold the
+ * work (the caller then runs the one-thread step); `byWorkers` counts the panels and row blocks
+ * the workers computed. Throws if a worker fails.
+ */
+export function projectedGramParallel(
+  threads: number, rows: number, d: number, p: number, v: Float32Array, chunkRows: number, source: ChunkSource,
+): { h: Float64Array; byWorkers: number } | null {
+  const gemm = sharedGemmModule();
+  const f64 = compiledModule(buildGramF64Module, true);
+  if (threads < 2 || gemm === null || f64 === null || p < 1 || p > MAX_P - 1 || rows < 1) return null;
+  const { shape } = gemm;
+  const blocks = triangleBlocks(p, threads * BLOCKS_PER_THREAD);
+  const scratchBytes = threads * packScratchBytes(shape);
+  const vBytes = align(d * p * 4);
+  const xBytes = align(chunkRows * d * 4);
+  const bBytes = align((chunkRows * p + 4) * 4);
+  const accBytes = align(p * ACC_LD * 8);
+  const tableBytes = align(blocks.length * CALL_ARGS * 4);
+  const bytes = scratchBytes + vBytes + xBytes + bBytes + accBytes + tableBytes;
+  const pool = threadPool(threads, bytes);
+  if (pool === null || gramF64RowsAt(pool) < 0 || !pool.reserve(pool.dataAt + bytes)) return null;
+  const kernel = gramF64RowsAt(pool);
+  const main = mainInstances(pool, gemm.module, f64);
+  const vAt = pool.dataAt + scratchBytes;
+  const xAt = vAt + vBytes;
+  const bAt = xAt + xBytes;
+  const accAt = bAt + bBytes;
+  const tableAt = accAt + accBytes;
+  const buffer = pool.memory.buffer;
+  const heap = new Float32Array(buffer);
+  heap.set(v.subarray(0, d * p), vAt / 4);
+  const acc = new Float64Array(buffer, accAt, p * ACC_LD);
+  acc.fill(0);
+  const table = new Int32Array(buffer, tableAt, blocks.length * CALL_ARGS);
+  let byWorkers = 0;
+  for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+    const m = Math.min(chunkRows, rows - r0);
+    const view = heap.subarray(xAt / 4, xAt / 4 + m * d);
+    const rowsOfX = source(r0, m, view);
+    if (rowsOfX.buffer !== view.buffer || rowsOfX.byteOffset !== view.byteOffset) view.set(rowsOfX);
+    byWorkers += productOnPool(pool, main.gemm, shape, pool.dataAt, false, false, m, p, d, 1, xAt, d, vAt, p, 0, bAt, p);
+    heap[bAt / 4 + m * p] = 0; // the slack float `rows` reads past an odd last column
+    blocks.forEach(([i0, i1], b) => table.set([bAt, m, p, p * 4, i0, i1, accAt], b * CALL_ARGS));
+    byWorkers += pool.share(blocks.length, COMMAND_CALLS, (ctl, _ctlF, at) => {
+      ctl[at] = kernel;
+      ctl[at + 1] = CALL_ARGS;
+      ctl[at + 2] = tableAt;
+      ctl[at + 3] = 0;
+    }, (b) => main.rows(bAt, m, p, p * 4, blocks[b][0], blocks[b][1], accAt));
+  }
+  const h = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = i; j < p; j++) {
+      const x = acc[i * ACC_LD + j];
+      h[i * p + j] = x;
+      h[j * p + i] = x;
+    }
+  }
+  return { h, byWorkers };
+}

@@ -75,15 +75,13 @@ function validRange(size: number, out: number, stride: number, pad: number, offs
 }
 
 /**
- * Fills `col` [c·kh·kw, n·oh·ow] from the batch `x` [n, c, h, w]; every element of `col` is
- * written (padding as 0), so it need not be cleared.
- *
- * @example
- * ```ts
- * im2col(x, n, g, col); // col.length === g.c * g.kh * g.kw * n * g.oh * g.ow
- * ```
+ * The one loop over the column matrix both kernels run: per row (ci, i, j) and image b, the
+ * window rows y whose tap falls inside the image, and in each the window columns [x0, x1) that
+ * do. `add` false: im2col (col ← x, zeros where the tap is in the padding, every element
+ * written). `add` true: col2im (x += col at each tap, in this (ci, i, j) order, the padding's
+ * entries dropped). One loop for both keeps the adjoint pair on the same index arithmetic.
  */
-export function im2col(x: FloatArray, n: number, g: ConvGeometry, col: FloatArray): FloatArray {
+function columns(x: FloatArray, n: number, g: ConvGeometry, col: FloatArray, add: boolean): void {
   const { c, h, w, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw } = g;
   const l = oh * ow;
   const cols = n * l;
@@ -97,11 +95,15 @@ export function im2col(x: FloatArray, n: number, g: ConvGeometry, col: FloatArra
         for (let b = 0; b < n; b++) {
           const plane = (b * c + ci) * h * w;
           const o = row + b * l;
-          if (y0 > 0) col.fill(0, o, o + y0 * ow);
-          if (y1 < oh) col.fill(0, o + y1 * ow, o + l);
+          if (!add && y0 > 0) col.fill(0, o, o + y0 * ow);
+          if (!add && y1 < oh) col.fill(0, o + y1 * ow, o + l);
           for (let y = y0; y < y1; y++) {
             const d = o + y * ow;
             const base = plane + (y * sh - ph + i * dh) * w + shift;
+            if (add) {
+              for (let xx = x0; xx < x1; xx++) x[base + xx * sw] += col[d + xx];
+              continue;
+            }
             for (let xx = 0; xx < x0; xx++) col[d + xx] = 0;
             if (sw === 1) col.set(x.subarray(base + x0, base + x1), d + x0);
             else for (let xx = x0; xx < x1; xx++) col[d + xx] = x[base + xx * sw];
@@ -111,6 +113,19 @@ export function im2col(x: FloatArray, n: number, g: ConvGeometry, col: FloatArra
       }
     }
   }
+}
+
+/**
+ * Fills `col` [c·kh·kw, n·oh·ow] from the batch `x` [n, c, h, w]; every element of `col` is
+ * written (padding as 0), so it need not be cleared.
+ *
+ * @example
+ * ```ts
+ * im2col(x, n, g, col); // col.length === g.c * g.kh * g.kw * n * g.oh * g.ow
+ * ```
+ */
+export function im2col(x: FloatArray, n: number, g: ConvGeometry, col: FloatArray): FloatArray {
+  columns(x, n, g, col, false);
   return col;
 }
 
@@ -124,28 +139,7 @@ export function im2col(x: FloatArray, n: number, g: ConvGeometry, col: FloatArra
  * ```
  */
 export function col2im(col: FloatArray, n: number, g: ConvGeometry, x: FloatArray): FloatArray {
-  const { c, h, w, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw } = g;
-  const l = oh * ow;
-  const cols = n * l;
-  for (let ci = 0; ci < c; ci++) {
-    for (let i = 0; i < kh; i++) {
-      const [y0, y1] = validRange(h, oh, sh, ph, i * dh);
-      for (let j = 0; j < kw; j++) {
-        const [x0, x1] = validRange(w, ow, sw, pw, j * dw);
-        const shift = j * dw - pw;
-        const row = ((ci * kh + i) * kw + j) * cols;
-        for (let b = 0; b < n; b++) {
-          const plane = (b * c + ci) * h * w;
-          const o = row + b * l;
-          for (let y = y0; y < y1; y++) {
-            const d = o + y * ow;
-            const base = plane + (y * sh - ph + i * dh) * w + shift;
-            for (let xx = x0; xx < x1; xx++) x[base + xx * sw] += col[d + xx];
-          }
-        }
-      }
-    }
-  }
+  columns(x, n, g, col, true);
   return x;
 }
 

@@ -95,14 +95,56 @@ function setUp(inChannels: number, outChannels: number, options: ConvLayerOption
   const kernel = kernelPair(options.kernelSize, where);
   const scheme = assertOneOf(options.init ?? 'pytorch', INIT_NAMES, 'init', where);
   const dtype = assertOneOf(options.dtype ?? 'float32', ['float32', 'float64'] as const, 'dtype', where);
-  const { stride, padding, dilation } = options;
   const shape = transposed ? [inChannels, outChannels, ...kernel] : [outChannels, inChannels, ...kernel];
-  return { kernel, shape, ...initConv(scheme, shape, outChannels, options.rng, dtype), hasBias: options.bias ?? true, geometry: { stride, padding, dilation } };
+  return { kernel, shape, ...initConv(scheme, shape, outChannels, options.rng, dtype), hasBias: options.bias ?? true };
 }
 
 function checkInput(x: Tensor, channels: number, where: string): void {
   if (x.shape.length !== 4 || x.shape[1] !== channels) {
     throw new ShapeError(`${where}: x must be [n, ${channels}, height, width] (got ${formatShape(x.shape)})`);
+  }
+}
+
+/**
+ * What {@link Conv2d} and {@link ConvTranspose2d} share: the checked constructor options, the
+ * `weight` and optional `bias` parameters drawn by PyTorch's rules, and the input check; a
+ * subclass adds its attributes and its op. Not constructed directly.
+ *
+ * @example
+ * ```ts
+ * const layer: ConvLayer = new Conv2d(1, 8, { kernelSize: 3, rng: new Rng(0) });
+ * layer.weight.shape; // [8, 1, 3, 3]
+ * ```
+ */
+export abstract class ConvLayer extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** Kernel height and width. */
+  readonly kernelSize: readonly [number, number];
+  private readonly hasBias: boolean;
+
+  /** `transposed` puts the input channels first in the weight ([in, out, kh, kw]) and accepts outputPadding. */
+  protected constructor(inChannels: number, outChannels: number, options: ConvLayerOptions, where: string, transposed: boolean) {
+    super();
+    const s = setUp(inChannels, outChannels, options, where, transposed);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = s.kernel;
+    this.registerParameter('weight', s.weight);
+    this.hasBias = s.hasBias;
+    if (this.hasBias) this.registerParameter('bias', s.bias);
+  }
+
+  /** The weight: `[out, in, kh, kw]` for a convolution, `[in, out, kh, kw]` for a transposed one. */
+  get weight(): Tensor { return this.param('weight'); }
+
+  /** The bias `[out]`, or null without one. */
+  get bias(): Tensor | null { return this.hasBias ? this.param('bias') : null; }
+
+  /** The checked input, the weight and the bias (null without one) for one forward pass. */
+  protected operands(x: Tensor, options: ForwardOptions | undefined, where: string): [Tensor, Tensor | null] {
+    checkInput(x, this.inChannels, where);
+    return [this.param('weight', options), this.hasBias ? this.param('bias', options) : null];
   }
 }
 
@@ -117,37 +159,19 @@ function checkInput(x: Tensor, channels: number, where: string): void {
  * conv.forward(Tensor.zeros([8, 1, 28, 28])).shape; // [8, 32, 14, 14]
  * ```
  */
-export class Conv2d extends Module {
-  readonly inChannels: number;
-  readonly outChannels: number;
-  /** Kernel height and width. */
-  readonly kernelSize: readonly [number, number];
+export class Conv2d extends ConvLayer {
   /** Stride, padding and dilation per axis, as the conv2d op takes them. */
   readonly options: Readonly<Required<Conv2dOptions>>;
-  private readonly hasBias: boolean;
 
   constructor(inChannels: number, outChannels: number, options: ConvLayerOptions) {
-    super();
-    const s = setUp(inChannels, outChannels, options, 'Conv2d', false);
-    this.inChannels = inChannels;
-    this.outChannels = outChannels;
-    this.kernelSize = s.kernel;
-    this.options = convAttrs(s.geometry, 'Conv2d', false);
-    this.registerParameter('weight', s.weight);
-    this.hasBias = s.hasBias;
-    if (this.hasBias) this.registerParameter('bias', s.bias);
+    super(inChannels, outChannels, options, 'Conv2d', false);
+    this.options = convAttrs({ stride: options.stride, padding: options.padding, dilation: options.dilation }, 'Conv2d', false);
   }
-
-  /** The weight `[out, in, kh, kw]`. */
-  get weight(): Tensor { return this.param('weight'); }
-
-  /** The bias `[out]`, or null without one. */
-  get bias(): Tensor | null { return this.hasBias ? this.param('bias') : null; }
 
   /** x `[n, inChannels, h, w]` → `[n, outChannels, oh, ow]`. */
   forward(x: Tensor, options?: ForwardOptions): Tensor {
-    checkInput(x, this.inChannels, 'Conv2d.forward');
-    return conv2d(x, this.param('weight', options), this.hasBias ? this.param('bias', options) : null, this.options);
+    const [weight, bias] = this.operands(x, options, 'Conv2d.forward');
+    return conv2d(x, weight, bias, this.options);
   }
 }
 
@@ -163,36 +187,19 @@ export class Conv2d extends Module {
  * up.forward(Tensor.zeros([8, 64, 7, 7])).shape; // [8, 32, 14, 14]
  * ```
  */
-export class ConvTranspose2d extends Module {
-  readonly inChannels: number;
-  readonly outChannels: number;
-  /** Kernel height and width. */
-  readonly kernelSize: readonly [number, number];
+export class ConvTranspose2d extends ConvLayer {
   /** Stride, padding, dilation and output padding per axis, as the convTranspose2d op takes them. */
   readonly options: Readonly<Required<ConvTranspose2dOptions>>;
-  private readonly hasBias: boolean;
 
   constructor(inChannels: number, outChannels: number, options: ConvTranspose2dLayerOptions) {
-    super();
-    const s = setUp(inChannels, outChannels, options, 'ConvTranspose2d', true);
-    this.inChannels = inChannels;
-    this.outChannels = outChannels;
-    this.kernelSize = s.kernel;
-    this.options = convAttrs({ ...s.geometry, outputPadding: options.outputPadding }, 'ConvTranspose2d', true);
-    this.registerParameter('weight', s.weight);
-    this.hasBias = s.hasBias;
-    if (this.hasBias) this.registerParameter('bias', s.bias);
+    super(inChannels, outChannels, options, 'ConvTranspose2d', true);
+    const { stride, padding, dilation, outputPadding } = options;
+    this.options = convAttrs({ stride, padding, dilation, outputPadding }, 'ConvTranspose2d', true);
   }
-
-  /** The weight `[in, out, kh, kw]`. */
-  get weight(): Tensor { return this.param('weight'); }
-
-  /** The bias `[out]`, or null without one. */
-  get bias(): Tensor | null { return this.hasBias ? this.param('bias') : null; }
 
   /** x `[n, inChannels, h, w]` → `[n, outChannels, oh, ow]`. */
   forward(x: Tensor, options?: ForwardOptions): Tensor {
-    checkInput(x, this.inChannels, 'ConvTranspose2d.forward');
-    return convTranspose2d(x, this.param('weight', options), this.hasBias ? this.param('bias', options) : null, this.options);
+    const [weight, bias] = this.operands(x, options, 'ConvTranspose2d.forward');
+    return convTranspose2d(x, weight, bias, this.options);
   }
 }

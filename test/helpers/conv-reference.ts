@@ -57,3 +57,44 @@ export function directConvTranspose2d(
   }
   return { data: out, shape: [n, o, oh, ow] };
 }
+
+/** The geometry fields the naive column loops read (kernels/im2col.ts's ConvGeometry). */
+interface Geometry { c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number }
+
+/**
+ * The column matrix by its definition, one element at a time with a bounds test: row (ci, i, j),
+ * column (b, y, x) holds x[b, ci, y·sh − ph + i·dh, x·sw − pw + j·dw] or 0 outside the image.
+ * With `add`, the adjoint instead: each column entry is added onto its pixel, taps in (ci, i, j)
+ * order, so the float sums are the plain loop's.
+ */
+function naiveColumns(x: Float32Array | Float64Array, n: number, g: Geometry, col: Float32Array | Float64Array, add: boolean): void {
+  const cols = n * g.oh * g.ow;
+  for (let ci = 0; ci < g.c; ci++) {
+    for (let i = 0; i < g.kh; i++) {
+      for (let j = 0; j < g.kw; j++) {
+        for (let b = 0; b < n; b++) {
+          for (let y = 0; y < g.oh; y++) {
+            for (let xx = 0; xx < g.ow; xx++) {
+              const iy = y * g.sh - g.ph + i * g.dh;
+              const ix = xx * g.sw - g.pw + j * g.dw;
+              const at = ((ci * g.kh + i) * g.kw + j) * cols + (b * g.oh + y) * g.ow + xx;
+              const inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+              const px = ((b * g.c + ci) * g.h + iy) * g.w + ix;
+              if (add) { if (inside) x[px] += col[at]; } else col[at] = inside ? x[px] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** im2col by its definition (see {@link naiveColumns}). */
+export function naiveIm2col(x: Float32Array | Float64Array, n: number, g: Geometry, col: Float32Array | Float64Array): void {
+  naiveColumns(x, n, g, col, false);
+}
+
+/** col2im by its definition: x += the adjoint of im2col applied to col, in tap order. */
+export function naiveCol2im(col: Float32Array | Float64Array, n: number, g: Geometry, x: Float32Array | Float64Array): void {
+  naiveColumns(x, n, g, col, true);
+}

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { bceSumWasm, buildBceModule } from '../../src/kernels/wasm/bce-sum.js';
 import { buildBiasReluModule, maskAndSumsWasm } from '../../src/kernels/wasm/bias-relu.js';
-import { reluInPlace } from '../../src/kernels/relu.js';
+import { reluBackward, reluInPlace, reluInto, reluMaskInto } from '../../src/kernels/relu.js';
 import { buildReluModule, reluInPlaceWasm } from '../../src/kernels/wasm/relu.js';
 import { isWasmAvailable } from '../../src/kernels/backend.js';
 import { WasmArena, arenaKernel } from '../../src/kernels/wasm/arena.js';
@@ -93,6 +93,40 @@ describe.skipIf(!isWasmAvailable())('ReLU forward on arena arrays', () => {
       expect(bits(inArena)).toEqual(bits(plain));
     }
     expect(reluInPlaceWasm(new Float32Array(8))).toBe(0); // not in an arena
+  });
+});
+
+describe.skipIf(!isWasmAvailable())('the relu op kernels (conv activations)', () => {
+  const special = [-0, 0, -Infinity, Infinity, NaN, -1e-45, 1e-45, -3.4e38, 3.4e38];
+  const withSpecials = (x: Float32Array): Float32Array => {
+    for (let i = 0; i < Math.min(x.length, special.length); i++) x[i] = special[i];
+    return x;
+  };
+
+  it('reluInto into an arena array: the bits of the loop into a plain array', () => {
+    const arena = WasmArena.create(4 << 20) as WasmArena;
+    for (const n of [2047, 2048, 2051, 25088, 100352]) {
+      const x = withSpecials(filled(null, n, new Rng(n), 1));
+      const plain = reluInto(x, new Float32Array(n));
+      const inArena = reluInto(x, arena.alloc(n) as Float32Array);
+      expect(bits(inArena), `n=${n}`).toEqual(bits(plain));
+    }
+  });
+
+  it('reluBackward: the bits of reluMaskInto (NaN and infinite gradients included), in an arena, plain, in place', () => {
+    const arena = WasmArena.create(8 << 20) as WasmArena;
+    for (const n of [2048, 2050, 2052, 3 * 4096, 128 * 196, 128 * 32 * 49 + 4]) {
+      const rng = new Rng(n);
+      const y = withSpecials(filled(arena, n, rng, 1));
+      const g = filled(arena, n, rng, 1);
+      g[20] = Infinity; y[20] = -1; // 0·∞: NaN
+      g[21] = NaN; y[21] = 2;
+      const expected = reluMaskInto(g, y, new Float32Array(n));
+      expect(bits(reluBackward(g, y, arena.alloc(n) as Float32Array)), `arena n=${n}`).toEqual(bits(expected));
+      expect(bits(reluBackward(g.slice(), y.slice(), new Float32Array(n))), `plain n=${n}`).toEqual(bits(expected));
+      const own = g.slice();
+      expect(bits(reluBackward(own, y.slice(), own)), `in place n=${n}`).toEqual(bits(expected));
+    }
   });
 });
 

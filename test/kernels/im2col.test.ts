@@ -11,7 +11,7 @@ import {
 } from '../../src/kernels/im2col.js';
 import { Rng } from '../../src/random/rng.js';
 import { expectAllclose } from '../helpers/allclose.js';
-import { directConv2d } from '../helpers/conv-reference.js';
+import { directConv2d, naiveCol2im, naiveIm2col } from '../helpers/conv-reference.js';
 
 function normals(n: number, seed: number): Float64Array {
   const rng = new Rng(seed);
@@ -69,6 +69,49 @@ describe('im2col + gemm', () => {
       for (let i = 0; i < x.length; i++) rhs += x[i] * back[i];
       expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(lhs)));
     }), { seed: 18, numRuns: 150 });
+  });
+
+  it('im2col and col2im give the bits of the definition loops in float32 (col2im onto nonzero x), windows covering all or part of the image', () => {
+    const bits = (a: Float32Array | Float64Array): number[] => Array.from(new Uint32Array(a.buffer));
+    fc.assert(fc.property(caseArb, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), (k, cutH, cutW) => {
+      // Fewer windows than fit, as a transposed convolution's output padding leaves them.
+      const full = geometryOf(k);
+      const g = { ...full, oh: Math.max(1, full.oh - cutH), ow: Math.max(1, full.ow - cutW) };
+      const x = Float32Array.from(normals(k.n * k.c * k.h * k.w, k.seed));
+      const size = k.c * k.kh * k.kw * k.n * g.oh * g.ow;
+      const ref = new Float32Array(size);
+      naiveIm2col(x, k.n, g, ref);
+      expect(bits(im2col(x, k.n, g, new Float32Array(size).fill(NaN)))).toEqual(bits(ref));
+      const cm = Float32Array.from(normals(size, k.seed + 5));
+      const start = Float32Array.from(normals(x.length, k.seed + 6));
+      const expected = start.slice();
+      naiveCol2im(cm, k.n, g, expected);
+      expect(bits(col2im(cm, k.n, g, start.slice()))).toEqual(bits(expected));
+    }), { seed: 19, numRuns: 200 });
+  });
+
+  it('the conv VAE layers: the bits of the definition loops', () => {
+    // The index of the first differing float32 bit pattern, −1 when none (toEqual on millions of elements is slow).
+    const firstDiff = (a: Float32Array | Float64Array, b: Float32Array | Float64Array): number => {
+      const [u, v] = [new Uint32Array(a.buffer), new Uint32Array(b.buffer)];
+      for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return i;
+      return u.length === v.length ? -1 : u.length;
+    };
+    const n = 16;
+    for (const g of [
+      { c: 1, h: 28, w: 28, kh: 4, kw: 4, oh: 14, ow: 14, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 },
+      { c: 32, h: 14, w: 14, kh: 4, kw: 4, oh: 7, ow: 7, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 },
+    ]) {
+      const x = Float32Array.from(normals(n * g.c * g.h * g.w, g.c));
+      const size = g.c * g.kh * g.kw * n * g.oh * g.ow;
+      const ref = new Float32Array(size);
+      naiveIm2col(x, n, g, ref);
+      const col = im2col(x, n, g, new Float32Array(size));
+      expect(firstDiff(col, ref)).toBe(-1);
+      const expected = x.slice();
+      naiveCol2im(col, n, g, expected);
+      expect(firstDiff(col2im(col, n, g, x.slice()), expected)).toBe(-1);
+    }
   });
 
   it('col2im adds onto what is there', () => {

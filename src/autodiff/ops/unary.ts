@@ -1,5 +1,5 @@
 import * as K from '../../kernels/unary.js';
-import { reluInto, reluMaskInto } from '../../kernels/relu.js';
+import { reluBackward, reluInto } from '../../kernels/relu.js';
 import { sigmoid as sigmoidScalar } from '../../kernels/stable.js';
 import type { FloatArray } from '../../validate.js';
 import { allocLike, defineOp, type OpDef, type RawTensor } from '../op.js';
@@ -84,7 +84,7 @@ export const sigmoid: OpDef<null, null> = defineOp({
 /** relu' = [x > 0]; the kernels and edge cases (−0, ±∞, NaN) of Linear.forwardRelu, see kernels/relu.ts. */
 export const relu: OpDef<null, null> = defineOp({
   name: 'relu', forward: ([x]) => run(reluInto, x),
-  backward: (g, { inputs: [x] }) => [reluMaskInto(g, x.data, allocLike(g, g.length))],
+  backward: (g, { inputs: [x] }) => [reluBackward(g, x.data, allocLike(g, g.length))],
 });
 
 /** leakyRelu' = 1 for x > 0, slope otherwise. */

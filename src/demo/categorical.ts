@@ -7,14 +7,10 @@
  *
  * @module
  */
-import { knnAccuracy } from '../app/knn.js';
-import { asMatrix, meanSquaredError, rowValues } from '../app/matrix.js';
-import { categoricalCodes } from '../hashing/categorical-codes.js';
-import { CategoricalIndex } from '../hashing/categorical-index.js';
-import { precisionAtK } from '../hashing/precision.js';
+import { rowValues } from '../app/matrix.js';
 import { CategoricalVAE } from '../models/neural/categorical-vae.js';
+import { discreteCodesDemo } from './discrete-codes.js';
 import type { EvalSplit, ModelMetrics } from './evaluate.js';
-import { imagesFigure } from './figures.js';
 import type { DemoPlan } from './options.js';
 
 /** N and K of the demo's categorical VAE: 8 · log2 4 = 16 bits, the demo's smaller code size. */
@@ -46,28 +42,14 @@ export async function categoricalDemo(
   const fitSeconds = (performance.now() - t0) / 1000;
   const db = cvae.encode(split.train);
   const q = cvae.encode(split.test);
-  const queries = categoricalCodes(q, N_CATEGORIES);
-  const index = new CategoricalIndex(db.codes, N_VARIABLES, N_CATEGORIES);
   const elbo = rowValues(cvae.elbo(split.test, { samples: 1, seed: plan.seed }));
-  const row: ModelMetrics = {
-    name: `CVAE-${N_VARIABLES}x${N_CATEGORIES}`,
-    family: 'CategoricalVAE',
-    latentDim: N_VARIABLES * Math.log2(N_CATEGORIES),
-    fitSeconds,
-    explainedVarianceRatio: null,
-    reconstructionMse: meanSquaredError(split.test, asMatrix(cvae.reconstruct(split.test))),
-    knnAccuracy: knnAccuracy(
-      { data: db.data, n: split.train.shape[0], dim: cvae.latentDim, labels: split.trainLabels },
-      { data: q.data, n: split.test.shape[0], dim: cvae.latentDim, labels: split.testLabels },
-      plan.knnK,
-    ),
-    precisionAt100: precisionAtK(index, queries, split.testLabels, split.trainLabels, plan.precisionK),
+  const name = `CVAE-${N_VARIABLES}x${N_CATEGORIES}`;
+  return discreteCodesDemo(split, plan, imageShape, {
+    name, family: 'CategoricalVAE', nVariables: N_VARIABLES, nCategories: N_CATEGORIES, fitSeconds,
+    trainCodes: db.codes, testCodes: q.codes, trainFeatures: db, testFeatures: q,
+    reconstruction: cvae.reconstruct(split.test),
     elbo: elbo.reduce((a, v) => a + v, 0) / elbo.length,
-    reconstructionNats: null,
-    klNats: null,
-    logLikelihood: null,
-  };
-  const samples = asMatrix(cvae.sample(plan.samples, { seed: plan.seed }));
-  const title = `CVAE-${N_VARIABLES}x${N_CATEGORIES} samples (uniform categorical codes, decoded)`;
-  return { row, samplesSvg: imagesFigure(samples, imageShape, 8, title) };
+    samples: cvae.sample(plan.samples, { seed: plan.seed }),
+    samplesTitle: `${name} samples (uniform categorical codes, decoded)`,
+  });
 }

@@ -14,6 +14,7 @@ import { fitAutoencoder, fitNMF, fitPCA, fitPPCA, fitVAE, type Fitted } from './
 import { latentGrid } from './manifold.js';
 import { cocktailParty } from './cocktail.js';
 import { categoricalDemo } from './categorical.js';
+import { vqDemo } from './vq.js';
 import { asMatrix, type Matrix } from '../app/matrix.js';
 import { resolveDemoOptions, type DemoOptions, type DemoPlan } from './options.js';
 import { DemoProgress, stderrProgress } from './progress.js';
@@ -108,15 +109,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     extra.semiSupervised = out.json;
     reports.push(out.text);
   }
-  await progress.step('categorical VAE (8 variables × 4 categories = 16 bits)', async () => {
+  // The discrete-code rows: fit, measure, push the row and write the samples' picture.
+  const discreteStep = (title: string, file: string, demo: typeof categoricalDemo) => progress.step(title, async () => {
     const t0 = performance.now();
-    const { row, samplesSvg } = await categoricalDemo(split, plan, data.imageShape);
+    const { row, samplesSvg } = await demo(split, plan, data.imageShape);
     rows.push(row);
     const measured = (performance.now() - t0) / 1000 - row.fitSeconds;
     progress.line(`${row.name}: measured in ${measured.toFixed(1)} s (fitted in ${row.fitSeconds.toFixed(1)} s)`);
-    await write('cvae-samples.svg', samplesSvg);
+    await write(file, samplesSvg);
     progress.line(`${row.name}: precision@${plan.precisionK} ${row.precisionAt100!.toFixed(3)} (symbol-wise Hamming)`);
   }, 'fit, retrieval precision, samples');
+  await discreteStep('categorical VAE (8 variables × 4 categories = 16 bits)', 'cvae-samples.svg', categoricalDemo);
+  await discreteStep('VQ-VAE (8 latents × 4 codes = 16 bits, EMA codebook)', 'vqvae-samples.svg', vqDemo);
   if (plan.saveModels) {
     await progress.step(`saving ${fitted.length} models`, async () => {
       for (const f of fitted) {

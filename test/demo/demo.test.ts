@@ -12,7 +12,7 @@ import { asMatrix } from '../../src/app/matrix.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
-const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg', 'ica-cocktail.svg', 'semi-supervised.svg', 'cvae-samples.svg'];
+const PICTURES = ['codes-2d.svg', 'vae-samples.svg', 'reconstructions.svg', 'vae-manifold.svg', 'parts.svg', 'ica-cocktail.svg', 'semi-supervised.svg', 'cvae-samples.svg', 'vqvae-samples.svg'];
 const MODELS = ['pca', 'ppca', 'ae', 'vae'].flatMap((m) => [2, 16, 32].map((k) => `${m}-${k}.safetensors`));
 
 let dir: string;
@@ -47,11 +47,13 @@ describe('runDemo (quick)', () => {
     expect(findAll(codes, 'circle').length).toBe(3 * (nTest + 10));
     const manifold = parseXml(readFileSync(join(dir, 'vae-manifold.svg'), 'utf8'));
     expect(findAll(manifold, 'image').length).toBe(8 * 8);
+    // The quick run decodes 16 uniform codes of each discrete model.
+    for (const f of ['cvae-samples.svg', 'vqvae-samples.svg']) expect(findAll(parseXml(readFileSync(join(dir, f), 'utf8')), 'image').length, f).toBe(16);
   });
 
   it('metrics.json holds finite numbers in sane ranges', () => {
     const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-    expect(metrics.models).toHaveLength(13);
+    expect(metrics.models).toHaveLength(14);
     const row = (name: string) => metrics.models.find((r: { name: string }) => r.name === name);
     for (const r of metrics.models) {
       for (const [key, v] of Object.entries(r)) {
@@ -85,6 +87,15 @@ describe('runDemo (quick)', () => {
       expect(v.reconstructionNats).toBeGreaterThan(0);
       expect(v.reconstructionNats + v.klNats).toBeCloseTo(-v.elbo, 6);
     }
+    // The discrete-code rows: 16-bit codes searched by symbol-wise Hamming distance.
+    for (const [name, family] of [['CVAE-8x4', 'CategoricalVAE'], ['VQ-VAE-8x4', 'VQVAE']]) {
+      const d = row(name);
+      expect(d, name).toBeDefined();
+      expect(d).toMatchObject({ family, latentDim: 16 });
+      expect(d.precisionAt100).toBeGreaterThanOrEqual(0);
+      expect(d.precisionAt100).toBeLessThanOrEqual(1);
+    }
+    expect(row('VQ-VAE-8x4').elbo).toBeNull();
     expect(row('PPCA-16').logLikelihood).toBeGreaterThan(row('PPCA-2').logLikelihood);
     expect(metrics.hashing.PCA['16bits']).toBe(row('PCA-16').precisionAt100);
     // The semi-supervised entry: 6 methods at 2 labels-per-class values and the all-labels reference.
@@ -119,6 +130,7 @@ describe('runDemo (quick)', () => {
       expect(progress.some((l) => new RegExp(`${step}: done in \\d+\\.\\d s$`).test(l)), step).toBe(true);
     }
     for (const r of result.rows) expect(progress.some((l) => l.includes(`${r.name}: measured in`)), r.name).toBe(true);
+    for (const name of ['CVAE-8x4', 'VQ-VAE-8x4']) expect(progress.some((l) => new RegExp(`${name}: precision@100 0\\.\\d{3} `).test(l)), name).toBe(true);
   });
 
   it('saved models load back and give the same codes', async () => {

@@ -61,6 +61,7 @@ export function formatMetricsTable(
     `${info.knnK}-NN acc: accuracy of ${info.knnK}-nearest-neighbour (Euclidean) classification of test codes by training codes.`,
     `P@${info.precisionK}: precision@${info.precisionK} of 16- or 32-bit median-thresholded codes (Hamming; database = train, queries = test);`,
     'CVAE-8x4: a categorical VAE\'s arg-max codes, 8 variables of 4 categories = 16 bits (symbol-wise Hamming), a few epochs only.',
+    'VQ-VAE-8x4: a VQ-VAE\'s code indices, 8 latents of 4 codes = 16 bits (symbol-wise Hamming; 5-NN on the encoder outputs), a few epochs only.',
     'ELBO, recon (−E_q ln p(x|z)) and KL in nats per digit (Bernoulli decoder); −ELBO = recon + KL.',
     'ln p(x): PPCA log-likelihood in nats per digit (a density on continuous pixels, so it can be positive).',
   ];

@@ -1,3 +1,5 @@
+import type { RowSource } from '../../io/row-source.js';
+import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError, ShapeError, formatShape } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
@@ -58,10 +60,7 @@ export interface CategoricalVAEEpoch {
  * await cvae.fit(X, { epochs: 20, batchSize: 100, learningRate: 1e-3, validationSplit: 0.1, patience: 3 });
  * ```
  */
-export interface CategoricalVAEFitOptions extends TrainingOptions, FitHooks<CategoricalVAEEpoch> {
-  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
-  validationData?: MatrixInput;
-}
+export interface CategoricalVAEFitOptions extends TrainingOptions, FitHooks<CategoricalVAEEpoch>, SourceFitOptions {}
 
 /**
  * What {@link CategoricalVAE.encode} returns: the category probabilities `[n, N·K]` as a
@@ -124,8 +123,12 @@ export class CategoricalVAE extends NeuralModel<CategoricalVAEConfig, Categorica
   /** The temperature the next training step uses: max(τ_min, τ₀·exp(−r·step)). */
   get temperature(): number { return temperatureAt(this.config, this.step); }
 
-  /** Trains for `epochs` more epochs (an interrupted epoch is finished first and counts as one) and returns their history. */
-  async fit(X: Input, options: CategoricalVAEFitOptions = {}): Promise<CategoricalVAEEpoch[]> {
+  /**
+   * Trains for `epochs` more epochs (an interrupted epoch is finished first and counts as one)
+   * and returns their history. X may be a {@link RowSource}, streamed as `VAE.fit`
+   * describes (`shuffleBuffer`; a buffer that holds the whole pass gives the in-memory bytes).
+   */
+  async fit(X: Input | RowSource, options: CategoricalVAEFitOptions = {}): Promise<CategoricalVAEEpoch[]> {
     return this.train(X, options, 'CategoricalVAE.fit');
   }
 

@@ -1,3 +1,5 @@
+import type { RowSource } from '../../io/row-source.js';
+import type { SourceFitOptions } from './source-fit.js';
 import { NonFiniteError, NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
 import { stateFromJSON, type ModelJSON, type ModelState } from '../../io/model-state.js';
@@ -55,10 +57,7 @@ export interface VQVAEEpoch {
  * await vq.fit(X, { epochs: 20, batchSize: 64, validationSplit: 0.1, patience: 3 });
  * ```
  */
-export interface VQVAEFitOptions extends TrainingOptions, FitHooks<VQVAEEpoch> {
-  /** Held-out data to validate on each epoch (instead of `validationSplit`). */
-  validationData?: MatrixInput;
-}
+export interface VQVAEFitOptions extends TrainingOptions, FitHooks<VQVAEEpoch>, SourceFitOptions {}
 
 type Input = MatrixInput | Tensor;
 const NO_GRAD = { grad: false } as const;
@@ -118,9 +117,11 @@ export class VQVAE extends NeuralModel<VQVAEConfig, VQVAENetwork, VQVAEEpoch> {
    * Trains for `epochs` more epochs (an interrupted epoch is finished first) and returns their
    * history. With `codebookInit: 'encoder'` the first step of a new model starts the codebook
    * from that batch's encoder outputs. With `'ema'` the codebook moves after each applied step
-   * (a step the non-finite guard stops changes nothing, the averages included).
+   * (a step the non-finite guard stops changes nothing, the averages included). X may be a
+   * {@link RowSource}, streamed as `VAE.fit` describes (`shuffleBuffer`; a buffer that
+   * holds the whole pass gives the in-memory bytes).
    */
-  async fit(X: Input, options: VQVAEFitOptions = {}): Promise<VQVAEEpoch[]> {
+  async fit(X: Input | RowSource, options: VQVAEFitOptions = {}): Promise<VQVAEEpoch[]> {
     return this.train(X, options, 'VQVAE.fit');
   }
 

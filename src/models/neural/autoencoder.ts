@@ -1,3 +1,4 @@
+import { epochEntry } from './epoch-entry.js';
 import type { RowSource } from '../../io/row-source.js';
 import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError } from '../../errors.js';
@@ -169,16 +170,7 @@ export class Autoencoder extends NeuralModel<AutoencoderConfig, AutoencoderNetwo
 
   /** An {@link AutoencoderEpoch} of one trainer log. @internal */
   protected record(log: EpochLog): AutoencoderEpoch {
-    const e: AutoencoderEpoch = {
-      epoch: log.epoch, loss: log.loss, reconstruction: log.parts.reconstruction, penalty: log.parts.penalty,
-      seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
-    };
-    if (log.validation !== null) {
-      e.valLoss = log.validation.loss;
-      e.valReconstruction = log.validation.parts.reconstruction;
-    }
-    this.log.push(e);
-    return { ...e };
+    return epochEntry(log, { reconstruction: log.parts.reconstruction, penalty: log.parts.penalty }, ['reconstruction']);
   }
 
   /** The training objective on clean inputs (no noise), with a graph to the parameters. */

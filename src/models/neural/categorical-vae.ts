@@ -1,3 +1,4 @@
+import { epochEntry } from './epoch-entry.js';
 import type { RowSource } from '../../io/row-source.js';
 import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError, ShapeError, formatShape } from '../../errors.js';
@@ -158,17 +159,8 @@ export class CategoricalVAE extends NeuralModel<CategoricalVAEConfig, Categorica
 
   /** A {@link CategoricalVAEEpoch} of one trainer log. @internal */
   protected record(log: EpochLog): CategoricalVAEEpoch {
-    const e: CategoricalVAEEpoch = {
-      epoch: log.epoch, loss: log.loss, reconstruction: log.parts.reconstruction, kl: log.parts.kl, temperature: this.lastTemperature,
-      seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
-    };
-    if (log.validation !== null) {
-      e.valLoss = log.validation.loss;
-      e.valReconstruction = log.validation.parts.reconstruction;
-      e.valKl = log.validation.parts.kl;
-    }
-    this.log.push(e);
-    return { ...e };
+    const p = log.parts;
+    return epochEntry(log, { reconstruction: p.reconstruction, kl: p.kl, temperature: this.lastTemperature }, ['reconstruction', 'kl']);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { epochEntry } from './epoch-entry.js';
 import { softmax } from '../../autodiff/functional.js';
 import { NotFittedError } from '../../errors.js';
 import { loadState, saveState, stateFromBytes, stateToBytes } from '../../io/model-bytes.js';
@@ -229,15 +230,7 @@ export class Classifier extends TrainedModel<ClassifierConfig, ClassifierNetwork
 
   /** A {@link ClassifierEpoch} of one trainer log. @internal */
   protected record(log: EpochLog): ClassifierEpoch {
-    const e: ClassifierEpoch = {
-      epoch: log.epoch, loss: log.loss, accuracy: log.parts.accuracy, seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
-    };
-    if (log.validation !== null) {
-      e.valLoss = log.validation.loss;
-      e.valAccuracy = log.validation.parts.accuracy;
-    }
-    this.log.push(e);
-    return { ...e };
+    return epochEntry(log, { accuracy: log.parts.accuracy }, ['accuracy']);
   }
 
   /** The logits `[n, nClasses]` (scores before the softmax). */

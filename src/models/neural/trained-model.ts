@@ -117,8 +117,15 @@ export abstract class TrainedModel<
   protected abstract unitSetting(): UnitSetting | null;
   /** The loss terms and parameters the trainer drives. @internal */
   protected abstract trainable(): Trainable;
-  /** The model's epoch record of one trainer log, kept in the history; a copy is returned. @internal */
+  /** The model's epoch entry of one trainer log (kept in the history by `keep`). @internal */
   protected abstract record(log: EpochLog): E;
+
+  /** Records one trainer log in the history and returns a copy, what the fit's epoch callback sees. */
+  private keep(log: EpochLog): E {
+    const e = this.record(log);
+    this.log.push(e);
+    return { ...e };
+  }
   /** The configuration as plain JSON for the saved state. @internal */
   protected abstract configJSON(): Record<string, unknown>;
   /** The states of the model's random streams, by name. @internal */
@@ -156,7 +163,7 @@ export abstract class TrainedModel<
       const trainable = this.trainable();
       const source = sourceFit(X, options, opts, model, trainable.needsBatchesPerEpoch === true);
       try {
-        return await this.trainer.fit(trainable, source, null, opts, options, (log) => this.record(log));
+        return await this.trainer.fit(trainable, source, null, opts, options, (log) => this.keep(log));
       } finally {
         // A fit that undid itself (the source failed) forgets the epochs it had recorded.
         const kept = this.log.findIndex((e) => e.epoch > this.trainer.epoch);
@@ -176,7 +183,7 @@ export abstract class TrainedModel<
       rows = { ...data, labels: y.data };
       held = validation === null ? null : { ...validation, labels: y.validation! };
     }
-    return this.trainer.fit(this.trainable(), rows, held, opts, options, (log) => this.record(log));
+    return this.trainer.fit(this.trainable(), rows, held, opts, options, (log) => this.keep(log));
   }
 
   /** Restores what every trained model saves from checked parts of a saved state (`fromState`). @internal */

@@ -1,3 +1,4 @@
+import { epochEntry } from './epoch-entry.js';
 import type { RowSource } from '../../io/row-source.js';
 import type { SourceFitOptions } from './source-fit.js';
 import { NotFittedError } from '../../errors.js';
@@ -167,17 +168,8 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
 
   /** A {@link VAEEpoch} of one trainer log. @internal */
   protected record(log: EpochLog): VAEEpoch {
-    const e: VAEEpoch = {
-      epoch: log.epoch, loss: log.loss, reconstruction: log.parts.reconstruction, kl: log.parts.kl, klWeight: this.lastKlWeight,
-      seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
-    };
-    if (log.validation !== null) {
-      e.valLoss = log.validation.loss;
-      e.valReconstruction = log.validation.parts.reconstruction;
-      e.valKl = log.validation.parts.kl;
-    }
-    this.log.push(e);
-    return { ...e };
+    const p = log.parts;
+    return epochEntry(log, { reconstruction: p.reconstruction, kl: p.kl, klWeight: this.lastKlWeight }, ['reconstruction', 'kl']);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { epochEntry } from './epoch-entry.js';
 import type { RowSource } from '../../io/row-source.js';
 import type { SourceFitOptions } from './source-fit.js';
 import { NonFiniteError, NotFittedError } from '../../errors.js';
@@ -161,16 +162,7 @@ export class VQVAE extends NeuralModel<VQVAEConfig, VQVAENetwork, VQVAEEpoch> {
   /** A {@link VQVAEEpoch} of one trainer log. @internal */
   protected record(log: EpochLog): VQVAEEpoch {
     const p = log.parts;
-    const e: VQVAEEpoch = {
-      epoch: log.epoch, loss: log.loss, reconstruction: p.reconstruction, codebook: p.codebook, commitment: p.commitment, perplexity: p.perplexity,
-      seconds: log.seconds, samplesPerSecond: log.samplesPerSecond,
-    };
-    if (log.validation !== null) {
-      e.valLoss = log.validation.loss;
-      e.valReconstruction = log.validation.parts.reconstruction;
-    }
-    this.log.push(e);
-    return { ...e };
+    return epochEntry(log, { reconstruction: p.reconstruction, codebook: p.codebook, commitment: p.commitment, perplexity: p.perplexity }, ['reconstruction']);
   }
 
   /** The training objective on X (no codebook start), with a graph to the parameters. */

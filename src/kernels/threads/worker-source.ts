@@ -93,8 +93,14 @@ function panel(e, ctl, ctlF, a) {
 
 // Claims panels of the job (tag, count at a, a + 1; the product from a + 2) until none is left.
 function panels(e, ctl, ctlF, a, job) {
+  claimPanels(e, ctl, a, job, ctlF[a + 5], ctlF[a + 6], 4);
+}
+
+// The claim loop of panels and panels64: elements of es bytes, alpha and beta already read (as
+// float32 from the task, or as doubles from the pool's memory).
+function claimPanels(e, ctl, a, job, alpha, beta, es) {
   const tag = ctl[a], count = ctl[a + 1], q = a + 2;
-  const m = ctl[q], n = ctl[q + 1], k = ctl[q + 2], alpha = ctlF[q + 3], beta = ctlF[q + 4];
+  const m = ctl[q], n = ctl[q + 1], k = ctl[q + 2];
   const aAt = ctl[q + 5], aLane = ctl[q + 6], aK = ctl[q + 7], bAt = ctl[q + 8], bLane = ctl[q + 9], bK = ctl[q + 10];
   const cAt = ctl[q + 11], ldc = ctl[q + 12], tile = ctl[q + 13], pa = ctl[q + 14], pb = ctl[q + 15];
   const KC = ctl[q + 16], MC = ctl[q + 17], NC = ctl[q + 18], lastMC = ctl[q + 19], lastNC = ctl[q + 20];
@@ -108,10 +114,10 @@ function panels(e, ctl, ctlF, a, job) {
     const mc = last ? lastMC : MC, nc = last ? lastNC : NC;
     if (byColumns) {
       product(e, m, Math.min(span, n - start), k, alpha, beta, aAt, aLane, aK, bAt + start * bLane, bLane, bK,
-        cAt + start * 4, ldc, tile, pa, pb, KC, mc, nc);
+        cAt + start * es, ldc, tile, pa, pb, KC, mc, nc, es);
     } else {
       product(e, Math.min(span, m - start), n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
-        cAt + start * ldc * 4, ldc, tile, pa, pb, KC, mc, nc);
+        cAt + start * ldc * es, ldc, tile, pa, pb, KC, mc, nc, es);
     }
     Atomics.add(ctl, job + 1, 1);
     Atomics.notify(ctl, job + 1);
@@ -248,36 +254,14 @@ function gram(table, ctl, a, job) {
   }
 }
 
-// Claims panels of a float64 product (command 6; see control.ts) until none is left: the loop of
+// Claims panels of a float64 product (command 8; see control.ts) until none is left: the loop of
 // the float64 driver (kernels/threads/gemm-parallel-f64.ts, blockedProductF64) with the float64
 // module's packA, packB and macro from the kernel table and alpha, beta read as doubles.
 function panels64(table, memory, ctl, a, job) {
-  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
-  const m = ctl[q], n = ctl[q + 1], k = ctl[q + 2];
+  const q = a + 2;
   const scalars = new Float64Array(memory.buffer, ctl[q + 3], 2);
-  const alpha = scalars[0], beta = scalars[1];
-  const aAt = ctl[q + 5], aLane = ctl[q + 6], aK = ctl[q + 7], bAt = ctl[q + 8], bLane = ctl[q + 9], bK = ctl[q + 10];
-  const cAt = ctl[q + 11], ldc = ctl[q + 12], tile = ctl[q + 13], pa = ctl[q + 14], pb = ctl[q + 15];
-  const KC = ctl[q + 16], MC = ctl[q + 17], NC = ctl[q + 18], lastMC = ctl[q + 19], lastNC = ctl[q + 20];
-  const byColumns = ctl[q + 21] === 1, span = ctl[q + 22];
   const e = { packA: table[ctl[q + 23]], packB: table[ctl[q + 23] + 1], macro: table[ctl[q + 23] + 2] };
-  for (;;) {
-    const claim = Atomics.load(ctl, job);
-    const p = claim & 2047;
-    if (claim >>> 11 !== tag || p >= count) return;
-    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
-    const start = p * span, last = p === count - 1;
-    const mc = last ? lastMC : MC, nc = last ? lastNC : NC;
-    if (byColumns) {
-      product(e, m, Math.min(span, n - start), k, alpha, beta, aAt, aLane, aK, bAt + start * bLane, bLane, bK,
-        cAt + start * 8, ldc, tile, pa, pb, KC, mc, nc, 8);
-    } else {
-      product(e, Math.min(span, m - start), n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
-        cAt + start * ldc * 8, ldc, tile, pa, pb, KC, mc, nc, 8);
-    }
-    Atomics.add(ctl, job + 1, 1);
-    Atomics.notify(ctl, job + 1);
-  }
+  claimPanels(e, ctl, a, job, scalars[0], scalars[1], 8);
 }
 
 // The BLIS loops of blockedProduct (kernels/wasm/gemm-wasm.ts) for elements of es bytes (4, or 8

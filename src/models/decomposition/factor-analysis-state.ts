@@ -9,7 +9,7 @@ import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { describeValue } from '../../errors.js';
 import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
-import { checkHeader, float64Tensor, intField } from './state.js';
+import { float64Tensor, intField, readSavedConfig } from './state.js';
 
 /**
  * How each EM iteration decomposes the scaled data: `'lapack'` is the exact thin SVD
@@ -149,16 +149,8 @@ export function factorAnalysisToState(options: Readonly<ResolvedFactorAnalysisOp
  */
 export function factorAnalysisFromState(state: ModelState): { options: ResolvedFactorAnalysisOptions; fit: FactorAnalysisFit | null } {
   const where = 'FactorAnalysis.fromState';
-  const config = checkHeader(state, 'FactorAnalysis', where);
-  let options: ResolvedFactorAnalysisOptions;
-  try {
-    options = validateFactorAnalysisOptions((config.options ?? {}) as Record<string, unknown>, where);
-  } catch (e) {
-    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
-  }
-  const f = config.fitted as Record<string, unknown> | null | undefined;
-  if (f === null || f === undefined) return { options, fit: null };
-  if (typeof f !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  const { options, fitted: f } = readSavedConfig(state, 'FactorAnalysis', where, (raw) => validateFactorAnalysisOptions(raw, where));
+  if (f === null) return { options, fit: null };
   const n = intField(f, 'nSamples', where, 2);
   const d = intField(f, 'nFeatures', where, 1);
   const k = intField(f, 'nComponents', where);

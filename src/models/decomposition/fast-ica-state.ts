@@ -8,7 +8,7 @@ import { FormatError, ShapeError, formatShape } from '../../errors.js';
 import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt, assertNumber, assertOneOf, assertSeed, toMatrix } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
-import { checkHeader, float64Tensor, intField } from './state.js';
+import { float64Tensor, intField, readSavedConfig } from './state.js';
 
 /**
  * How the components are extracted: all at once with symmetric decorrelation (`'parallel'`) or
@@ -178,19 +178,13 @@ export function fastICAToState(options: Readonly<ResolvedFastICAOptions>, f: Fas
  */
 export function fastICAFromState(state: ModelState): { options: ResolvedFastICAOptions; fit: FastICAFit | null } {
   const where = 'FastICA.fromState';
-  const config = checkHeader(state, 'FastICA', where);
-  let options: ResolvedFastICAOptions;
-  try {
-    const raw = { ...((config.options ?? {}) as Record<string, unknown>) };
+  const { options, fitted: f } = readSavedConfig(state, 'FastICA', where, (saved) => {
+    const raw = { ...saved };
     const w = state.tensors.wInit;
     if (w !== undefined) raw.wInit = { data: w.data, shape: w.shape };
-    options = validateFastICAOptions(raw, where);
-  } catch (e) {
-    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
-  }
-  const f = config.fitted as Record<string, unknown> | null | undefined;
-  if (f === null || f === undefined) return { options, fit: null };
-  if (typeof f !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+    return validateFastICAOptions(raw, where);
+  });
+  if (f === null) return { options, fit: null };
   const n = intField(f, 'nSamples', where, 2);
   const d = intField(f, 'nFeatures', where);
   const k = intField(f, 'nComponents', where);

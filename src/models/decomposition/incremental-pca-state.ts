@@ -10,7 +10,7 @@ import { FormatError } from '../../errors.js';
 import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
-import { checkHeader, float64Tensor, intField } from './state.js';
+import { float64Tensor, intField, readSavedConfig } from './state.js';
 
 /**
  * IncrementalPCA options with every default filled in (plain JSON values).
@@ -116,16 +116,8 @@ export function incrementalPCAToState(options: Readonly<ResolvedIncrementalPCAOp
  */
 export function incrementalPCAFromState(state: ModelState): { options: ResolvedIncrementalPCAOptions; fit: IncrementalFit | null } {
   const where = 'IncrementalPCA.fromState';
-  const config = checkHeader(state, 'IncrementalPCA', where);
-  let options: ResolvedIncrementalPCAOptions;
-  try {
-    options = validateIncrementalPCAOptions((config.options ?? {}) as Record<string, unknown>, where);
-  } catch (e) {
-    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
-  }
-  const fit = config.fitted as Record<string, unknown> | null | undefined;
-  if (fit === null || fit === undefined) return { options, fit: null };
-  if (typeof fit !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  const { options, fitted: fit } = readSavedConfig(state, 'IncrementalPCA', where, (raw) => validateIncrementalPCAOptions(raw, where));
+  if (fit === null) return { options, fit: null };
   const n = intField(fit, 'nSamplesSeen', where, 2);
   const d = intField(fit, 'nFeatures', where);
   const k = intField(fit, 'nComponents', where);

@@ -8,7 +8,7 @@
 import { FormatError } from '../../errors.js';
 import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { validateNMFOptions, type ResolvedNMFOptions } from './nmf-options.js';
-import { checkHeader, float64Tensor, intField } from './state.js';
+import { float64Tensor, intField, readSavedConfig } from './state.js';
 
 /**
  * What `fit` learns: H (k×d, row-major) and the numbers scikit-learn reports about the fit.
@@ -62,16 +62,8 @@ export function nmfToState(options: Readonly<ResolvedNMFOptions>, f: NmfFit | nu
  */
 export function nmfFromState(state: ModelState): { options: ResolvedNMFOptions; fit: NmfFit | null } {
   const where = 'NMF.fromState';
-  const config = checkHeader(state, 'NMF', where);
-  let options: ResolvedNMFOptions;
-  try {
-    options = validateNMFOptions((config.options ?? {}) as Record<string, unknown>, where);
-  } catch (e) {
-    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
-  }
-  const fit = config.fitted as Record<string, unknown> | null | undefined;
-  if (fit === null || fit === undefined) return { options, fit: null };
-  if (typeof fit !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  const { options, fitted: fit } = readSavedConfig(state, 'NMF', where, (raw) => validateNMFOptions(raw, where));
+  if (fit === null) return { options, fit: null };
   const n = intField(fit, 'nSamples', where);
   const d = intField(fit, 'nFeatures', where);
   const k = intField(fit, 'nComponents', where);

@@ -9,7 +9,7 @@ import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt, assertOneOf, assertSeed } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
 import type { PCAPrecision, PCASolver, Spectrum } from './solvers.js';
-import { checkHeader, float64Tensor, intField } from './state.js';
+import { float64Tensor, intField, readSavedConfig } from './state.js';
 
 /**
  * PCA options with every default filled in (plain JSON values).
@@ -106,16 +106,8 @@ export function pcaToState(options: Readonly<ResolvedPCAOptions>, f: Spectrum | 
  */
 export function pcaFromState(state: ModelState): { options: ResolvedPCAOptions; spectrum: Spectrum | null } {
   const where = 'PCA.fromState';
-  const config = checkHeader(state, 'PCA', where);
-  let options: ResolvedPCAOptions;
-  try {
-    options = validatePCAOptions((config.options ?? {}) as Record<string, unknown>, where);
-  } catch (e) {
-    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
-  }
-  const fit = config.fitted as Record<string, unknown> | null | undefined;
-  if (fit === null || fit === undefined) return { options, spectrum: null };
-  if (typeof fit !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  const { options, fitted: fit } = readSavedConfig(state, 'PCA', where, (raw) => validatePCAOptions(raw, where));
+  if (fit === null) return { options, spectrum: null };
   const n = intField(fit, 'nSamples', where, 2);
   const d = intField(fit, 'nFeatures', where);
   const k = intField(fit, 'nComponents', where);

@@ -8,7 +8,7 @@ import { FormatError } from '../../errors.js';
 import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt, assertNumber, assertOneOf, assertSeed } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
-import { checkHeader, float64Tensor, intField } from './state.js';
+import { float64Tensor, intField, readSavedConfig } from './state.js';
 
 /**
  * How PPCA is fitted.
@@ -131,16 +131,8 @@ export function ppcaToState(options: Readonly<ResolvedPPCAOptions>, f: PPCAFit |
  */
 export function ppcaFromState(state: ModelState): { options: ResolvedPPCAOptions; fit: PPCAFit | null } {
   const where = 'PPCA.fromState';
-  const config = checkHeader(state, 'PPCA', where);
-  let options: ResolvedPPCAOptions;
-  try {
-    options = validatePPCAOptions((config.options ?? {}) as Record<string, unknown>, where);
-  } catch (e) {
-    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
-  }
-  const f = config.fitted as Record<string, unknown> | null | undefined;
-  if (f === null || f === undefined) return { options, fit: null };
-  if (typeof f !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  const { options, fitted: f } = readSavedConfig(state, 'PPCA', where, (raw) => validatePPCAOptions(raw, where));
+  if (f === null) return { options, fit: null };
   const n = intField(f, 'nSamples', where, 2);
   const d = intField(f, 'nFeatures', where, 2);
   const k = intField(f, 'nComponents', where);

@@ -1,6 +1,6 @@
 /**
- * What the saved forms of PCA and PPCA share: the header check and the strict readers of
- * config integers and float64 arrays (a save/load round trip is bit-exact, so nothing else is
+ * What the saved forms of the decomposition models share: the header and options check and the
+ * strict readers of config integers and float64 arrays (a save/load round trip is bit-exact, so nothing else is
  * accepted).
  *
  * @module
@@ -39,6 +39,32 @@ export function checkHeader(state: ModelState, type: string, where: string): Rec
   if (state.version !== 1) throw new FormatError(`${where}: field 'version' is ${JSON.stringify(state.version)}; this latent-ts reads version 1`);
   if (state.config === null || typeof state.config !== 'object') throw new FormatError(`${where}: field 'config' is missing`);
   return state.config;
+}
+
+/**
+ * The options and the `fitted` record of a saved model: checks the header ({@link checkHeader}),
+ * validates `config.options` with the model's own validator (whose error becomes a FormatError
+ * naming the field) and returns `config.fitted` as a record, or null for an unfitted model.
+ *
+ * @example
+ * ```ts
+ * const { options, fitted } = readSavedConfig(state, 'PCA', where, (raw) => validatePCAOptions(raw, where));
+ * ```
+ */
+export function readSavedConfig<O>(
+  state: ModelState, type: string, where: string, validate: (raw: Record<string, unknown>) => O,
+): { options: O; fitted: Record<string, unknown> | null } {
+  const config = checkHeader(state, type, where);
+  let options: O;
+  try {
+    options = validate((config.options ?? {}) as Record<string, unknown>);
+  } catch (e) {
+    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
+  }
+  const fitted = config.fitted as Record<string, unknown> | null | undefined;
+  if (fitted === null || fitted === undefined) return { options, fitted: null };
+  if (typeof fitted !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  return { options, fitted };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ModelState, TensorRecord } from '../../io/model-state.js';
 import { assertInt, assertOneOf, assertSeed } from '../../validate.js';
 import { assertKnownOptions } from '../options.js';
 import type { PowerIterationNormalizer } from './randomized-range.js';
-import { checkHeader, float64Tensor, intField } from './state.js';
+import { float64Tensor, intField, readSavedConfig } from './state.js';
 
 /**
  * The solver of {@link TruncatedSVD}: `'randomized'` (Halko et al., scikit-learn's default) or
@@ -117,16 +117,8 @@ export function truncatedSvdToState(options: Readonly<ResolvedTruncatedSVDOption
 /** Parses {@link truncatedSvdToState} output; FormatError names the bad field. */
 export function truncatedSvdFromState(state: ModelState): { options: ResolvedTruncatedSVDOptions; fit: TruncatedSVDFit | null } {
   const where = 'TruncatedSVD.fromState';
-  const config = checkHeader(state, 'TruncatedSVD', where);
-  let options: ResolvedTruncatedSVDOptions;
-  try {
-    options = validateTruncatedSVDOptions((config.options ?? {}) as Record<string, unknown>, where);
-  } catch (e) {
-    throw new FormatError(`${where}: field 'config.options' is invalid: ${(e as Error).message}`);
-  }
-  const fitted = config.fitted as Record<string, unknown> | null | undefined;
-  if (fitted === null || fitted === undefined) return { options, fit: null };
-  if (typeof fitted !== 'object') throw new FormatError(`${where}: field 'config.fitted' must be an object or null`);
+  const { options, fitted } = readSavedConfig(state, 'TruncatedSVD', where, (raw) => validateTruncatedSVDOptions(raw, where));
+  if (fitted === null) return { options, fit: null };
   const n = intField(fitted, 'nSamples', where);
   const d = intField(fitted, 'nFeatures', where);
   const k = intField(fitted, 'nComponents', where);

@@ -34,7 +34,8 @@ export const PARALLEL_PRODUCT = 1_000_000;
 // This thread's instance of the shared-memory module, per pool memory.
 const mainInstances = new WeakMap<WebAssembly.Memory, GemmExports>();
 
-function mainExports(pool: ThreadPool, module: WebAssembly.Module): GemmExports {
+/** This thread's instance of the shared GEMM `module` on `pool`'s memory (made once per memory). */
+export function poolGemmExports(pool: ThreadPool, module: WebAssembly.Module): GemmExports {
   let e = mainInstances.get(pool.memory);
   if (e === undefined) {
     e = new WebAssembly.Instance(module, { env: { memory: pool.memory } }).exports as unknown as GemmExports;
@@ -178,7 +179,7 @@ export function gemmParallel(
   const la = copyIn(heap, aAt / 4, A, aRows, aCols, lda);
   const lb = copyIn(heap, bAt / 4, B, bRows, bCols, ldb);
   if (beta !== 0) copyIn2D(heap, cAt / 4, n, C, ldc, m, n);
-  productOnPool(pool, mainExports(pool, gemm.module), shape, pool.dataAt, transA, transB, m, n, k, alpha, aAt, la, bAt, lb, beta, cAt, n);
+  productOnPool(pool, poolGemmExports(pool, gemm.module), shape, pool.dataAt, transA, transB, m, n, k, alpha, aAt, la, bAt, lb, beta, cAt, n);
   copyOut2D(pool.heap(), cAt / 4, n, C, ldc, m, n);
   return true;
 }

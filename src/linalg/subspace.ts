@@ -16,6 +16,8 @@
  * @module
  */
 import { gemmCore } from '../kernels/gemm.js';
+import { residentBlock } from '../kernels/threads/resident-f32.js';
+import { getThreads } from '../kernels/threads/threads.js';
 import { Rng } from '../random/rng.js';
 import { choleskyInPlace } from './cholesky.js';
 import { symmetricEigen } from './eigh.js';
@@ -79,17 +81,19 @@ export function subspaceEigen(a: Float64Array, n: number, p: number, k: number, 
   const maxIter = options.maxIter ?? 40;
   const tol = options.tol ?? 1e-6;
   if (k < 1 || p < k || 3 * m > n) return null;
-  const a32 = Float32Array.from(a);
-  const v = new Float32Array(n * m);
+  // On threads every float32 array of the iteration lives in the shared pool's memory, so the
+  // products run on the threads in place (kernels/threads/resident-f32.ts); the same bytes.
+  const lengths = [n * n, n * m, n * m, m * m, m * m, m * m, m * m, n * p, n * p, p * p, p * p];
+  const block = getThreads() > 1 ? residentBlock(getThreads(), lengths) : null;
+  const [a32, v, w, h32, y32, s32, t32, vp, wp, s32p, t32p] = block?.arrays ?? lengths.map((l) => new Float32Array(l));
+  const mul: Product = block === null ? gemmCore : block.gemm;
+  for (let i = 0; i < n * n; i++) a32[i] = a[i];
   const rng = new Rng(options.seed ?? 0x5eed);
   for (let i = 0; i < v.length; i++) v[i] = rng.normal();
-  const w = new Float32Array(n * m);
-  const ws = new Workspace(m);
+  const ws = new Workspace(m, s32, t32, mul);
   if (!orthonormalise(v, w, n, m, ws, 3)) return null;
   v.set(w);
-  const h32 = new Float32Array(m * m);
   const h = new Float64Array(m * m);
-  const y32 = new Float32Array(m * m);
   let need = maxIter;
   for (let q = 1; ; q++) {
     // One power step with Rayleigh–Ritz: W = A·V, H = VᵀW = YΘYᵀ, then V ← orth(W·Y·Θ⁻¹).
@@ -97,19 +101,19 @@ export function subspaceEigen(a: Float64Array, n: number, p: number, k: number, 
     // to unit norm the basis is well conditioned and float32 keeps every direction to its own
     // relative precision (without the rotation, the small directions of W would only be
     // known to float32 precision relative to λ₁).
-    gemmCore(false, false, n, m, n, 1, a32, n, v, m, 0, w, m);
+    mul(false, false, n, m, n, 1, a32, n, v, m, 0, w, m);
     if (q % CHECK_EVERY !== 0 && q < need) {
       // A plain power step: only the span matters until the next Ritz step.
       if (!orthonormalise(w, v, n, m, ws, 2)) return null;
       continue;
     }
-    gemmCore(true, false, m, m, n, 1, v, m, w, m, 0, h32, m);
+    mul(true, false, m, m, n, 1, v, m, w, m, 0, h32, m);
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) h[i * m + j] = 0.5 * (h32[i * m + j] + h32[j * m + i]);
     const eig = symmetricEigen(h, m, m);
     const theta = eig.values;
     if (!(theta[m - 1] > 0)) return null; // rank deficient block: dense
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) y32[i * m + j] = eig.vectors[i * m + j] / theta[j];
-    gemmCore(false, false, n, m, m, 1, w, m, y32, m, 0, v, m);
+    mul(false, false, n, m, m, 1, w, m, y32, m, 0, v, m);
     if (q % CHECK_EVERY === 0) {
       // After q steps the top-k angles shrink like ρ^q, ρ = λ_{m+1}/λ_k ≤ θ_m/θ_k (estimate).
       const rho = theta[m - 1] / theta[k - 1];
@@ -118,10 +122,8 @@ export function subspaceEigen(a: Float64Array, n: number, p: number, k: number, 
     }
     if (q >= need) {
       // v = W·Y·Θ⁻¹: columns in descending Ritz order; orthonormalise the first p.
-      const vp = new Float32Array(n * p);
       for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) vp[i * p + j] = v[i * m + j];
-      const wp = new Float32Array(n * p);
-      if (!orthonormalise(vp, wp, n, p, new Workspace(p), 2)) return null;
+      if (!orthonormalise(vp, wp, n, p, new Workspace(p, s32p, t32p, mul), 2)) return null;
       // One float64 step, A·Vp, removes the float32 accumulation error of A·V (about
       // 2⁻²⁴·√n·‖A‖ per entry, large next to small eigenvalue gaps) from the basis.
       const vectors = new Float64Array(n * p);
@@ -144,15 +146,17 @@ export function subspaceEigen(a: Float64Array, n: number, p: number, k: number, 
  */
 const CHECK_EVERY = 4;
 
-/** Scratch arrays of the orthonormalisation. */
+/** The float32 product the iteration uses: `gemmCore`, or a resident block's (same arguments, same bytes). */
+type Product = (
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
+) => unknown;
+
+/** Scratch arrays of the orthonormalisation (s32, t32: m×m) and the product that runs it. */
 class Workspace {
   readonly s: Float64Array;
-  readonly s32: Float32Array;
-  readonly t32: Float32Array;
-  constructor(m: number) {
+  constructor(m: number, readonly s32: Float32Array, readonly t32: Float32Array, readonly mul: Product) {
     this.s = new Float64Array(m * m);
-    this.s32 = new Float32Array(m * m);
-    this.t32 = new Float32Array(m * m);
   }
 }
 
@@ -181,14 +185,14 @@ function orthonormalise(x: Float32Array, out: Float32Array, n: number, m: number
 
 /** dst ← src·R⁻¹ for RᵀR = srcᵀ·src + shift·tr·I. */
 function cholPass(src: Float32Array, dst: Float32Array, n: number, m: number, ws: Workspace, shift: number): boolean {
-  const { s, s32, t32 } = ws;
-  gemmCore(true, false, m, m, n, 1, src, m, src, m, 0, s32, m);
+  const { s, s32, t32, mul } = ws;
+  mul(true, false, m, m, n, 1, src, m, src, m, 0, s32, m);
   let tr = 0;
   for (let i = 0; i < m; i++) tr += s32[i * m + i];
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) s[i * m + j] = 0.5 * (s32[i * m + j] + s32[j * m + i]);
   for (let i = 0; i < m; i++) s[i * m + i] += shift * tr;
   if (!inverseCholeskyFactor(s, m, t32)) return false;
-  gemmCore(false, false, n, m, m, 1, src, m, t32, m, 0, dst, m);
+  mul(false, false, n, m, m, 1, src, m, t32, m, 0, dst, m);
   return true;
 }
 

@@ -34,7 +34,8 @@ export const PARALLEL_PRODUCT = 1_000_000;
 // This thread's instance of the shared-memory module, per pool memory.
 const mainInstances = new WeakMap<WebAssembly.Memory, GemmExports>();
 
-function mainExports(pool: ThreadPool, module: WebAssembly.Module): GemmExports {
+/** This thread's instance of the shared GEMM `module` on `pool`'s memory (made once per memory). */
+export function poolGemmExports(pool: ThreadPool, module: WebAssembly.Module): GemmExports {
   let e = mainInstances.get(pool.memory);
   if (e === undefined) {
     e = new WebAssembly.Instance(module, { env: { memory: pool.memory } }).exports as unknown as GemmExports;
@@ -73,13 +74,16 @@ export const PANELS_PER_THREAD = 4;
  * thread with the arithmetic of the one-thread product, so the bytes do not depend on who
  * computed which panel. `exports` is this thread's instance of the pool's GEMM module; thread t
  * (0 here, worker w at w + 1) packs into the scratch at `scratchAt + t·packScratchBytes`, so the
- * caller provides one {@link packScratchBytes} per thread. Returns how many panels the workers
- * computed. Throws if a worker fails.
+ * caller provides one {@link packScratchBytes} per thread. `before`, when given, runs on this
+ * thread before its first panel (after the workers were posted), or after the product if this
+ * thread claimed none: work that overlaps the workers' panels, such as copying the next
+ * operand into another buffer. Returns how many panels the workers computed. Throws if a worker
+ * fails.
  */
 export function productOnPool(
   pool: ThreadPool, exports: GemmExports, shape: MicroShape, scratchAt: number, transA: boolean, transB: boolean,
   m: number, n: number, k: number, alpha: number, aAt: number, lda: number, bAt: number, ldb: number,
-  beta: number, cAt: number, ldc: number,
+  beta: number, cAt: number, ldc: number, before?: () => void,
 ): number {
   const threads = pool.readyWorkers().length + 1;
   const byColumns = n >= m;
@@ -102,7 +106,8 @@ export function productOnPool(
   const [aLane, aK] = transA ? [4, lda * 4] : [lda * 4, 4];
   const [bLane, bK] = transB ? [ldb * 4, 4] : [4, ldb * 4];
   const mine = packScratchAt(scratchAt, shape, widest);
-  return pool.share(count, COMMAND_PANELS, (ctl, ctlF, i, w) => {
+  let pending = before;
+  const byWorkers = pool.share(count, COMMAND_PANELS, (ctl, ctlF, i, w) => {
     const scratch = packScratchAt(scratchAt + (w + 1) * stride, shape, widest);
     ctl[i] = m;
     ctl[i + 1] = n;
@@ -128,6 +133,11 @@ export function productOnPool(
     ctl[i + 21] = byColumns ? 1 : 0;
     ctl[i + 22] = span;
   }, (p) => {
+    if (pending !== undefined) {
+      const run = pending;
+      pending = undefined;
+      run();
+    }
     const start = p * span;
     const size = p === count - 1 ? lastSize : span;
     const blocks = p === count - 1 ? last : full;
@@ -137,6 +147,8 @@ export function productOnPool(
       blockedProduct(exports, mine, blocks, transA, transB, size, n, k, alpha, aAt + start * aLane, lda, bAt, ldb, beta, cAt + start * ldc * 4, ldc);
     }
   });
+  pending?.();
+  return byWorkers;
 }
 
 /**
@@ -167,7 +179,7 @@ export function gemmParallel(
   const la = copyIn(heap, aAt / 4, A, aRows, aCols, lda);
   const lb = copyIn(heap, bAt / 4, B, bRows, bCols, ldb);
   if (beta !== 0) copyIn2D(heap, cAt / 4, n, C, ldc, m, n);
-  productOnPool(pool, mainExports(pool, gemm.module), shape, pool.dataAt, transA, transB, m, n, k, alpha, aAt, la, bAt, lb, beta, cAt, n);
+  productOnPool(pool, poolGemmExports(pool, gemm.module), shape, pool.dataAt, transA, transB, m, n, k, alpha, aAt, la, bAt, lb, beta, cAt, n);
   copyOut2D(pool.heap(), cAt / 4, n, C, ldc, m, n);
   return true;
 }

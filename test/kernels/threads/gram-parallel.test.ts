@@ -49,8 +49,9 @@ describe.skipIf(!supported)('gramUpperParallel', () => {
     it(`is bit-identical to the one-thread Gram with ${threads} threads, and the workers compute chunks`, async () => {
       await threadPool(threads, 1 << 20)?.ready();
       const rng = new Rng(`gram-parallel:${threads}`);
-      // [rows, d, chunk rows]: one column, odd d, a last chunk of one row, 9 chunks (not a batch multiple).
-      const shapes: Array<[number, number, number]> = [[300, 1, 64], [257, 37, 64], [1000, 13, 111], [2050, 40, 256], [4500, 101, 500]];
+      // [rows, d, chunk rows]: one column, odd d, a last chunk of one row, 9 chunks (not a batch
+      // multiple), 61 chunks (many batches through both sets of slots).
+      const shapes: Array<[number, number, number]> = [[300, 1, 64], [257, 37, 64], [1000, 13, 111], [2050, 40, 256], [4500, 101, 500], [6001, 7, 100]];
       for (let r = 0; r < 3; r++) shapes.push([rng.int(200, 2000), rng.int(1, 90), rng.int(40, 300)]);
       let byWorkers = 0;
       for (const [rows, d, chunk] of shapes) {

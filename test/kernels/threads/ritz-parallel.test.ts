@@ -1,7 +1,8 @@
 /**
  * The Rayleigh–Ritz projected Gram on threads (kernels/threads/ritz-parallel.ts) gives the bytes
  * of the one-thread step (each chunk's B = X·V by the float32 GEMM, then GramF64.add), at 2, 3
- * and 4 threads, for odd and even widths, with a short last chunk, and the workers computed
+ * and 4 threads, for odd and even widths, with a short last chunk, chunks that are not a multiple
+ * of the register block and many batches of chunks, one row and one column, and the workers computed
  * part of it; the triangle's row blocks cover every row once.
  */
 import fc from 'fast-check';
@@ -45,7 +46,7 @@ describe.skipIf(!threadsSupported())('projectedGramParallel', () => {
       await threadPool(threads, 1 << 20)?.ready();
       const rng = new Rng(`ritz-parallel:${threads}`);
       let byWorkers = 0;
-      for (const [rows, d, p, chunk] of [[2500, 97, 13, 1024], [1500, 200, 56, 1024], [7, 5, 1, 4], [300, 64, 255, 128]]) {
+      for (const [rows, d, p, chunk] of [[2500, 97, 13, 1024], [1500, 200, 56, 1024], [7, 5, 1, 4], [300, 64, 255, 128], [5003, 31, 17, 100], [1, 3, 2, 1024], [9, 1, 1, 2]]) {
         const x = rng.fillUniform(new Float32Array(rows * d), -1, 1) as Float32Array;
         const v = rng.fillUniform(new Float32Array(d * p), -1, 1) as Float32Array;
         const shared = projectedGramParallel(threads, rows, d, p, v, chunk, (r0, m) => x.subarray(r0 * d, (r0 + m) * d));

@@ -21,8 +21,17 @@ export const STATUS = 2;
 export const READY = 3;
 /** Int32 index of the task's command ({@link COMMAND_GEMM}, {@link COMMAND_FAIL}). */
 export const COMMAND = 4;
-/** Int32 index of the first task argument; arguments run to {@link MESSAGE_AT}. */
+/** Int32 index of the first task argument; arguments run to {@link TAKEN}. */
 export const ARGS = 5;
+/**
+ * Int32 index of the last sequence number taken up: by the worker, which moves it from seq − 1
+ * to seq by a compare-exchange when it wakes for task seq, before running it; or by the main
+ * thread, which withdraws a task the worker has not taken up the same way (and then sets
+ * `DONE` itself). A shared job (pool.ts, `ThreadPool.share`) withdraws an earlier job's task
+ * from a worker that has not woken for it, and waits the few instructions a worker that has
+ * taken it up needs to set `DONE`, so the worker takes part in the new job either way.
+ */
+export const TAKEN = 31;
 /** Byte offset, within a slot, of the failure message (UTF-8, its length at the first Int32). */
 export const MESSAGE_AT = 128;
 /** Bytes of a failure message, including its length word. */

@@ -22,6 +22,8 @@ export interface WorkerData {
    * module (compiled for a shared memory) and the name of the export to call.
    */
   readonly kernels: readonly RangeKernel[];
+  /** How long the worker spins for its next task before it blocks in `Atomics.wait`, in ms. */
+  readonly spinMs: number;
 }
 
 /** An elementwise kernel a worker can run over ranges (control.ts, `COMMAND_RANGES`). */

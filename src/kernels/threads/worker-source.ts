@@ -17,6 +17,9 @@
 const CORE = String.raw`
 function start(data, onExit) {
   const SLOT_INTS = 64, SEQ = 0, DONE = 1, STATUS = 2, READY = 3, COMMAND = 4, ARGS = 5, MESSAGE_AT = 128, MESSAGE_BYTES = 128;
+  const TAKEN = 31;
+  // How long an idle worker spins before blocking, in ms (the pool's choice, pool.ts).
+  const SPIN_MS = data.spinMs, MIN_SPIN_MS = Math.min(SPIN_MS, 0.05), PREEMPTED = 0.1;
   const memory = data.memory;
   const base = (data.slot * 256) / 4;
   const job = data.jobSlot * SLOT_INTS;
@@ -39,20 +42,41 @@ function start(data, onExit) {
   const table = data.kernels.map((k) => new WebAssembly.Instance(k.module, { env: { memory } }).exports[k.name]);
   Atomics.store(ctl, base + READY, 1);
   Atomics.notify(ctl, base + READY);
+  // How long the next wait spins, in ms: doubled (up to SPIN_MS) by each task that arrives
+  // while it spins, halved (down to MIN_SPIN_MS) by each spin that ends without one, quartered
+  // by each spin that is preempted.
+  let spin = SPIN_MS;
   for (;;) {
-    // Spin for up to 50 µs before blocking: the next product of a burst (a training step's)
-    // then starts without a futex wake-up; an idle worker blocks in Atomics.wait.
-    const until = performance.now() + 0.05;
-    for (let i = 1; Atomics.load(ctl, base + SEQ) === seen; i++) {
-      if ((i & 63) === 0 && performance.now() > until) {
-        Atomics.wait(ctl, base + SEQ, seen);
+    // Spin before blocking: the next product of a burst (a training step's) then starts without
+    // a futex wake-up; an idle worker blocks in Atomics.wait. A spin that ends without a task
+    // was wasted, and a gap of over PREEMPTED ms between two looks at the clock means another
+    // thread had this core (the machine has more runnable threads than cores, and a spinning
+    // worker takes their time, the caller's among them): either way it spins less next time.
+    let last = performance.now();
+    const until = last + spin;
+    for (let i = 1; ; i++) {
+      if (Atomics.load(ctl, base + SEQ) !== seen) {
+        spin = Math.min(SPIN_MS, spin * 2);
         break;
+      }
+      if ((i & 63) === 0) {
+        const now = performance.now();
+        const preempted = now - last > PREEMPTED;
+        if (preempted || now > until) {
+          spin = Math.max(MIN_SPIN_MS, spin / (preempted ? 4 : 2));
+          Atomics.wait(ctl, base + SEQ, seen);
+          break;
+        }
+        last = now;
       }
     }
     const seq = Atomics.load(ctl, base + SEQ);
     if (seq < 0) return;
     if (seq === seen) continue;
     seen = seq;
+    // Take the task up, unless the pool has withdrawn it meanwhile (control.ts, TAKEN): then
+    // its job is over and the pool has set DONE itself.
+    if (Atomics.compareExchange(ctl, base + TAKEN, seq - 1, seq) !== seq - 1) continue;
     try {
       const command = ctl[base + COMMAND];
       const a = base + ARGS;

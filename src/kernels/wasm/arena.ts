@@ -71,6 +71,16 @@ export const SUM_SQUARES_IN_ARENA = 5;
  */
 const SHARED_RANGE_BYTES = 1 << 18;
 /**
+ * How long the workers of an arena's pool spin for their next task before blocking, in ms
+ * (kernels/threads/worker-source.ts; the shared pool's spin 50 µs). A training step's serial
+ * gaps between shared jobs (the loss, the reparameterisation noise, the next batch) are often
+ * longer than 50 µs, and a worker woken from Atomics.wait starts some 65 µs later on this
+ * repository's 2-core VM, while this thread does the panels alone. The pool lives only as long
+ * as its fit, and a worker halves its spin after each one that ends without a task, so an idle
+ * pool still costs nothing.
+ */
+export const FIT_SPIN_MS = 1;
+/**
  * Bytes after the packing scratch that kernels may use for small results: accumulators, up to
  * 8,192 per-column double sums.
  */
@@ -379,7 +389,7 @@ export class WasmArena {
         if (module === null) return null;
         kernels.push({ module, name });
       }
-      if (host !== null) this.pool = new ThreadPool(host, sharedModule, threads - 1, 0, this.memory, kernels);
+      if (host !== null) this.pool = new ThreadPool(host, sharedModule, threads - 1, 0, this.memory, kernels, FIT_SPIN_MS);
     }
     return this.pool;
   }

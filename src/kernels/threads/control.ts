@@ -79,6 +79,20 @@ export const COMMAND_GRAM = 5;
 export const COMMAND_PANELS_F64 = 8;
 
 /**
+ * Claim and compute panels of one float32 product whose panels differ in size (guided:
+ * large ones first, small ones last, so the thread that finishes last waits little) until none
+ * is left: the arguments of {@link COMMAND_PANELS} (its last-panel blocks and span unused),
+ * and in the job slot, from {@link JOB_PANELS}, two words per panel: where it starts along the
+ * split dimension, and its varying block (NC when split along n, else MC). A panel ends where
+ * the next starts, the last at the product's extent.
+ */
+export const COMMAND_PANELS_LISTED = 9;
+/** Int32 index, within the job slot, of the panel table of {@link COMMAND_PANELS_LISTED}. */
+export const JOB_PANELS = 2;
+/** The most panels {@link COMMAND_PANELS_LISTED} takes (the job slot's words after the table's start). */
+export const MAX_LISTED_PANELS = (SLOT_BYTES / 4 - JOB_PANELS) >> 1;
+
+/**
  * Claim and run calls of a kernel whose arguments differ from call to call beyond a common
  * stride (per-chunk accumulators, column blocks, one array per call): after the tag and count,
  * the arguments are the kernel's index in the worker's table, the number of arguments per call

@@ -2,8 +2,8 @@
  * The float32 GEMM on a thread pool. {@link productOnPool} runs a product whose operands are in
  * a pool's shared memory: a training arena's, in place (kernels/wasm/arena.ts), or the shared
  * pool's, into which {@link gemmParallel} (copy path) copies A, B (and C when β ≠ 0). C is cut
- * into panels, whole register blocks wide, a few per thread, and the threads claim panels until
- * none is left (ThreadPool.share); each runs the same loop nest as `blockedProduct`
+ * into panels, whole register blocks wide, large ones first and small ones last (guided,
+ * panel-layout.ts), and the threads claim panels until none is left (ThreadPool.share); each runs the same loop nest as `blockedProduct`
  * (kernels/wasm/gemm-wasm.ts) on its panel with its own packing scratch. Each element of C is
  * then computed by one thread with exactly the arithmetic of the one-thread product: the k
  * blocking depends on k only, and the panels fall on register-block boundaries, so the same
@@ -13,8 +13,8 @@
  * @module
  */
 import { type Blocking, balancedBlock } from '../gemm-blocking.js';
-import { COMMAND_PANELS } from './control.js';
-import { MAX_PANELS } from './pool.js';
+import { COMMAND_PANELS_LISTED, JOB_PANELS, MAX_LISTED_PANELS, SLOT_BYTES, jobSlot } from './control.js';
+import { MIN_PANEL, guidedPanels } from './panel-layout.js';
 import { threadPool } from './threads.js';
 import { WASM_BLOCKING, align, blockedProduct, copyIn, copyIn2D, copyOut2D, extentOf, packScratchAt, packScratchBytes } from '../wasm/gemm-wasm.js';
 import { sharedGemmModule } from '../wasm/runtime.js';
@@ -60,7 +60,8 @@ export function splitRanges(total: number, unit: number, parts: number): Array<[
 }
 
 /**
- * Panels per thread of a shared product. More panels let a thread that runs (this one, when a
+ * Panels per thread of a shared float64 product (gemm-parallel-f64.ts; the float32 one cuts
+ * guided panels, panel-layout.ts). More panels let a thread that runs (this one, when a
  * worker is descheduled on a loaded machine) take over the work of one that does not, at the
  * cost of packing the shared operand once per panel (A when splitting along n).
  */
@@ -89,62 +90,50 @@ export function productOnPool(
   const byColumns = n >= m;
   const total = byColumns ? n : m;
   const unit = byColumns ? shape.nr : shape.mr;
-  const units = Math.ceil(total / unit);
-  const spanUnits = Math.ceil(units / Math.min(units, threads * PANELS_PER_THREAD, MAX_PANELS));
-  const span = spanUnits * unit;
-  const count = Math.ceil(units / spanUnits);
-  const lastSize = total - (count - 1) * span;
-  const blocksOf = (size: number): Blocking => {
-    const [rows, cols] = byColumns ? [m, size] : [size, n];
-    return { kc: balancedBlock(k, WASM_BLOCKING.kc, 1), mc: balancedBlock(rows, WASM_BLOCKING.mc, shape.mr), nc: balancedBlock(cols, WASM_BLOCKING.nc, shape.nr) };
+  // Guided panels (panel-layout.ts): where each starts along the split dimension, and its
+  // varying block (nc when split along n, else mc), the fixed one from the whole extent.
+  const sizes = guidedPanels(Math.ceil(total / unit), threads, Math.ceil(MIN_PANEL / unit), MAX_LISTED_PANELS);
+  const starts: number[] = [0];
+  for (const size of sizes) starts.push(Math.min(total, starts[starts.length - 1] + size * unit));
+  const count = sizes.length;
+  const kc = balancedBlock(k, WASM_BLOCKING.kc, 1);
+  const fixed: Blocking = { kc, mc: balancedBlock(m, WASM_BLOCKING.mc, shape.mr), nc: balancedBlock(n, WASM_BLOCKING.nc, shape.nr) };
+  const blocksOf = (p: number): Blocking => {
+    const size = starts[p + 1] - starts[p];
+    return byColumns ? { ...fixed, nc: balancedBlock(size, WASM_BLOCKING.nc, shape.nr) } : { ...fixed, mc: balancedBlock(size, WASM_BLOCKING.mc, shape.mr) };
   };
-  const full = blocksOf(span);
-  const last = blocksOf(lastSize);
+  const blocks = sizes.map((_, p) => blocksOf(p));
   // Every thread's scratch laid out for the largest blocks, so one layout serves every panel.
   const widest: Blocking = { kc: WASM_BLOCKING.kc, mc: Math.ceil(WASM_BLOCKING.mc / shape.mr) * shape.mr, nc: WASM_BLOCKING.nc };
   const stride = packScratchBytes(shape);
   const [aLane, aK] = transA ? [4, lda * 4] : [lda * 4, 4];
   const [bLane, bK] = transB ? [ldb * 4, 4] : [4, ldb * 4];
   const mine = packScratchAt(scratchAt, shape, widest);
+  const table = jobSlot(pool.workers) * (SLOT_BYTES / 4) + JOB_PANELS;
   let pending = before;
-  const byWorkers = pool.share(count, COMMAND_PANELS, (ctl, ctlF, i, w) => {
+  const byWorkers = pool.share(count, COMMAND_PANELS_LISTED, (ctl, ctlF, i, w) => {
     const scratch = packScratchAt(scratchAt + (w + 1) * stride, shape, widest);
-    ctl[i] = m;
-    ctl[i + 1] = n;
-    ctl[i + 2] = k;
+    ctl.set([m, n, k], i);
     ctlF[i + 3] = alpha;
     ctlF[i + 4] = beta;
-    ctl[i + 5] = aAt;
-    ctl[i + 6] = aLane;
-    ctl[i + 7] = aK;
-    ctl[i + 8] = bAt;
-    ctl[i + 9] = bLane;
-    ctl[i + 10] = bK;
-    ctl[i + 11] = cAt;
-    ctl[i + 12] = ldc;
-    ctl[i + 13] = scratch.tile;
-    ctl[i + 14] = scratch.a;
-    ctl[i + 15] = scratch.b;
-    ctl[i + 16] = full.kc;
-    ctl[i + 17] = full.mc;
-    ctl[i + 18] = full.nc;
-    ctl[i + 19] = last.mc;
-    ctl[i + 20] = last.nc;
-    ctl[i + 21] = byColumns ? 1 : 0;
-    ctl[i + 22] = span;
+    ctl.set([aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, scratch.tile, scratch.a, scratch.b, kc, fixed.mc, fixed.nc, 0, 0, byColumns ? 1 : 0, 0], i + 5);
+    // The panel table, in the job slot (the same words for every worker posted).
+    for (let p = 0; p < count; p++) {
+      ctl[table + 2 * p] = starts[p];
+      ctl[table + 2 * p + 1] = byColumns ? blocks[p].nc : blocks[p].mc;
+    }
   }, (p) => {
     if (pending !== undefined) {
       const run = pending;
       pending = undefined;
       run();
     }
-    const start = p * span;
-    const size = p === count - 1 ? lastSize : span;
-    const blocks = p === count - 1 ? last : full;
+    const start = starts[p];
+    const size = starts[p + 1] - start;
     if (byColumns) {
-      blockedProduct(exports, mine, blocks, transA, transB, m, size, k, alpha, aAt, lda, bAt + start * bLane, ldb, beta, cAt + start * 4, ldc);
+      blockedProduct(exports, mine, blocks[p], transA, transB, m, size, k, alpha, aAt, lda, bAt + start * bLane, ldb, beta, cAt + start * 4, ldc);
     } else {
-      blockedProduct(exports, mine, blocks, transA, transB, size, n, k, alpha, aAt + start * aLane, lda, bAt, ldb, beta, cAt + start * ldc * 4, ldc);
+      blockedProduct(exports, mine, blocks[p], transA, transB, size, n, k, alpha, aAt + start * aLane, lda, bAt, ldb, beta, cAt + start * ldc * 4, ldc);
     }
   });
   pending?.();

@@ -94,6 +94,8 @@ function start(data, onExit) {
         hamming(memory, ctl, a, job);
       } else if (command === 8) {
         panels64(table, memory, ctl, a, job);
+      } else if (command === 9) {
+        listed(gemm, ctl, ctlF, a, job);
       } else if (command === 2) {
         if (ctl[a] === 2) data.exit();
         throw new Error('worker ' + data.slot + ': failure requested by the diagnostics command');
@@ -142,6 +144,34 @@ function claimPanels(e, ctl, a, job, alpha, beta, es) {
     } else {
       product(e, Math.min(span, m - start), n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
         cAt + start * ldc * es, ldc, tile, pa, pb, KC, mc, nc, es);
+    }
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Claims panels of a float32 product listed in the job slot (command 9; see control.ts): panel p
+// starts at word 2 + 2p, with its varying block (NC along n, else MC) at the word after, and
+// ends where panel p + 1 starts, the last at the product's extent.
+function listed(e, ctl, ctlF, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const m = ctl[q], n = ctl[q + 1], k = ctl[q + 2], alpha = ctlF[q + 3], beta = ctlF[q + 4];
+  const aAt = ctl[q + 5], aLane = ctl[q + 6], aK = ctl[q + 7], bAt = ctl[q + 8], bLane = ctl[q + 9], bK = ctl[q + 10];
+  const cAt = ctl[q + 11], ldc = ctl[q + 12], tile = ctl[q + 13], pa = ctl[q + 14], pb = ctl[q + 15];
+  const KC = ctl[q + 16], MC = ctl[q + 17], NC = ctl[q + 18], byColumns = ctl[q + 21] === 1;
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const p = claim & 2047;
+    if (claim >>> 11 !== tag || p >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    const start = ctl[job + 2 + 2 * p], block = ctl[job + 3 + 2 * p];
+    const end = p + 1 < count ? ctl[job + 4 + 2 * p] : byColumns ? n : m;
+    if (byColumns) {
+      product(e, m, end - start, k, alpha, beta, aAt, aLane, aK, bAt + start * bLane, bLane, bK,
+        cAt + start * 4, ldc, tile, pa, pb, KC, MC, block);
+    } else {
+      product(e, end - start, n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
+        cAt + start * ldc * 4, ldc, tile, pa, pb, KC, block, NC);
     }
     Atomics.add(ctl, job + 1, 1);
     Atomics.notify(ctl, job + 1);

@@ -1,0 +1,45 @@
+/**
+ * How a shared product is cut into panels (gemm-parallel.ts, `productOnPool`): guided, large
+ * panels first and small ones last. Threads claim panels in order until none is left, so the
+ * thread that finishes first waits for the others' last panels only, and those are small. A
+ * panel's elements are computed with the arithmetic of the one-thread product whatever its
+ * size (its edges fall on register blocks), so the layout changes no bit; it is fixed by the
+ * shape and the thread count, never by timing.
+ *
+ * @module
+ */
+
+/**
+ * The smallest panel, in elements along the split dimension (columns of C, or rows). Each
+ * panel packs the whole shared operand again (A when split along n): measured on the VAE's
+ * 128 × 400 × 784 product on one thread (bench/README.md, VAE threads), cutting it into 8
+ * panels instead of 1 cost 8% (1.71 ms against 1.58), one packing of A being worth about 3.4
+ * columns of C. A panel of 24 keeps that below about 15%.
+ */
+export const MIN_PANEL = 24;
+
+/**
+ * Panel sizes, in units (register blocks), that cover `units` for `threads` threads: each
+ * panel is the larger of `minUnits` and ⌈remaining / (2·threads)⌉ (guided self-scheduling), a
+ * remainder below `minUnits` added to the first; one panel for one thread. At most `maxPanels` panels; where guided needs more, `maxPanels`
+ * (or fewer) nearly equal ones.
+ *
+ * @example
+ * ```ts
+ * guidedPanels(50, 2, 3, 31); // [15, 10, 7, 5, 4, 3, 3, 3]
+ * ```
+ */
+export function guidedPanels(units: number, threads: number, minUnits: number, maxPanels: number): number[] {
+  if (threads <= 1 || units <= minUnits) return [units];
+  const sizes: number[] = [];
+  for (let left = units; left > 0;) {
+    const size = Math.max(minUnits, Math.ceil(left / (2 * threads)));
+    // A remainder smaller than the smallest panel goes to the first (largest) panel.
+    if (size > left) sizes[0] += left;
+    else sizes.push(size);
+    left -= Math.min(size, left);
+  }
+  if (sizes.length <= maxPanels) return sizes;
+  const count = Math.min(maxPanels, units);
+  return Array.from({ length: count }, (_, p) => Math.floor(units / count) + (p < units % count ? 1 : 0));
+}

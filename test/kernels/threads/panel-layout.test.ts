@@ -1,0 +1,39 @@
+/**
+ * The guided panel layout of a shared float32 product (kernels/threads/panel-layout.ts): the
+ * panels cover the product exactly, never shrink below the smallest panel (but for a product
+ * smaller than that), get smaller towards the end, stay within the job slot's table, and are one
+ * panel on one thread; the worker script runs the listed-panels command.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMMAND_PANELS_LISTED, JOB_PANELS, MAX_LISTED_PANELS, SLOT_BYTES } from '../../../src/kernels/threads/control.js';
+import { guidedPanels } from '../../../src/kernels/threads/panel-layout.js';
+import { NODE_WORKER_SOURCE } from '../../../src/kernels/threads/worker-source.js';
+
+describe('guidedPanels', () => {
+  it('covers the units with panels of at least the minimum, largest first, within the table', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 20000 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 8 }), (units, threads, min) => {
+      const sizes = guidedPanels(units, threads, min, MAX_LISTED_PANELS);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(units);
+      expect(sizes.length).toBeLessThanOrEqual(MAX_LISTED_PANELS);
+      expect(sizes.every((s) => Number.isInteger(s) && s >= 1)).toBe(true);
+      if (units >= min) expect(Math.min(...sizes)).toBeGreaterThanOrEqual(Math.min(min, Math.floor(units / MAX_LISTED_PANELS)));
+      // Non-increasing, but for the equal fallback's one-unit steps.
+      for (let p = 1; p < sizes.length; p++) expect(sizes[p]).toBeLessThanOrEqual(sizes[p - 1]);
+      if (threads === 1) expect(sizes).toEqual([units]);
+    }));
+  });
+
+  it('cuts the VAE products at 2 threads into about ten panels, the last ones small', () => {
+    // 400 columns in blocks of 8, at least 3 blocks (24 columns) per panel.
+    expect(guidedPanels(50, 2, 3, MAX_LISTED_PANELS)).toEqual([15, 10, 7, 5, 4, 3, 3, 3]);
+    expect(guidedPanels(2, 2, 3, MAX_LISTED_PANELS)).toEqual([2]);
+    // Where guided needs more panels than the table holds: nearly equal ones.
+    expect(guidedPanels(100000, 4, 3, 31)).toEqual(Array.from({ length: 31 }, (_, p) => (p < 100000 % 31 ? 3226 : 3225)));
+  });
+
+  it('fits the table in the job slot, and the worker knows the command', () => {
+    expect(JOB_PANELS + 2 * MAX_LISTED_PANELS).toBeLessThanOrEqual(SLOT_BYTES / 4);
+    expect(NODE_WORKER_SOURCE).toContain(`command === ${COMMAND_PANELS_LISTED}`);
+  });
+});

@@ -148,6 +148,7 @@ export class WasmArena {
   private released = false;
   private split = 0;
   private chunks = 0;
+  private overlapped: (() => void) | undefined;
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
@@ -227,6 +228,7 @@ export class WasmArena {
    */
   release(): void {
     this.released = true;
+    this.overlapped = undefined;
     this.pool?.close();
     this.pool = null;
   }
@@ -297,8 +299,10 @@ export class WasmArena {
     if (overlaps(A, transA ? k : m, transA ? m : k, lda) || overlaps(B, transB ? n : k, transB ? k : n, ldb)) return false;
     const pool = m * n * k >= PARALLEL_PRODUCT ? this.threadPool() : null;
     if (pool !== null) {
+      const before = this.overlapped;
+      this.overlapped = undefined;
       const byWorkers = productOnPool(pool, this.exports, this.shape, this.layout.packAt, transA, transB, m, n, k,
-        alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, c0, ldc);
+        alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, c0, ldc, before);
       if (byWorkers > 0) this.split++;
       return true;
     }
@@ -370,6 +374,22 @@ export class WasmArena {
     }, (c) => {
       run(...calls.slice(c * args, c * args + args));
     });
+    return true;
+  }
+
+  /**
+   * Runs `work` on this thread while the workers compute the first panels of the next product
+   * split over them ({@link WasmArena.gemm}), in place of one panel of its own: serial work
+   * that the caller needs only after that product (a VAE step's reparameterisation noise,
+   * drawn while the workers start the encoder's first product) then costs no time of its own.
+   * Returns false, keeping nothing, on an arena whose workers have not started: the caller
+   * runs `work` itself. `work` must not depend on that product, and the caller must run it
+   * (idempotently) when it needs its result, in case no product was split before then; a
+   * later call replaces work not yet run.
+   */
+  overlapNextProduct(work: () => void): boolean {
+    if (!this.canShare()) return false;
+    this.overlapped = work;
     return true;
   }
 

@@ -72,14 +72,16 @@ export class VAENetwork extends Module {
 
   /**
    * The objective on a batch with the given noise ε [n, latentDim]: z = μ + e^{½ ln σ²} ⊙ ε,
-   * reconstruction −ln p(x | z), analytic KL, loss = reconstruction + klWeight · KL.
+   * reconstruction −ln p(x | z), analytic KL, loss = reconstruction + klWeight · KL. `eps` may
+   * be a function giving the noise, called once, after the encoder (a training step draws it
+   * while the encoder's first product runs on the workers, see `VAE`).
    */
-  terms(x: Tensor, eps: Tensor, klWeight: number, options?: ForwardOptions): VAETerms {
+  terms(x: Tensor, eps: Tensor | (() => Tensor), klWeight: number, options?: ForwardOptions): VAETerms {
     const k = this.config.latentDim;
     const h = this.encoder.forward(x, options);
     const mean = h.slice(1, 0, k);
     const logVar = h.slice(1, k, 2 * k);
-    const z = mean.add(logVar.mul(0.5).exp().mul(eps));
+    const z = mean.add(logVar.mul(0.5).exp().mul(typeof eps === 'function' ? eps() : eps));
     const out = this.decoder.forward(z, options);
     const reconstruction = this.config.likelihood === 'bernoulli'
       ? bceWithLogits(out, x, { reduction: 'batchMean' })

@@ -8,6 +8,7 @@ import type { MLP } from '../../nn/mlp.js';
 import type { Sequential } from '../../nn/sequential.js';
 import { Rng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { arenaOf } from '../../kernels/wasm/arena.js';
 import { modelMatrix } from '../../train/batches.js';
 import { unpackNeuralState, wantsTrainingState, type NeuralSaveOptions } from '../../train/model-checkpoint.js';
 import { deepFreeze, type TrainingOptions } from '../../train/options.js';
@@ -156,7 +157,12 @@ export class VAE extends NeuralModel<VAEConfig, VAENetwork, VAEEpoch> {
       parameters: () => this.net.parameters(),
       trainingLoss: (batch, ctx) => {
         this.lastKlWeight = this.klWeight(ctx);
-        const t = this.net.terms(batch, eps(batch.shape[0], ctx.rng('reparameterization')), this.lastKlWeight);
+        // The noise is drawn while the workers compute the encoder's first product (its bytes
+        // do not depend on when), or when terms needs it if no product was split before.
+        let noise: Tensor | undefined;
+        const draw = (): Tensor => (noise ??= eps(batch.shape[0], ctx.rng('reparameterization')));
+        arenaOf(batch.data)?.overlapNextProduct(() => { draw(); });
+        const t = this.net.terms(batch, draw, this.lastKlWeight);
         return { loss: t.loss, parts: { reconstruction: t.reconstruction.item(), kl: t.kl.item() } };
       },
       validationLoss: (batch, ctx) => {

@@ -95,7 +95,6 @@ export class ThreadPool {
   private closed = false;
   private readonly maximumPages: number;
   private tag = 0;
-  private skipped = 0;
 
   /**
    * Starts `workers` workers running `module` (compiled for a shared memory) on a new shared
@@ -159,14 +158,6 @@ export class ThreadPool {
       if (this.failure !== undefined) throw new Error(`ThreadPool: ${this.failure}`);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-  }
-
-  /**
-   * How many times {@link ThreadPool.share} left a ready worker out because it was still in an
-   * earlier job (diagnostics for the benchmarks: the split of work between threads).
-   */
-  get leftOut(): number {
-    return this.skipped;
   }
 
   /** The recorded failure of a worker, if one failed outside a task. */
@@ -252,10 +243,7 @@ export class ThreadPool {
     for (const w of count > 1 ? this.readyWorkers() : []) {
       if (posted.length >= count - 1) break;
       const base = w * SLOT_INTS;
-      if (!this.idleForShare(w)) { // late for an earlier job: skip it
-        this.skipped++;
-        continue;
-      }
+      if (!this.idleForShare(w)) continue; // late for an earlier job, and not withdrawn from it: skip it
       ctl[base + COMMAND] = command;
       ctl[base + ARGS + PANEL_TAG] = tag;
       ctl[base + ARGS + PANEL_COUNT] = count;

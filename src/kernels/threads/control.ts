@@ -67,6 +67,10 @@ export const COMMAND_RANGES = 4;
  * chunk), MC, the byte offsets of the first chunk's X and C and the strides between chunks, and
  * this worker's edge tile, packed A and packed B, and the index in the kernel table of the Gram
  * module's packA (packB and macro follow). Chunk c's upper triangle is written to its own C.
+ * Then the number of chunk panels (panels from there on add the previous batch's chunk sums into
+ * the double result, each over a block of rows), the byte offset of the centre (0: the rows are
+ * centred already) and the index of the centring kernel, the byte offset of the row blocks
+ * (pairs i0, i1), of the previous batch's first C, its number of chunks, and of the result.
  */
 export const COMMAND_GRAM = 5;
 /**

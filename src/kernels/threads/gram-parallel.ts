@@ -16,8 +16,11 @@
  * @module
  */
 import { COMMAND_GRAM } from './control.js';
-import { gramKernelsAt, threadPool } from './threads.js';
-import { type GramBlocking, addUpper, gramBlocking, gramChunk, gramScratchBytes } from '../wasm/gram-wasm.js';
+import { triangleBlocks } from './panel-layout.js';
+import { centreRowsAt, gramKernelsAt, threadPool } from './threads.js';
+import { type CentreRowsKernel, buildCentreRowsModule } from '../wasm/centre-rows.js';
+import { compiledModule } from '../wasm/fixed-instance.js';
+import { type GramBlocking, addUpperRows, gramBlocking, gramChunk, gramScratchBytes } from '../wasm/gram-wasm.js';
 import { sharedGramModule } from '../wasm/runtime.js';
 import type { GemmExports } from '../wasm/gemm-kernel.js';
 import type { ThreadPool } from './pool.js';
@@ -46,15 +49,29 @@ function mainExports(pool: ThreadPool, module: WebAssembly.Module): GemmExports 
 }
 
 /**
+ * Blocks of rows of the result per thread for adding a batch's chunk sums (of about equal
+ * work: row i adds d − i values), so the additions are shared out in small pieces.
+ */
+const ADD_BLOCKS_PER_THREAD = 4;
+
+/**
  * out[i·d + j] += the float32 Gram of each `chunkRows`-row chunk of X [rows, d] for j ≥ i,
  * added in double in chunk order (the lower triangle is left as it was): the bytes of
  * `gramUpperWasm` called on each chunk in turn, on up to `threads` threads (those of the shared
- * pool whose workers have started, and this one). Returns how many chunks the workers computed,
- * or null, touching nothing, where threads cannot run, with fewer than two chunks, or when the
- * pool's memory cannot hold them; the caller then uses the one-thread Gram. Throws if a worker
- * fails.
+ * pool whose workers have started, and this one). With `centre` (d float32 values), `source`
+ * gives raw rows and the thread that computes a chunk first centres it in place, x − c in
+ * float32 (the values of models/decomposition/data.ts `centredRows` for a float32 centre), so
+ * this thread only copies rows in. Returns how many panels the workers computed, or null,
+ * touching nothing, where threads cannot run, with fewer than two chunks, or when the pool's
+ * memory cannot hold them; the caller then uses the one-thread Gram. Throws if a worker fails.
+ *
+ * The chunks go in batches (one shared job each); the job of batch b also adds batch b − 1's
+ * chunk sums into the result, kept in the pool's memory, in panels of rows of the result, each
+ * element by one thread in chunk order, and a last job adds the last batch's.
  */
-export function gramUpperParallel(threads: number, rows: number, d: number, chunkRows: number, source: ChunkSource, out: Float64Array): number | null {
+export function gramUpperParallel(
+  threads: number, rows: number, d: number, chunkRows: number, source: ChunkSource, out: Float64Array, centre?: Float32Array,
+): number | null {
   const chunks = Math.ceil(rows / chunkRows);
   const shared = sharedGramModule();
   if (threads < 2 || chunks < 2 || shared === null) return null;
@@ -68,10 +85,14 @@ export function gramUpperParallel(threads: number, rows: number, d: number, chun
   const slots = Math.min(chunks, threads * SLOTS_PER_THREAD);
   const xStride = align(chunkRows * d * 4);
   const cStride = align(d * d * 4);
-  // Two sets of slots: while the threads compute one batch's chunks, this thread adds the
-  // previous batch's sums into `out` and centres the next batch's rows into the other set.
+  const blocks = triangleBlocks(d, threads * ADD_BLOCKS_PER_THREAD);
+  // Two sets of slots: while the threads compute one batch's chunks (and add the previous
+  // batch's sums, from the other set's C), this thread copies the next batch's rows into the
+  // other set's X.
   const setBytes = slots * (xStride + cStride);
-  const bytes = threads * scratch.total + 2 * setBytes;
+  const outBytes = align(d * d * 8);
+  const centreBytes = align(d * 4);
+  const bytes = threads * scratch.total + 2 * setBytes + outBytes + centreBytes + align(blocks.length * 8);
   const pool = threadPool(threads, bytes);
   if (pool === null || gramKernelsAt(pool) < 0 || !pool.reserve(pool.dataAt + bytes)) return null;
   const kernelsAt = gramKernelsAt(pool);
@@ -79,10 +100,21 @@ export function gramUpperParallel(threads: number, rows: number, d: number, chun
   const scratchAt = (t: number): number => pool.dataAt + t * scratch.total;
   const xAt = (set: number): number => scratchAt(threads) + (set % 2) * setBytes;
   const cAt = (set: number): number => xAt(set) + slots * xStride;
+  const outAt = scratchAt(threads) + 2 * setBytes;
+  const centreAt = outAt + outBytes;
+  const blocksAt = centreAt + centreBytes;
+  // The centring runs on the threads where the pool has its kernel and rows are whole SIMD
+  // vectors; else this thread centres each chunk as it copies it in.
+  const centreKernel = centre !== undefined && d % 4 === 0 ? centreRowsOn(pool) : null;
   const mine = scratchAt(0);
   const batches = Math.ceil(chunks / slots);
   const countOf = (b: number): number => Math.min(slots, chunks - b * slots);
-  const heap = pool.heap();
+  const buffer = pool.memory.buffer;
+  const heap = new Float32Array(buffer);
+  const acc = new Float64Array(buffer, outAt, d * d);
+  acc.set(out);
+  if (centre !== undefined) heap.set(centre.subarray(0, d), centreAt / 4);
+  new Int32Array(buffer, blocksAt, 2 * blocks.length).set(blocks.flat());
   const fill = (b: number): void => {
     for (let s = 0; s < countOf(b); s++) {
       const r0 = (b * slots + s) * chunkRows;
@@ -91,28 +123,30 @@ export function gramUpperParallel(threads: number, rows: number, d: number, chun
       const view = heap.subarray(at, at + m * d);
       const rowsOfX = source(r0, m, view);
       if (rowsOfX.buffer !== view.buffer || rowsOfX.byteOffset !== view.byteOffset) view.set(rowsOfX);
+      if (centre !== undefined && centreKernel === null) {
+        for (let i = 0; i < m * d; i++) view[i] -= centre[i % d];
+      }
     }
-  };
-  // The chunk sums of batch b added in chunk order: the one-thread order.
-  const add = (b: number): void => {
-    for (let s = 0; s < countOf(b); s++) addUpper(heap, (cAt(b) + s * cStride) / 4, d, out);
   };
   fill(0);
   let byWorkers = 0;
-  for (let b = 0; b < batches; b++) {
-    const count = countOf(b);
-    const batchLastRows = Math.min(chunkRows, rows - (b * slots + count - 1) * chunkRows);
+  // Job b computes batch b's chunks (none for b = batches) and adds batch b − 1's sums.
+  for (let b = 0; b <= batches; b++) {
+    const count = b < batches ? countOf(b) : 0;
+    const adds = b > 0 ? blocks.length : 0;
+    const prevCount = b > 0 ? countOf(b - 1) : 0;
+    const batchLastRows = count > 0 ? Math.min(chunkRows, rows - (b * slots + count - 1) * chunkRows) : chunkRows;
     const batchLast = batchLastRows === chunkRows ? full : last;
-    let pending = true;
+    let pending = b + 1 < batches;
     const overlap = (): void => {
       if (!pending) return;
       pending = false;
-      if (b > 0) add(b - 1);
-      if (b + 1 < batches) fill(b + 1);
+      fill(b + 1);
     };
     const x0 = xAt(b);
     const c0 = cAt(b);
-    byWorkers += pool.share(count, COMMAND_GRAM, (ctl, _ctlF, i, w) => {
+    const prev = cAt(b + 1); // the other set: batch b − 1's
+    byWorkers += pool.share(count + adds, COMMAND_GRAM, (ctl, _ctlF, i, w) => {
       const at = scratchAt(w + 1);
       ctl[i] = d;
       ctl[i + 1] = chunkRows;
@@ -128,14 +162,44 @@ export function gramUpperParallel(threads: number, rows: number, d: number, chun
       ctl[i + 11] = at + scratch.a;
       ctl[i + 12] = at + scratch.b;
       ctl[i + 13] = kernelsAt;
+      ctl[i + 14] = count;
+      ctl[i + 15] = centreKernel === null ? 0 : centreAt;
+      ctl[i + 16] = centreRowsAt(pool);
+      ctl[i + 17] = blocksAt;
+      ctl[i + 18] = prev;
+      ctl[i + 19] = prevCount;
+      ctl[i + 20] = outAt;
     }, (s) => {
       overlap();
-      const isLast = s === count - 1;
-      gramChunk(exports, x0 + s * xStride, isLast ? batchLastRows : chunkRows, d, isLast ? batchLast : full,
-        mine + scratch.tile, mine + scratch.a, mine + scratch.b, c0 + s * cStride);
+      if (s < count) {
+        const isLast = s === count - 1;
+        const x = x0 + s * xStride;
+        const m = isLast ? batchLastRows : chunkRows;
+        if (centreKernel !== null) centreKernel(x, m, d * 4, d * 4, centreAt);
+        gramChunk(exports, x, m, d, isLast ? batchLast : full, mine + scratch.tile, mine + scratch.a, mine + scratch.b, c0 + s * cStride);
+      } else {
+        const [i0, i1] = blocks[s - count];
+        for (let c = 0; c < prevCount; c++) addUpperRows(heap, (prev + c * cStride) / 4, d, acc, 0, i0, i1);
+      }
     });
     overlap();
   }
-  add(batches - 1);
+  out.set(acc);
   return byWorkers;
+}
+
+// This thread's instance of the row centring on a pool's memory.
+const centreInstances = new WeakMap<WebAssembly.Memory, CentreRowsKernel>();
+
+/** This thread's centring kernel on the pool's memory, or null where the pool's workers lack it. */
+function centreRowsOn(pool: ThreadPool): CentreRowsKernel | null {
+  if (centreRowsAt(pool) < 0) return null;
+  const module = compiledModule(buildCentreRowsModule, true);
+  if (module === null) return null;
+  let k = centreInstances.get(pool.memory);
+  if (k === undefined) {
+    k = new WebAssembly.Instance(module, { env: { memory: pool.memory } }).exports.centre as unknown as CentreRowsKernel;
+    centreInstances.set(pool.memory, k);
+  }
+  return k;
 }

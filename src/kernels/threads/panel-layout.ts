@@ -43,3 +43,24 @@ export function guidedPanels(units: number, threads: number, minUnits: number, m
   const count = Math.min(maxPanels, units);
   return Array.from({ length: count }, (_, p) => Math.floor(units / count) + (p < units % count ? 1 : 0));
 }
+
+/**
+ * Splits the rows 0 … p − 1 of an upper triangle into at most `parts` blocks of about equal
+ * work (row i costs p − i additions per row of B), as [i0, i1) pairs.
+ */
+export function triangleBlocks(p: number, parts: number): Array<[number, number]> {
+  const count = Math.max(1, Math.min(p, parts));
+  const total = (p * (p + 1)) / 2;
+  const blocks: Array<[number, number]> = [];
+  let i0 = 0;
+  let done = 0;
+  for (let b = 1; b <= count && i0 < p; b++) {
+    let i1 = i0;
+    const target = (total * b) / count;
+    while (i1 < p && (done < target || i1 === i0)) done += p - i1++;
+    if (b === count) i1 = p;
+    blocks.push([i0, i1]);
+    i0 = i1;
+  }
+  return blocks;
+}

@@ -12,6 +12,7 @@
  * @module
  */
 import { COMMAND_CALLS } from './control.js';
+import { triangleBlocks } from './panel-layout.js';
 import { productOnPool } from './gemm-parallel.js';
 import type { ChunkSource } from './gram-parallel.js';
 import { gramF64RowsAt, threadPool } from './threads.js';
@@ -21,6 +22,9 @@ import { compiledModule } from '../wasm/fixed-instance.js';
 import type { GemmExports } from '../wasm/gemm-kernel.js';
 import { ACC_LD, MAX_P, buildGramF64Module } from '../wasm/gram-f64.js';
 import { sharedGemmModule } from '../wasm/runtime.js';
+
+// Where its tests and earlier callers import it from.
+export { triangleBlocks } from './panel-layout.js';
 
 /** Blocks of accumulator rows per thread (a descheduled worker then holds up little). */
 const BLOCKS_PER_THREAD = 4;
@@ -42,27 +46,6 @@ function mainInstances(pool: ThreadPool, gemm: WebAssembly.Module, f64: WebAssem
     instances.set(pool.memory, e);
   }
   return e;
-}
-
-/**
- * Splits the rows 0 … p − 1 of an upper triangle into at most `parts` blocks of about equal
- * work (row i costs p − i additions per row of B), as [i0, i1) pairs.
- */
-export function triangleBlocks(p: number, parts: number): Array<[number, number]> {
-  const count = Math.max(1, Math.min(p, parts));
-  const total = (p * (p + 1)) / 2;
-  const blocks: Array<[number, number]> = [];
-  let i0 = 0;
-  let done = 0;
-  for (let b = 1; b <= count && i0 < p; b++) {
-    let i1 = i0;
-    const target = (total * b) / count;
-    while (i1 < p && (done < target || i1 === i0)) done += p - i1++;
-    if (b === count) i1 = p;
-    blocks.push([i0, i1]);
-    i0 = i1;
-  }
-  return blocks;
 }
 
 /**

@@ -9,6 +9,7 @@ import { gemmF64Module } from '../wasm/gemm-wasm-f64.js';
 import { sharedGemmModule, sharedGramModule } from '../wasm/runtime.js';
 import { compiledModule } from '../wasm/fixed-instance.js';
 import { buildGramF64Module } from '../wasm/gram-f64.js';
+import { buildCentreRowsModule } from '../wasm/centre-rows.js';
 import { type RangeKernel, workerHost } from './host.js';
 import { ThreadPool } from './pool.js';
 
@@ -147,7 +148,12 @@ function sharedPoolKernels(): RangeKernel[] {
     kernels.push(...F64_KERNEL_NAMES.map((name) => ({ module: f64, name })));
     // The double BᵀB of the PCA's Rayleigh–Ritz step, by accumulator rows (ritz-parallel.ts).
     const gramF64 = compiledModule(buildGramF64Module, true);
-    if (gramF64 !== null) kernels.push({ module: gramF64, name: 'rows' });
+    if (gramF64 !== null) {
+      kernels.push({ module: gramF64, name: 'rows' });
+      // Centring a chunk of rows in place, by the thread that computes its Gram (gram-parallel.ts).
+      const centre = compiledModule(buildCentreRowsModule, true);
+      if (centre !== null) kernels.push({ module: centre, name: 'centre' });
+    }
   }
   return kernels;
 }
@@ -158,6 +164,14 @@ const GRAM_F64_ROWS = 6;
 /** Index of the double Gram's `rows` in the shared pool's kernel table, or −1 if absent. */
 export function gramF64RowsAt(p: ThreadPool): number {
   return p.kernelCount > GRAM_F64_ROWS ? GRAM_F64_ROWS : -1;
+}
+
+/** Where the row centring (centre-rows.ts) sits in the shared pool's table, after the double Gram's `rows`. */
+const CENTRE_ROWS = 7;
+
+/** Index of the row centring `centre` (centre-rows.ts) in the shared pool's kernel table, or −1 if absent. */
+export function centreRowsAt(p: ThreadPool): number {
+  return p.kernelCount > CENTRE_ROWS ? CENTRE_ROWS : -1;
 }
 
 /** The float64 GEMM module's exports in the shared pool's kernel table, after the Gram's. */

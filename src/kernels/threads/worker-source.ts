@@ -87,7 +87,7 @@ function start(data, onExit) {
       } else if (command === 4) {
         ranges(table, ctl, ctlF, a, job);
       } else if (command === 5) {
-        gram(table, ctl, a, job);
+        gram(table, memory, ctl, a, job);
       } else if (command === 6) {
         calls(table, memory, ctl, a, job);
       } else if (command === 7) {
@@ -276,31 +276,54 @@ function hamming(memory, ctl, a, job) {
   }
 }
 
-// Claims chunks of a Gram job (tag, count at a, a + 1; see control.ts) until none is left: the
-// loop of gramChunk in kernels/wasm/gram-wasm.ts on chunk c's rows, into chunk c's C, with the
-// Gram module's packA, packB and macro from the kernel table.
-function gram(table, ctl, a, job) {
+// Claims panels of a Gram job (tag, count at a, a + 1; see control.ts) until none is left.
+// Panels below the chunk count are chunks: the loop of gramChunk in kernels/wasm/gram-wasm.ts on
+// chunk c's rows, into chunk c's C, with the Gram module's packA, packB and macro from the
+// kernel table, after centring the rows in place (x - c, the table's centre kernel) when the
+// job gives a centre. The panels after them add the previous batch's chunk sums into the
+// double result in chunk order, each over a block of its rows (addUpperRows in gram-wasm.ts).
+function gram(table, memory, ctl, a, job) {
   const tag = ctl[a], count = ctl[a + 1], q = a + 2;
   const packA = table[ctl[q + 13]], packB = table[ctl[q + 13] + 1], macro = table[ctl[q + 13] + 2];
   const d = ctl[q], rows = ctl[q + 1], KC = ctl[q + 2], lastRows = ctl[q + 3], lastKC = ctl[q + 4], MC = ctl[q + 5];
   const xAt = ctl[q + 6], xStride = ctl[q + 7], cAt = ctl[q + 8], cStride = ctl[q + 9];
   const tile = ctl[q + 10], pa = ctl[q + 11], pb = ctl[q + 12];
+  const chunks = ctl[q + 14], centreAt = ctl[q + 15], centre = centreAt === 0 ? null : table[ctl[q + 16]];
+  const blocksAt = ctl[q + 17] >> 2, prevAt = ctl[q + 18], prevCount = ctl[q + 19], outAt = ctl[q + 20] >> 3;
   const ld = d * 4;
+  let f32 = null, f64 = null, words = null;
   for (;;) {
     const claim = Atomics.load(ctl, job);
     const c = claim & 2047;
     if (claim >>> 11 !== tag || c >= count) return;
     if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
-    const last = c === count - 1, m = last ? lastRows : rows, kcMax = last ? lastKC : KC;
-    const x = xAt + c * xStride, out = cAt + c * cStride;
-    for (let pc = 0; pc < m; pc += kcMax) {
-      const kc = Math.min(kcMax, m - pc);
-      const slice = x + pc * ld;
-      packB(slice, 4, ld, d, kc, pb);
-      packA(slice, 4, ld, d, kc, pa);
-      const beta = pc === 0 ? 0 : 1;
-      for (let ic = 0; ic < d; ic += MC) {
-        macro(Math.min(MC, d - ic), d - ic, kc, pa + ic * kc * 4, pb + ic * kc * 4, out + (ic * d + ic) * 4, ld, 1, beta, tile);
+    if (c < chunks) {
+      const last = c === chunks - 1, m = last ? lastRows : rows, kcMax = last ? lastKC : KC;
+      const x = xAt + c * xStride, out = cAt + c * cStride;
+      if (centre !== null) centre(x, m, ld, ld, centreAt);
+      for (let pc = 0; pc < m; pc += kcMax) {
+        const kc = Math.min(kcMax, m - pc);
+        const slice = x + pc * ld;
+        packB(slice, 4, ld, d, kc, pb);
+        packA(slice, 4, ld, d, kc, pa);
+        const beta = pc === 0 ? 0 : 1;
+        for (let ic = 0; ic < d; ic += MC) {
+          macro(Math.min(MC, d - ic), d - ic, kc, pa + ic * kc * 4, pb + ic * kc * 4, out + (ic * d + ic) * 4, ld, 1, beta, tile);
+        }
+      }
+    } else {
+      if (f32 === null) {
+        f32 = new Float32Array(memory.buffer);
+        f64 = new Float64Array(memory.buffer);
+        words = new Int32Array(memory.buffer);
+      }
+      const block = c - chunks, i0 = words[blocksAt + 2 * block], i1 = words[blocksAt + 2 * block + 1];
+      for (let s = 0; s < prevCount; s++) {
+        const from = (prevAt + s * cStride) >> 2;
+        for (let i = i0; i < i1; i++) {
+          const row = i * d;
+          for (let j = i; j < d; j++) f64[outAt + row + j] += f32[from + row + j];
+        }
       }
     }
     Atomics.add(ctl, job + 1, 1);

@@ -72,9 +72,18 @@ export function gramChunk(e: GemmExports, xAt: number, m: number, d: number, b: 
 
 /** out[i·d + j] += C[i·d + j] (float32 at float index `cIndex` of `heap`) for j ≥ i, in double. */
 export function addUpper(heap: Float32Array, cIndex: number, d: number, out: Float64Array): void {
-  for (let i = 0; i < d; i++) {
+  addUpperRows(heap, cIndex, d, out, 0, 0, d);
+}
+
+/**
+ * {@link addUpper} for the rows i0 ≤ i < i1 only, into `out` from element `outIndex`: the same
+ * additions for those rows, so the threaded Gram can share the rows out (the worker script
+ * repeats this loop, threads/worker-source.ts).
+ */
+export function addUpperRows(heap: Float32Array, cIndex: number, d: number, out: Float64Array, outIndex: number, i0: number, i1: number): void {
+  for (let i = i0; i < i1; i++) {
     const row = i * d;
-    for (let j = i; j < d; j++) out[row + j] += heap[cIndex + row + j];
+    for (let j = i; j < d; j++) out[outIndex + row + j] += heap[cIndex + row + j];
   }
 }
 

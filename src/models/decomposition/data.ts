@@ -350,3 +350,20 @@ export function centredRows(c: Centred, r0: number, m: number, scratch: Float32A
   }
   return c.data.subarray(r0 * c.cols, (r0 + m) * c.cols);
 }
+
+/**
+ * For data centred on the fly: the raw float32 rows and the centre μ̃ (exactly float32 values),
+ * so that a consumer on threads can copy raw rows into shared memory and centre them where it
+ * computes (x − μ̃ in float32 gives the values of {@link centredRows}); null for data stored
+ * centred.
+ *
+ * @example
+ * ```ts
+ * const raw = rawRows(c);
+ * if (raw !== null) use(raw.data.subarray(r0 * c.cols, (r0 + m) * c.cols), raw.centre);
+ * ```
+ */
+export function rawRows(c: Centred): { data: Float32Array; centre: Float32Array } | null {
+  if (!(c instanceof StreamedCentred) || c.materialised) return null;
+  return { data: c.raw, centre: Float32Array.from(c.centre) };
+}

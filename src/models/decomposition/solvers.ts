@@ -24,9 +24,9 @@ import { gemmCore } from '../../kernels/gemm.js';
 import { Rng } from '../../random/rng.js';
 import { defaultPowerIterations, gram, rangeFinder, symmetricEigen, thinQ, thinSvd, transpose, truncatedSvd } from '../../linalg/index.js';
 import { subspaceEigen } from '../../linalg/subspace.js';
-import { centredRows, loadCentred, peekShape, storesFloat64, type Centred } from './data.js';
+import { centredRows, loadCentred, peekShape, rawRows, storesFloat64, type Centred } from './data.js';
 import { gramUpperWasm } from '../../kernels/wasm/gram-wasm.js';
-import { gramUpperParallel } from '../../kernels/threads/gram-parallel.js';
+import { type ChunkSource, gramUpperParallel } from '../../kernels/threads/gram-parallel.js';
 import { getThreads } from '../../kernels/threads/threads.js';
 import { wasmGramGemm } from '../../kernels/wasm/runtime.js';
 import { mirrorUpper } from '../../linalg/syrk.js';
@@ -272,7 +272,10 @@ function centredGram(c: Centred): Float64Array {
   const out = new Float64Array(d * d);
   // On several threads the chunks are shared out, with the same bytes (kernels/threads/gram-parallel.ts).
   const threads = getThreads();
-  if (threads > 1 && gramUpperParallel(threads, n, d, GRAM_CHUNK, (r0, m, into) => centredRows(c, r0, m, into) as Float32Array, out) !== null) {
+  // Data centred on the fly goes in raw, and the threads centre each chunk as they compute it.
+  const raw = rawRows(c);
+  const source: ChunkSource = raw === null ? (r0, m, into) => centredRows(c, r0, m, into) as Float32Array : (r0, m) => raw.data.subarray(r0 * d, (r0 + m) * d);
+  if (threads > 1 && gramUpperParallel(threads, n, d, GRAM_CHUNK, source, out, raw?.centre) !== null) {
     mirrorUpper(out, d, d);
     return out;
   }

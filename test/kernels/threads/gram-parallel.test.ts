@@ -69,6 +69,28 @@ describe.skipIf(!supported)('gramUpperParallel', () => {
     });
   }
 
+  for (const threads of [2, 3]) {
+    it(`centres raw rows where it computes them with ${threads} threads: the bytes of the Gram of the centred rows`, async () => {
+      await threadPool(threads, 1 << 20)?.ready();
+      const rng = new Rng(`gram-parallel-centre:${threads}`);
+      // Whole SIMD rows (the threads centre) and not (this thread centres as it copies), a
+      // last chunk of one row, one column, many batches.
+      const shapes: Array<[number, number, number]> = [[257, 36, 64], [1000, 13, 111], [2049, 4, 256], [300, 1, 64], [6001, 8, 100], [1500, 101, 300]];
+      for (const [rows, d, chunk] of shapes) {
+        const X = rng.fillUniform(new Float32Array(rows * d), 0, 3) as Float32Array;
+        const centre = Float32Array.from({ length: d }, () => Math.fround(rng.uniform() * 3));
+        const centred = Float32Array.from(X, (v, i) => v - centre[i % d]);
+        const start = rng.fillUniform(new Float64Array(d * d), -1, 1) as Float64Array;
+        const out = start.slice();
+        const before = X.slice();
+        expect(gramUpperParallel(threads, rows, d, chunk, (r0, m) => X.subarray(r0 * d, (r0 + m) * d), out, centre)).not.toBeNull();
+        // The caller's rows are copied, never centred in place.
+        expect(X).toEqual(before);
+        expect(firstDifference(out, oneThread(centred, rows, d, chunk, start)), JSON.stringify({ threads, rows, d, chunk })).toBe(-1);
+      }
+    });
+  }
+
   it('declines one chunk and one thread, touching nothing', () => {
     const X = new Float32Array(100 * 8).fill(1);
     const out = new Float64Array(64);

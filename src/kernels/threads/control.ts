@@ -114,6 +114,17 @@ export const COMMAND_CALLS = 6;
  */
 export const COMMAND_HAMMING = 7;
 
+/**
+ * Claim chunks of rows of a transform Z = ((X ⊘ s) − 1mᵀ)·op(B) until none is left
+ * (kernels/threads/centred-product-f64.ts): after the tag and count, the arguments are the
+ * slab's rows, d, k, the rows per chunk, the byte address of the raw rows and their element
+ * bytes (4: float32, 8: float64), the byte addresses of m, of s (0: none), of B with its lane
+ * and k strides in bytes, of Z's slab and of the chunks' non-finite words, then this worker's
+ * centred chunk, edge tile, packed A and packed B, KC, MC, NC, the last chunk's MC, and the
+ * index in the kernel table of the float64 module's packA (packB and macro follow).
+ */
+export const COMMAND_CENTRED_F64 = 10;
+
 /** The most arguments one call of {@link COMMAND_CALLS} takes (the float mask's bits). */
 export const MAX_CALL_ARGS = 16;
 

@@ -96,6 +96,8 @@ function start(data, onExit) {
         panels64(table, memory, ctl, a, job);
       } else if (command === 9) {
         listed(gemm, ctl, ctlF, a, job);
+      } else if (command === 10) {
+        centred64(table, memory, ctl, a, job);
       } else if (command === 2) {
         if (ctl[a] === 2) data.exit();
         throw new Error('worker ' + data.slot + ': failure requested by the diagnostics command');
@@ -339,6 +341,80 @@ function panels64(table, memory, ctl, a, job) {
   const scalars = new Float64Array(memory.buffer, ctl[q + 3], 2);
   const e = { packA: table[ctl[q + 23]], packB: table[ctl[q + 23] + 1], macro: table[ctl[q + 23] + 2] };
   claimPanels(e, ctl, a, job, scalars[0], scalars[1], 8);
+}
+
+// Claims chunks of rows of a transform (command 10; see control.ts) until none is left: each
+// chunk's raw rows converted, checked and centred into this worker's buffer (prepare, the loop of
+// kernels/threads/centred-product-f64.ts), then multiplied by the float64 product loop into its rows of Z.
+function centred64(table, memory, ctl, a, job) {
+  const tag = ctl[a], count = ctl[a + 1], q = a + 2;
+  const rows = ctl[q], d = ctl[q + 1], k = ctl[q + 2], chunk = ctl[q + 3], srcAt = ctl[q + 4], es = ctl[q + 5];
+  const buffer = memory.buffer;
+  const src = es === 4 ? new Float32Array(buffer, srcAt, rows * d) : new Float64Array(buffer, srcAt, rows * d);
+  const mean = new Float64Array(buffer, ctl[q + 6], d);
+  const scale = ctl[q + 7] === 0 ? null : new Float64Array(buffer, ctl[q + 7], d);
+  const bAt = ctl[q + 8], bLane = ctl[q + 9], bK = ctl[q + 10], cAt = ctl[q + 11];
+  const bad = new Int32Array(buffer, ctl[q + 12], count);
+  const aAt = ctl[q + 13], tile = ctl[q + 14], pa = ctl[q + 15], pb = ctl[q + 16];
+  const KC = ctl[q + 17], MC = ctl[q + 18], NC = ctl[q + 19], lastMC = ctl[q + 20];
+  const e = { packA: table[ctl[q + 21]], packB: table[ctl[q + 21] + 1], macro: table[ctl[q + 21] + 2] };
+  const A = new Float64Array(buffer, aAt, chunk * d);
+  const run = es === 4 ? prepare32 : prepare64;
+  for (;;) {
+    const claim = Atomics.load(ctl, job);
+    const c = claim & 2047;
+    if (claim >>> 11 !== tag || c >= count) return;
+    if (Atomics.compareExchange(ctl, job, claim, claim + 1) !== claim) continue;
+    const r0 = c * chunk, m = Math.min(chunk, rows - r0);
+    bad[c] = run(src, r0 * d, m, d, mean, scale, A);
+    product(e, m, k, d, 1, 0, aAt, d * 8, 8, bAt, bLane, bK, cAt + r0 * k * 8, k, tile, pa, pb, KC, c === count - 1 ? lastMC : MC, NC, 8);
+    Atomics.add(ctl, job + 1, 1);
+    Atomics.notify(ctl, job + 1);
+  }
+}
+
+// Two copies of one loop, so each sees one array type: x − mⱼ (or x / sⱼ − mⱼ) for each value
+// of the chunk's rows; returns the offset of the first value that is not finite, or -1.
+function prepare32(src, o, rows, d, mean, scale, a) {
+  let first = -1;
+  for (let r = 0; r < rows; r++) {
+    const ro = r * d;
+    if (scale === null) {
+      for (let j = 0; j < d; j++) {
+        const v = src[o + ro + j];
+        if (v - v !== 0 && first < 0) first = ro + j;
+        a[ro + j] = v - mean[j];
+      }
+    } else {
+      for (let j = 0; j < d; j++) {
+        const v = src[o + ro + j];
+        if (v - v !== 0 && first < 0) first = ro + j;
+        a[ro + j] = v / scale[j] - mean[j];
+      }
+    }
+  }
+  return first;
+}
+
+function prepare64(src, o, rows, d, mean, scale, a) {
+  let first = -1;
+  for (let r = 0; r < rows; r++) {
+    const ro = r * d;
+    if (scale === null) {
+      for (let j = 0; j < d; j++) {
+        const v = src[o + ro + j];
+        if (v - v !== 0 && first < 0) first = ro + j;
+        a[ro + j] = v - mean[j];
+      }
+    } else {
+      for (let j = 0; j < d; j++) {
+        const v = src[o + ro + j];
+        if (v - v !== 0 && first < 0) first = ro + j;
+        a[ro + j] = v / scale[j] - mean[j];
+      }
+    }
+  }
+  return first;
 }
 
 // The BLIS loops of blockedProduct (kernels/wasm/gemm-wasm.ts) for elements of es bytes (4, or 8

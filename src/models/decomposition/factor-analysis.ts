@@ -18,7 +18,8 @@ import {
   factorAnalysisFromState, factorAnalysisToState, validateFactorAnalysisOptions,
   type FactorAnalysisFit, type FactorAnalysisRotation, type FactorAnalysisSvdMethod, type ResolvedFactorAnalysisOptions,
 } from './factor-analysis-state.js';
-import { lowRankGaussian, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
+import { lowRankGaussian, posteriorFromProducts, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
+import { pooledCentredProduct } from './pooled-rows.js';
 
 export type { FactorAnalysisRotation, FactorAnalysisSvdMethod, ResolvedFactorAnalysisOptions } from './factor-analysis-state.js';
 
@@ -189,8 +190,12 @@ export class FactorAnalysis extends DecompositionModel {
 
   /** Posterior means (I + WᵀΨ⁻¹W)⁻¹WᵀΨ⁻¹(x − μ) (PRML 12.66): Tensor [nSamples, k]. @internal */
   protected project(X: MatrixInput, where: string): Tensor {
-    const x = this.readRows(X, where);
     const { g, scale } = this.whitened();
+    // Large float32/float64 inputs: (Ψ^{-½}x − μ̃)·W̃ by the threads, which read, check, whiten
+    // and centre the rows (same bytes).
+    const pooled = pooledCentredProduct(X, g.d, g.mu, scale, g.w, false, g.k);
+    if (pooled !== null) return new Tensor(posteriorFromProducts(g, pooled.z, pooled.rows), [pooled.rows, g.k]);
+    const x = this.readRows(X, where);
     return new Tensor(posteriorMeans(g, whiten(x, scale), x.rows), [x.rows, g.k]);
   }
 

@@ -22,6 +22,7 @@ import {
 import { incrementalUpdate } from './incremental-pca-update.js';
 import { RowBuffer } from './incremental-pca-batches.js';
 import { centredProduct, denseRows, transposed } from './sparse-rows.js';
+import { pooledCentredProduct } from './pooled-rows.js';
 
 /** Throws unless a sparse X has a row and a column, as toMatrix asks of dense input. */
 function checkSparse(X: CsrMatrix, where: string, arg: string): CsrMatrix {
@@ -291,6 +292,9 @@ export class IncrementalPCA extends DecompositionModel {
       const k = this.k(f);
       return this.whitenedScores(centredProduct(X, f.mean, transposed(f.components, k, f.nFeatures), k, where, 'IncrementalPCA'), X.rows);
     }
+    // Large float32/float64 inputs: read, checked, centred and multiplied by the threads (same bytes).
+    const pooled = pooledCentredProduct(X, f.nFeatures, f.mean, null, f.components, true, this.k(f));
+    if (pooled !== null) return this.whitenedScores(pooled.z, pooled.rows);
     const x = toMatrix(X, where, 'X');
     assertFeatures(x.cols, f.nFeatures, where, 'IncrementalPCA');
     const { rows: n, cols: d } = x;

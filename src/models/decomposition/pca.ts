@@ -19,6 +19,7 @@ import { spectrumFromSource } from './source-covariance.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { operatorSolver, sparseScores } from './pca-sparse.js';
 import { centredSpectrum } from './centred-spectrum.js';
+import { pooledCentredProduct } from './pooled-rows.js';
 
 export type { PCAPrecision, PCASolver } from './solvers.js';
 
@@ -235,6 +236,9 @@ export class PCA extends DecompositionModel {
   protected project(X: MatrixInput | CsrMatrix, where: string): Tensor {
     const f = this.state();
     if (X instanceof CsrMatrix) return this.whitened(sparseScores(X, f, where));
+    // Large float32/float64 inputs: read, checked, centred and multiplied by the threads (same bytes).
+    const pooled = pooledCentredProduct(X, f.nFeatures, f.mean, null, f.components, true, this.k(f));
+    if (pooled !== null) return this.whitened(new Tensor(pooled.z, [pooled.rows, this.k(f)]));
     const x = toMatrix(X, where, 'X');
     assertFeatures(x.cols, f.nFeatures, where, 'PCA');
     const { rows: n, cols: d } = x;

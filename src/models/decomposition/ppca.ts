@@ -20,6 +20,7 @@ import { isRowSource, type RowSource } from '../../io/row-source.js';
 import { fitClosedFormFromSource } from './ppca-source.js';
 import { logLikelihoodRows, lowRankGaussian, posteriorCovariance, posteriorFromProducts, posteriorMeans, sampleRows, type LowRankGaussian } from './gaussian.js';
 import { centredProduct, rejectSparse } from './sparse-rows.js';
+import { pooledCentredProduct } from './pooled-rows.js';
 import { ppcaFromState, ppcaToState, validatePPCAOptions, type PPCAFit, type PPCAMethod, type PPCAMissing } from './ppca-state.js';
 
 export type { PPCAMethod, PPCAMissing } from './ppca-state.js';
@@ -141,6 +142,13 @@ export class PPCA extends DecompositionModel {
       const g = this.gaussian();
       const rw = centredProduct(X, f.mu, f.w, f.k, where, 'PPCA');
       return { mean: new Tensor(posteriorFromProducts(g, rw, X.rows), [X.rows, f.k]), covariance: new Tensor(posteriorCovariance(g), [f.k, f.k]) };
+    }
+    // Large float32/float64 inputs: R·W by the threads, which read, check and centre the rows
+    // (same bytes); a NaN (missing: 'nan') or any other non-finite value takes the path below.
+    const pooled = pooledCentredProduct(X, f.d, f.mu, null, f.w, false, f.k);
+    if (pooled !== null) {
+      const g = this.gaussian();
+      return { mean: new Tensor(posteriorFromProducts(g, pooled.z, pooled.rows), [pooled.rows, f.k]), covariance: new Tensor(posteriorCovariance(g), [f.k, f.k]) };
     }
     const x = this.readRows(X, where);
     if (hasNaN(x.data)) {

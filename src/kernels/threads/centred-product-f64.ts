@@ -30,11 +30,13 @@ import { F64_MICRO, type GemmF64Exports } from '../wasm/gemm-kernel-f64.js';
 import { F64_BLOCKING, blockedProductF64, gemmF64Module } from '../wasm/gemm-wasm-f64.js';
 
 /**
- * Transforms with rows·d·k below this stay on one thread (the caller's own path). Measured with
- * `npm run bench -- pca --transform-crossover` on this repository's 2-core machine (see
- * bench/README.md, "PCA on threads").
+ * Transforms with rows·d·k below this stay on one thread (the caller's own path). Measured on
+ * this repository's 2-core machine at load 2.3 (Fashion-MNIST rows, d = 784, k = 50) with the
+ * constant set to 1 and `npm run bench -- pca --data /usr/share/datasets/fashion-mnist
+ * --transform-crossover 5,10,25,50,100,200,400` (2 threads pooled against 1 thread's path):
+ * 0.78× at 2·10⁵, 0.97× at 9.8·10⁵, 1.27× at 2.0·10⁶, 1.18× at 3.9·10⁶, 1.98× at 7.8·10⁶.
  */
-export const PARALLEL_TRANSFORM = 4_000_000;
+export const PARALLEL_TRANSFORM = 1_500_000;
 
 /** The most bytes of raw input one slab copies into the pool's memory (two such buffers are kept). */
 export const TRANSFORM_SLAB_BYTES = 8 << 20;

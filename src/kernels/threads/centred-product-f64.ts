@@ -44,6 +44,9 @@ export const TRANSFORM_SLAB_BYTES = 8 << 20;
 /** The most rows one chunk (the unit the threads claim) holds. */
 const MAX_CHUNK_ROWS = 256;
 
+/** The most chunks one slab is cut into. */
+const MAX_SLAB_CHUNKS = 1024;
+
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 // This thread's instance of the shared float64 module, per pool memory.
@@ -90,7 +93,8 @@ export function centredProductParallelF64(
   if (threads < 2 || module === null || rows < 1 || d < 1 || k < 1) return null;
   const shape = F64_MICRO;
   const es = x instanceof Float32Array ? 4 : 8;
-  const slabRows = Math.min(rows, Math.max(1, Math.floor(slabBytes / (d * es))));
+  // At most MAX_SLAB_CHUNKS chunks per slab (a job's claim word holds fewer than 2,048).
+  const slabRows = Math.min(rows, Math.max(1, Math.floor(slabBytes / (d * es))), MAX_CHUNK_ROWS * MAX_SLAB_CHUNKS);
   const chunkRows = Math.min(MAX_CHUNK_ROWS, Math.ceil(Math.ceil(slabRows / (threads * PANELS_PER_THREAD)) / shape.mr) * shape.mr);
   const chunksPerSlab = Math.ceil(slabRows / chunkRows);
   const KC = balancedBlock(d, F64_BLOCKING.kc, 1);

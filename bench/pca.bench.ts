@@ -22,6 +22,10 @@
  *                       --thread-rounds rounds (default 2), with the 2-thread/1-thread ratio and
  *                       whether every count gave the same bytes (a SHA-256 of the fitted arrays)
  *
+ *   --transform         instead: PCA(k).transform of all rows at each --threads count (default 1, 2),
+ *                       alternating, --transform-rounds rounds (bench/pca-transform.ts);
+ *                       --transform-crossover a,b,… the first a, b, … rows at 1 and 2 threads
+ *
  * The solver rows run at the default thread count (`getThreads()`, printed).
  */
 import { spawnSync } from 'node:child_process';
@@ -36,6 +40,7 @@ import { getBackend } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/gemm.js';
 import { availableCores, getThreads, setThreads } from '../src/kernels/threads/threads.js';
 import { PCA, type PCAPrecision, type PCASolver } from '../src/models/decomposition/pca.js';
+import { transformBench } from './pca-transform.js';
 import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
 
 const D = 784;
@@ -213,6 +218,7 @@ export async function run(args: BenchArgs): Promise<BenchReport | null> {
     return null;
   }
   const k = numberOption(args, 'k', 50);
+  if (args.options.transform !== undefined || args.options['transform-crossover'] !== undefined) return transformBench(args, await loadData(args), D, k);
   const counts = threadCounts(args);
   const names = listOption(args, 'solvers') ?? ['auto', 'covariance-float64', 'randomized', 'full'];
   for (const name of names) if (!(name in SOLVERS)) throw new Error(`unknown solver '${name}' (known: ${Object.keys(SOLVERS).join(', ')})`);

@@ -30,17 +30,22 @@ import { F64_MICRO, type GemmF64Exports } from '../wasm/gemm-kernel-f64.js';
 import { F64_BLOCKING, blockedProductF64, gemmF64Module } from '../wasm/gemm-wasm-f64.js';
 
 /**
- * Transforms with rows·d·k below this stay on one thread (the caller's own path). Measured with
- * `npm run bench -- pca --transform-crossover` on this repository's 2-core machine (see
- * bench/README.md, "PCA on threads").
+ * Transforms with rows·d·k below this stay on one thread (the caller's own path). Measured on
+ * this repository's 2-core machine at load 2.3 (Fashion-MNIST rows, d = 784, k = 50) with the
+ * constant set to 1 and `npm run bench -- pca --data /usr/share/datasets/fashion-mnist
+ * --transform-crossover 5,10,25,50,100,200,400` (2 threads pooled against 1 thread's path):
+ * 0.78× at 2·10⁵, 0.97× at 9.8·10⁵, 1.27× at 2.0·10⁶, 1.18× at 3.9·10⁶, 1.98× at 7.8·10⁶.
  */
-export const PARALLEL_TRANSFORM = 4_000_000;
+export const PARALLEL_TRANSFORM = 1_500_000;
 
 /** The most bytes of raw input one slab copies into the pool's memory (two such buffers are kept). */
 export const TRANSFORM_SLAB_BYTES = 8 << 20;
 
 /** The most rows one chunk (the unit the threads claim) holds. */
 const MAX_CHUNK_ROWS = 256;
+
+/** The most chunks one slab is cut into. */
+const MAX_SLAB_CHUNKS = 1024;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
@@ -88,7 +93,8 @@ export function centredProductParallelF64(
   if (threads < 2 || module === null || rows < 1 || d < 1 || k < 1) return null;
   const shape = F64_MICRO;
   const es = x instanceof Float32Array ? 4 : 8;
-  const slabRows = Math.min(rows, Math.max(1, Math.floor(slabBytes / (d * es))));
+  // At most MAX_SLAB_CHUNKS chunks per slab (a job's claim word holds fewer than 2,048).
+  const slabRows = Math.min(rows, Math.max(1, Math.floor(slabBytes / (d * es))), MAX_CHUNK_ROWS * MAX_SLAB_CHUNKS);
   const chunkRows = Math.min(MAX_CHUNK_ROWS, Math.ceil(Math.ceil(slabRows / (threads * PANELS_PER_THREAD)) / shape.mr) * shape.mr);
   const chunksPerSlab = Math.ceil(slabRows / chunkRows);
   const KC = balancedBlock(d, F64_BLOCKING.kc, 1);

@@ -75,7 +75,7 @@ export function threadsSupported(): boolean {
  * others through copies), the large float64 ones (NMF, FastICA, FactorAnalysis, the float64 PCA,
  * LogisticRegression), a fit's Adam updates, ReLUs, bias sums, summed BCE and gradient norm,
  * the PCA's float32 Gram and Rayleigh–Ritz step, and large batches of Hamming searches
- * (`HammingIndex.queryMany`) run in parallel. A fit uses the count set when it starts: calling this during a fit applies from
+ * (`HammingIndex.queryMany`) run in parallel, and so do the transforms of PCA, IncrementalPCA, PPCA and FactorAnalysis on large float32/float64 inputs (read, checked, centred and multiplied by the threads). A fit uses the count set when it starts: calling this during a fit applies from
  * the next one. Results are the same bytes on any thread count.
  *
  * @example

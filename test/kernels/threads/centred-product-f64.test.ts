@@ -85,6 +85,14 @@ describe.skipIf(!supported)('centredProductParallelF64', () => {
     }
   });
 
+  it('cuts narrow, tall inputs into slabs of at most a job\'s chunks', async () => {
+    await threadPool(2, 1 << 20)?.ready();
+    const p = randomProduct(new Rng('tall'), 530_001, 1, 1, true, true, false);
+    const got = centredProductParallelF64(2, p);
+    if (got === null || !('z' in got)) throw new Error('no result');
+    expect(bits(got.z)).toEqual(bits(oneThread(p)));
+  });
+
   it('stays off the pool at one thread', () => {
     const p = randomProduct(new Rng(1), 4, 3, 2, true, false, true);
     expect(centredProductParallelF64(1, p)).toBeNull();

@@ -23,10 +23,10 @@
  */
 import { type Blocking, balancedBlock } from '../gemm-blocking.js';
 import { COMMAND_CENTRED_F64 } from './control.js';
-import type { ThreadPool } from './pool.js';
 import { PANELS_PER_THREAD } from './gemm-parallel.js';
+import { mainExports } from './gemm-parallel-f64.js';
 import { f64KernelsAt, threadPool } from './threads.js';
-import { F64_MICRO, type GemmF64Exports } from '../wasm/gemm-kernel-f64.js';
+import { F64_MICRO } from '../wasm/gemm-kernel-f64.js';
 import { F64_BLOCKING, blockedProductF64, gemmF64Module } from '../wasm/gemm-wasm-f64.js';
 
 /**
@@ -48,18 +48,6 @@ const MAX_CHUNK_ROWS = 256;
 const MAX_SLAB_CHUNKS = 1024;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
-// This thread's instance of the shared float64 module, per pool memory.
-const mainInstances = new WeakMap<WebAssembly.Memory, GemmF64Exports>();
-
-function mainExports(pool: ThreadPool, module: WebAssembly.Module): GemmF64Exports {
-  let e = mainInstances.get(pool.memory);
-  if (e === undefined) {
-    e = new WebAssembly.Instance(module, { env: { memory: pool.memory } }).exports as unknown as GemmF64Exports;
-    mainInstances.set(pool.memory, e);
-  }
-  return e;
-}
 
 /** What {@link centredProductParallelF64} multiplies. */
 export interface CentredProduct {

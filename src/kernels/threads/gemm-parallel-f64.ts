@@ -39,7 +39,8 @@ const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 // This thread's instance of the shared float64 module, per pool memory.
 const mainInstances = new WeakMap<WebAssembly.Memory, GemmF64Exports>();
 
-function mainExports(pool: ThreadPool, module: WebAssembly.Module): GemmF64Exports {
+/** This thread's instance of the shared float64 GEMM `module` on `pool`'s memory (made once per memory). */
+export function mainExports(pool: ThreadPool, module: WebAssembly.Module): GemmF64Exports {
   let e = mainInstances.get(pool.memory);
   if (e === undefined) {
     e = new WebAssembly.Instance(module, { env: { memory: pool.memory } }).exports as unknown as GemmF64Exports;

@@ -29,7 +29,9 @@ const common = {
 export default defineConfig([
   {
     ...common,
-    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'digits-data': 'src/data/digits-data.ts' },
+    // The demo's background thread loads deep-autoencoder-worker.js from beside the demo's code
+    // (src/demo/background-fit.ts), so it is an entry of its own.
+    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'digits-data': 'src/data/digits-data.ts', 'deep-autoencoder-worker': 'src/demo/deep-autoencoder-worker.ts' },
     format: ['esm'],
     splitting: true,
     dts: { entry: { index: 'src/index.ts' } },

@@ -61,6 +61,11 @@ step "require() (CJS) from another directory, and the CLI's bin"
 (cd "$WORK/elsewhere" && node "$PROJ/smoke.cjs")
 (cd "$PROJ" && npx --no-install latent-ts --help | head -1)
 
+step "the installed CLI's quick demo on two threads (its 2-D autoencoder trains on a worker thread)"
+(cd "$PROJ" && LATENT_TS_THREADS=2 npx --no-install latent-ts demo --quick --out "$WORK/demo" 2>"$WORK/demo.log" >/dev/null) || { tail -5 "$WORK/demo.log"; fail "the installed CLI's quick demo failed"; }
+grep -q "AE-2: done in" "$WORK/demo.log" || fail "the installed CLI's quick demo did not train AE-2"
+[ -s "$WORK/demo/ae-2.safetensors" ] || fail "the installed CLI's quick demo wrote no ae-2.safetensors"
+
 step "README quick start (ESM), verbatim"
 node "$HERE/extract-quickstart.mjs" README.md > "$PROJ/quickstart.mjs"
 (cd "$PROJ" && node quickstart.mjs)

@@ -92,6 +92,8 @@ export async function fitAutoencoder(latentDim: number, train: Matrix, plan: Dem
   const name = `AE-${latentDim}`;
   const deep = latentDim === 2 ? plan.ae2d : null;
   const { hiddenDims, ...opts } = deep === null ? training(plan, latentDim) : { ...training(plan, latentDim), hiddenDims: deep.hiddenDims, epochs: deep.epochs };
+  // Pre-training keeps the plan's rate; only the whole stack's fine-tuning takes the deep plan's.
+  const fineTune = deep?.learningRate === undefined ? opts : { ...opts, learningRate: deep.learningRate };
   const inputDim = train.shape[1];
   const model = new Autoencoder({ inputDim, hiddenDims, latentDim, activation: 'relu', loss: 'bce', seed: plan.seed });
   const t0 = performance.now();
@@ -103,7 +105,7 @@ export async function fitAutoencoder(latentDim: number, train: Matrix, plan: Dem
   progress.line(`${name}: training ${architecture(inputDim, hiddenDims, latentDim)} for ${opts.epochs} epochs on ${train.shape[0]} digits`);
   const clock = new EpochClock(opts.epochs);
   await model.fit(train, {
-    ...opts,
+    ...fineTune,
     onEpochEnd: (e) => {
       const times = clock.lap();
       if (!progress.reportsEpoch(e.epoch, opts.epochs)) return;

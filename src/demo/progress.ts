@@ -33,7 +33,13 @@ export class DemoProgress {
   private readonly t0 = performance.now();
   private lastLine = this.t0;
 
-  constructor(private readonly write: ProgressWriter | null) {}
+  /**
+   * @param write Where lines go; `null` for silence.
+   * @param stamped Prefix each line with the seconds since this object was made (default true);
+   *   the demo's background thread sends its lines unstamped, so the main thread stamps them on its
+   *   own clock when they arrive.
+   */
+  constructor(private readonly write: ProgressWriter | null, private readonly stamped = true) {}
 
   /** Seconds since this object was made. */
   elapsed(): number {
@@ -48,7 +54,7 @@ export class DemoProgress {
   /** Writes one stamped line. */
   line(text: string): void {
     this.lastLine = performance.now();
-    if (this.write) this.write(`[${this.elapsed().toFixed(1).padStart(6)} s] ${text}`);
+    if (this.write) this.write(this.stamped ? `[${this.elapsed().toFixed(1).padStart(6)} s] ${text}` : text);
   }
 
   /**

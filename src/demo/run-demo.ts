@@ -21,6 +21,8 @@ import { DemoProgress, stderrProgress } from './progress.js';
 import { formatMetricsTable } from './table.js';
 import { indexHtml, metricsJson } from './outputs.js';
 import { semiSupervisedDemo } from './semi-supervised-demo.js';
+import { startDeepAutoencoder } from './background-fit.js';
+import { getThreads, setThreads } from '../kernels/threads/threads.js';
 import type { VAE } from '../models/neural/vae.js';
 import type { PCA } from '../models/decomposition/pca.js';
 import type { AnyModel } from '../models/registry.js';
@@ -144,12 +146,27 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 async function fitAll(plan: DemoPlan, train: Matrix, progress: DemoProgress): Promise<Fitted<AnyModel>[]> {
   const wide = [...new Set([...plan.hashBits, plan.bigLatent])].sort((a, b) => a - b);
   const dims = [2, ...wide.filter((k) => k !== 2)];
-  const out: Fitted<AnyModel>[] = [];
-  for (const k of dims) out.push(fitPCA(k, train, progress));
-  for (const k of dims) out.push(fitPPCA(k, train, progress));
-  for (const k of dims) out.push(await fitAutoencoder(k, train, plan, progress));
-  for (const k of dims) out.push(await fitVAE(k, train, plan, progress));
-  return out;
+  // With two or more threads the 2-D autoencoder, the longest run, trains on a thread of its own
+  // while this one fits the rest on one core (src/demo/background-fit.ts).
+  const threads = getThreads();
+  const background = threads >= 2 ? startDeepAutoencoder(train, plan, progress) : null;
+  if (background !== null) setThreads(1);
+  try {
+    const out: Fitted<AnyModel>[] = [];
+    for (const k of dims) out.push(fitPCA(k, train, progress));
+    for (const k of dims) out.push(fitPPCA(k, train, progress));
+    const aes: Fitted<AnyModel>[] = [];
+    for (const k of dims) if (k !== 2 || background === null) aes.push(await fitAutoencoder(k, train, plan, progress));
+    const vaes: Fitted<AnyModel>[] = [];
+    for (const k of dims) vaes.push(await fitVAE(k, train, plan, progress));
+    if (background !== null) aes.unshift(await background.result);
+    return [...out, ...aes, ...vaes];
+  } catch (err) {
+    await background?.cancel();
+    throw err;
+  } finally {
+    if (background !== null) setThreads(threads);
+  }
 }
 
 async function writeFigures(

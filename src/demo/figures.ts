@@ -5,15 +5,33 @@
  * @module
  */
 import { imageGridSvg } from '../viz/image-grid.js';
-import { scatterSvg } from '../viz/scatter.js';
+import { scatterSvg, type ScatterPoints } from '../viz/scatter.js';
 import { sideBySideSvg } from '../viz/side-by-side.js';
 import type { Matrix } from '../app/matrix.js';
 
 /** The panel titles of the code figure, as in the lecture's figure plus the VAE. */
 export const CODE_TITLES = ['[A] PCA (linear autoencoder)', '[B] Deep autoencoder (layer-wise pre-trained)', 'VAE (posterior means)'] as const;
 
+/** Share of the deep autoencoder's test codes the zoomed panel keeps: those nearest the origin. */
+export const ZOOM_SHARE = 0.75;
+
 /**
- * Three scatters of 2-D test codes (PCA, Autoencoder, VAE) coloured by digit, side by side.
+ * The zoomed panel's title: how many of the digits it shows and the square it shows.
+ *
+ * @example
+ * ```ts
+ * zoomTitle(1500, 2000, 8.3); // '[B] centre: 1500 of 2000 digits, |z₁|, |z₂| ≤ 8.3'
+ * ```
+ */
+export function zoomTitle(kept: number, n: number, half: number): string {
+  return `[B] centre: ${kept} of ${n} digits, |z₁|, |z₂| ≤ ${Number(half.toPrecision(2))}`;
+}
+
+/**
+ * Scatters of 2-D test codes (PCA, Autoencoder, VAE) coloured by digit, side by side, with the
+ * Autoencoder's codes a second time, zoomed on the square round the origin that holds
+ * {@link ZOOM_SHARE} of them: its ReLU code layer spreads the digits along arms of very different
+ * lengths, so at the scale of the longest arms the shorter ones crowd the centre.
  *
  * @example
  * ```ts
@@ -21,7 +39,7 @@ export const CODE_TITLES = ['[A] PCA (linear autoencoder)', '[B] Deep autoencode
  * ```
  */
 export function codesFigure(codes: readonly [Matrix, Matrix, Matrix], labels: ArrayLike<number>): string {
-  const panels = codes.map((z) => {
+  const columns = codes.map((z) => {
     if (z.shape[1] !== 2) throw new RangeError(`codesFigure: codes must be [n, 2] (got [${z.shape.join(', ')}])`);
     const n = z.shape[0];
     const x = new Float64Array(n);
@@ -30,12 +48,36 @@ export function codesFigure(codes: readonly [Matrix, Matrix, Matrix], labels: Ar
       x[i] = z.data[2 * i];
       y[i] = z.data[2 * i + 1];
     }
-    return scatterSvg({ x, y, labels }, { xLabel: 'z₁', yLabel: 'z₂', width: 440, height: 400, pointRadius: 1.6 });
+    return { x, y, labels };
   });
-  return sideBySideSvg(panels, {
-    titles: [...CODE_TITLES],
-    title: `2-D codes of ${codes[0].shape[0]} test digits, coloured by digit`,
+  const zoom = centre(columns[1], ZOOM_SHARE);
+  const scatter = (p: ScatterPoints) => scatterSvg(p, { xLabel: 'z₁', yLabel: 'z₂', width: 440, height: 400, pointRadius: 1.6 });
+  const n = codes[0].shape[0];
+  return sideBySideSvg([scatter(columns[0]), scatter(columns[1]), scatter(zoom.points), scatter(columns[2])], {
+    titles: [CODE_TITLES[0], CODE_TITLES[1], zoomTitle(zoom.points.x.length, codes[1].shape[0], zoom.half), CODE_TITLES[2]],
+    title: `2-D codes of ${n} test digits, coloured by digit`,
   });
+}
+
+/** The points inside the smallest square round the origin that holds `share` of the finite ones. */
+function centre(p: { x: Float64Array; y: Float64Array; labels: ArrayLike<number> }, share: number): { points: ScatterPoints; half: number } {
+  const radius: number[] = [];
+  for (let i = 0; i < p.x.length; i++) {
+    const r = Math.max(Math.abs(p.x[i]), Math.abs(p.y[i]));
+    if (Number.isFinite(r)) radius.push(r);
+  }
+  radius.sort((a, b) => a - b);
+  const half = radius.length === 0 ? 0 : radius[Math.max(0, Math.ceil(share * radius.length) - 1)];
+  const x: number[] = [];
+  const y: number[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < p.x.length; i++) {
+    if (Math.max(Math.abs(p.x[i]), Math.abs(p.y[i])) > half) continue;
+    x.push(p.x[i]);
+    y.push(p.y[i]);
+    labels.push(p.labels[i]);
+  }
+  return { points: { x, y, labels }, half };
 }
 
 /**

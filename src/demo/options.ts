@@ -45,7 +45,7 @@ export interface DemoOptions {
  *
  * @example
  * ```ts
- * const deep: DeepAutoencoderPlan = { hiddenDims: [256, 128, 32], pretrainEpochs: 3, epochs: 25 };
+ * const deep: DeepAutoencoderPlan = { hiddenDims: [256, 256, 128], pretrainEpochs: 3, epochs: 60, learningRate: 3e-3 };
  * ```
  */
 export interface DeepAutoencoderPlan {

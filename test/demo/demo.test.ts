@@ -44,8 +44,14 @@ describe('runDemo (quick)', () => {
     const texts = findAll(codes, 'text').map((t) => t.text);
     for (const title of CODE_TITLES) expect(texts).toContain(title);
     const nTest = result.rows[0] && JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).data.test;
-    // Each panel draws one circle per test digit plus a 10-entry legend.
-    expect(findAll(codes, 'circle').length).toBe(3 * (nTest + 10));
+    // Each panel draws one circle per test digit plus a 10-entry legend; the zoomed panel the
+    // three quarters of the autoencoder's codes nearest the origin.
+    const zoom = texts.map((t) => /^\[B\] centre: (\d+) of (\d+) digits, \|z₁\|, \|z₂\| ≤ [\d.e+-]+$/.exec(t ?? '')).find((m) => m !== null);
+    expect(zoom, 'the zoomed panel title').toBeDefined();
+    const kept = Number(zoom![1]);
+    expect(Number(zoom![2])).toBe(nTest);
+    expect(kept).toBe(Math.ceil(0.75 * nTest));
+    expect(findAll(codes, 'circle').length).toBe(3 * (nTest + 10) + kept + 10);
     const manifold = parseXml(readFileSync(join(dir, 'vae-manifold.svg'), 'utf8'));
     expect(findAll(manifold, 'image').length).toBe(8 * 8);
     // The quick run decodes 16 uniform codes of each discrete model.

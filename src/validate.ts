@@ -164,13 +164,63 @@ function fromShaped(x: unknown, where: string, arg: string, dtype: 'float32' | '
 /** Throws {@link NonFiniteError} at the first NaN or ±Infinity (NaN allowed when asked). */
 export function assertFiniteMatrix(m: DenseMatrix, where: string, arg: string, allowNaN = false): void {
   const { data, cols } = m;
-  for (let i = 0; i < data.length; i++) {
+  const i = allowNaN ? firstInfinite(data) : firstNonFinite(data);
+  if (i < 0) return;
+  const v = data[i];
+  const what = v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  throw new NonFiniteError(`${where}: ${arg} contains ${what} at [row ${Math.floor(i / cols)}, col ${i % cols}]`);
+}
+
+// The scans below run over every value of a training set (47 million for 60,000 × 784) before a
+// fit, on one thread. One loop per array type keeps each loop's element loads monomorphic: one
+// loop shared by Float32Array and Float64Array callers ran 2-4 times slower.
+
+/** Index of the first NaN or ±Infinity in `data`, or -1. */
+export function firstNonFinite(data: FloatArray): number {
+  return data instanceof Float32Array ? firstNonFinite32(data) : firstNonFinite64(data);
+}
+
+function firstNonFinite32(data: Float32Array): number {
+  for (let i = 0, n = data.length; i < n; i++) {
     const v = data[i];
-    if (v - v !== 0 && !(allowNaN && v !== v)) {
-      const what = v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-      throw new NonFiniteError(`${where}: ${arg} contains ${what} at [row ${Math.floor(i / cols)}, col ${i % cols}]`);
-    }
+    if (v - v !== 0) return i;
   }
+  return -1;
+}
+
+function firstNonFinite64(data: Float64Array): number {
+  for (let i = 0, n = data.length; i < n; i++) {
+    const v = data[i];
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
+/** Index of the first ±Infinity in `data` (NaN allowed), or -1. */
+function firstInfinite(data: FloatArray): number {
+  for (let i = 0; i < data.length; i++) if (data[i] === Infinity || data[i] === -Infinity) return i;
+  return -1;
+}
+
+/** Index of the first value of `data` outside [0, 1] (NaN included), or -1. */
+export function firstOutsideUnit(data: FloatArray): number {
+  return data instanceof Float32Array ? firstOutsideUnit32(data) : firstOutsideUnit64(data);
+}
+
+function firstOutsideUnit32(data: Float32Array): number {
+  for (let i = 0, n = data.length; i < n; i++) {
+    const v = data[i];
+    if (!(v >= 0 && v <= 1)) return i;
+  }
+  return -1;
+}
+
+function firstOutsideUnit64(data: Float64Array): number {
+  for (let i = 0, n = data.length; i < n; i++) {
+    const v = data[i];
+    if (!(v >= 0 && v <= 1)) return i;
+  }
+  return -1;
 }
 
 /** Throws a ShapeError unless `cols` matches what the model was fitted with. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { DenseMatrix } from '../../validate.js';
+import { firstOutsideUnit, type DenseMatrix } from '../../validate.js';
 
 /**
  * The model setting that needs the data in [0, 1], and the one to use instead.
@@ -49,16 +49,16 @@ export function assertUnitData(m: { data: DenseMatrix; validation: DenseMatrix |
  */
 export function assertUnitMatrix(m: DenseMatrix, arg: string, where: string, setting: UnitSetting, firstRow = 0): void {
   const { data, cols } = m;
-  let first = -1;
+  const first = firstOutsideUnit(data);
+  if (first < 0) return;
+  // The range for the message: a second pass, only on the way to the error.
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v < lo) lo = v;
     if (v > hi) hi = v;
-    if (first < 0 && !(v >= 0 && v <= 1)) first = i;
   }
-  if (first < 0) return;
   const row = Math.floor(first / cols);
   const col = first - row * cols;
   const at = firstRow === 0 ? '' : ' in a batch of the stream';

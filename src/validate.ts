@@ -177,7 +177,7 @@ export function assertFiniteMatrix(m: DenseMatrix, where: string, arg: string, a
 // this way and took 128-168 ms as one loop for both types.
 
 /** Index of the first NaN or ±Infinity in `data`, or -1. */
-export function firstNonFinite(data: FloatArray): number {
+function firstNonFinite(data: FloatArray): number {
   return data instanceof Float32Array ? firstNonFinite32(data) : firstNonFinite64(data);
 }
 

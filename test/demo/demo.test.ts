@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/cli/model-file.js';
-import { CODE_TITLES } from '../../src/demo/figures.js';
+import { CODE_TITLES, ZOOM_SHARE } from '../../src/demo/figures.js';
 import { asMatrix } from '../../src/app/matrix.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { findAll, parseXml } from '../helpers/xml.js';
@@ -45,12 +45,12 @@ describe('runDemo (quick)', () => {
     for (const title of CODE_TITLES) expect(texts).toContain(title);
     const nTest = result.rows[0] && JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).data.test;
     // Each panel draws one circle per test digit plus a 10-entry legend; the zoomed panel the
-    // three quarters of the autoencoder's codes nearest the origin.
+    // share of the autoencoder's codes nearest the origin.
     const zoom = texts.map((t) => /^\[B\] centre: (\d+) of (\d+) digits, \|z₁\|, \|z₂\| ≤ [\d.e+-]+$/.exec(t ?? '')).find((m) => m !== null);
     expect(zoom, 'the zoomed panel title').toBeDefined();
     const kept = Number(zoom![1]);
     expect(Number(zoom![2])).toBe(nTest);
-    expect(kept).toBe(Math.ceil(0.75 * nTest));
+    expect(kept).toBe(Math.ceil(ZOOM_SHARE * nTest));
     expect(findAll(codes, 'circle').length).toBe(3 * (nTest + 10) + kept + 10);
     const manifold = parseXml(readFileSync(join(dir, 'vae-manifold.svg'), 'utf8'));
     expect(findAll(manifold, 'image').length).toBe(8 * 8);

@@ -11,7 +11,9 @@
  *   --tfjs-steps N      timed TensorFlow.js steps per backend (default 150; cpu uses a third)
  *   --iw K              also report the importance-weighted ln p(x) with K samples on 1,000 test images
  *   --threads a,b,…     latent-ts rows at each thread count in turn (setThreads), e.g. 1,2,1,2 to
- *                       alternate on a loaded machine; default: the current setting, one row
+ *                       alternate on a loaded machine; default: the current setting, one row. With
+ *                       a count above 1, the machine's two-thread ceiling (bench/two-thread-ceiling.ts)
+ *                       is measured before and after the latent-ts rows and printed beside them
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ import { getBackend, setBackend } from '../src/kernels/backend.js';
 import { VAE } from '../src/models/neural/vae.js';
 import { getThreads, setThreads } from '../src/kernels/threads/threads.js';
 import { type BenchArgs, type BenchReport, type Row, listOption, machineInfo, numberOption, peakRssMB, printTable } from './harness.js';
+import { type TwoThreadCeiling, ceilingLine, twoThreadCeiling } from './two-thread-ceiling.js';
 
 const D = 784;
 const H = 400;
@@ -187,11 +190,21 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   const rows: Row[] = [];
   const defaultBackend = getBackend();
   if (impls.some((i) => i.startsWith('tfjs'))) await registerTfjsGradients();
+  const ceilings: Record<string, TwoThreadCeiling | null> = {};
   for (const impl of impls) {
     if (impl === 'latent' || impl === 'latent-js' || impl === 'latent-wasm') {
+      const withThreads = threads.some((t) => t > 1);
+      if (withThreads) {
+        ceilings.before = await twoThreadCeiling();
+        console.log(ceilingLine('before', ceilings.before));
+      }
       for (const t of threads) {
         setThreads(t);
         rows.push(await runLatent(data, epochs, impl === 'latent' ? defaultBackend : (impl.slice(7) as 'js' | 'wasm'), iw));
+      }
+      if (withThreads) {
+        ceilings.after = await twoThreadCeiling();
+        console.log(ceilingLine('after', ceilings.after));
       }
     } else if (impl === 'tfjs-cpu' || impl === 'tfjs-wasm') {
       const backend = impl.slice(5) as 'cpu' | 'wasm';
@@ -211,7 +224,7 @@ export async function run(args: BenchArgs): Promise<BenchReport> {
   console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
   return {
     bench: 'vae', machine, date: new Date().toISOString(), peakRssMB: peakRssMB(),
-    model: `${D}-${H}-${K} ReLU Bernoulli, Adam 1e-3, batch ${BATCH}`, data: data.source, epochs, rows,
+    model: `${D}-${H}-${K} ReLU Bernoulli, Adam 1e-3, batch ${BATCH}`, data: data.source, epochs, rows, twoThreadCeiling: ceilings,
     tfjs: { version: tf.version_core },
   };
 }

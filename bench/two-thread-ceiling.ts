@@ -5,7 +5,7 @@
  * WebAssembly memory, with nothing shared between them: first each alone, then both at once,
  * alternating for a number of rounds. The ceiling is 2 · (time alone) / (time together), the
  * median of the per-round ratios: 2.0 when the two cores run independent work at full speed.
- * On this repository's 2-core VM it moves between about 1.6 and 1.95 from one minute to the
+ * On this repository's 2-core VM it moved between 1.56 and 2.00 from one minute to the
  * next (bench/README.md, VAE threads), which bounds any split of one job over both cores.
  *
  * @module

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { MOMENT_FLOOR, adamStepWasm } from '../kernels/wasm/adam.js';
+import { MOMENT_FLOOR, type AdamItem, type AdamScalars, adamStepWasm, adamStepsShared } from '../kernels/wasm/adam.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -69,19 +69,58 @@ export class Adam extends Optimizer {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
   }
 
+  /**
+   * One update of every parameter with a gradient. On a threaded training arena (a fit's
+   * parameters, gradients and moments in shared memory) all of them are one job shared with
+   * its workers (kernels/wasm/adam.ts, `adamStepsShared`); otherwise each parameter in turn.
+   */
+  override step(): void {
+    if (getBackend() === 'wasm') {
+      const items: AdamItem[] = [];
+      const names: string[] = [];
+      for (const [name, param] of this.params) {
+        const { data: p } = param;
+        const g = param.grad?.data;
+        if (g === undefined) continue;
+        if (!(p instanceof Float32Array && g instanceof Float32Array)) {
+          items.length = 0;
+          break;
+        }
+        const m = this.buffer('exp_avg', name, p) as Float32Array;
+        const v = this.buffer('exp_avg_sq', name, p) as Float32Array;
+        items.push({ p, g, m, v, scalars: this.scalarsAt(name, this.stepCount(name) + 1) });
+        names.push(name);
+      }
+      if (items.length > 0 && adamStepsShared(items)) {
+        for (const name of names) this.countStep(name);
+        return;
+      }
+    }
+    super.step();
+  }
+
+  /** The kernel's scalars for parameter `name` at its 1-based step t. */
+  private scalarsAt(name: string, t: number): AdamScalars {
+    const lr = this.learningRateOf(name);
+    return {
+      beta1: this.beta1, beta2: this.beta2, eps: this.eps,
+      stepSize: lr / (1 - this.beta1 ** t),
+      // √v̂ = √v / √(1 − β₂ᵗ): multiply by the inverse, one division per element instead of two.
+      invBc2Sqrt: 1 / Math.sqrt(1 - this.beta2 ** t),
+      l2: this.decoupled ? 0 : this.weightDecay,
+      keep: this.decoupled ? 1 - lr * this.weightDecay : 1,
+    };
+  }
+
   protected update(name: string, p: FloatArray, g: FloatArray, t: number): void {
     const m = this.buffer('exp_avg', name, p);
     const v = this.buffer('exp_avg_sq', name, p);
     const b1 = this.beta1;
     const b2 = this.beta2;
     const eps = this.eps;
-    const lr = this.learningRateOf(name);
-    const stepSize = lr / (1 - b1 ** t);
-    // √v̂ = √v / √(1 − β₂ᵗ): multiply by the inverse, one division per element instead of two.
-    const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
-    const keep = this.decoupled ? 1 - lr * this.weightDecay : 1;
+    const scalars = this.scalarsAt(name, t);
+    const { stepSize, invBc2Sqrt, keep } = scalars;
     if (p instanceof Float32Array && g instanceof Float32Array && getBackend() === 'wasm') {
-      const scalars = { beta1: b1, beta2: b2, eps, stepSize, invBc2Sqrt, l2: this.decoupled ? 0 : this.weightDecay, keep };
       if (adamStepWasm(p, g, m as Float32Array, v as Float32Array, scalars)) return;
     }
     const c1 = 1 - b1;

@@ -124,10 +124,20 @@ export abstract class Optimizer {
   step(): void {
     for (const [name, p] of this.params) {
       if (p.grad === null) continue;
-      const t = (this.steps.get(name) ?? 0) + 1;
-      this.steps.set(name, t);
-      this.update(name, p.data, p.grad.data, t);
+      this.update(name, p.data, p.grad.data, this.countStep(name));
     }
+  }
+
+  /** How many updates parameter `name` has had. */
+  protected stepCount(name: string): number {
+    return this.steps.get(name) ?? 0;
+  }
+
+  /** Counts one more update of parameter `name` and returns its 1-based step number. */
+  protected countStep(name: string): number {
+    const t = this.stepCount(name) + 1;
+    this.steps.set(name, t);
+    return t;
   }
 
   /** Drops every parameter's gradient (PyTorch's `set_to_none`). */

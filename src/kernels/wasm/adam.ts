@@ -13,7 +13,7 @@
  */
 import { placeKernel, type KernelSpec } from './runner.js';
 import { MOMENT_FLOOR, buildAdamModule } from './adam-module.js';
-import { ADAM_IN_ARENA, arenaOf } from './arena.js';
+import { ADAM_IN_ARENA, SHARED_RANGE_BYTES, arenaOf } from './arena.js';
 
 export { MOMENT_FLOOR, buildAdamModule };
 
@@ -37,6 +37,57 @@ export interface AdamScalars {
 
 type AdamKernel = (p: number, g: number, m: number, v: number, bytes: number, ...scalars: number[]) => void;
 
+/** The kernel's nine scalar arguments, in its order. */
+function kernelScalars(s: AdamScalars): number[] {
+  return [s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep];
+}
+
+/** One parameter's arrays and scalars for {@link adamStepsShared}. */
+export interface AdamItem {
+  p: Float32Array;
+  g: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  scalars: AdamScalars;
+}
+
+/** Arguments of one kernel call in {@link adamStepsShared}'s table: four pointers, the bytes, the nine scalars. */
+const CALL_ARGS = 14;
+/** Bits of the scalar arguments (5 to 13) in a call row. */
+const SCALAR_BITS = ((1 << 9) - 1) << 5;
+
+/**
+ * One Adam step of every parameter in `items` as a single job shared with the workers of the
+ * threaded arena holding all their arrays: the chunks of every parameter (those of
+ * {@link adamStepWasm}) are the job's calls, so the small parameters run in parallel too and the
+ * step hands over to the workers once instead of once per large parameter. Each call writes its
+ * own chunk with the kernel of the one-thread loop, so the bytes are those of updating the
+ * parameters one after the other. Returns false, changing nothing, when the arrays are not all
+ * in one arena whose workers have started, the parameters are fewer than 256 KiB together, or
+ * the call table cannot hold the job (the caller then updates each parameter).
+ */
+export function adamStepsShared(items: readonly AdamItem[]): boolean {
+  if (items.length === 0) return false;
+  const arena = arenaOf(items[0].p);
+  if (arena === undefined || !arena.canShare()) return false;
+  let bytes = 0;
+  for (const { p, g, m, v } of items) {
+    if (![p, g, m, v].every((x) => arena.holds(x))) return false;
+    bytes += p.length * 4;
+  }
+  if (bytes < SHARED_RANGE_BYTES) return false;
+  const calls: number[] = [];
+  for (const { p, g, m, v, scalars } of items) {
+    const s = kernelScalars(scalars);
+    for (let start = 0; start < p.length; start += CHUNK) {
+      const at = start * 4;
+      const len = Math.min(CHUNK, p.length - start);
+      calls.push(p.byteOffset + at, g.byteOffset + at, m.byteOffset + at, v.byteOffset + at, Math.ceil(len / 4) * 16, ...s);
+    }
+  }
+  return arena.shareCalls(ADAM_IN_ARENA, CALL_ARGS, calls, SCALAR_BITS);
+}
+
 /** Parameters, gradients and the two moments, one chunk each. */
 const ADAM: KernelSpec = { build: buildAdamModule, slots: 4, slotFloats: CHUNK, scratchBytes: 0, copyPath: true };
 
@@ -56,7 +107,7 @@ const ADAM: KernelSpec = { build: buildAdamModule, slots: 4, slotFloats: CHUNK, 
 export function adamStepWasm(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
   const k = placeKernel(ADAM, [{ from: p, to: p }, { from: g }, { from: m, to: m }, { from: v, to: v }]);
   if (k === null) return false;
-  const scalars = [s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.invBc2Sqrt, s.eps, s.l2, s.keep];
+  const scalars = kernelScalars(s);
   // In a threaded arena, large arrays are updated in chunks shared with its workers (each lane
   // is independent, so who updates which chunk changes no bit).
   if (k.inPlace && arenaOf(p)?.shareRange(ADAM_IN_ARENA, [p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset], Math.ceil(p.length / 4) * 16, CHUNK * 4, scalars)) return true;

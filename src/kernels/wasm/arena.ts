@@ -69,7 +69,7 @@ export const SUM_SQUARES_IN_ARENA = 5;
  * Ranges shorter than this many bytes run on this thread: sharing costs a few microseconds of
  * dispatch, and Adam streams about 1 KB per µs (28 bytes per parameter at 0.8 ms per 650,000).
  */
-const SHARED_RANGE_BYTES = 1 << 18;
+export const SHARED_RANGE_BYTES = 1 << 18;
 /**
  * How long the workers of an arena's pool spin for their next task before blocking, in ms
  * (kernels/threads/worker-source.ts; the shared pool's spin 50 µs). A training step's serial

@@ -1,13 +1,15 @@
 /**
  * The training step's elementwise and loss kernels in a threaded arena (kernels/wasm/arena.ts,
  * shareRange and shareCalls): the ReLU forward, the ReLU mask with the bias sums, the bias sums
- * alone, the summed BCE-with-logits and the gradient's Σx² give the bytes of the one-thread
+ * alone, the summed BCE-with-logits, the gradient's Σx² and one Adam step of several parameters
+ * as one job give the bytes of the one-thread
  * path (the copying path, on ordinary arrays) at 2, 3 and 4 threads, on sizes below and above
  * the sharing thresholds, odd ones included, and the workers really ran some of the calls.
  */
 import { describe, expect, it } from 'vitest';
 import { threadsSupported } from '../../../src/kernels/threads/threads.js';
 import { WasmArena } from '../../../src/kernels/wasm/arena.js';
+import { type AdamScalars, adamStepWasm, adamStepsShared } from '../../../src/kernels/wasm/adam.js';
 import { bceSumWasm } from '../../../src/kernels/wasm/bce-sum.js';
 import { maskAndSumsWasm } from '../../../src/kernels/wasm/bias-relu.js';
 import { reluInPlaceWasm } from '../../../src/kernels/wasm/relu.js';
@@ -109,6 +111,30 @@ describe.skipIf(!threadsSupported())('elementwise kernels in a threaded arena', 
         expect(shared).not.toBeNull();
         expect(shared.map(f64)).toEqual(arrays.map((x) => f64(sumOfSquaresWasm(x.slice()) as number)));
         expect(sumsOfSquaresShared(arrays.slice(0, 1))).toBeNull();
+
+        // One Adam step of several parameters as one shared job: each parameter's p, m and v
+        // are those of the one-thread kernel on copies, with its own step size.
+        const adamSizes = [313_600, 400, 16_003, 7, 40_001, 784];
+        const items = adamSizes.map((len, i) => {
+          const scalars: AdamScalars = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3 * (i + 1), invBc2Sqrt: 1.7, l2: i === 3 ? 0.01 : 0, keep: i === 4 ? 0.999 : 1 };
+          const host = [values(rng, len), values(rng, len), values(rng, len), rng.fillUniform(new Float32Array(len), 0, 2) as Float32Array]
+            .map((x) => x.map((v) => (Number.isNaN(v) ? 0.25 : v)));
+          return { host, inArena: host.map(put), scalars };
+        });
+        const chunksBeforeAdam = arena.workerChunks;
+        expect(adamStepsShared(items.map(({ inArena: [p, g, m, v], scalars }) => ({ p, g, m, v, scalars })))).toBe(true);
+        expect(arena.workerChunks).toBeGreaterThan(chunksBeforeAdam);
+        items.forEach(({ host: [p, g, m, v], inArena, scalars }, i) => {
+          expect(adamStepWasm(p, g, m, v, scalars)).toBe(true);
+          for (const [k, name] of [[0, 'p'], [2, 'm'], [3, 'v']] as const) {
+            expect(firstDifference(inArena[k], [p, g, m, v][k]), `adam ${name} of parameter ${i} (${adamSizes[i]})`).toBe(-1);
+          }
+        });
+        // Below 256 KiB together, or with an array outside the arena, nothing runs.
+        const small = items.slice(1, 4).map(({ inArena: [p, g, m, v], scalars }) => ({ p, g, m, v, scalars }));
+        expect(adamStepsShared(small)).toBe(false);
+        const outside = items.map(({ inArena: [p, g, m, v], scalars }, i) => ({ p, g: i === 2 ? g.slice() : g, m, v, scalars }));
+        expect(adamStepsShared(outside)).toBe(false);
 
         // The workers took part: without this the comparisons would pass on one thread too.
         expect(arena.workerChunks).toBeGreaterThan(before);

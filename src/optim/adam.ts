@@ -1,7 +1,7 @@
 import type { FloatArray } from '../validate.js';
 import { assertNumber } from '../validate.js';
 import { getBackend } from '../kernels/backend.js';
-import { MOMENT_FLOOR, type AdamItem, type AdamScalars, adamStepWasm, adamStepsShared } from '../kernels/wasm/adam.js';
+import { MOMENT_FLOOR, type AdamItem, type AdamScalars, adamCanShare, adamStepWasm, adamStepsShared } from '../kernels/wasm/adam.js';
 import { Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -75,7 +75,9 @@ export class Adam extends Optimizer {
    * its workers (kernels/wasm/adam.ts, `adamStepsShared`); otherwise each parameter in turn.
    */
   override step(): void {
-    if (getBackend() === 'wasm') {
+    // Only a fit's threaded arena can share; anything else goes straight to the loop below.
+    const first = this.params.values().next().value?.data;
+    if (getBackend() === 'wasm' && first instanceof Float32Array && adamCanShare(first)) {
       const items: AdamItem[] = [];
       const names: string[] = [];
       for (const [name, param] of this.params) {

@@ -56,6 +56,11 @@ const CALL_ARGS = 14;
 /** Bits of the scalar arguments (5 to 13) in a call row. */
 const SCALAR_BITS = ((1 << 9) - 1) << 5;
 
+/** Whether `p` lives in a threaded arena whose workers have started: {@link adamStepsShared} may then take the step. */
+export function adamCanShare(p: Float32Array): boolean {
+  return arenaOf(p)?.canShare() === true;
+}
+
 /**
  * One Adam step of every parameter in `items` as a single job shared with the workers of the
  * threaded arena holding all their arrays: the chunks of every parameter (those of

@@ -85,8 +85,9 @@ export const COMMAND_PANELS_F64 = 8;
 /**
  * Claim and compute panels of one float32 product whose panels differ in size (guided:
  * large ones first, small ones last, so the thread that finishes last waits little) until none
- * is left: the arguments of {@link COMMAND_PANELS} (its last-panel blocks and span unused),
- * and in the job slot, from {@link JOB_PANELS}, two words per panel: where it starts along the
+ * is left: the arguments of {@link COMMAND_PANELS}, with the worker's place for the packed
+ * shared operand (0: none; `PackedOperand` in kernels/wasm/gemm-wasm.ts) and its padding in
+ * place of the last-panel blocks (its span unused), and in the job slot, from {@link JOB_PANELS}, two words per panel: where it starts along the
  * split dimension, and its varying block (NC when split along n, else MC). A panel ends where
  * the next starts, the last at the product's extent.
  */

@@ -16,7 +16,9 @@ import { type Blocking, balancedBlock } from '../gemm-blocking.js';
 import { COMMAND_PANELS_LISTED, JOB_PANELS, MAX_LISTED_PANELS, SLOT_BYTES, jobSlot } from './control.js';
 import { MIN_PANEL, guidedPanels } from './panel-layout.js';
 import { threadPool } from './threads.js';
-import { WASM_BLOCKING, align, blockedProduct, copyIn, copyIn2D, copyOut2D, extentOf, packScratchAt, packScratchBytes } from '../wasm/gemm-wasm.js';
+import {
+  type PackedOperand, WASM_BLOCKING, align, blockedProduct, copyIn, copyIn2D, copyOut2D, extentOf, packScratchAt, packScratchBytes, packedOperandBytes,
+} from '../wasm/gemm-wasm.js';
 import { sharedGemmModule } from '../wasm/runtime.js';
 import type { GemmExports } from '../wasm/gemm-kernel.js';
 import type { MicroShape } from '../wasm/micro.js';
@@ -68,14 +70,32 @@ export function splitRanges(total: number, unit: number, parts: number): Array<[
 export const PANELS_PER_THREAD = 4;
 
 /**
+ * Bytes each thread may keep its packed copy of a shared product's whole operand in
+ * (gemm-wasm.ts, `PackedOperand`): without it every panel packs that operand again. 1 MiB holds
+ * every shared operand of the VAE's step (at most 128 × 784 floats) and of the PCA's subspace
+ * iteration, and is this machine's L2 per core; a larger operand is packed per panel as before.
+ */
+export const PACKED_OPERAND_BYTES = 1 << 20;
+
+/**
+ * Bytes of scratch one thread needs for {@link productOnPool}: its packing blocks and its place
+ * for the packed shared operand. A caller reserves one per thread.
+ */
+export function panelScratchBytes(shape: MicroShape): number {
+  return packScratchBytes(shape) + PACKED_OPERAND_BYTES;
+}
+
+/**
  * C = alpha·op(A)·op(B) + beta·C on operands already in `pool`'s memory (byte offsets, leading
  * dimensions in elements), shared by this thread and the pool's ready workers: C is cut into
  * panels of whole register blocks, along n when n ≥ m, else along m, and the threads claim
  * panels until none is left ({@link ThreadPool.share}). Each element of C is computed by one
  * thread with the arithmetic of the one-thread product, so the bytes do not depend on who
  * computed which panel. `exports` is this thread's instance of the pool's GEMM module; thread t
- * (0 here, worker w at w + 1) packs into the scratch at `scratchAt + t·packScratchBytes`, so the
- * caller provides one {@link packScratchBytes} per thread. `before`, when given, runs on this
+ * (0 here, worker w at w + 1) packs into the scratch at `scratchAt + t·panelScratchBytes`, so the
+ * caller provides one {@link panelScratchBytes} per thread. The operand every panel reads whole
+ * (A when split along n, else B) is packed once per thread there when it fits
+ * {@link PACKED_OPERAND_BYTES}, not once per panel. `before`, when given, runs on this
  * thread before its first panel (after the workers were posted), or after the product if this
  * thread claimed none: work that overlaps the workers' panels, such as copying the next
  * operand into another buffer. Returns how many panels the workers computed. Throws if a worker
@@ -105,10 +125,15 @@ export function productOnPool(
   const blocks = sizes.map((_, p) => blocksOf(p));
   // Every thread's scratch laid out for the largest blocks, so one layout serves every panel.
   const widest: Blocking = { kc: WASM_BLOCKING.kc, mc: Math.ceil(WASM_BLOCKING.mc / shape.mr) * shape.mr, nc: WASM_BLOCKING.nc };
-  const stride = packScratchBytes(shape);
+  const stride = panelScratchBytes(shape);
+  // The shared operand's packed size (its blocks side by side), or 0 when it is packed per panel.
+  const pad = byColumns ? shape.mr : shape.nr;
+  const sharedBytes = packedOperandBytes(byColumns ? m : n, k, pad);
+  const packedAt = count > 1 && sharedBytes <= PACKED_OPERAND_BYTES ? packScratchBytes(shape) : 0;
   const [aLane, aK] = transA ? [4, lda * 4] : [lda * 4, 4];
   const [bLane, bK] = transB ? [ldb * 4, 4] : [4, ldb * 4];
   const mine = packScratchAt(scratchAt, shape, widest);
+  const shared: PackedOperand | undefined = packedAt === 0 ? undefined : { side: byColumns ? 'a' : 'b', at: scratchAt + packedAt, pad, packed: false };
   const table = jobSlot(pool.workers) * (SLOT_BYTES / 4) + JOB_PANELS;
   let pending = before;
   const byWorkers = pool.share(count, COMMAND_PANELS_LISTED, (ctl, ctlF, i, w) => {
@@ -116,7 +141,8 @@ export function productOnPool(
     ctl.set([m, n, k], i);
     ctlF[i + 3] = alpha;
     ctlF[i + 4] = beta;
-    ctl.set([aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, scratch.tile, scratch.a, scratch.b, kc, fixed.mc, fixed.nc, 0, 0, byColumns ? 1 : 0, 0], i + 5);
+    ctl.set([aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, scratch.tile, scratch.a, scratch.b, kc, fixed.mc, fixed.nc,
+      packedAt === 0 ? 0 : scratchAt + (w + 1) * stride + packedAt, pad, byColumns ? 1 : 0, 0], i + 5);
     // The panel table, in the job slot (the same words for every worker posted).
     for (let p = 0; p < count; p++) {
       ctl[table + 2 * p] = starts[p];
@@ -131,9 +157,9 @@ export function productOnPool(
     const start = starts[p];
     const size = starts[p + 1] - start;
     if (byColumns) {
-      blockedProduct(exports, mine, blocks[p], transA, transB, m, size, k, alpha, aAt, lda, bAt + start * bLane, ldb, beta, cAt + start * 4, ldc);
+      blockedProduct(exports, mine, blocks[p], transA, transB, m, size, k, alpha, aAt, lda, bAt + start * bLane, ldb, beta, cAt + start * 4, ldc, shared);
     } else {
-      blockedProduct(exports, mine, blocks[p], transA, transB, size, n, k, alpha, aAt + start * aLane, lda, bAt, ldb, beta, cAt + start * ldc * 4, ldc);
+      blockedProduct(exports, mine, blocks[p], transA, transB, size, n, k, alpha, aAt + start * aLane, lda, bAt, ldb, beta, cAt + start * ldc * 4, ldc, shared);
     }
   });
   pending?.();
@@ -157,7 +183,7 @@ export function gemmParallel(
   const [aRows, aCols] = transA ? [k, m] : [m, k];
   const [bRows, bCols] = transB ? [n, k] : [k, n];
   const operandBytes = align(extentOf(aRows, aCols, lda) * 4) + align(extentOf(bRows, bCols, ldb) * 4) + align(m * n * 4);
-  const scratchBytes = threads * packScratchBytes(shape);
+  const scratchBytes = threads * panelScratchBytes(shape);
   const pool = threadPool(threads, operandBytes + scratchBytes);
   if (pool === null) return false;
   const aAt = pool.dataAt + scratchBytes;

@@ -17,9 +17,9 @@
  */
 import { getBackend } from '../backend.js';
 import { gemmCore } from '../gemm.js';
-import { PARALLEL_PRODUCT, poolGemmExports, productOnPool } from './gemm-parallel.js';
+import { PARALLEL_PRODUCT, panelScratchBytes, poolGemmExports, productOnPool } from './gemm-parallel.js';
 import { threadPool } from './threads.js';
-import { align, packScratchBytes } from '../wasm/gemm-wasm.js';
+import { align } from '../wasm/gemm-wasm.js';
 import { sharedGemmModule } from '../wasm/runtime.js';
 
 /**
@@ -58,7 +58,7 @@ export function residentBlock(threads: number, lengths: readonly number[]): Resi
   const gemm = sharedGemmModule();
   if (threads < 2 || gemm === null || getBackend() !== 'wasm') return null;
   const { shape } = gemm;
-  const scratchBytes = threads * packScratchBytes(shape);
+  const scratchBytes = threads * panelScratchBytes(shape);
   const offsets: number[] = [];
   let bytes = scratchBytes;
   for (const length of lengths) {

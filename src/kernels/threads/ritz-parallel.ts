@@ -13,11 +13,11 @@
  */
 import { COMMAND_CALLS } from './control.js';
 import { triangleBlocks } from './panel-layout.js';
-import { productOnPool } from './gemm-parallel.js';
+import { panelScratchBytes, productOnPool } from './gemm-parallel.js';
 import type { ChunkSource } from './gram-parallel.js';
 import { gramF64RowsAt, threadPool } from './threads.js';
 import type { ThreadPool } from './pool.js';
-import { align, packScratchBytes } from '../wasm/gemm-wasm.js';
+import { align } from '../wasm/gemm-wasm.js';
 import { compiledModule } from '../wasm/fixed-instance.js';
 import type { GemmExports } from '../wasm/gemm-kernel.js';
 import { ACC_LD, MAX_P, buildGramF64Module } from '../wasm/gram-f64.js';
@@ -76,7 +76,7 @@ export function projectedGramParallel(
   const { shape } = gemm;
   const blocks = triangleBlocks(p, threads * BLOCKS_PER_THREAD);
   const batchRows = Math.min(rows, BATCH_CHUNKS * chunkRows);
-  const scratchBytes = threads * packScratchBytes(shape);
+  const scratchBytes = threads * panelScratchBytes(shape);
   const vBytes = align(d * p * 4);
   const xBytes = align(batchRows * d * 4);
   const bBytes = align((batchRows * p + 4) * 4);

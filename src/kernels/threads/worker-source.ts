@@ -161,6 +161,10 @@ function listed(e, ctl, ctlF, a, job) {
   const aAt = ctl[q + 5], aLane = ctl[q + 6], aK = ctl[q + 7], bAt = ctl[q + 8], bLane = ctl[q + 9], bK = ctl[q + 10];
   const cAt = ctl[q + 11], ldc = ctl[q + 12], tile = ctl[q + 13], pa = ctl[q + 14], pb = ctl[q + 15];
   const KC = ctl[q + 16], MC = ctl[q + 17], NC = ctl[q + 18], byColumns = ctl[q + 21] === 1;
+  // This worker's place for the operand every panel reads whole (0: packed per panel), packed by
+  // its first panel of the job and read by the others (PackedOperand in kernels/wasm/gemm-wasm.ts).
+  const pre = ctl[q + 19], pad = ctl[q + 20], side = pre === 0 ? 0 : byColumns ? 1 : 2;
+  let packed = false;
   for (;;) {
     const claim = Atomics.load(ctl, job);
     const p = claim & 2047;
@@ -170,11 +174,12 @@ function listed(e, ctl, ctlF, a, job) {
     const end = p + 1 < count ? ctl[job + 4 + 2 * p] : byColumns ? n : m;
     if (byColumns) {
       product(e, m, end - start, k, alpha, beta, aAt, aLane, aK, bAt + start * bLane, bLane, bK,
-        cAt + start * 4, ldc, tile, pa, pb, KC, MC, block);
+        cAt + start * 4, ldc, tile, pa, pb, KC, MC, block, 4, pre, side, pad, packed);
     } else {
       product(e, end - start, n, k, alpha, beta, aAt + start * aLane, aLane, aK, bAt, bLane, bK,
-        cAt + start * ldc * 4, ldc, tile, pa, pb, KC, block, NC);
+        cAt + start * ldc * 4, ldc, tile, pa, pb, KC, block, NC, 4, pre, side, pad, packed);
     }
+    packed = true;
     Atomics.add(ctl, job + 1, 1);
     Atomics.notify(ctl, job + 1);
   }
@@ -418,18 +423,32 @@ function prepare64(src, o, rows, d, mean, scale, a) {
 }
 
 // The BLIS loops of blockedProduct (kernels/wasm/gemm-wasm.ts) for elements of es bytes (4, or 8
-// for the float64 module).
-function product(e, m, n, k, alpha, beta, aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, tile, pa, pb, KC, MC, NC, es = 4) {
+// for the float64 module). side 1 (2) reads the blocks of A (B) from pre, packing them there
+// first unless packed, at the offsets blockedProduct uses; side 0 packs both per block.
+function product(e, m, n, k, alpha, beta, aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, tile, pa, pb, KC, MC, NC, es = 4, pre = 0, side = 0, pad = 1, packed = false) {
+  const mPadded = Math.ceil(m / pad) * pad;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      e.packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, pb);
+      let b = pb;
+      if (side !== 2) {
+        e.packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, b);
+      } else {
+        b = pre + (jc * k + pc * Math.ceil(nc / pad) * pad) * es;
+        if (!packed) e.packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, b);
+      }
       const betaBlock = pc === 0 ? beta : 1;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        e.packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, pa);
-        e.macro(mc, nc, kc, pa, pb, cAt + (ic * ldc + jc) * es, ldc * es, alpha, betaBlock, tile);
+        let a = pa;
+        if (side !== 1) {
+          e.packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, a);
+        } else {
+          a = pre + (pc * mPadded + ic * kc) * es;
+          if (!packed && jc === 0) e.packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, a);
+        }
+        e.macro(mc, nc, kc, a, b, cAt + (ic * ldc + jc) * es, ldc * es, alpha, betaBlock, tile);
       }
     }
   }

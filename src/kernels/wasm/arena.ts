@@ -36,7 +36,7 @@ import { bceModule } from './bce-module.js';
 import { buildBiasReluModule } from './bias-relu-module.js';
 import { buildReluModule } from './relu-module.js';
 import { buildSumSquaresModule } from './sum-squares-module.js';
-import { PARALLEL_PRODUCT, productOnPool } from '../threads/gemm-parallel.js';
+import { PARALLEL_PRODUCT, panelScratchBytes, productOnPool } from '../threads/gemm-parallel.js';
 import { workerHost } from '../threads/host.js';
 import { MAX_PANELS, ThreadPool } from '../threads/pool.js';
 
@@ -122,7 +122,7 @@ export function arenaKernel(
 
 /** Where an arena's regions start, in bytes, and how its products may use threads. */
 interface Layout {
-  /** The first thread's packing scratch; thread p's is {@link packScratchBytes} further on per p. */
+  /** The first thread's packing scratch; thread p's is `panelScratchBytes` (threads/gemm-parallel.ts) further on per p. */
   readonly packAt: number;
   readonly kernelScratch: number;
   /** Threads the products may use (1: no pool), and the module the workers instantiate. */
@@ -188,7 +188,7 @@ export class WasmArena {
       const shared = threads > 1 && workerHost() !== null ? sharedGemmModule() : null;
       if (shared !== null) {
         const packAt = alignUp(controlBytes(threads - 1));
-        const kernelScratch = alignUp(packAt + threads * packScratchBytes(shared.shape));
+        const kernelScratch = alignUp(packAt + threads * panelScratchBytes(shared.shape));
         const pages = Math.ceil((kernelScratch + KERNEL_SCRATCH_BYTES + CALL_TABLE_BYTES + bytes + ALIGN) / PAGE_BYTES);
         const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
         const exports = new WebAssembly.Instance(shared.module, { env: { memory } }).exports as unknown as GemmExports;

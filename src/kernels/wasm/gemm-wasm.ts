@@ -91,33 +91,72 @@ export function packScratchAt(at: number, shape: { mr: number; nr: number }, blo
 }
 
 /**
+ * The operand every panel of a shared product reads whole (A when the product is split along n,
+ * B when along m: kernels/threads/gemm-parallel.ts), packed once per thread at `at` instead of
+ * once per panel. Block (pc, ic) of A lies at byte `at + (pc·⌈m/pad⌉·pad + ic·kc)·4` and block
+ * (jc, pc) of B at `at + (jc·k + pc·⌈nc/pad⌉·pad)·4`, `pad` being the register block's rows (A)
+ * or columns (B): the blocks the per-panel loop would pack, side by side (so the blocking's MC,
+ * for A, or NC, for B, must be a multiple of `pad`, as `balancedBlock` makes it). `packed` is set once
+ * the thread's first panel of the product has packed them; later panels only read them.
+ */
+export interface PackedOperand {
+  readonly side: 'a' | 'b';
+  readonly at: number;
+  readonly pad: number;
+  packed: boolean;
+}
+
+/** Bytes {@link PackedOperand} needs for an operand of `lanes` rows of A (or columns of B) over depth k. */
+export function packedOperandBytes(lanes: number, k: number, pad: number): number {
+  return align(Math.ceil(lanes / pad) * pad * k * 4);
+}
+
+/**
  * The BLIS loops over operands already in the module's memory (byte offsets, leading dimensions
  * in elements): jc over NC, pc over KC with one packed B block, ic over MC with one packed A
- * block, then the macro-kernel. C is read (β ≠ 0) and written in place.
+ * block, then the macro-kernel. C is read (β ≠ 0) and written in place. With `shared`, the
+ * blocks of that operand are read from (and on the thread's first panel packed into) its place
+ * instead of the scratch: the same values reach the macro-kernel, so the bytes of C are the same.
  */
 export function blockedProduct(
   exports: GemmExports, scratch: PackScratch, blocks: Blocking, transA: boolean, transB: boolean,
   m: number, n: number, k: number, alpha: number, aAt: number, lda: number, bAt: number, ldb: number,
-  beta: number, cAt: number, ldc: number,
+  beta: number, cAt: number, ldc: number, shared?: PackedOperand,
 ): void {
   const { mc: MC, kc: KC, nc: NC } = blocks;
   // Strides in bytes: A(i, p) and B(p, j).
   const [aLane, aK] = transA ? [4, lda * 4] : [lda * 4, 4];
   const [bLane, bK] = transB ? [ldb * 4, 4] : [4, ldb * 4];
   const { packA, packB, macro } = exports;
+  const sharedA = shared?.side === 'a' ? shared : undefined;
+  const sharedB = shared?.side === 'b' ? shared : undefined;
+  const mPadded = sharedA === undefined ? 0 : Math.ceil(m / sharedA.pad) * sharedA.pad;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, scratch.b);
+      let b = scratch.b;
+      if (sharedB === undefined) {
+        packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, b);
+      } else {
+        b = sharedB.at + (jc * k + pc * Math.ceil(nc / sharedB.pad) * sharedB.pad) * 4;
+        if (!sharedB.packed) packB(bAt + pc * bK + jc * bLane, bLane, bK, nc, kc, b);
+      }
       const betaBlock = pc === 0 ? beta : 1;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, scratch.a);
-        macro(mc, nc, kc, scratch.a, scratch.b, cAt + (ic * ldc + jc) * 4, ldc * 4, alpha, betaBlock, scratch.tile);
+        let a = scratch.a;
+        if (sharedA === undefined) {
+          packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, a);
+        } else {
+          a = sharedA.at + (pc * mPadded + ic * kc) * 4;
+          if (!sharedA.packed && jc === 0) packA(aAt + ic * aLane + pc * aK, aLane, aK, mc, kc, a);
+        }
+        macro(mc, nc, kc, a, b, cAt + (ic * ldc + jc) * 4, ldc * 4, alpha, betaBlock, scratch.tile);
       }
     }
   }
+  if (shared !== undefined) shared.packed = true;
 }
 
 /** Copies a rows×cols window of X (leading dimension `ld`) to `heap` at `at` with leading dimension `ldh`. */

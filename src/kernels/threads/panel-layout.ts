@@ -10,11 +10,14 @@
  */
 
 /**
- * The smallest panel, in elements along the split dimension (columns of C, or rows). Each
- * panel packs the whole shared operand again (A when split along n): measured on the VAE's
+ * The smallest panel, in elements along the split dimension (columns of C, or rows). A panel
+ * used to pack the whole shared operand again (A when split along n): measured on the VAE's
  * 128 × 400 × 784 product on one thread (bench/README.md, VAE threads), cutting it into 8
  * panels instead of 1 cost 8% (1.71 ms against 1.58), one packing of A being worth about 3.4
- * columns of C. A panel of 24 keeps that below about 15%.
+ * columns of C, and a panel of 24 kept that below about 15%. Each thread now packs an operand
+ * of up to `PACKED_OPERAND_BYTES` once (gemm-parallel.ts), which brings the 2-thread panels of
+ * the six VAE products within 1–3% of the unpanelled product's work at 24, 12 or 8; 24 stays,
+ * as no smaller value has been measured to train faster.
  */
 export const MIN_PANEL = 24;
 

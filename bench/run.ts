@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'gemm-tune': () => import('./gemm-tune.js'),
   'gemm-f64': () => import('./gemm-f64.bench.js'),
   'gemm-threads': () => import('./gemm-threads.bench.js'),
+  'panel-work': () => import('./panel-work.bench.js'),
   vae: () => import('./vae.bench.js'),
   pca: () => import('./pca.bench.js'),
   nmf: () => import('./nmf.bench.js'),

@@ -17,7 +17,7 @@ import { COMMAND_PANELS_LISTED, JOB_PANELS, MAX_LISTED_PANELS, SLOT_BYTES, jobSl
 import { MIN_PANEL, guidedPanels } from './panel-layout.js';
 import { threadPool } from './threads.js';
 import {
-  type PackedOperand, WASM_BLOCKING, align, blockedProduct, copyIn, copyIn2D, copyOut2D, extentOf, packScratchAt, packScratchBytes, packedOperandBytes,
+  type PackScratch, type PackedOperand, WASM_BLOCKING, align, blockedProduct, copyIn, copyIn2D, copyOut2D, extentOf, packScratchAt, packScratchBytes, packedOperandBytes,
 } from '../wasm/gemm-wasm.js';
 import { sharedGemmModule } from '../wasm/runtime.js';
 import type { GemmExports } from '../wasm/gemm-kernel.js';
@@ -86,6 +86,66 @@ export function panelScratchBytes(shape: MicroShape): number {
 }
 
 /**
+ * How {@link productOnPool} cuts an m×n×k product for `threads` threads: along n when n ≥ m,
+ * else along m, into guided panels (panel-layout.ts) of whole register blocks; where each
+ * starts along the split dimension (and, last, the extent), each panel's blocking (its varying
+ * block, nc along n or mc along m, from its size; the others from the whole product), and the
+ * bytes of the shared operand packed whole (0 when one panel, or larger than
+ * {@link PACKED_OPERAND_BYTES}: packed per panel). It depends on the shape and the thread count
+ * only, never on timing.
+ */
+export interface PanelPlan {
+  readonly byColumns: boolean;
+  readonly starts: readonly number[];
+  readonly blocks: readonly Blocking[];
+  readonly fixed: Blocking;
+  readonly count: number;
+  /** The register block's rows (A shared) or columns (B shared): the packed operand's padding. */
+  readonly pad: number;
+  readonly packedBytes: number;
+}
+
+/** The {@link PanelPlan} of an m×n×k product on `threads` threads (`minPanel`: for measurement only). */
+export function panelPlan(shape: MicroShape, threads: number, m: number, n: number, k: number, minPanel = MIN_PANEL): PanelPlan {
+  const byColumns = n >= m;
+  const total = byColumns ? n : m;
+  const unit = byColumns ? shape.nr : shape.mr;
+  const sizes = guidedPanels(Math.ceil(total / unit), threads, Math.ceil(minPanel / unit), MAX_LISTED_PANELS);
+  const starts: number[] = [0];
+  for (const size of sizes) starts.push(Math.min(total, starts[starts.length - 1] + size * unit));
+  const fixed: Blocking = { kc: balancedBlock(k, WASM_BLOCKING.kc, 1), mc: balancedBlock(m, WASM_BLOCKING.mc, shape.mr), nc: balancedBlock(n, WASM_BLOCKING.nc, shape.nr) };
+  const blocks = sizes.map((_, p) => {
+    const size = starts[p + 1] - starts[p];
+    return byColumns ? { ...fixed, nc: balancedBlock(size, WASM_BLOCKING.nc, shape.nr) } : { ...fixed, mc: balancedBlock(size, WASM_BLOCKING.mc, shape.mr) };
+  });
+  const pad = byColumns ? shape.mr : shape.nr;
+  const bytes = packedOperandBytes(byColumns ? m : n, k, pad);
+  const packedBytes = sizes.length > 1 && bytes <= PACKED_OPERAND_BYTES ? bytes : 0;
+  return { byColumns, starts, blocks, fixed, count: sizes.length, pad, packedBytes };
+}
+
+/**
+ * Panel p of `plan` on this thread: its columns (or rows) of C from the whole A and its columns
+ * of B (or its rows of A and the whole B), with the blocking the plan gives it; `shared` is this
+ * thread's packed copy of the operand every panel reads, when the plan has one.
+ */
+export function runPanel(
+  exports: GemmExports, scratch: PackScratch, plan: PanelPlan, p: number, transA: boolean, transB: boolean,
+  m: number, n: number, k: number, alpha: number, aAt: number, lda: number, bAt: number, ldb: number,
+  beta: number, cAt: number, ldc: number, shared?: PackedOperand,
+): void {
+  const start = plan.starts[p];
+  const size = plan.starts[p + 1] - start;
+  if (plan.byColumns) {
+    const bLane = transB ? ldb * 4 : 4;
+    blockedProduct(exports, scratch, plan.blocks[p], transA, transB, m, size, k, alpha, aAt, lda, bAt + start * bLane, ldb, beta, cAt + start * 4, ldc, shared);
+  } else {
+    const aLane = transA ? 4 : lda * 4;
+    blockedProduct(exports, scratch, plan.blocks[p], transA, transB, size, n, k, alpha, aAt + start * aLane, lda, bAt, ldb, beta, cAt + start * ldc * 4, ldc, shared);
+  }
+}
+
+/**
  * C = alpha·op(A)·op(B) + beta·C on operands already in `pool`'s memory (byte offsets, leading
  * dimensions in elements), shared by this thread and the pool's ready workers: C is cut into
  * panels of whole register blocks, along n when n ≥ m, else along m, and the threads claim
@@ -106,30 +166,13 @@ export function productOnPool(
   m: number, n: number, k: number, alpha: number, aAt: number, lda: number, bAt: number, ldb: number,
   beta: number, cAt: number, ldc: number, before?: () => void,
 ): number {
-  const threads = pool.readyWorkers().length + 1;
-  const byColumns = n >= m;
-  const total = byColumns ? n : m;
-  const unit = byColumns ? shape.nr : shape.mr;
-  // Guided panels (panel-layout.ts): where each starts along the split dimension, and its
-  // varying block (nc when split along n, else mc), the fixed one from the whole extent.
-  const sizes = guidedPanels(Math.ceil(total / unit), threads, Math.ceil(MIN_PANEL / unit), MAX_LISTED_PANELS);
-  const starts: number[] = [0];
-  for (const size of sizes) starts.push(Math.min(total, starts[starts.length - 1] + size * unit));
-  const count = sizes.length;
-  const kc = balancedBlock(k, WASM_BLOCKING.kc, 1);
-  const fixed: Blocking = { kc, mc: balancedBlock(m, WASM_BLOCKING.mc, shape.mr), nc: balancedBlock(n, WASM_BLOCKING.nc, shape.nr) };
-  const blocksOf = (p: number): Blocking => {
-    const size = starts[p + 1] - starts[p];
-    return byColumns ? { ...fixed, nc: balancedBlock(size, WASM_BLOCKING.nc, shape.nr) } : { ...fixed, mc: balancedBlock(size, WASM_BLOCKING.mc, shape.mr) };
-  };
-  const blocks = sizes.map((_, p) => blocksOf(p));
+  const plan = panelPlan(shape, pool.readyWorkers().length + 1, m, n, k);
+  const { byColumns, starts, blocks, fixed, count, pad, packedBytes } = plan;
   // Every thread's scratch laid out for the largest blocks, so one layout serves every panel.
   const widest: Blocking = { kc: WASM_BLOCKING.kc, mc: Math.ceil(WASM_BLOCKING.mc / shape.mr) * shape.mr, nc: WASM_BLOCKING.nc };
   const stride = panelScratchBytes(shape);
-  // The shared operand's packed size (its blocks side by side), or 0 when it is packed per panel.
-  const pad = byColumns ? shape.mr : shape.nr;
-  const sharedBytes = packedOperandBytes(byColumns ? m : n, k, pad);
-  const packedAt = count > 1 && sharedBytes <= PACKED_OPERAND_BYTES ? packScratchBytes(shape) : 0;
+  // Where in each thread's scratch the shared operand is packed whole, or 0: packed per panel.
+  const packedAt = packedBytes === 0 ? 0 : packScratchBytes(shape);
   const [aLane, aK] = transA ? [4, lda * 4] : [lda * 4, 4];
   const [bLane, bK] = transB ? [ldb * 4, 4] : [4, ldb * 4];
   const mine = packScratchAt(scratchAt, shape, widest);
@@ -141,7 +184,7 @@ export function productOnPool(
     ctl.set([m, n, k], i);
     ctlF[i + 3] = alpha;
     ctlF[i + 4] = beta;
-    ctl.set([aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, scratch.tile, scratch.a, scratch.b, kc, fixed.mc, fixed.nc,
+    ctl.set([aAt, aLane, aK, bAt, bLane, bK, cAt, ldc, scratch.tile, scratch.a, scratch.b, fixed.kc, fixed.mc, fixed.nc,
       packedAt === 0 ? 0 : scratchAt + (w + 1) * stride + packedAt, pad, byColumns ? 1 : 0, 0], i + 5);
     // The panel table, in the job slot (the same words for every worker posted).
     for (let p = 0; p < count; p++) {
@@ -154,13 +197,7 @@ export function productOnPool(
       pending = undefined;
       run();
     }
-    const start = starts[p];
-    const size = starts[p + 1] - start;
-    if (byColumns) {
-      blockedProduct(exports, mine, blocks[p], transA, transB, m, size, k, alpha, aAt, lda, bAt + start * bLane, ldb, beta, cAt + start * 4, ldc, shared);
-    } else {
-      blockedProduct(exports, mine, blocks[p], transA, transB, size, n, k, alpha, aAt + start * aLane, lda, bAt, ldb, beta, cAt + start * ldc * 4, ldc, shared);
-    }
+    runPanel(exports, mine, plan, p, transA, transB, m, n, k, alpha, aAt, lda, bAt, ldb, beta, cAt, ldc, shared);
   });
   pending?.();
   return byWorkers;

@@ -11,7 +11,7 @@ export { Tensor, type DType, type TensorOptions, type NestedArray } from './tens
 export {
   add, sub, mul, div, neg, exp, log, sqrt, square, abs, tanh, sigmoid, relu, leakyRelu, softplus, logSigmoid,
   matmul, sum, mean, logSumExp, reshape, transpose, broadcastTo, slice, concat,
-  mse, bceWithLogits, gaussianNll, gaussianKl,
+  mse, bceWithLogits, gaussianNll, gaussianKl, reparameterize,
   type MatmulOptions, type LossOptions, type Reduction,
 } from './autodiff/functional.js';
 export {

@@ -15,7 +15,7 @@
  */
 import { ShapeError, describeValue, formatShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { normalizeAxis, checkShape } from '../tensor/shape.js';
+import { normalizeAxis, checkShape, sameShape } from '../tensor/shape.js';
 import { toLabels } from '../validate.js';
 import type { BackwardContext, OpDef, RawTensor } from './op.js';
 import { ops } from './ops/index.js';
@@ -199,6 +199,26 @@ export function gaussianKl(mean: Tensor, logVar: Tensor, options?: LossOptions):
   return apply(ops.gaussianKl, [check(mean, 'gaussianKl', 'mean'), check(logVar, 'gaussianKl', 'logVar')], {
     reduction: reduction(options, 'gaussianKl'),
   });
+}
+
+/**
+ * The reparameterised sample z = mean + e^{½·logVar} ⊙ eps of a diagonal Gaussian, in one op
+ * with the bytes of `mean.add(logVar.mul(0.5).exp().mul(eps))` (z and the gradients of mean and
+ * logVar; eps gets none). The three tensors have one shape and one element type.
+ *
+ * @example
+ * ```ts
+ * const z = reparameterize(mu, logVar, Tensor.randn(mu.shape, rng));
+ * ```
+ * @throws ShapeError when the shapes differ; TypeError when the element types do.
+ */
+export function reparameterize(mean: Tensor, logVar: Tensor, eps: Tensor): Tensor {
+  const inputs = [check(mean, 'reparameterize', 'mean'), check(logVar, 'reparameterize', 'logVar'), check(eps, 'reparameterize', 'eps')];
+  for (const [t, arg] of [[logVar, 'logVar'], [eps, 'eps']] as const) {
+    if (!sameShape(t.shape, mean.shape)) throw new ShapeError(`reparameterize: ${arg} has shape ${formatShape(t.shape)}, but mean has ${formatShape(mean.shape)}`);
+    if (t.data.constructor !== mean.data.constructor) throw new TypeError(`reparameterize: ${arg} is ${t.dtype}, but mean is ${mean.dtype}`);
+  }
+  return apply(ops.reparameterize, inputs, null);
 }
 
 /**

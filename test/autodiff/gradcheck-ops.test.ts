@@ -453,6 +453,20 @@ describe(`gradcheck: ${checks('convTranspose2d')}`, () => {
   });
 });
 
+describe(`gradcheck: ${checks('reparameterize')} (the VAE's z = mean + e^{½·logVar} ⊙ ε)`, () => {
+  it('on random shapes (0-d, 1-element, odd), ε fixed and given no gradient', () => {
+    fc.assert(
+      fc.property(smallShape, seedArb, (shape, seed) => {
+        const [mean, logVar] = [leaf(shape, seed), leaf(shape, seed + 1)];
+        const eps = randomTensor(shape, seed + 2);
+        gradcheck((m, lv) => F.reparameterize(m, lv, eps).tanh(), [mean, logVar]);
+        expect(F.reparameterize(mean, logVar, eps).shape).toEqual(shape);
+      }),
+      { seed: 171, numRuns: RUNS },
+    );
+  });
+});
+
 describe('gradcheck: the VQ-VAE primitives', () => {
   it(`${checks('gatherRows')} with repeated, missing and single rows`, () => {
     fc.assert(

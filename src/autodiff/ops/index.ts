@@ -10,6 +10,7 @@ import { abs, exp, leakyRelu, log, logSigmoid, relu, sigmoid, softplus, sqrt, sq
 import { conv2d, convTranspose2d, type ConvAttrs, type ConvTransposeAttrs } from './conv.js';
 import { gatherRows, straightThrough, type GatherRowsAttrs } from './discrete.js';
 import { categoricalKl, gumbelSoftmax, type CategoricalKlAttrs, type GumbelSoftmaxAttrs } from './categorical.js';
+import { reparameterize } from './reparameterize.js';
 
 /** The attributes each primitive takes; the keys are the complete set of primitives. */
 export interface OpAttrs {
@@ -25,6 +26,7 @@ export interface OpAttrs {
   conv2d: ConvAttrs; convTranspose2d: ConvTransposeAttrs;
   gatherRows: GatherRowsAttrs; straightThrough: null;
   gumbelSoftmax: GumbelSoftmaxAttrs; categoricalKl: CategoricalKlAttrs;
+  reparameterize: null;
 }
 
 /** Name of a differentiable primitive. */
@@ -45,4 +47,5 @@ export const ops: OpTable = {
   conv2d, convTranspose2d,
   gatherRows, straightThrough,
   gumbelSoftmax, categoricalKl,
+  reparameterize,
 };

@@ -1,10 +1,11 @@
-import { bceWithLogits, gaussianKl, gaussianNll } from '../../autodiff/functional.js';
+import { bceWithLogits, gaussianKl, gaussianNll, reparameterize } from '../../autodiff/functional.js';
 import { MLP } from '../../nn/mlp.js';
 import type { Sequential } from '../../nn/sequential.js';
 import { buildPlan, decoderPlan, encoderPlan } from './conv-architecture.js';
 import { Module, type ForwardOptions } from '../../nn/module.js';
 import type { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { sameShape } from '../../tensor/shape.js';
 import type { VAEConfig } from './vae-config.js';
 
 /**
@@ -81,7 +82,11 @@ export class VAENetwork extends Module {
     const h = this.encoder.forward(x, options);
     const mean = h.slice(1, 0, k);
     const logVar = h.slice(1, k, 2 * k);
-    const z = mean.add(logVar.mul(0.5).exp().mul(typeof eps === 'function' ? eps() : eps));
+    const noise = typeof eps === 'function' ? eps() : eps;
+    // One op with the chain's bytes where it applies (same shape and type); a broadcast ε or
+    // one of another type takes the chain.
+    const fused = sameShape(noise.shape, mean.shape) && noise.data.constructor === mean.data.constructor;
+    const z = fused ? reparameterize(mean, logVar, noise) : mean.add(logVar.mul(0.5).exp().mul(noise));
     const out = this.decoder.forward(z, options);
     const reconstruction = this.config.likelihood === 'bernoulli'
       ? bceWithLogits(out, x, { reduction: 'batchMean' })

@@ -222,6 +222,36 @@ export function reparameterize(mean: Tensor, logVar: Tensor, eps: Tensor): Tenso
 }
 
 /**
+ * The VAE step's forms of {@link reparameterize} and {@link gaussianKl} on an encoder head
+ * h = [mean | logVar] of shape [n, 2k] read in place (autodiff/ops/gaussian-head.ts), with the
+ * bytes of those ops on h's two slices. `eps` is [n, k] of h's element type.
+ *
+ * @example
+ * ```ts
+ * const z = reparameterizeHead(h, eps);
+ * const kl = gaussianKlHead(h, { reduction: 'batchMean' });
+ * ```
+ * @internal
+ */
+export function reparameterizeHead(head: Tensor, eps: Tensor): Tensor {
+  const [h, e] = [check(head, 'reparameterizeHead', 'head'), check(eps, 'reparameterizeHead', 'eps')];
+  if (e.shape.length !== 2 || h.shape.length !== 2 || h.shape[0] !== e.shape[0] || h.shape[1] !== 2 * e.shape[1]) {
+    throw new ShapeError(`reparameterizeHead: head ${formatShape(h.shape)} must be [n, 2k] for eps ${formatShape(e.shape)} [n, k]`);
+  }
+  if (h.dtype !== e.dtype) throw new TypeError(`reparameterizeHead: eps is ${e.dtype}, but head is ${h.dtype}`);
+  return apply(ops.reparameterizeHead, [h, e], null);
+}
+
+/** See {@link reparameterizeHead}; `reduction` 'sum', 'mean' or 'batchMean'. @example `gaussianKlHead(h, { reduction: 'batchMean' })` @internal */
+export function gaussianKlHead(head: Tensor, options?: LossOptions): Tensor {
+  const h = check(head, 'gaussianKlHead', 'head');
+  if (h.shape.length !== 2 || h.shape[1] % 2 !== 0) throw new ShapeError(`gaussianKlHead: head must be [n, 2k] (got ${formatShape(h.shape)})`);
+  const r = reduction(options, 'gaussianKlHead');
+  if (r === 'none') throw new RangeError("gaussianKlHead: reduction 'none' is not supported (use gaussianKl on the slices)");
+  return apply(ops.gaussianKlHead, [h], { reduction: r });
+}
+
+/**
  * Options of {@link softmax} and {@link logSoftmax}.
  *
  * @example

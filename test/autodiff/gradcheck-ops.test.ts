@@ -467,6 +467,20 @@ describe(`gradcheck: ${checks('reparameterize')} (the VAE's z = mean + e^{½·lo
   });
 });
 
+describe(`gradcheck: ${checks('reparameterizeHead')} and ${checks('gaussianKlHead')} (the VAE's encoder head read in place)`, () => {
+  it('on [n, 2k] heads, every reduction of the KL', () => {
+    fc.assert(
+      fc.property(dimArb({ max: 5 }), dimArb({ max: 4 }), seedArb, fc.constantFrom<Reduction>('sum', 'mean', 'batchMean'), (n, k, seed, reduction) => {
+        const head = leaf([n, 2 * k], seed);
+        const eps = randomTensor([n, k], seed + 1);
+        gradcheck((h) => F.reparameterizeHead(h, eps).tanh().sum().add(F.gaussianKlHead(h, { reduction })), [head]);
+        expect(F.reparameterizeHead(head, eps).shape).toEqual([n, k]);
+      }),
+      { seed: 172, numRuns: RUNS },
+    );
+  });
+});
+
 describe('gradcheck: the VQ-VAE primitives', () => {
   it(`${checks('gatherRows')} with repeated, missing and single rows`, () => {
     fc.assert(

@@ -11,6 +11,7 @@ import { conv2d, convTranspose2d, type ConvAttrs, type ConvTransposeAttrs } from
 import { gatherRows, straightThrough, type GatherRowsAttrs } from './discrete.js';
 import { categoricalKl, gumbelSoftmax, type CategoricalKlAttrs, type GumbelSoftmaxAttrs } from './categorical.js';
 import { reparameterize } from './reparameterize.js';
+import { gaussianKlHead, reparameterizeHead } from './gaussian-head.js';
 
 /** The attributes each primitive takes; the keys are the complete set of primitives. */
 export interface OpAttrs {
@@ -26,7 +27,7 @@ export interface OpAttrs {
   conv2d: ConvAttrs; convTranspose2d: ConvTransposeAttrs;
   gatherRows: GatherRowsAttrs; straightThrough: null;
   gumbelSoftmax: GumbelSoftmaxAttrs; categoricalKl: CategoricalKlAttrs;
-  reparameterize: null;
+  reparameterize: null; reparameterizeHead: null; gaussianKlHead: LossAttrs;
 }
 
 /** Name of a differentiable primitive. */
@@ -47,5 +48,5 @@ export const ops: OpTable = {
   conv2d, convTranspose2d,
   gatherRows, straightThrough,
   gumbelSoftmax, categoricalKl,
-  reparameterize,
+  reparameterize, reparameterizeHead, gaussianKlHead,
 };

@@ -47,7 +47,8 @@ function expandAll(inputs: readonly RawTensor[], name: string): { arrays: FloatA
   return { arrays, shape };
 }
 
-function scaleOf(reduction: Reduction, shape: readonly number[], name: string): number {
+/** The factor a reduction multiplies the sum of a loss's values by (1 for 'sum' and 'none'). */
+export function scaleOf(reduction: Reduction, shape: readonly number[], name: string): number {
   if (reduction === 'mean') return 1 / Math.max(sizeOf(shape), 1);
   if (reduction === 'batchMean') {
     if (shape.length === 0) throw new ShapeError(`${name}: reduction 'batchMean' needs a batch axis (got a scalar)`);

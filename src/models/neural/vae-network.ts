@@ -1,4 +1,4 @@
-import { bceWithLogits, gaussianKl, gaussianNll, reparameterize } from '../../autodiff/functional.js';
+import { bceWithLogits, gaussianKl, gaussianKlHead, gaussianNll, reparameterizeHead } from '../../autodiff/functional.js';
 import { MLP } from '../../nn/mlp.js';
 import type { Sequential } from '../../nn/sequential.js';
 import { buildPlan, decoderPlan, encoderPlan } from './conv-architecture.js';
@@ -80,19 +80,27 @@ export class VAENetwork extends Module {
   terms(x: Tensor, eps: Tensor | (() => Tensor), klWeight: number, options?: ForwardOptions): VAETerms {
     const k = this.config.latentDim;
     const h = this.encoder.forward(x, options);
-    const mean = h.slice(1, 0, k);
-    const logVar = h.slice(1, k, 2 * k);
     const noise = typeof eps === 'function' ? eps() : eps;
-    // One op with the chain's bytes where it applies (same shape and type); a broadcast ε or
-    // one of another type takes the chain.
-    const fused = sameShape(noise.shape, mean.shape) && noise.data.constructor === mean.data.constructor;
-    const z = fused ? reparameterize(mean, logVar, noise) : mean.add(logVar.mul(0.5).exp().mul(noise));
+    // The head read in place, with the bytes of the ops on its slices, where ε is [n, k] of h's
+    // type; a broadcast ε or one of another type takes the ops on the slices.
+    const inPlace = noise.shape.length === 2 && sameShape(noise.shape, [h.shape[0], k]) && noise.dtype === h.dtype;
+    let z: Tensor;
+    let kl: () => Tensor;
+    if (inPlace) {
+      z = reparameterizeHead(h, noise);
+      kl = () => gaussianKlHead(h, { reduction: 'batchMean' });
+    } else {
+      const mean = h.slice(1, 0, k);
+      const logVar = h.slice(1, k, 2 * k);
+      z = mean.add(logVar.mul(0.5).exp().mul(noise));
+      kl = () => gaussianKl(mean, logVar, { reduction: 'batchMean' });
+    }
     const out = this.decoder.forward(z, options);
     const reconstruction = this.config.likelihood === 'bernoulli'
       ? bceWithLogits(out, x, { reduction: 'batchMean' })
       : gaussianNll(x, out, this.decoderLogVar(options)!, { reduction: 'batchMean' });
-    const kl = gaussianKl(mean, logVar, { reduction: 'batchMean' });
-    const loss = klWeight === 1 ? reconstruction.add(kl) : reconstruction.add(kl.mul(klWeight));
-    return { loss, reconstruction, kl };
+    const klTerm = kl();
+    const loss = klWeight === 1 ? reconstruction.add(klTerm) : reconstruction.add(klTerm.mul(klWeight));
+    return { loss, reconstruction, kl: klTerm };
   }
 }

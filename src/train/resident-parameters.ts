@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { PARALLEL_PRODUCT } from '../kernels/threads/gemm-parallel.js';
 import { getThreads } from '../kernels/threads/threads.js';
 import { WasmArena } from '../kernels/wasm/arena.js';
 import type { Workspace } from '../autodiff/workspace.js';
@@ -65,6 +66,28 @@ export class ResidentParameters {
     }
     const arena = WasmArena.create(bytes, getThreads());
     return arena === null ? null : new ResidentParameters(arena, params.values(), workspace, optimizer);
+  }
+
+  /**
+   * At the start of a fit whose steps will split products over threads (float32 parameters, the
+   * arena enabled, more than one thread, and a parameter of at least `PARALLEL_PRODUCT / batchSize`
+   * values: a dense layer whose product with a batch is split), starts the workers its arena
+   * will take while the first step runs (WasmArena.prepareWorkers); returns whether it did. A
+   * fit that prepared ends those its arena did not take with {@link ResidentParameters.discardPrepared}.
+   */
+  static prepare(params: Map<string, Tensor>, batchSize: number): boolean {
+    if (arenaDisabled()) return false;
+    let largest = 0;
+    for (const p of params.values()) {
+      if (p.dtype !== 'float32') return false;
+      largest = Math.max(largest, p.size);
+    }
+    return largest * batchSize >= PARALLEL_PRODUCT && WasmArena.prepareWorkers(getThreads());
+  }
+
+  /** Ends the workers {@link ResidentParameters.prepare} started that no arena took. */
+  static discardPrepared(): void {
+    WasmArena.discardPreparedWorkers();
   }
 
   /**

@@ -5,6 +5,7 @@ import { FormatError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import { Workspace, runInWorkspace } from '../autodiff/workspace.js';
 import { getBackend } from '../kernels/backend.js';
+import { withSharedPoolDeferred } from '../kernels/threads/threads.js';
 import { ResidentParameters } from './resident-parameters.js';
 import { backward } from '../autodiff/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -155,6 +156,8 @@ export class Trainer {
     const lastEpoch = (this.pending?.epoch ?? this.epochs + 1) + opts.epochs - 1;
     const history: E[] = [];
     const loop: LoopState = { stop: false, lastYield: performance.now(), yieldEvery, lastEpoch };
+    // The arena made after the first step takes workers started now, while that step runs.
+    const prepared = getBackend() === 'wasm' && ResidentParameters.prepare(params, opts.batchSize);
     try {
       // A model whose loss needs the epoch's length (a KL warm-up) gets a stream counted first.
       if (model.needsBatchesPerEpoch === true) await source.rowsPerEpoch(true);
@@ -179,6 +182,7 @@ export class Trainer {
       this.resident?.detach();
       this.resident = null;
       this.residencyTried = false;
+      if (prepared) ResidentParameters.discardPrepared();
       this.workspace.clear();
     }
     early?.restore();
@@ -214,7 +218,10 @@ export class Trainer {
         const nb = epoch.batchesPerEpoch;
         const n = batch.rows.shape[0];
         const at: StepLocation = { epoch: pending.epoch, step: this.steps + 1, batch: pending.nextBatch + 1, batchesPerEpoch: nb };
-        const r = this.runStep(model, params, batch.rows, batch.labels, at, opts);
+        // The first step, before the arena is tried, does not start the shared pool (withSharedPoolDeferred).
+        const step = (): EvalLoss => this.runStep(model, params, batch.rows, batch.labels, at, opts);
+        const first = this.resident === null && !this.residencyTried && getBackend() === 'wasm';
+        const r = first ? withSharedPoolDeferred(step) : step();
         this.record(pending, r, n, performance.now() - t0);
         progress?.update({ epoch: pending.epoch, epochs: loop.lastEpoch, batch: at.batch, batches: nb, loss: pending.lossSum / pending.samples, samplesPerSecond: (1000 * pending.samples) / pending.seconds });
         if (hooks.onBatchEnd !== undefined) {

@@ -1,9 +1,12 @@
 /**
  * Run by threads-fit.test.ts in a child process with LATENT_TS_THREADS=2: a VAE fit whose
  * products are large enough to start the arena's workers, then nothing. The process must exit
- * by itself (the parent fails if it does not within its timeout). Prints one JSON line.
+ * by itself (the parent fails if it does not within its timeout). Prints one JSON line, with
+ * whether the fit started the process's shared pool (its first step must not: the fit has
+ * its own workers) and how many workers prepared for the fit's arena are left waiting.
  */
-import { getThreads } from '../../src/kernels/threads/threads.js';
+import { workerHost } from '../../src/kernels/threads/host.js';
+import { getThreads, threadPool, withSharedPoolDeferred } from '../../src/kernels/threads/threads.js';
 import { arenaOf } from '../../src/kernels/wasm/arena.js';
 import { VAE } from '../../src/models/neural/vae.js';
 import { unitData } from './fixtures.js';
@@ -19,4 +22,5 @@ await vae.fit(X, {
     split = arena?.splitProducts ?? split;
   },
 });
-console.log(JSON.stringify({ threads: getThreads(), split: split > 0 }));
+const sharedPool = withSharedPoolDeferred(() => threadPool(getThreads(), 1 << 16)) !== null;
+console.log(JSON.stringify({ threads: getThreads(), split: split > 0, sharedPool, prepared: workerHost()?.preparedCount }));

@@ -88,7 +88,7 @@ describe.skipIf(!isWasmAvailable())('a VAE fit on threads', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', child], {
       encoding: 'utf8', timeout: 120_000, env: { ...process.env, LATENT_TS_THREADS: '2' },
     });
-    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual({ threads: 2, split: true });
+    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual({ threads: 2, split: true, sharedPool: false, prepared: 0 });
   }, 150_000);
 
   it('applies setThreads during a fit from the next fit on, with the same bytes', async () => {

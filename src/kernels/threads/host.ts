@@ -9,7 +9,7 @@
  */
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
 
-/** What a worker is given once, at its start. */
+/** What a worker is given once, in its first message. */
 export interface WorkerData {
   readonly memory: WebAssembly.Memory;
   readonly module: WebAssembly.Module;
@@ -38,19 +38,90 @@ export interface WorkerHandle {
   terminate(): void;
 }
 
-/** Starts workers; `onFailure` is called (from the event loop) if the worker errs or ends. */
+/**
+ * Starts workers; `onFailure` is called (from the event loop) if the worker errs or ends. A
+ * worker is started in two stages, the platform's thread first and then its data, so that
+ * {@link WorkerHost.prepare} can take the first stage off the critical path.
+ */
 export interface WorkerHost {
   readonly name: 'node' | 'browser';
+  /** A worker running the pool's loop on `data`: a prepared one when there is one, else a new one. */
   spawn(data: WorkerData, onFailure: (cause: string) => void): WorkerHandle;
+  /**
+   * Starts workers now, up to `count` waiting in all, for the next {@link WorkerHost.spawn} calls
+   * to take. Starting a thread costs a Node worker about 50–110 ms before it runs anything
+   * (bench/README.md, "Threads from a fit's first steps"), which a pool started inside a
+   * training step would otherwise wait out; a prepared worker waits for its data without using
+   * the CPU, and keeps no process alive.
+   */
+  prepare(count: number): void;
+  /** Ends the prepared workers no spawn has taken. */
+  discardPrepared(): void;
+  /** How many prepared workers are waiting to be taken. */
+  readonly preparedCount: number;
+}
+
+/** A started worker waiting for its data (its first message). */
+interface IdleWorker {
+  /** Whether the thread failed or ended before it was given its data. */
+  readonly failed: boolean;
+  post(data: WorkerData): void;
+  terminate(): void;
+  /** Where failures go from now on (one recorded before is passed on at once). */
+  listen(onFailure: (cause: string) => void): void;
+}
+
+/** Failure routing for an {@link IdleWorker}: kept until a listener is set, then passed on. */
+class FailureRelay {
+  private cause: string | undefined;
+  private listener: ((cause: string) => void) | undefined;
+  get failed(): boolean {
+    return this.cause !== undefined;
+  }
+  fail(cause: string): void {
+    if (this.listener !== undefined) this.listener(cause);
+    else this.cause ??= cause;
+  }
+  listen(onFailure: (cause: string) => void): void {
+    this.listener = onFailure;
+    if (this.cause !== undefined) onFailure(this.cause);
+  }
+}
+
+/** The {@link WorkerHost} of a platform that starts idle workers with `start`. */
+function hostOf(name: WorkerHost['name'], start: () => IdleWorker): WorkerHost {
+  let prepared: IdleWorker[] = [];
+  return {
+    name,
+    spawn(data, onFailure) {
+      prepared = prepared.filter((w) => !w.failed);
+      const worker = prepared.shift() ?? start();
+      worker.listen((cause) => onFailure(`worker ${data.slot} ${cause}`));
+      worker.post(data);
+      return { terminate: () => worker.terminate() };
+    },
+    prepare(count) {
+      prepared = prepared.filter((w) => !w.failed);
+      while (prepared.length < count) prepared.push(start());
+    },
+    discardPrepared() {
+      for (const w of prepared) w.terminate();
+      prepared = [];
+    },
+    get preparedCount() {
+      return prepared.length;
+    },
+  };
 }
 
 interface NodeWorker {
   unref(): void;
+  postMessage(data: unknown): void;
   terminate(): Promise<number>;
   on(event: 'error', listener: (error: unknown) => void): void;
   on(event: 'exit', listener: (code: number) => void): void;
 }
-type NodeWorkerClass = new (source: string, options: { eval: true; workerData: WorkerData }) => NodeWorker;
+type NodeWorkerClass = new (source: string, options: { eval: true }) => NodeWorker;
 
 interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
@@ -71,24 +142,27 @@ const describe = (error: unknown): string => (error instanceof Error ? (error.st
 
 /** Node's adapter; workers are unref'd, so they never keep a process alive. */
 function nodeHost(Worker: NodeWorkerClass): WorkerHost {
-  return {
-    name: 'node',
-    spawn(data, onFailure) {
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
-      worker.unref();
-      let ended = false;
-      worker.on('error', (error) => onFailure(`worker ${data.slot} failed: ${describe(error)}`));
-      worker.on('exit', (code) => {
-        if (!ended) onFailure(`worker ${data.slot} ended with exit code ${code}`);
-      });
-      return {
-        terminate() {
-          ended = true;
-          void worker.terminate();
-        },
-      };
-    },
-  };
+  return hostOf('node', () => {
+    const worker = new Worker(NODE_WORKER_SOURCE, { eval: true });
+    worker.unref();
+    const relay = new FailureRelay();
+    let ended = false;
+    worker.on('error', (error) => relay.fail(`failed: ${describe(error)}`));
+    worker.on('exit', (code) => {
+      if (!ended) relay.fail(`ended with exit code ${code}`);
+    });
+    return {
+      get failed() {
+        return relay.failed;
+      },
+      post: (data) => worker.postMessage(data),
+      terminate() {
+        ended = true;
+        void worker.terminate();
+      },
+      listen: (onFailure) => relay.listen(onFailure),
+    };
+  });
 }
 
 interface BrowserWorker {
@@ -101,16 +175,20 @@ type BrowserWorkerClass = new (url: string) => BrowserWorker;
 /** The browser's adapter: one Blob URL for the script, the data in the first message. */
 function browserHost(Worker: BrowserWorkerClass): WorkerHost {
   let url: string | undefined;
-  return {
-    name: 'browser',
-    spawn(data, onFailure) {
-      url ??= URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
-      const worker = new Worker(url);
-      worker.onerror = (event) => onFailure(`worker ${data.slot} failed: ${event.message ?? 'unknown error'}`);
-      worker.postMessage(data);
-      return { terminate: () => worker.terminate() };
-    },
-  };
+  return hostOf('browser', () => {
+    url ??= URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    const relay = new FailureRelay();
+    worker.onerror = (event) => relay.fail(`failed: ${event.message ?? 'unknown error'}`);
+    return {
+      get failed() {
+        return relay.failed;
+      },
+      post: (data) => worker.postMessage(data),
+      terminate: () => worker.terminate(),
+      listen: (onFailure) => relay.listen(onFailure),
+    };
+  });
 }
 
 let cached: WorkerHost | null | undefined;

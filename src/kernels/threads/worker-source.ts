@@ -455,10 +455,12 @@ function product(e, m, n, k, alpha, beta, aAt, aLane, aK, bAt, bLane, bK, cAt, l
 }
 `;
 
-/** The worker script for Node's `worker_threads` (run with `eval: true`, data in `workerData`). */
+/** The worker script for Node's `worker_threads` (run with `eval: true`; data arrives in the first message). */
 export const NODE_WORKER_SOURCE = `${CORE}
-const { workerData } = require('node:worker_threads');
-start({ ...workerData, exit: () => process.exit(70) }, (handler) => process.on('exit', (code) => handler('exit code ' + code)));
+const { parentPort } = require('node:worker_threads');
+parentPort.once('message', (data) => {
+  start({ ...data, exit: () => process.exit(70) }, (handler) => process.on('exit', (code) => handler('exit code ' + code)));
+});
 `;
 
 /** The worker script for a browser's Web Worker (data arrives in the first message). */

@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as control from '../../../src/kernels/threads/control.js';
 import { workerHost } from '../../../src/kernels/threads/host.js';
 import { type Task, ThreadPool } from '../../../src/kernels/threads/pool.js';
-import { DEFAULT_THREADS_CAP, MAX_THREADS, availableCores, getThreads, setThreads, threadPool, threadsSupported } from '../../../src/kernels/threads/threads.js';
+import { DEFAULT_THREADS_CAP, MAX_THREADS, availableCores, getThreads, setThreads, threadPool, threadsSupported, withSharedPoolDeferred } from '../../../src/kernels/threads/threads.js';
+import { gemm } from '../../../src/kernels/gemm.js';
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from '../../../src/kernels/threads/worker-source.js';
 import { sharedGemmModule } from '../../../src/kernels/wasm/runtime.js';
 
@@ -124,6 +125,29 @@ describe.skipIf(!supported)('ThreadPool', () => {
     expect(() => pool.share(0, control.COMMAND_PANELS, outOfBounds, () => undefined)).toThrow(/count must be an integer from 1 to 2047 \(got 0\)/);
   });
 
+  it('takes prepared workers first, and discarding ends those not taken', async () => {
+    const host = workerHost()!;
+    host.discardPrepared();
+    host.prepare(2);
+    host.prepare(1); // up to the count in all: starts none
+    expect(host.preparedCount).toBe(2);
+    const pool = newPool(2);
+    pools.push(pool);
+    expect(host.preparedCount).toBe(0);
+    await pool.ready();
+    expect(pool.readyWorkers()).toEqual([0, 1]);
+    // The prepared workers run tasks and report failures with their slot, as new ones do.
+    expect(() => pool.run([fail(1), fail(1)], () => undefined)).toThrow(/worker 0: failure requested.*worker 1: failure requested/s);
+    host.prepare(1);
+    expect(host.preparedCount).toBe(1);
+    host.discardPrepared();
+    expect(host.preparedCount).toBe(0);
+    const late = newPool(1);
+    pools.push(late);
+    await late.ready();
+    expect(late.readyWorkers()).toEqual([0]);
+  });
+
   it('refuses more tasks than ready workers, and runs nothing once closed', async () => {
     const pool = newPool(1);
     await pool.ready();
@@ -151,7 +175,36 @@ describe.skipIf(!supported)('ThreadPool', () => {
       timeout: 60_000,
       env: { ...process.env, LATENT_TS_THREADS: '2' },
     });
-    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual({ threads: 2, workers: 1, c: 40 });
+    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual({ threads: 2, workers: 1, c: 40, prepared: 1 });
+  });
+});
+
+describe.skipIf(!supported)('withSharedPoolDeferred', () => {
+  afterEach(() => setThreads(1));
+
+  it('starts and replaces no shared pool inside, uses a running one, and keeps the bytes', () => {
+    setThreads(1); // drops any pool of more threads
+    setThreads(2);
+    const [m, n, k] = [96, 130, 97]; // above PARALLEL_PRODUCT
+    const A = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+    const B = Float32Array.from({ length: k * n }, (_, i) => Math.cos(3 * i));
+    const product = (): Float32Array => {
+      const C = new Float32Array(m * n);
+      gemm(false, false, m, n, k, 1, A, k, B, n, 0, C, n);
+      return C;
+    };
+    const deferred = withSharedPoolDeferred(() => ({ pool: threadPool(2, 1 << 16), c: product() }));
+    expect(deferred.pool).toBeNull();
+    const pool = threadPool(2, 1 << 16);
+    expect(pool).not.toBeNull();
+    expect(withSharedPoolDeferred(() => threadPool(2, 1 << 16))).toBe(pool);
+    expect(withSharedPoolDeferred(() => threadPool(3, 1 << 16))).toBeNull(); // would replace it
+    expect(threadPool(2, 1 << 16)).toBe(pool);
+    // The deferral ends with the call, also when it throws.
+    expect(() => withSharedPoolDeferred(() => { throw new Error('inside'); })).toThrow('inside');
+    expect(threadPool(3, 1 << 16)).not.toBeNull();
+    setThreads(1);
+    expect(Buffer.from(deferred.c.buffer).equals(Buffer.from(product().buffer))).toBe(true);
   });
 });
 

@@ -16,10 +16,13 @@
  * panels instead of 1 cost 8% (1.71 ms against 1.58), one packing of A being worth about 3.4
  * columns of C, and a panel of 24 kept that below about 15%. Each thread now packs an operand
  * of up to `PACKED_OPERAND_BYTES` once (gemm-parallel.ts), which brings the 2-thread panels of
- * the six VAE products within 1–3% of the unpanelled product's work at 24, 12 or 8; 24 stays,
- * as no smaller value has been measured to train faster.
+ * the six VAE products within 1–3% of the unpanelled product's work at 24, 12 or 8. What is
+ * left is the wait for the last panel: one-epoch two-thread VAE fits, four alternating rounds
+ * (bench/README.md, "Threads from a fit's first steps"), waited 160–215 µs a step for other
+ * threads' last panels at 12 against 258–339 at 24 and 206–257 at 8, and trained at 16,679–16,854
+ * samples/s against 16,158–16,664 (24) and 16,324–16,667 (8).
  */
-export const MIN_PANEL = 24;
+export const MIN_PANEL = 12;
 
 /**
  * Panel sizes, in units (register blocks), that cover `units` for `threads` threads: each

@@ -71,11 +71,14 @@ export const PANELS_PER_THREAD = 4;
 
 /**
  * Bytes each thread may keep its packed copy of a shared product's whole operand in
- * (gemm-wasm.ts, `PackedOperand`): without it every panel packs that operand again. 1 MiB holds
- * every shared operand of the VAE's step (at most 128 × 784 floats) and of the PCA's subspace
- * iteration, and is this machine's L2 per core; a larger operand is packed per panel as before.
+ * (gemm-wasm.ts, `PackedOperand`): without it every panel packs that operand again. 2 MiB holds
+ * every shared operand of the VAE's step (at most 128 × 784 floats), of the PCA's subspace
+ * iteration and a 512 × 512 one padded to the register block (1.05 MB, just over the 1 MiB this
+ * was first): with `MIN_PANEL` 12, 512² in place on 2 threads ran 1.71–1.72× one thread at 1 MiB
+ * against 1.78–1.83× at 2 MiB (bench/README.md, "Threads from a fit's first steps"). A larger
+ * operand is packed per panel.
  */
-export const PACKED_OPERAND_BYTES = 1 << 20;
+export const PACKED_OPERAND_BYTES = 1 << 21;
 
 /**
  * Bytes of scratch one thread needs for {@link productOnPool}: its packing blocks and its place
@@ -105,12 +108,30 @@ export interface PanelPlan {
   readonly packedBytes: number;
 }
 
-/** The {@link PanelPlan} of an m×n×k product on `threads` threads (`minPanel`: for measurement only). */
-export function panelPlan(shape: MicroShape, threads: number, m: number, n: number, k: number, minPanel = MIN_PANEL): PanelPlan {
+/**
+ * A packed shared operand larger than this (this machine's L2 per core) is read from further
+ * out by every panel, which then costs more: such products take panels of at least
+ * {@link MIN_PANEL_BEYOND_L2}. Measured on 512² in place on 2 threads (A packed once, 1.05 MB):
+ * 1.84–1.87× one thread with panels of at least 24 columns against 1.77–1.81× with 12
+ * (bench/README.md, "Threads from a fit's first steps"), while the VAE's products (A at most
+ * 400 KB) train faster with 12.
+ */
+export const SHARED_IN_L2_BYTES = 1 << 20;
+/** The smallest panel of a product whose packed shared operand exceeds {@link SHARED_IN_L2_BYTES}. */
+export const MIN_PANEL_BEYOND_L2 = 24;
+
+/**
+ * The {@link PanelPlan} of an m×n×k product on `threads` threads (`minPanel`: for measurement
+ * only; by default {@link MIN_PANEL}, or {@link MIN_PANEL_BEYOND_L2} for a large shared operand).
+ */
+export function panelPlan(shape: MicroShape, threads: number, m: number, n: number, k: number, minPanel?: number): PanelPlan {
   const byColumns = n >= m;
   const total = byColumns ? n : m;
   const unit = byColumns ? shape.nr : shape.mr;
-  const sizes = guidedPanels(Math.ceil(total / unit), threads, Math.ceil(minPanel / unit), MAX_LISTED_PANELS);
+  const pad = byColumns ? shape.mr : shape.nr;
+  const bytes = packedOperandBytes(byColumns ? m : n, k, pad);
+  const smallest = minPanel ?? (bytes > SHARED_IN_L2_BYTES ? MIN_PANEL_BEYOND_L2 : MIN_PANEL);
+  const sizes = guidedPanels(Math.ceil(total / unit), threads, Math.ceil(smallest / unit), MAX_LISTED_PANELS);
   const starts: number[] = [0];
   for (const size of sizes) starts.push(Math.min(total, starts[starts.length - 1] + size * unit));
   const fixed: Blocking = { kc: balancedBlock(k, WASM_BLOCKING.kc, 1), mc: balancedBlock(m, WASM_BLOCKING.mc, shape.mr), nc: balancedBlock(n, WASM_BLOCKING.nc, shape.nr) };
@@ -118,8 +139,6 @@ export function panelPlan(shape: MicroShape, threads: number, m: number, n: numb
     const size = starts[p + 1] - starts[p];
     return byColumns ? { ...fixed, nc: balancedBlock(size, WASM_BLOCKING.nc, shape.nr) } : { ...fixed, mc: balancedBlock(size, WASM_BLOCKING.mc, shape.mr) };
   });
-  const pad = byColumns ? shape.mr : shape.nr;
-  const bytes = packedOperandBytes(byColumns ? m : n, k, pad);
   const packedBytes = sizes.length > 1 && bytes <= PACKED_OPERAND_BYTES ? bytes : 0;
   return { byColumns, starts, blocks, fixed, count: sizes.length, pad, packedBytes };
 }

@@ -7,7 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_PANELS_LISTED, JOB_PANELS, MAX_LISTED_PANELS, SLOT_BYTES } from '../../../src/kernels/threads/control.js';
-import { guidedPanels } from '../../../src/kernels/threads/panel-layout.js';
+import { MIN_PANEL_BEYOND_L2, SHARED_IN_L2_BYTES, panelPlan } from '../../../src/kernels/threads/gemm-parallel.js';
+import { MIN_PANEL, guidedPanels } from '../../../src/kernels/threads/panel-layout.js';
+import { packedOperandBytes } from '../../../src/kernels/wasm/gemm-wasm.js';
 import { NODE_WORKER_SOURCE } from '../../../src/kernels/threads/worker-source.js';
 
 describe('guidedPanels', () => {
@@ -30,6 +32,26 @@ describe('guidedPanels', () => {
     expect(guidedPanels(2, 2, 3, MAX_LISTED_PANELS)).toEqual([2]);
     // Where guided needs more panels than the table holds: nearly equal ones.
     expect(guidedPanels(100000, 4, 3, 31)).toEqual(Array.from({ length: 31 }, (_, p) => (p < 100000 % 31 ? 3226 : 3225)));
+  });
+
+  it('takes larger smallest panels where the packed shared operand exceeds L2', () => {
+    const shape = { mr: 5, nr: 8, unroll: 4 };
+    const widths = (m: number, n: number, k: number): number[] => {
+      const plan = panelPlan(shape, 2, m, n, k);
+      return plan.starts.slice(1).map((s, p) => s - plan.starts[p]);
+    };
+    // The VAE's first product: A (128 × 784) packed in 400 KB, panels down to MIN_PANEL.
+    expect(packedOperandBytes(128, 784, 5)).toBeLessThanOrEqual(SHARED_IN_L2_BYTES);
+    const vae = widths(128, 400, 784);
+    expect(Math.min(...vae)).toBe(Math.ceil(MIN_PANEL / 8) * 8);
+    // 512²: A padded to 515 rows is 1.05 MB, panels of at least MIN_PANEL_BEYOND_L2.
+    expect(packedOperandBytes(512, 512, 5)).toBeGreaterThan(SHARED_IN_L2_BYTES);
+    const square = widths(512, 512, 512);
+    expect(Math.min(...square)).toBeGreaterThanOrEqual(MIN_PANEL_BEYOND_L2);
+    expect(square.reduce((a, b) => a + b, 0)).toBe(512);
+    // An explicit smallest panel (the panel-work bench's) overrides both.
+    const forced = panelPlan(shape, 2, 512, 512, 512, 8);
+    expect(forced.count).toBeGreaterThan(panelPlan(shape, 2, 512, 512, 512).count);
   });
 
   it('fits the table in the job slot, and the worker knows the command', () => {

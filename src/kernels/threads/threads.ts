@@ -124,13 +124,13 @@ export function threadPool(threads: number, bytes: number): ThreadPool | null {
   const gemm = sharedGemmModule();
   if (host === null || gemm === null) return null;
   const unfit = pool !== undefined && (pool.workers !== threads - 1 || pool.failed !== undefined || pool.dataAt + bytes > pool.capacity);
-  if (unfit && pool?.failed === undefined && deferrals > 0) return null;
+  // Deferred (withSharedPoolDeferred): no pool is started or replaced; a failure is still reported.
+  if (deferrals > 0 && (pool === undefined || unfit) && pool?.failed === undefined) return null;
   if (unfit) {
     const failure = pool?.failed;
     dropPool();
     if (failure !== undefined) throw new Error(`latent-ts threads: ${failure}`);
   }
-  if (pool === undefined && deferrals > 0) return null;
   pool ??= new ThreadPool(host, gemm.module, threads - 1, bytes, undefined, sharedPoolKernels());
   return pool;
 }
@@ -141,7 +141,7 @@ let deferrals = 0;
  * Runs the synchronous `fn` with the shared pool's start deferred: inside it, a kernel that
  * would start the pool (or replace it) runs on one thread instead, and one that finds it
  * running uses it. For a fit's first step, which runs before the fit's arena (and its own
- * workers) exists: starting the shared pool there cost that step 15–30 ms on a 2-core machine
+ * workers) exists: starting the shared pool there cost that step 20–35 ms on a 2-core machine
  * and took the workers prepared for the arena (bench/README.md, "Threads from a fit's first
  * steps"). The bytes are the same either way.
  *

@@ -72,22 +72,17 @@ export class ResidentParameters {
    * At the start of a fit whose steps will split products over threads (float32 parameters, the
    * arena enabled, more than one thread, and a parameter of at least `PARALLEL_PRODUCT / batchSize`
    * values: a dense layer whose product with a batch is split), starts the workers its arena
-   * will take while the first step runs (WasmArena.prepareWorkers); returns whether it did. A
-   * fit that prepared ends those its arena did not take with {@link ResidentParameters.discardPrepared}.
+   * will take while the first step runs (WasmArena.prepareWorkers). Returns the call that ends,
+   * when the fit is over, those its arena did not take; null when it started none.
    */
-  static prepare(params: Map<string, Tensor>, batchSize: number): boolean {
-    if (arenaDisabled()) return false;
+  static prepare(params: Map<string, Tensor>, batchSize: number): (() => void) | null {
+    if (arenaDisabled()) return null;
     let largest = 0;
     for (const p of params.values()) {
-      if (p.dtype !== 'float32') return false;
+      if (p.dtype !== 'float32') return null;
       largest = Math.max(largest, p.size);
     }
-    return largest * batchSize >= PARALLEL_PRODUCT && WasmArena.prepareWorkers(getThreads());
-  }
-
-  /** Ends the workers {@link ResidentParameters.prepare} started that no arena took. */
-  static discardPrepared(): void {
-    WasmArena.discardPreparedWorkers();
+    return largest * batchSize >= PARALLEL_PRODUCT ? WasmArena.prepareWorkers(getThreads()) : null;
   }
 
   /**

@@ -157,7 +157,7 @@ export class Trainer {
     const history: E[] = [];
     const loop: LoopState = { stop: false, lastYield: performance.now(), yieldEvery, lastEpoch };
     // The arena made after the first step takes workers started now, while that step runs.
-    const prepared = getBackend() === 'wasm' && ResidentParameters.prepare(params, opts.batchSize);
+    const discardPrepared = getBackend() === 'wasm' ? ResidentParameters.prepare(params, opts.batchSize) : null;
     try {
       // A model whose loss needs the epoch's length (a KL warm-up) gets a stream counted first.
       if (model.needsBatchesPerEpoch === true) await source.rowsPerEpoch(true);
@@ -182,7 +182,7 @@ export class Trainer {
       this.resident?.detach();
       this.resident = null;
       this.residencyTried = false;
-      if (prepared) ResidentParameters.discardPrepared();
+      discardPrepared?.();
       this.workspace.clear();
     }
     early?.restore();

@@ -208,19 +208,14 @@ export class WasmArena {
   /**
    * Starts, ahead of time, the workers a `threads`-thread arena made next will take for its pool
    * (kernels/threads/host.ts, `WorkerHost.prepare`), so that its first split product does not
-   * wait for threads to start; false, starting nothing, where threads cannot run or `threads`
-   * is 1. {@link WasmArena.discardPreparedWorkers} ends those no arena took.
+   * wait for threads to start. Returns the call that ends those no arena took, or null, starting
+   * nothing, where threads cannot run or `threads` is 1.
    */
-  static prepareWorkers(threads: number): boolean {
+  static prepareWorkers(threads: number): (() => void) | null {
     const host = threads > 1 ? workerHost() : null;
-    if (host === null || sharedGemmModule() === null) return false;
+    if (host === null || sharedGemmModule() === null) return null;
     host.prepare(threads - 1);
-    return true;
-  }
-
-  /** Ends the workers {@link WasmArena.prepareWorkers} started that no arena has taken. */
-  static discardPreparedWorkers(): void {
-    workerHost()?.discardPrepared();
+    return () => host.discardPrepared();
   }
 
   /** The threads this arena's large products use (1 for an arena on an ordinary memory). */
